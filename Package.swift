@@ -1,0 +1,54 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Same upcoming features as Hummingbird: explicit `any`, imports visible only
+// where they are written, and internal imports unless a module re-exports.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "ispmon",
+    products: [
+        .executable(name: "ispmon", targets: ["ispmon"]),
+        .library(name: "ISPMonCore", targets: ["ISPMonCore"]),
+        .library(name: "ISPMonStore", targets: ["ISPMonStore"]),
+        .library(name: "LMDB", targets: ["LMDB"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config; apt names the package that provides them.
+        .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+
+        // A small Swift face on liblmdb that knows nothing of ispmon.
+        .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: swiftSettings),
+
+        // Pure core: events, NDJSON, times, the chunk codec. No I/O beyond zstd's in-memory calls.
+        .target(name: "ISPMonCore", dependencies: ["CZstd"], swiftSettings: swiftSettings),
+
+        // The event log on LMDB.
+        .target(name: "ISPMonStore", dependencies: ["LMDB", "ISPMonCore"], swiftSettings: swiftSettings),
+
+        // The thin executable.
+        .executableTarget(
+            name: "ispmon",
+            dependencies: [
+                "ISPMonCore", "ISPMonStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "ISPMonCoreTests", dependencies: ["ISPMonCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ISPMonStoreTests",
+            dependencies: ["ISPMonStore", "ISPMonCore", "LMDB"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,100 @@
+/// Row encoding of the rare events that are not probes (inside a chunk).
+enum RowCodec {
+    static func append(_ e: Event, previousTime: Int64, to out: inout [UInt8]) {
+        out.append(UInt8(EventType.allCases.firstIndex(of: e.type)!))
+        out.appendZigzag(e.time.microseconds &- previousTime)
+        switch e.body {
+        case .probe:
+            preconditionFailure("probes are stored by column")
+        case .speedtest(let s):
+            out.appendLengthPrefixed(s.server)
+            var flags: UInt8 = s.rtt == nil ? 0 : 2
+            if case .ok = s.outcome { flags |= 1 }
+            out.append(flags)
+            switch s.outcome {
+            case .ok(let down, let up):
+                out.appendUInt64LE(down.bitPattern)
+                out.appendUInt64LE(up.bitPattern)
+            case .failed(let error):
+                out.appendLengthPrefixed(error)
+            }
+            if let rtt = s.rtt { out.appendVarint(UInt64(bitPattern: rtt)) }
+        case .link(let l):
+            out.appendLengthPrefixed(l.interface)
+            out.append(l.up ? 1 : 0)
+        case .trace(let t):
+            out.appendLengthPrefixed(t.destination)
+            out.appendVarint(UInt64(t.hops.count))
+            for h in t.hops {
+                out.appendVarint(UInt64(h.ttl))
+                out.append((h.address == nil ? 0 : 1) | (h.rtt == nil ? 0 : 2))
+                if let a = h.address { out.appendLengthPrefixed(a) }
+                if let r = h.rtt { out.appendVarint(UInt64(bitPattern: r)) }
+            }
+        case .monitor(let m):
+            out.append(m.state == .started ? 0 : 1)
+            out.append(m.version == nil ? 0 : 1)
+            if let v = m.version { out.appendLengthPrefixed(v) }
+        case .job(let j):
+            out.appendLengthPrefixed(j.job)
+            out.append(j.state == .run ? 0 : j.state == .paused ? 1 : 2)
+        case .note(let n):
+            out.appendLengthPrefixed(n.outage)
+            out.appendLengthPrefixed(n.text)
+        }
+    }
+
+    static func read(_ r: inout ByteReader, previousTime: Int64) throws(CorruptData) -> Event {
+        let t = try r.byte()
+        guard Int(t) < EventType.allCases.count else { throw CorruptData("unknown event type \(t)") }
+        let time = Timestamp(microseconds: previousTime &+ (try r.zigzag()))
+        func flag(_ b: UInt8) throws(CorruptData) -> Bool {
+            guard b <= 1 else { throw CorruptData("bad flag") }
+            return b == 1
+        }
+        let body: Event.Body
+        switch EventType.allCases[Int(t)] {
+        case .probe:
+            throw CorruptData("probe stored as a row")
+        case .speedtest:
+            let server = try r.string()
+            let flags = try r.byte()
+            let outcome: SpeedTest.Outcome
+            if flags & 1 != 0 {
+                outcome = .ok(downMbps: Double(bitPattern: try r.uint64LE()), upMbps: Double(bitPattern: try r.uint64LE()))
+            } else {
+                outcome = .failed(error: try r.string())
+            }
+            let rtt: Microseconds? = flags & 2 != 0 ? Int64(bitPattern: try r.varint()) : nil
+            body = .speedtest(SpeedTest(server: server, outcome: outcome, rtt: rtt))
+        case .link:
+            let name = try r.string()
+            body = .link(Link(interface: name, up: try flag(r.byte())))
+        case .trace:
+            let destination = try r.string()
+            let n = try r.count(max: 255)
+            var hops: [Trace.Hop] = []
+            for _ in 0..<n {
+                let ttl = try r.count(max: 255)
+                let flags = try r.byte()
+                let address = flags & 1 != 0 ? try r.string() : nil
+                let rtt: Microseconds? = flags & 2 != 0 ? Int64(bitPattern: try r.varint()) : nil
+                hops.append(Trace.Hop(ttl: ttl, address: address, rtt: rtt))
+            }
+            body = .trace(Trace(destination: destination, hops: hops))
+        case .monitor:
+            let state: MonitorState.State = try flag(r.byte()) ? .stopped : .started
+            let version = try flag(r.byte()) ? try r.string() : nil
+            body = .monitor(MonitorState(state: state, version: version))
+        case .job:
+            let job = try r.string()
+            let s = try r.byte()
+            guard s <= 2 else { throw CorruptData("bad job state \(s)") }
+            body = .job(JobState(job: job, state: s == 0 ? .run : s == 1 ? .paused : .disabled))
+        case .note:
+            let outage = try r.string()
+            body = .note(Note(outage: outage, text: try r.string()))
+        }
+        return Event(time: time, body: body)
+    }
+}
