@@ -97,3 +97,10 @@ public struct Cursor: ~Copyable {
         try get(MDB_SET_RANGE, key: key)
     }
 }
+
+extension Transaction {
+    /// Deletes every entry of `db` (the database itself stays).
+    public func removeAll(_ db: Database) throws(LMDBError) {
+        try check(mdb_drop(handle, db.dbi, 0), "mdb_drop")
+    }
+}

@@ -1,0 +1,330 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+public import ISPMonCore
+import LMDB
+import Synchronization
+
+/// The append-only event log on LMDB.
+///
+/// Events get sequence numbers 1, 2, 3 … with no gaps. Each commit writes the
+/// new events as one *segment* (a small chunk) to the `tail` database, so a
+/// single event is durable as soon as its commit returns. When the tail holds
+/// ``Options/sealThreshold`` events, the same commit re-encodes the whole tail
+/// as one large *sealed* chunk in `chunks` (where columns compress best) and
+/// empties the tail. Both databases are keyed by the big-endian sequence number
+/// of their first event, so appends use `MDB_APPEND` and a lookup by sequence
+/// is one B-tree search.
+///
+/// One store per directory per process. Any number of processes may read while
+/// one writes; LMDB serializes writers across processes.
+public final class EventStore: @unchecked Sendable {
+    // @unchecked: LMDB handles are thread-safe for reads; writes go through
+    // `writer`, which is locked, and never span an await.
+
+    /// Version of the store layout, kept in `meta`. A newer one is refused.
+    public static let formatVersion: UInt32 = 1
+
+    public struct Options: Sendable {
+        /// Events in the tail before it is sealed into one compressed chunk.
+        public var sealThreshold = 65_536
+        /// zstd level of sealed chunks and of per-commit segments.
+        public var sealLevel: Int32 = 3
+        public var segmentLevel: Int32 = 1
+        /// Create the store when it does not exist.
+        public var create = true
+        /// Initial LMDB map size; it grows by itself.
+        public var initialMapSize = 64 << 20
+        public init() {}
+    }
+
+    public let directory: String
+    public let options: Options
+    let env: Environment
+    let meta: Database
+    let chunks: Database
+    let tail: Database
+    let writer: Writer
+    /// Serializes this process's writers (LMDB serializes processes).
+    let writeLock = Mutex<Void>(())
+
+    /// Process-wide: LMDB allows one environment per path per process.
+    static let openPaths = Mutex<Set<String>>([])
+
+    public init(directory: String, options: Options = Options()) throws(StoreError) {
+        let path = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
+        self.directory = path
+        self.options = options
+        var st = stat()
+        if stat(path, &st) != 0 {
+            guard options.create else { throw StoreError(.missing, path: path) }
+            guard makeDirectories(path) else {
+                throw StoreError(.lmdb(LMDBError(code: errno, context: "creating directory \(path)")), path: path)
+            }
+        } else if !options.create, stat(path + "/data.mdb", &st) != 0 {
+            throw StoreError(.missing, path: path)
+        }
+        let real = realpath(path, nil).map { p in defer { free(p) }; return String(cString: p) } ?? path
+        let inserted = EventStore.openPaths.withLock { $0.insert(real).inserted }
+        guard inserted else { throw StoreError(.alreadyOpen, path: path) }
+        realPath = real
+        do {
+            var envOptions = Environment.Options()
+            envOptions.mapSize = options.initialMapSize
+            env = try Environment(path: path, options: envOptions)
+            meta = try env.openDatabase("meta")
+            chunks = try env.openDatabase("chunks")
+            tail = try env.openDatabase("tail")
+            writer = Writer(sealLevel: options.sealLevel, segmentLevel: options.segmentLevel)
+            try checkFormat()
+        } catch {
+            _ = EventStore.openPaths.withLock { $0.remove(real) }
+            throw StoreError.wrap(error, path: path)
+        }
+    }
+
+    let realPath: String
+
+    deinit { _ = EventStore.openPaths.withLock { $0.remove(realPath) } }
+
+    static let formatKey = Array("format".utf8)
+
+    func checkFormat() throws {
+        let stored: UInt32? = try env.read { txn in
+            try EventStore.formatKey.withUnsafeBytes { k in
+                try txn.get(meta, key: k).map { v in
+                    guard v.count == 4 else { throw StoreError(.damaged("bad format record"), path: directory) }
+                    return v.loadUnaligned(as: UInt32.self).bigEndian
+                }
+            }
+        }
+        if let stored {
+            guard stored <= EventStore.formatVersion else {
+                throw StoreError(.newerFormat(found: stored, supported: EventStore.formatVersion), path: directory)
+            }
+        } else {
+            try env.write { txn in
+                var v = EventStore.formatVersion.bigEndian
+                try EventStore.formatKey.withUnsafeBytes { k in
+                    try withUnsafeBytes(of: &v) { try txn.put(meta, key: k, value: $0) }
+                }
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    /// The sequence number of the newest event (0 when the log is empty). Cheap: two B-tree lookups.
+    public func lastSeq() throws(StoreError) -> UInt64 {
+        do {
+            return try env.read { txn in try lastSeq(txn) }
+        } catch { throw StoreError.wrap(error, path: directory) }
+    }
+
+    func lastSeq(_ txn: borrowing Transaction) throws -> UInt64 {
+        for db in [tail, chunks] {
+            let last: UInt64? = try txn.withCursor(db) { c in
+                guard let entry = try c.last() else { return nil }
+                let h = try header(entry, db: db)
+                return h.lastSeq
+            }
+            if let last { return last }
+        }
+        return 0
+    }
+
+    /// The first sequence number held in the tail (nil when it is empty).
+    func tailFirstSeq(_ txn: borrowing Transaction) throws -> UInt64? {
+        try txn.withCursor(tail) { c in try c.first().map { decodeKey($0.key) } }
+    }
+
+    func header(_ entry: Cursor.Entry, db: Database, verify: Bool = false) throws -> ChunkHeader {
+        do {
+            let h = try ChunkHeader.read(entry.value, verifyChecksum: verify)
+            guard h.firstSeq == decodeKey(entry.key) else {
+                throw CorruptData("record under key \(decodeKey(entry.key)) starts at \(h.firstSeq)")
+            }
+            return h
+        } catch {
+            throw StoreError(.damaged("\(db == tail ? "tail segment" : "chunk") at seq \(decodeKey(entry.key)): \(error)"), path: directory)
+        }
+    }
+
+    /// Copies the stored record (chunk or segment) holding `seq`, or nil past the end.
+    func record(containing seq: UInt64) throws -> [UInt8]? {
+        try env.read { txn in
+            for db in [chunks, tail] {
+                let found: [UInt8]? = try txn.withCursor(db) { c in
+                    var entry = try withKey(seq) { try c.seek(atLeast: $0) }
+                    if entry == nil || decodeKey(entry!.key) != seq {
+                        entry = entry == nil ? try c.last() : try c.previous()
+                    }
+                    guard let entry else { return nil }
+                    let h = try header(entry, db: db)
+                    return h.firstSeq <= seq && seq <= h.lastSeq ? Array(entry.value) : nil
+                }
+                if let found { return found }
+            }
+            return nil
+        }
+    }
+
+    /// Calls `body` with every event from `seq` on, in log order, until it returns false.
+    /// Each stored record is read in its own short read transaction, so a long
+    /// export never holds old pages from the writer.
+    public func forEach(from seq: UInt64 = 1, through last: UInt64 = .max,
+                        _ body: (UInt64, Event) throws -> Bool) throws {
+        let decoder = ChunkDecoder()
+        var next = max(seq, 1)
+        while next <= last {
+            let blob: [UInt8]?
+            do { blob = try record(containing: next) } catch { throw StoreError.wrap(error, path: directory) }
+            guard let blob else { return }
+            let chunk: DecodedChunk
+            do { chunk = try blob.withUnsafeBytes { try decoder.decode($0) } } catch {
+                throw StoreError(.damaged("record holding seq \(next): \(error)"), path: directory)
+            }
+            for i in Int(next - chunk.firstSeq)..<chunk.count {
+                let s = chunk.firstSeq + UInt64(i)
+                if s > last { return }
+                guard try body(s, chunk.event(at: i)) else { return }
+            }
+            next = chunk.lastSeq + 1
+        }
+    }
+
+    /// The decoded records (sealed chunks and tail segments) from the one holding `seq` on.
+    public func forEachChunk(from seq: UInt64 = 1, _ body: (DecodedChunk) throws -> Bool) throws {
+        let decoder = ChunkDecoder()
+        var next = max(seq, 1)
+        while true {
+            let blob: [UInt8]?
+            do { blob = try record(containing: next) } catch { throw StoreError.wrap(error, path: directory) }
+            guard let blob else { return }
+            let chunk: DecodedChunk
+            do { chunk = try blob.withUnsafeBytes { try decoder.decode($0) } } catch {
+                throw StoreError(.damaged("record holding seq \(next): \(error)"), path: directory)
+            }
+            guard try body(chunk) else { return }
+            next = chunk.lastSeq + 1
+        }
+    }
+
+    /// One event by sequence number.
+    public func event(at seq: UInt64) throws -> Event? {
+        var found: Event?
+        try forEach(from: seq, through: seq) { _, e in found = e; return false }
+        return found
+    }
+
+    // MARK: Writing
+
+    /// Appends `events` in one durable commit and returns their sequence numbers.
+    @discardableResult
+    public func append(_ events: some Collection<Event>) throws(StoreError) -> ClosedRange<UInt64> {
+        guard !events.isEmpty else {
+            let last = try lastSeq()
+            return (last + 1)...last
+        }
+        do {
+            return try writeLock.withLock { _ in
+                try env.write { txn in try writer.append(events, store: self, txn: txn) }
+            }
+        } catch {
+            throw StoreError.wrap(error, path: directory)
+        }
+    }
+
+    /// What the writing side keeps between commits: its zstd contexts.
+    /// Used only under `writeLock`.
+    final class Writer: @unchecked Sendable {
+        let sealEncoder: ChunkEncoder
+        let segmentEncoder: ChunkEncoder
+        let decoder = ChunkDecoder()
+
+        init(sealLevel: Int32, segmentLevel: Int32) {
+            sealEncoder = ChunkEncoder(level: sealLevel)
+            segmentEncoder = ChunkEncoder(level: segmentLevel)
+        }
+
+        func append(_ events: some Collection<Event>, store: EventStore, txn: borrowing Transaction) throws -> ClosedRange<UInt64> {
+            let first = try store.lastSeq(txn) + 1
+            let last = first + UInt64(events.count) - 1
+            let tailFirst = try store.tailFirstSeq(txn) ?? first
+            if last - tailFirst + 1 >= UInt64(store.options.sealThreshold) {
+                // Seal: the tail plus these events become one chunk.
+                var all: [Event] = []
+                all.reserveCapacity(Int(last - tailFirst + 1))
+                try txn.withCursor(store.tail) { c in
+                    var entry = try c.first()
+                    while let e = entry {
+                        let chunk = try decoder.decode(e.value)
+                        all.append(contentsOf: chunk.events())
+                        entry = try c.next()
+                    }
+                }
+                all.append(contentsOf: events)
+                guard all.count == Int(last - tailFirst + 1) else {
+                    throw StoreError(.damaged("the tail does not hold the events \(tailFirst)…\(first - 1)"), path: store.directory)
+                }
+                var start = 0
+                while start < all.count {  // a huge single append becomes several chunks
+                    let end = min(all.count, start + ChunkFormat.maxEvents / 2)
+                    let blob = sealEncoder.encode(all[start..<end], firstSeq: tailFirst + UInt64(start))
+                    try put(store.chunks, seq: tailFirst + UInt64(start), blob, txn)
+                    start = end
+                }
+                try txn.removeAll(store.tail)
+            } else {
+                try put(store.tail, seq: first, segmentEncoder.encode(events, firstSeq: first), txn)
+            }
+            return first...last
+        }
+
+        func put(_ db: Database, seq: UInt64, _ blob: [UInt8], _ txn: borrowing Transaction) throws {
+            try withKey(seq) { k in
+                try blob.withUnsafeBytes { try txn.put(db, key: k, value: $0, flags: .append) }
+            }
+        }
+    }
+
+    // MARK: Size
+
+    /// Bytes of every file in the store directory.
+    public func bytesOnDisk() -> Int { EventStore.bytesOnDisk(directory) }
+
+    public static func bytesOnDisk(_ directory: String) -> Int {
+        guard let dir = opendir(directory) else { return 0 }
+        defer { closedir(dir) }
+        var total = 0
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            var st = stat()
+            if stat(directory + "/" + name, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG { total += Int(st.st_size) }
+        }
+        return total
+    }
+}
+
+@inline(__always)
+func withKey<R>(_ seq: UInt64, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    var be = seq.bigEndian
+    return try withUnsafeBytes(of: &be, body)
+}
+
+@inline(__always)
+func decodeKey(_ key: UnsafeRawBufferPointer) -> UInt64 {
+    guard key.count == 8 else { return 0 }
+    return key.loadUnaligned(as: UInt64.self).bigEndian
+}
+
+func makeDirectories(_ path: String) -> Bool {
+    var current = path.hasPrefix("/") ? "" : "."
+    for part in path.split(separator: "/") {
+        current += "/" + part
+        if mkdir(current, 0o755) != 0 && errno != EEXIST { return false }
+    }
+    return true
+}

@@ -1,0 +1,55 @@
+public import LMDB
+
+/// Everything that can go wrong with a store, each with a message for a person.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable {
+        /// There is no store at the path (and we were not asked to create one).
+        case missing
+        /// The store was written by a newer ispmon.
+        case newerFormat(found: UInt32, supported: UInt32)
+        /// A record failed its checksum or could not be decoded.
+        case damaged(String)
+        /// The disk (or quota) is full; nothing was written.
+        case diskFull
+        /// This process already has the store open.
+        case alreadyOpen
+        /// Anything else LMDB reported.
+        case lmdb(LMDBError)
+    }
+
+    public var kind: Kind
+    public var path: String
+
+    public init(_ kind: Kind, path: String) {
+        self.kind = kind
+        self.path = path
+    }
+
+    public var description: String {
+        switch kind {
+        case .missing:
+            return "no ispmon store at \(path) (create one with `ispmon import` or `ispmon run`, or pass --data DIR)"
+        case let .newerFormat(found, supported):
+            return "the store at \(path) was written by a newer ispmon (store format \(found); this ispmon reads formats up to \(supported)): upgrade ispmon"
+        case .damaged(let what):
+            return "the store at \(path) is damaged: \(what)"
+        case .diskFull:
+            return "the disk holding \(path) is full: nothing was written (free some space and try again)"
+        case .alreadyOpen:
+            return "the store at \(path) is already open in this process"
+        case .lmdb(let e):
+            if e.isCorrupted { return "the store at \(path) is damaged: \(e.message)" }
+            return "store \(path): \(e)"
+        }
+    }
+
+    /// Wraps any error thrown by store code into a `StoreError` for `path`.
+    static func wrap(_ error: any Error, path: String) -> StoreError {
+        switch error {
+        case let e as StoreError: return e
+        case let e as LMDBError where e.isDiskFull: return StoreError(.diskFull, path: path)
+        case let e as LMDBError: return StoreError(.lmdb(e), path: path)
+        default: return StoreError(.damaged("\(error)"), path: path)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import ISPMonCore
+import LMDB
+
+/// What `ispmon verify` found.
+public struct VerifyReport: Sendable {
+    public var events: UInt64 = 0
+    public var chunks = 0
+    public var segments = 0
+    public var problems: [String] = []
+    public var ok: Bool { problems.isEmpty }
+}
+
+extension EventStore {
+    /// Checks every stored record against its checksum, decodes it fully, and
+    /// checks that sequence numbers run 1, 2, 3 … without gaps or overlaps.
+    /// Reads one consistent snapshot; never changes anything.
+    public func verify() throws(StoreError) -> VerifyReport {
+        var report = VerifyReport()
+        do {
+            try env.read { txn in
+                let decoder = ChunkDecoder()
+                var expected: UInt64? = 1  // nil after a damaged record: resynchronize
+                for (db, kind) in [(chunks, "chunk"), (tail, "tail segment")] {
+                    try txn.withCursor(db) { c in
+                        var entry = try c.first()
+                        while let e = entry {
+                            let key = decodeKey(e.key)
+                            if e.key.count != 8 {
+                                report.problems.append("\(kind): a key of \(e.key.count) bytes (expected 8)")
+                            }
+                            do {
+                                let chunk = try decoder.decode(e.value)
+                                if chunk.firstSeq != key {
+                                    report.problems.append("\(kind) under key \(key) holds events from seq \(chunk.firstSeq)")
+                                }
+                                if let expected, chunk.firstSeq > expected {
+                                    report.problems.append("gap: events \(expected)…\(chunk.firstSeq - 1) are missing")
+                                } else if let expected, chunk.firstSeq < expected {
+                                    report.problems.append("overlap: \(kind) at seq \(chunk.firstSeq) repeats events before \(expected)")
+                                }
+                                expected = chunk.lastSeq + 1
+                                report.events += UInt64(chunk.count)
+                            } catch {
+                                report.problems.append("\(kind) at seq \(key) (\(e.value.count) bytes): \(error)")
+                                expected = nil
+                            }
+                            if db == chunks { report.chunks += 1 } else { report.segments += 1 }
+                            entry = try c.next()
+                        }
+                    }
+                }
+            }
+        } catch {
+            throw StoreError.wrap(error, path: directory)
+        }
+        return report
+    }
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import ISPMonCore
+import ISPMonStore
+
+struct EventsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Show the raw log: a table for people, or NDJSON with --json.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var filter: EventFilter
+
+    @Option(help: ArgumentHelp("Only probes of this target.", valueName: "NAME"))
+    var target: String?
+
+    @Flag(help: "Keep printing new events as they are appended (Ctrl-C to stop).")
+    var follow = false
+
+    @Flag(help: "Print NDJSON (the export form, times in UTC).")
+    var json = false
+
+    func run() throws {
+        try ispmon.run {
+            let log = try store.open(create: false)
+            var out = OutputBuffer()
+            if !json { out.append(EventTable.header) }
+            var next: UInt64 = 1
+            while true {
+                try log.forEach(from: next) { seq, event in
+                    next = seq + 1
+                    guard filter.matches(event) else { return true }
+                    if let target {
+                        guard case .probe(let p) = event.body, p.target == target else { return true }
+                    }
+                    if json {
+                        EventJSON.append(event, seq: seq, to: &out.bytes)
+                    } else {
+                        out.append(EventTable.row(seq: seq, event))
+                    }
+                    out.flushIfFull()
+                    return true
+                }
+                out.flush()
+                guard follow else { return }
+                usleep(250_000)
+            }
+        }
+    }
+}
+
+/// One line per event for people: local time, aligned columns, units.
+enum EventTable {
+    static let header = pad("SEQ", 8) + "  " + pad("TIME", 26) + "  " + pad("TYPE", 9) + "  " + pad("SUBJECT", 20) + "  RESULT\n"
+
+    static func row(seq: UInt64, _ e: Event) -> String {
+        let (subject, result): (String, String)
+        switch e.body {
+        case .probe(let p):
+            subject = p.target
+            var r: String
+            switch p.outcome {
+            case .ok(let rtt): r = "ok \(milliseconds(rtt)) ms"
+            case .failed(let error): r = "FAILED \(error)"
+            }
+            r += "  (\(p.role.name), \(p.method.name))"
+            if let d = p.detail { r += "  \(d)" }
+            result = r
+        case .speedtest(let s):
+            subject = s.server
+            switch s.outcome {
+            case .ok(let down, let up): result = String(format: "down %.1f Mbps, up %.1f Mbps", down, up) + (s.rtt.map { ", idle \(milliseconds($0)) ms" } ?? "")
+            case .failed(let error): result = "FAILED \(error)"
+            }
+        case .link(let l):
+            subject = l.interface
+            result = l.up ? "up" : "DOWN"
+        case .trace(let t):
+            subject = t.destination
+            result = t.hops.map { h in "\(h.ttl):\(h.address ?? "*")" }.joined(separator: " ")
+        case .monitor(let m):
+            subject = "monitor"
+            result = m.state.rawValue + (m.version.map { " (ispmon \($0))" } ?? "")
+        case .job(let j):
+            subject = j.job
+            result = j.state.rawValue
+        case .note(let n):
+            subject = n.outage
+            result = n.text
+        }
+        return pad(String(seq), 8, right: true) + "  " + pad(localTime(e.time), 26) + "  " + pad(e.type.rawValue, 9) + "  "
+            + pad(subject, 20) + "  " + result + "\n"
+    }
+
+    static func milliseconds(_ us: Int64) -> String {
+        var out: [UInt8] = []
+        JSONWriter.appendMilliseconds(us, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
+        let n = s.count
+        guard n < width else { return s }
+        let spaces = String(repeating: " ", count: width - n)
+        return right ? spaces + s : s + spaces
+    }
+
+    /// `2026-03-01 13:00:00.250000 +01:00`-style local time (microseconds kept).
+    static func localTime(_ t: Timestamp) -> String {
+        var secs = time_t(t.microseconds.floorDivided(by: 1_000_000).0)
+        let micros = t.microseconds - Int64(secs) * 1_000_000
+        var tm = tm()
+        localtime_r(&secs, &tm)
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d.%06lld", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                      tm.tm_hour, tm.tm_min, tm.tm_sec, micros)
+    }
+}
+
+extension Int64 {
+    func floorDivided(by d: Int64) -> (Int64, Int64) {
+        let q = self / d, r = self % d
+        return r < 0 ? (q - 1, r + d) : (q, r)
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import ISPMonCore
+import ISPMonStore
+
+/// Selection shared by `export` and `events`.
+struct EventFilter: ParsableArguments {
+    @Option(help: ArgumentHelp("Only events at or after this time (RFC 3339 or a span back from now: 90m, 24h, 7d).", valueName: "TIME"))
+    var since: TimeValue?
+
+    @Option(help: ArgumentHelp("Only events at or before this time.", valueName: "TIME"))
+    var until: TimeValue?
+
+    @Option(help: ArgumentHelp("Only events of this type (probe, speedtest, link, trace, monitor, job, note).", valueName: "T"))
+    var type: EventTypeArgument?
+
+    func matches(_ e: Event) -> Bool {
+        if let since, e.time < since.timestamp { return false }
+        if let until, e.time > until.timestamp { return false }
+        if let type, e.type != type.value { return false }
+        return true
+    }
+}
+
+struct EventTypeArgument: ExpressibleByArgument {
+    let value: EventType
+    init?(argument: String) {
+        guard let t = EventType(rawValue: argument) else { return nil }
+        value = t
+    }
+    static var allValueStrings: [String] { EventType.allCases.map(\.rawValue) }
+}
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Print the log as NDJSON (shared/spec/events.md); `ispmon import` of it is lossless.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var filter: EventFilter
+
+    func run() throws {
+        try ispmon.run {
+            let log = try store.open(create: false)
+            var out = OutputBuffer()
+            try log.forEach { seq, event in
+                if filter.matches(event) {
+                    EventJSON.append(event, seq: seq, to: &out.bytes)
+                    out.flushIfFull()
+                }
+                return true
+            }
+            out.flush()
+        }
+    }
+}
