@@ -9,22 +9,27 @@ public final class ZstdCompressor {
         cctx = c
     }
 
-    deinit { ZSTD_freeCCtx(cctx) }
+    deinit {
+        ZSTD_freeCCtx(cctx)
+        scratch.deallocate()
+    }
 
     /// Appends the compressed frame of `src` to `out`; returns its length.
     @discardableResult
     public func compress(_ src: UnsafeRawBufferPointer, level: Int32, appendingTo out: inout [UInt8]) -> Int {
         let bound = ZSTD_compressBound(src.count)
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: bound))
-        let written = out.withUnsafeMutableBytes { dst in
-            ZSTD_compressCCtx(cctx, dst.baseAddress! + start, bound, src.baseAddress, src.count, level)
+        if scratch.count < bound {
+            scratch.deallocate()
+            scratch = .allocate(byteCount: max(bound, 2 * scratch.count), alignment: 16)
         }
-        // Compression of an in-memory buffer into a bound-sized buffer cannot fail but for memory.
+        let written = ZSTD_compressCCtx(cctx, scratch.baseAddress, bound, src.baseAddress, src.count, level)
+        // Compressing an in-memory buffer into a bound-sized one fails only without memory.
         precondition(ZSTD_isError(written) == 0, "zstd: \(String(cString: ZSTD_getErrorName(written)))")
-        out.removeLast(bound - written)
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<written]))
         return written
     }
+
+    var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 0, alignment: 16)
 }
 
 /// A reusable zstd decompression context.

@@ -77,7 +77,7 @@ public final class EventStore: @unchecked Sendable {
             meta = try env.openDatabase("meta")
             chunks = try env.openDatabase("chunks")
             tail = try env.openDatabase("tail")
-            writer = Writer(sealLevel: options.sealLevel, segmentLevel: options.segmentLevel)
+            writer = Writer(options: options)
             try checkFormat()
         } catch {
             _ = EventStore.openPaths.withLock { $0.remove(real) }
@@ -223,70 +223,178 @@ public final class EventStore: @unchecked Sendable {
 
     /// Appends `events` in one durable commit and returns their sequence numbers.
     @discardableResult
-    public func append(_ events: some Collection<Event>) throws(StoreError) -> ClosedRange<UInt64> {
+    public func append(_ events: [Event]) throws(StoreError) -> ClosedRange<UInt64> {
+        try append(events[...])
+    }
+
+    /// Appends `events` in one durable commit and returns their sequence numbers.
+    @discardableResult
+    public func append(_ events: ArraySlice<Event>) throws(StoreError) -> ClosedRange<UInt64> {
         guard !events.isEmpty else {
             let last = try lastSeq()
             return (last + 1)...last
         }
         do {
             return try writeLock.withLock { _ in
-                try env.write { txn in try writer.append(events, store: self, txn: txn) }
+                let range = try env.write { txn in try writer.append(events, store: self, txn: txn) }
+                writer.committed()
+                return range
             }
         } catch {
             throw StoreError.wrap(error, path: directory)
         }
     }
 
-    /// What the writing side keeps between commits: its zstd contexts.
-    /// Used only under `writeLock`.
+    /// What the writing side keeps between commits. Used only under `writeLock`.
+    ///
+    /// The unsealed tail is mirrored in memory as builders, so sealing never
+    /// decodes: `sealing` is the oldest part, handed to the background sealer;
+    /// `current` is what came after. If anything disagrees with the store (a
+    /// failed commit, another process's append), the mirror is rebuilt from the
+    /// tail segments and any seal under way is discarded.
     final class Writer: @unchecked Sendable {
-        let sealEncoder: ChunkEncoder
         let segmentEncoder: ChunkEncoder
+        let sealEncoder: ChunkEncoder
+        let sealer: BackgroundSealer
         let decoder = ChunkDecoder()
+        let threshold: Int
 
-        init(sealLevel: Int32, segmentLevel: Int32) {
-            sealEncoder = ChunkEncoder(level: sealLevel)
-            segmentEncoder = ChunkEncoder(level: segmentLevel)
+        var mirrorValid = false
+        var generation = 0
+        var sealing: (first: UInt64, count: Int)?
+        var current = ChunkBuilder()
+        var currentFirst: UInt64 = 1
+
+        init(options: Options) {
+            // Segments are short-lived: encode them fast rather than small.
+            segmentEncoder = ChunkEncoder(level: options.segmentLevel, predictOrder: false)
+            sealEncoder = ChunkEncoder(level: options.sealLevel)
+            sealer = BackgroundSealer(level: options.sealLevel)
+            threshold = options.sealThreshold
         }
 
-        func append(_ events: some Collection<Event>, store: EventStore, txn: borrowing Transaction) throws -> ClosedRange<UInt64> {
+        func append(_ events: ArraySlice<Event>, store: EventStore, txn: borrowing Transaction) throws -> ClosedRange<UInt64> {
             let first = try store.lastSeq(txn) + 1
             let last = first + UInt64(events.count) - 1
-            let tailFirst = try store.tailFirstSeq(txn) ?? first
-            if last - tailFirst + 1 >= UInt64(store.options.sealThreshold) {
-                // Seal: the tail plus these events become one chunk.
-                var all: [Event] = []
-                all.reserveCapacity(Int(last - tailFirst + 1))
-                try txn.withCursor(store.tail) { c in
-                    var entry = try c.first()
-                    while let e = entry {
-                        let chunk = try decoder.decode(e.value)
-                        all.append(contentsOf: chunk.events())
-                        entry = try c.next()
-                    }
+            let storedTailFirst = try store.tailFirstSeq(txn) ?? first
+            let mirrored = UInt64(sealing?.count ?? 0) + UInt64(current.count)
+            if !(mirrorValid && (sealing?.first ?? currentFirst) == storedTailFirst && mirrored == first - storedTailFirst) {
+                try rebuildMirror(store: store, txn: txn, tailFirst: storedTailFirst, first: first)
+            }
+            mirrorValid = false  // until this commit has returned
+
+            // Install a finished seal; wait for it only when the tail has grown a second threshold.
+            if let s = sealing, let done = sealer.take(wait: current.count >= threshold) {
+                guard done.generation == generation, done.first == s.first else {
+                    throw StoreError(.damaged("internal: a stale sealed chunk"), path: store.directory)
                 }
-                all.append(contentsOf: events)
-                guard all.count == Int(last - tailFirst + 1) else {
-                    throw StoreError(.damaged("the tail does not hold the events \(tailFirst)…\(first - 1)"), path: store.directory)
+                try install(done, store: store, txn: txn)
+                sealing = nil
+            }
+
+            var batch = ChunkBuilder()
+            batch.append(contentsOf: events)
+            try put(store.tail, seq: first, segmentEncoder.encode(batch, firstSeq: first), txn)
+            current.append(contentsOf: batch)
+
+            if sealing == nil && current.count >= threshold {
+                if current.count > ChunkFormat.maxEvents {
+                    // One enormous append: seal it here, in pieces.
+                    try sealInline(store: store, txn: txn)
+                } else {
+                    sealer.start(current, first: currentFirst, generation: generation)
+                    sealing = (currentFirst, current.count)
+                    current = ChunkBuilder()
+                    currentFirst = last + 1
                 }
-                var start = 0
-                while start < all.count {  // a huge single append becomes several chunks
-                    let end = min(all.count, start + ChunkFormat.maxEvents / 2)
-                    let blob = sealEncoder.encode(all[start..<end], firstSeq: tailFirst + UInt64(start))
-                    try put(store.chunks, seq: tailFirst + UInt64(start), blob, txn)
-                    start = end
-                }
-                try txn.removeAll(store.tail)
-            } else {
-                try put(store.tail, seq: first, segmentEncoder.encode(events, firstSeq: first), txn)
             }
             return first...last
+        }
+
+        func committed() { mirrorValid = true }
+
+        /// Waits for a seal under way and installs it (used before closing, and by benchmarks).
+        func finishSealing(store: EventStore, txn: borrowing Transaction) throws {
+            guard let s = sealing else { return }
+            guard mirrorValid, let done = sealer.take(wait: true), done.generation == generation, done.first == s.first else {
+                return
+            }
+            mirrorValid = false
+            try install(done, store: store, txn: txn)
+            sealing = nil
+        }
+
+        /// Puts a sealed chunk and removes the tail segments it replaces.
+        func install(_ done: BackgroundSealer.Output, store: EventStore, txn: borrowing Transaction) throws {
+            try put(store.chunks, seq: done.first, done.blob, txn)
+            try txn.withCursor(store.tail) { c in
+                var entry = try c.first()
+                while let e = entry, decodeKey(e.key) <= done.last {
+                    try c.delete()
+                    entry = try c.first()
+                }
+                if let e = entry, decodeKey(e.key) != done.last + 1 {
+                    throw StoreError(.damaged("tail segment at \(decodeKey(e.key)) straddles the sealed chunk ending at \(done.last)"), path: store.directory)
+                }
+            }
+        }
+
+        func rebuildMirror(store: EventStore, txn: borrowing Transaction, tailFirst: UInt64, first: UInt64) throws {
+            if sealing != nil { _ = sealer.take(wait: true) }
+            generation += 1
+            sealing = nil
+            current = ChunkBuilder()
+            currentFirst = tailFirst
+            try txn.withCursor(store.tail) { c in
+                var entry = try c.first()
+                while let e = entry {
+                    current.append(contentsOf: ChunkBuilder(try decoder.decode(e.value)))
+                    entry = try c.next()
+                }
+            }
+            guard UInt64(current.count) == first - tailFirst else {
+                throw StoreError(.damaged("the tail does not hold the events \(tailFirst)…\(first - 1)"), path: store.directory)
+            }
+        }
+
+        /// Seals all of `current` in this transaction, as several chunks if needed.
+        func sealInline(store: EventStore, txn: borrowing Transaction) throws {
+            var all: [Event] = []
+            try txn.withCursor(store.tail) { c in
+                var entry = try c.first()
+                while let e = entry {
+                    all.append(contentsOf: try decoder.decode(e.value).events())
+                    entry = try c.next()
+                }
+            }
+            var start = 0
+            while start < all.count {
+                let end = min(all.count, start + ChunkFormat.maxEvents / 2)
+                try put(store.chunks, seq: currentFirst + UInt64(start),
+                        sealEncoder.encode(all[start..<end], firstSeq: currentFirst + UInt64(start)), txn)
+                start = end
+            }
+            try txn.removeAll(store.tail)
+            currentFirst += UInt64(all.count)
+            current = ChunkBuilder()
         }
 
         func put(_ db: Database, seq: UInt64, _ blob: [UInt8], _ txn: borrowing Transaction) throws {
             try withKey(seq) { k in
                 try blob.withUnsafeBytes { try txn.put(db, key: k, value: $0, flags: .append) }
             }
+        }
+    }
+
+    /// Waits for a chunk being sealed in the background and stores it.
+    public func finishSealing() throws(StoreError) {
+        do {
+            try writeLock.withLock { _ in
+                try env.write { txn in try writer.finishSealing(store: self, txn: txn) }
+                writer.committed()
+            }
+        } catch {
+            throw StoreError.wrap(error, path: directory)
         }
     }
 

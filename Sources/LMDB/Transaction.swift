@@ -104,3 +104,10 @@ extension Transaction {
         try check(mdb_drop(handle, db.dbi, 0), "mdb_drop")
     }
 }
+
+extension Cursor {
+    /// Deletes the entry under the cursor (write transactions only).
+    public mutating func delete() throws(LMDBError) {
+        try check(mdb_cursor_del(handle, 0), "mdb_cursor_del")
+    }
+}

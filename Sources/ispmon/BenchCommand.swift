@@ -57,7 +57,11 @@ struct IngestBench: ParsableCommand {
             let elapsed: Double
             let bytes: Int
             do {
-                let log = try EventStore(directory: directory)
+                var o = EventStore.Options()
+                if let v = ProcessInfo.processInfo.environment["SEGLEVEL"], let l = Int32(v) { o.segmentLevel = l }
+                if let v = ProcessInfo.processInfo.environment["SEALLEVEL"], let l = Int32(v) { o.sealLevel = l }
+                if let v = ProcessInfo.processInfo.environment["SEAL"], let l = Int(v) { o.sealThreshold = l }
+                let log = try EventStore(directory: directory, options: o)
                 guard try log.lastSeq() == 0 else {
                     throw ValidationError("\(directory) already holds events: benchmark into a new directory")
                 }
@@ -69,6 +73,7 @@ struct IngestBench: ParsableCommand {
                     try log.append(stream[i..<end])
                     i = end
                 }
+                try log.finishSealing()
                 let d = ContinuousClock.now - clock
                 elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
                 bytes = log.bytesOnDisk()

@@ -1,0 +1,43 @@
+import Dispatch
+import ISPMonCore
+import Synchronization
+
+/// Encodes sealed chunks on another thread, so that the writer's thread only
+/// appends small segments. The writer installs a finished chunk in its next
+/// write transaction (write transactions stay on the writer's thread).
+final class BackgroundSealer: @unchecked Sendable {
+    // @unchecked: `encoder` is used only on `queue`; `finished` is locked.
+    struct Output: Sendable {
+        var first: UInt64
+        var last: UInt64
+        var blob: [UInt8]
+        var generation: Int
+    }
+
+    private let queue = DispatchQueue(label: "ispmon.sealer")
+    private let group = DispatchGroup()
+    private let encoder: ChunkEncoder
+    private let finished = Mutex<Output?>(nil)
+
+    init(level: Int32) { encoder = ChunkEncoder(level: level) }
+
+    /// Starts encoding `builder` (its first event at `first`); one job at a time.
+    func start(_ builder: ChunkBuilder, first: UInt64, generation: Int) {
+        group.enter()
+        queue.async {
+            let blob = self.encoder.encode(builder, firstSeq: first)
+            let output = Output(first: first, last: first + UInt64(builder.count) - 1, blob: blob, generation: generation)
+            self.finished.withLock { $0 = output }
+            self.group.leave()
+        }
+    }
+
+    /// The finished chunk, if any; with `wait`, waits for the job under way.
+    func take(wait: Bool) -> Output? {
+        if wait { group.wait() }
+        return finished.withLock { r in
+            defer { r = nil }
+            return r
+        }
+    }
+}
