@@ -193,7 +193,7 @@ public enum EventJSON {
                 address = s
             case let other?: throw InvalidLine("hops[\(n)].address must be a string or null, found \(other.kindName)")
             }
-            guard h.has("rtt_ms") else { throw InvalidLine("missing required field \"hops[\(n)].rtt_ms\" (null when no answer)") }
+            guard h.isPresent("rtt_ms") else { throw InvalidLine("missing required field \"hops[\(n)].rtt_ms\" (null when no answer)") }
             let rtt = try h.optionalMilliseconds("rtt_ms")
             try h.rejectRest(type: "trace hop")
             hops.append(Trace.Hop(ttl: ttl, address: address, rtt: rtt))
@@ -206,9 +206,13 @@ public enum EventJSON {
         var members: [(String, JSONValue)]
         var path = ""
 
+        /// The field is there with a value other than null.
         func has(_ key: String) -> Bool {
             members.contains { $0.0 == key && $0.1 != .null }
         }
+
+        /// The field is there, even if null.
+        func isPresent(_ key: String) -> Bool { members.contains { $0.0 == key } }
 
         mutating func take(_ key: String) -> JSONValue? {
             guard let i = members.firstIndex(where: { $0.0 == key }) else { return nil }

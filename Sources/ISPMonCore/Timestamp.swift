@@ -28,7 +28,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             var digits = [UInt8](repeating: 0x30, count: width)
             var v = v
             for i in stride(from: width - 1, through: 0, by: -1) {
-                digits[i] = UInt8(0x30 + v % 10)
+                digits[i] = UInt8(0x30 + (v % 10).magnitude)  // magnitude: never trap, even on absurd years
                 v /= 10
             }
             out.append(contentsOf: digits)

@@ -37,6 +37,9 @@ struct IngestBench: ParsableCommand {
     @Flag(help: "Print the result as one JSON object.")
     var json = false
 
+    @Flag(help: ArgumentHelp("Print `committed SEQ` after each durable commit (for crash tests).", visibility: .hidden))
+    var reportCommits = false
+
     func validate() throws {
         guard events > 0 else { throw ValidationError("--events must be positive") }
         guard batch > 0 else { throw ValidationError("--batch must be positive") }
@@ -57,20 +60,17 @@ struct IngestBench: ParsableCommand {
             let elapsed: Double
             let bytes: Int
             do {
-                var o = EventStore.Options()
-                if let v = ProcessInfo.processInfo.environment["SEGLEVEL"], let l = Int32(v) { o.segmentLevel = l }
-                if let v = ProcessInfo.processInfo.environment["SEALLEVEL"], let l = Int32(v) { o.sealLevel = l }
-                if let v = ProcessInfo.processInfo.environment["SEAL"], let l = Int(v) { o.sealThreshold = l }
-                let log = try EventStore(directory: directory, options: o)
+                CrashGuard.install(storePath: directory)
+                let log = try EventStore(directory: directory)
                 guard try log.lastSeq() == 0 else {
                     throw ValidationError("\(directory) already holds events: benchmark into a new directory")
                 }
-                var clock = ContinuousClock.now
                 var i = 0
-                clock = ContinuousClock.now
+                let clock = ContinuousClock.now
                 while i < stream.count {
                     let end = min(stream.count, i + batch)
-                    try log.append(stream[i..<end])
+                    let range = try log.append(stream[i..<end])
+                    if reportCommits { CommitReporter.report(range.upperBound) }
                     i = end
                 }
                 try log.finishSealing()
@@ -87,5 +87,13 @@ struct IngestBench: ParsableCommand {
                              events, batch, elapsed, rate, bytes, Double(bytes) / Double(events)))
             }
         }
+    }
+}
+
+/// Tells a watching process (the crash test) which events are durable.
+enum CommitReporter {
+    static func report(_ seq: UInt64) {
+        let line = Array("committed \(seq)\n".utf8)
+        line.withUnsafeBytes { _ = write(1, $0.baseAddress, $0.count) }
     }
 }

@@ -18,13 +18,20 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .long, help: "Append the valid lines and report each invalid one instead of rejecting the import.")
     var skipInvalid = false
 
+    @Flag(help: ArgumentHelp("Print `committed SEQ` after each durable commit (for crash tests).", visibility: .hidden))
+    var reportCommits = false
+
     @Argument(help: ArgumentHelp("NDJSON files to import (`-` for standard input).", valueName: "FILE"))
     var files: [String]
 
     /// Events per durable commit.
     static let batchSize = 16_384
 
+    @Option(help: ArgumentHelp("Events per durable commit.", visibility: .hidden))
+    var commitEvery = ImportCommand.batchSize
+
     func validate() throws {
+        guard commitEvery > 0 else { throw ValidationError("--commit-every must be positive") }
         guard !files.isEmpty else { throw ValidationError("name at least one FILE (or - for standard input)") }
         guard files.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("standard input (-) can be read once") }
     }
@@ -62,20 +69,21 @@ struct ImportCommand: ParsableCommand {
 
             // Pass 2: append, in batches of durable commits.
             let log = try store.open(create: true)
-            var batch: [Event] = []
-            batch.reserveCapacity(ImportCommand.batchSize)
+            var pending: [Event] = []
+            pending.reserveCapacity(commitEvery)
             var range: ClosedRange<UInt64>?
             func flush() throws {
-                guard !batch.isEmpty else { return }
-                let r = try log.append(batch)
+                guard !pending.isEmpty else { return }
+                let r = try log.append(pending)
+                if reportCommits { CommitReporter.report(r.upperBound) }
                 range = (range?.lowerBound ?? r.lowerBound)...r.upperBound
-                batch.removeAll(keepingCapacity: true)
+                pending.removeAll(keepingCapacity: true)
             }
             for source in sources {
                 try forEachEvent(source, progressLabel: "importing \(source.name)") { _, result in
                     guard case .success(let event) = result else { return }
-                    batch.append(event)
-                    if batch.count >= ImportCommand.batchSize { try flush() }
+                    pending.append(event)
+                    if pending.count >= commitEvery { try flush() }
                 }
             }
             try flush()
