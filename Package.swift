@@ -45,6 +45,12 @@ let package = Package(
         ),
 
         .testTarget(name: "ISPMonCoreTests", dependencies: ["ISPMonCore"], swiftSettings: swiftSettings),
+        // Runs the real `ispmon` binary: import/export, bad input, damage, kill -9.
+        .testTarget(
+            name: "ISPMonCLITests",
+            dependencies: ["ispmon", "ISPMonCore", "ISPMonStore"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ISPMonStoreTests",
             dependencies: ["ISPMonStore", "ISPMonCore", "LMDB"],

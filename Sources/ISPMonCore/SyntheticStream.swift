@@ -22,6 +22,17 @@ public struct SyntheticStream: IteratorProtocol, Sequence {
         public var baseRTT: Double
         public var noise: Double
         public var detail: String?
+
+        public init(name: String, role: Role, method: ProbeMethod, interval: Int64, baseRTT: Double, noise: Double,
+                    detail: String? = nil) {
+            self.name = name
+            self.role = role
+            self.method = method
+            self.interval = interval
+            self.baseRTT = baseRTT
+            self.noise = noise
+            self.detail = detail
+        }
     }
 
     public static let homeNetwork: [TargetModel] = [
