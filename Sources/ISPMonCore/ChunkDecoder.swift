@@ -167,8 +167,18 @@ public final class ChunkDecoder {
             // Interleaving.
             var streamOfEvent = [UInt32](repeating: 0, count: n)
             var indexInStream = [UInt32](repeating: 0, count: n)
-            let streamTimes = series.map(\.times) + (otherCount > 0 ? [others.map(\.time.microseconds)] : [])
-            var merge = StreamMerge(streamTimes: streamTimes)
+            var mergeTimes: [Int64] = []
+            mergeTimes.reserveCapacity(n)
+            var mergeStarts = [0]
+            for s in series {
+                mergeTimes.append(contentsOf: s.times)
+                mergeStarts.append(mergeTimes.count)
+            }
+            if otherCount > 0 {
+                for e in others { mergeTimes.append(e.time.microseconds) }
+                mergeStarts.append(mergeTimes.count)
+            }
+            var merge = StreamMerge(times: mergeTimes, starts: mergeStarts)
             for i in 0..<n {
                 let s: Int
                 if orderMode == 1 {
@@ -181,7 +191,7 @@ public final class ChunkDecoder {
                 }
                 guard merge.hasMore(s) else { throw CorruptData("bad interleaving") }
                 streamOfEvent[i] = UInt32(s)
-                indexInStream[i] = UInt32(merge.heads[s])
+                indexInStream[i] = UInt32(merge.position(s))
                 merge.consume(s)
             }
             return DecodedChunk(

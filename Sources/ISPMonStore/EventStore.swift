@@ -235,8 +235,19 @@ public final class EventStore: @unchecked Sendable {
             return (last + 1)...last
         }
         do {
+            var builder = ChunkBuilder()
+            builder.append(contentsOf: events)
+            return try commit([PreparedBatch(builder: builder)])
+        } catch {
+            throw StoreError.wrap(error, path: directory)
+        }
+    }
+
+    /// Appends prepared batches in one durable commit.
+    func commit(_ batches: [PreparedBatch]) throws(StoreError) -> ClosedRange<UInt64> {
+        do {
             return try writeLock.withLock { _ in
-                let range = try env.write { txn in try writer.append(events, store: self, txn: txn) }
+                let range = try env.write { txn in try writer.commit(batches, store: self, txn: txn) }
                 writer.committed()
                 return range
             }
@@ -273,9 +284,10 @@ public final class EventStore: @unchecked Sendable {
             threshold = options.sealThreshold
         }
 
-        func append(_ events: ArraySlice<Event>, store: EventStore, txn: borrowing Transaction) throws -> ClosedRange<UInt64> {
+        /// Appends prepared batches as tail segments in one transaction and keeps
+        /// the mirror and the background sealer going.
+        func commit(_ batches: [PreparedBatch], store: EventStore, txn: borrowing Transaction) throws -> ClosedRange<UInt64> {
             let first = try store.lastSeq(txn) + 1
-            let last = first + UInt64(events.count) - 1
             let storedTailFirst = try store.tailFirstSeq(txn) ?? first
             let mirrored = UInt64(sealing?.count ?? 0) + UInt64(current.count)
             if !(mirrorValid && (sealing?.first ?? currentFirst) == storedTailFirst && mirrored == first - storedTailFirst) {
@@ -292,10 +304,15 @@ public final class EventStore: @unchecked Sendable {
                 sealing = nil
             }
 
-            var batch = ChunkBuilder()
-            batch.append(contentsOf: events)
-            try put(store.tail, seq: first, segmentEncoder.encode(batch, firstSeq: first), txn)
-            current.append(contentsOf: batch)
+            var next = first
+            for batch in batches where batch.count > 0 {
+                // A segment encoded for another position (someone else appended first) is redone.
+                let segment = batch.first == next ? batch.segment ?? [] : []
+                try put(store.tail, seq: next,
+                        segment.isEmpty ? segmentEncoder.encode(batch.builder, firstSeq: next) : segment, txn)
+                current.append(contentsOf: batch.builder)
+                next += UInt64(batch.count)
+            }
 
             if sealing == nil && current.count >= threshold {
                 if current.count > ChunkFormat.maxEvents {
@@ -305,10 +322,10 @@ public final class EventStore: @unchecked Sendable {
                     sealer.start(current, first: currentFirst, generation: generation)
                     sealing = (currentFirst, current.count)
                     current = ChunkBuilder()
-                    currentFirst = last + 1
+                    currentFirst = next
                 }
             }
-            return first...last
+            return first...(next - 1)
         }
 
         func committed() { mirrorValid = true }

@@ -13,6 +13,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         case diskFull
         /// This process already has the store open.
         case alreadyOpen
+        /// The writer was closed before this append.
+        case closed
         /// Anything else LMDB reported.
         case lmdb(LMDBError)
     }
@@ -37,6 +39,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
             return "the disk holding \(path) is full: nothing was written (free some space and try again)"
         case .alreadyOpen:
             return "the store at \(path) is already open in this process"
+        case .closed:
+            return "the writer of \(path) is closed"
         case .lmdb(let e):
             if e.isCorrupted { return "the store at \(path) is damaged: \(e.message)" }
             return "store \(path): \(e)"

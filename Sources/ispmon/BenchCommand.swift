@@ -65,14 +65,21 @@ struct IngestBench: ParsableCommand {
                 guard try log.lastSeq() == 0 else {
                     throw ValidationError("\(directory) already holds events: benchmark into a new directory")
                 }
+                // The monitor's path: group commit, one durable commit every `batch` events.
+                var writerOptions = GroupCommitWriter.Options()
+                writerOptions.maxEventsPerCommit = batch
+                writerOptions.maxQueuedEvents = 4 * batch
+                let writer = try GroupCommitWriter(store: log, options: writerOptions)
+                defer { writer.close() }
+                let report: GroupCommitWriter.Completion? = reportCommits ? CommitReporter.completion : nil
                 var i = 0
                 let clock = ContinuousClock.now
                 while i < stream.count {
                     let end = min(stream.count, i + batch)
-                    let range = try log.append(stream[i..<end])
-                    if reportCommits { CommitReporter.report(range.upperBound) }
+                    try writer.submit(stream[i..<end], completion: report)
                     i = end
                 }
+                try writer.flush()
                 try log.finishSealing()
                 let d = ContinuousClock.now - clock
                 elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
@@ -92,6 +99,10 @@ struct IngestBench: ParsableCommand {
 
 /// Tells a watching process (the crash test) which events are durable.
 enum CommitReporter {
+    static let completion: GroupCommitWriter.Completion = { result in
+        if case .success(let range) = result { report(range.upperBound) }
+    }
+
     static func report(_ seq: UInt64) {
         let line = Array("committed \(seq)\n".utf8)
         line.withUnsafeBytes { _ = write(1, $0.baseAddress, $0.count) }

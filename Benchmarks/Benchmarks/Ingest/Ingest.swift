@@ -29,15 +29,18 @@ private var metrics: [BenchmarkMetric] {
     [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .peakMemoryResident]
 }
 
-/// Regression tolerances for `benchmark baseline check`. Malloc counts are
-/// deterministic, so they are held tight; times on a shared 2-core machine
-/// are noisy, so they get more room (the package default is 5 %).
+/// Regression tolerances (percent) for `benchmark baseline check`, compared on
+/// raw per-iteration values. Malloc counts are deterministic, so they are held
+/// tight; times on a shared 2-core machine are noisy, so they get more room
+/// than the package default of 5 %. Linux reports CPU time in 10 ms ticks, so
+/// per-iteration cpuTotal of these short iterations is 0 or 10 ms: shown, never
+/// checked (`.none`; a metric without an entry would get the 5 % default).
 private var thresholds: [BenchmarkMetric: BenchmarkThresholds] {
     [
         .mallocCountTotal: .init(relative: [.p50: 5, .p90: 10]),
         .wallClock: .init(relative: [.p50: 15, .p75: 20]),
-        .cpuTotal: .init(relative: [.p50: 15, .p75: 20]),
         .throughput: .init(relative: [.p50: 15, .p75: 20]),
+        .cpuTotal: .none,
         .peakMemoryResident: .init(relative: [.p90: 20]),
     ]
 }
