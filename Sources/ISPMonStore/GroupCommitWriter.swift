@@ -57,12 +57,11 @@ public final class GroupCommitWriter: @unchecked Sendable {
         self.options = options
         encoder = ChunkEncoder(level: store.options.segmentLevel, predictOrder: false)
         nextSeq = try store.lastSeq() + 1
-        let thread = Thread { [unowned self] in self.run() }
+        // The thread holds the writer until `close()`: never a dangling writer.
+        let thread = Thread { self.run() }
         thread.name = "ispmon.writer"
         thread.start()
     }
-
-    deinit {}
 
     /// Queues `events` for the log; `completion` runs on the writer thread once
     /// they are durable (or the commit failed). Throws at once if an earlier
@@ -108,7 +107,7 @@ public final class GroupCommitWriter: @unchecked Sendable {
         if let failure { throw failure }
     }
 
-    /// Commits what is queued, then stops the writer thread.
+    /// Commits what is queued, then stops the writer thread. Call it once done.
     public func close() {
         condition.lock()
         if stopping {

@@ -1,4 +1,9 @@
 public import LMDB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// Everything that can go wrong with a store, each with a message for a person.
 public struct StoreError: Error, CustomStringConvertible, Sendable {
@@ -36,7 +41,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         case .damaged(let what):
             return "the store at \(path) is damaged: \(what)"
         case .diskFull:
-            return "the disk holding \(path) is full: nothing was written (free some space and try again)"
+            return "the disk holding \(path) is full: the commit under way was not written, everything committed before is intact (free some space and try again)"
         case .alreadyOpen:
             return "the store at \(path) is already open in this process"
         case .closed:
@@ -52,8 +57,18 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         switch error {
         case let e as StoreError: return e
         case let e as LMDBError where e.isDiskFull: return StoreError(.diskFull, path: path)
+        // LMDB reports a short write as EIO: that is a full disk when no space is left.
+        case let e as LMDBError where e.code == EIO && freeBytes(path).map({ $0 < 1 << 20 }) == true:
+            return StoreError(.diskFull, path: path)
         case let e as LMDBError: return StoreError(.lmdb(e), path: path)
         default: return StoreError(.damaged("\(error)"), path: path)
         }
     }
+}
+
+/// Bytes available to an unprivileged user on the file system holding `path`.
+func freeBytes(_ path: String) -> Int? {
+    var st = statvfs()
+    guard statvfs(path, &st) == 0 else { return nil }
+    return Int(st.f_bavail) * Int(st.f_frsize)
 }

@@ -69,24 +69,37 @@ struct ImportCommand: ParsableCommand {
 
             // Pass 2: append, in batches of durable commits.
             let log = try store.open(create: true)
-            var pending: [Event] = []
-            pending.reserveCapacity(commitEvery)
-            var range: ClosedRange<UInt64>?
-            func flush() throws {
-                guard !pending.isEmpty else { return }
-                let r = try log.append(pending)
-                if reportCommits { CommitReporter.report(r.upperBound) }
-                range = (range?.lowerBound ?? r.lowerBound)...r.upperBound
-                pending.removeAll(keepingCapacity: true)
-            }
-            for source in sources {
-                try forEachEvent(source, progressLabel: "importing \(source.name)") { _, result in
-                    guard case .success(let event) = result else { return }
-                    pending.append(event)
-                    if pending.count >= commitEvery { try flush() }
+            var writerOptions = GroupCommitWriter.Options()
+            writerOptions.maxEventsPerCommit = commitEvery
+            writerOptions.maxQueuedEvents = 4 * commitEvery
+            let writer = try GroupCommitWriter(store: log, options: writerOptions)
+            defer { writer.close() }
+            let report: GroupCommitWriter.Completion? = reportCommits ? CommitReporter.completion : nil
+            let first = try log.lastSeq() + 1
+            do {
+                var pending: [Event] = []
+                pending.reserveCapacity(commitEvery)
+                for source in sources {
+                    try forEachEvent(source, progressLabel: "importing \(source.name)") { _, result in
+                        guard case .success(let event) = result else { return }
+                        pending.append(event)
+                        if pending.count >= commitEvery {
+                            try writer.submit(pending[...], completion: report)
+                            pending.removeAll(keepingCapacity: true)
+                        }
+                    }
                 }
+                if !pending.isEmpty { try writer.submit(pending[...], completion: report) }
+                try writer.flush()
+            } catch {
+                // Commits before the failure stand (each was durable); say how far it got.
+                let last = (try? log.lastSeq()) ?? 0
+                let done = last >= first ? "the first \(last - first + 1) of \(valid) events were imported (seq \(first)…\(last))" : "nothing was imported"
+                throw ImportRejected(message: "\(error)", outcome: done)
             }
-            try flush()
+            let last = try log.lastSeq()
+            // The range is ours unless another process appended meanwhile.
+            let range: ClosedRange<UInt64>? = last >= first && last - first + 1 == UInt64(valid) ? first...last : nil
             var summary = "imported \(valid) events"
             if let range { summary += " (seq \(range.lowerBound)…\(range.upperBound))" }
             if skipped > 0 { summary += "; skipped \(skipped) invalid lines" }
@@ -96,7 +109,8 @@ struct ImportCommand: ParsableCommand {
 
     struct ImportRejected: Error, CustomStringConvertible {
         var message: String
-        var description: String { "\(message)\nnothing was imported" }
+        var outcome = "nothing was imported"
+        var description: String { "\(message)\n\(outcome)" }
     }
 
     /// Parses each non-blank line of a source, with a progress bar on a terminal.

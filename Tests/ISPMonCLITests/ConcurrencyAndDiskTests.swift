@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import ISPMonCore
+import ISPMonStore
+
+@Suite(.serialized) struct ConcurrencyAndDiskTests {
+    @Test func readersInOtherProcessesWhileTheWriterWrites() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: CLI.binary)
+        writer.arguments = ["bench", "ingest", "--events", "1500000", "--batch", "100", "--data", dir.path, "--report-commits"]
+        let out = Pipe()
+        writer.standardOutput = out
+        writer.standardError = FileHandle.nullDevice
+        try writer.run()
+        // Wait for the first commit, so that the store exists.
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("committed") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+        let drain = Thread { _ = out.fileHandleForReading.readDataToEndOfFile() }
+        drain.start()
+        var reads = 0
+        var lastCount = 0
+        while writer.isRunning && reads < 12 {
+            let v = try CLI.run(["verify", "--json"], data: dir.path)
+            #expect(v.status == 0, "verify during writes: \(v.stderr)")
+            let e = try CLI.run(["export", "--type", "speedtest"], data: dir.path)
+            #expect(e.status == 0, "export during writes: \(e.stderr)")
+            let count = e.out.split(separator: "\n").count
+            #expect(count >= lastCount)  // readers see a growing log, never a broken one
+            lastCount = count
+            reads += 1
+        }
+        writer.waitUntilExit()
+        #expect(writer.terminationStatus == 0)
+        #expect(reads > 0)
+        #expect(try CLI.run(["verify"], data: dir.path).status == 0)
+    }
+
+    @Test(.enabled(if: getuid() == 0, "needs root to mount a small tmpfs; CI runs as root"))
+    func aFullDiskIsAClearErrorAndLeavesTheStoreIntact() throws {
+        let dir = TempDir()
+        defer {
+            _ = try? runTool("/bin/umount", [dir.file("disk")])
+            dir.cleanup()
+        }
+        try FileManager.default.createDirectory(atPath: dir.file("disk"), withIntermediateDirectories: true)
+        guard (try? runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", dir.file("disk")])) == 0 else {
+            print("skipped: cannot mount tmpfs here")
+            return
+        }
+        let store = dir.file("disk") + "/store"
+        let first = Array(SyntheticStream(seed: 21).prefix(20_000))
+        #expect(try CLI.run(["import", "-"], stdin: ndjson(first), data: store).status == 0)
+        let before = try CLI.run(["export"], data: store).stdout
+
+        // Far more than 1 MB of events: the disk fills during the import.
+        let big = Array(SyntheticStream(seed: 22).prefix(400_000))
+        try ndjson(big).write(to: URL(fileURLWithPath: dir.file("big.ndjson")))
+        let r = try CLI.run(["import", dir.file("big.ndjson")], data: store)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("full"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count <= 2, "\(r.stderr)")
+        #expect(!r.stderr.contains("Fatal"))
+
+        // The store opens, verifies, and still begins with everything it had.
+        #expect(try CLI.run(["verify"], data: store).status == 0)
+        let after = try CLI.run(["export"], data: store).stdout
+        #expect(after.starts(with: before))
+    }
+}
+
+@discardableResult
+func runTool(_ path: String, _ args: [String]) throws -> Int32 {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    p.waitUntilExit()
+    return p.terminationStatus
+}
