@@ -51,7 +51,17 @@ struct EventsCommand: ParsableCommand {
 
 /// One line per event for people: local time, aligned columns, units.
 enum EventTable {
-    static let header = pad("SEQ", 8) + "  " + pad("TIME", 26) + "  " + pad("TYPE", 9) + "  " + pad("SUBJECT", 20) + "  RESULT\n"
+    static let header = pad("SEQ", 8) + "  " + pad("TIME (\(zoneName))", 26) + "  " + pad("TYPE", 9) + "  " + pad("SUBJECT", 20) + "  RESULT\n"
+
+    /// The local zone as people read it, e.g. `CET` or `UTC+01:00`.
+    static let zoneName: String = {
+        var now = time(nil)
+        var tm = tm()
+        localtime_r(&now, &tm)
+        if let z = tm.tm_zone { return String(cString: z) }
+        let off = tm.tm_gmtoff / 60
+        return String(format: "UTC%@%02d:%02d", off < 0 ? "-" : "+", abs(off) / 60, abs(off) % 60)
+    }()
 
     static func row(seq: UInt64, _ e: Event) -> String {
         let (subject, result): (String, String)
