@@ -171,31 +171,23 @@ public final class EventStore: @unchecked Sendable {
         }
     }
 
-    /// Calls `body` with every event from `seq` on, in log order, until it returns false.
-    /// Each stored record is read in its own short read transaction, so a long
-    /// export never holds old pages from the writer.
+    /// Calls `body` with every event from `seq` through `last`, in log order, until it returns false.
     public func forEach(from seq: UInt64 = 1, through last: UInt64 = .max,
                         _ body: (UInt64, Event) throws -> Bool) throws {
-        let decoder = ChunkDecoder()
-        var next = max(seq, 1)
-        while next <= last {
-            let blob: [UInt8]?
-            do { blob = try record(containing: next) } catch { throw StoreError.wrap(error, path: directory) }
-            guard let blob else { return }
-            let chunk: DecodedChunk
-            do { chunk = try blob.withUnsafeBytes { try decoder.decode($0) } } catch {
-                throw StoreError(.damaged("record holding seq \(next): \(error)"), path: directory)
-            }
-            for i in Int(next - chunk.firstSeq)..<chunk.count {
+        let start = max(seq, 1)
+        try forEachChunk(from: start) { chunk in
+            for i in Int(max(start, chunk.firstSeq) - chunk.firstSeq)..<chunk.count {
                 let s = chunk.firstSeq + UInt64(i)
-                if s > last { return }
-                guard try body(s, chunk.event(at: i)) else { return }
+                if s > last { return false }
+                guard try body(s, chunk.event(at: i)) else { return false }
             }
-            next = chunk.lastSeq + 1
+            return chunk.lastSeq < last
         }
     }
 
-    /// The decoded records (sealed chunks and tail segments) from the one holding `seq` on.
+    /// Calls `body` with each decoded record (sealed chunk or tail segment) from the one
+    /// holding `seq` on, until it returns false. Each record is read in its own short read
+    /// transaction, so a long export never keeps the writer from reusing pages.
     public func forEachChunk(from seq: UInt64 = 1, _ body: (DecodedChunk) throws -> Bool) throws {
         let decoder = ChunkDecoder()
         var next = max(seq, 1)

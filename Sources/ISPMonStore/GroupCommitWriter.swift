@@ -29,6 +29,12 @@ public final class GroupCommitWriter: @unchecked Sendable {
         /// Producers wait while this many events are queued.
         public var maxQueuedEvents = 8000
         public init() {}
+
+        /// One commit per `events` events, with a few batches' worth queued.
+        public init(commitEvery events: Int) {
+            maxEventsPerCommit = events
+            maxQueuedEvents = 4 * events
+        }
     }
 
     public typealias Completion = @Sendable (Result<ClosedRange<UInt64>, StoreError>) -> Void

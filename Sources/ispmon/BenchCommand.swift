@@ -66,10 +66,7 @@ struct IngestBench: ParsableCommand {
                     throw ValidationError("\(directory) already holds events: benchmark into a new directory")
                 }
                 // The monitor's path: group commit, one durable commit every `batch` events.
-                var writerOptions = GroupCommitWriter.Options()
-                writerOptions.maxEventsPerCommit = batch
-                writerOptions.maxQueuedEvents = 4 * batch
-                let writer = try GroupCommitWriter(store: log, options: writerOptions)
+                let writer = try GroupCommitWriter(store: log, options: .init(commitEvery: batch))
                 defer { writer.close() }
                 let report: GroupCommitWriter.Completion? = reportCommits ? CommitReporter.completion : nil
                 var i = 0

@@ -69,10 +69,7 @@ struct ImportCommand: ParsableCommand {
 
             // Pass 2: append, in batches of durable commits.
             let log = try store.open(create: true)
-            var writerOptions = GroupCommitWriter.Options()
-            writerOptions.maxEventsPerCommit = commitEvery
-            writerOptions.maxQueuedEvents = 4 * commitEvery
-            let writer = try GroupCommitWriter(store: log, options: writerOptions)
+            let writer = try GroupCommitWriter(store: log, options: .init(commitEvery: commitEvery))
             defer { writer.close() }
             let report: GroupCommitWriter.Completion? = reportCommits ? CommitReporter.completion : nil
             let first = try log.lastSeq() + 1
