@@ -265,7 +265,10 @@ public final class EventStore: @unchecked Sendable {
         var mirrorValid = false
         var generation = 0
         var sealing: (first: UInt64, count: Int)?
-        var current = ChunkBuilder()
+        /// The tail after `sealing`, as the batches were committed (joined by the sealer,
+        /// off this thread).
+        var current: [ChunkBuilder] = []
+        var currentCount = 0
         var currentFirst: UInt64 = 1
 
         init(options: Options) {
@@ -281,14 +284,14 @@ public final class EventStore: @unchecked Sendable {
         func commit(_ batches: [PreparedBatch], store: EventStore, txn: borrowing Transaction) throws -> ClosedRange<UInt64> {
             let first = try store.lastSeq(txn) + 1
             let storedTailFirst = try store.tailFirstSeq(txn) ?? first
-            let mirrored = UInt64(sealing?.count ?? 0) + UInt64(current.count)
+            let mirrored = UInt64(sealing?.count ?? 0) + UInt64(currentCount)
             if !(mirrorValid && (sealing?.first ?? currentFirst) == storedTailFirst && mirrored == first - storedTailFirst) {
                 try rebuildMirror(store: store, txn: txn, tailFirst: storedTailFirst, first: first)
             }
             mirrorValid = false  // until this commit has returned
 
             // Install a finished seal; wait for it only when the tail has grown a second threshold.
-            if let s = sealing, let done = sealer.take(wait: current.count >= threshold) {
+            if let s = sealing, let done = sealer.take(wait: currentCount >= threshold) {
                 guard done.generation == generation, done.first == s.first else {
                     throw StoreError(.damaged("internal: a stale sealed chunk"), path: store.directory)
                 }
@@ -302,18 +305,20 @@ public final class EventStore: @unchecked Sendable {
                 let segment = batch.first == next ? batch.segment ?? [] : []
                 try put(store.tail, seq: next,
                         segment.isEmpty ? segmentEncoder.encode(batch.builder, firstSeq: next) : segment, txn)
-                current.append(contentsOf: batch.builder)
+                current.append(batch.builder)
+                currentCount += batch.count
                 next += UInt64(batch.count)
             }
 
-            if sealing == nil && current.count >= threshold {
-                if current.count > ChunkFormat.maxEvents {
+            if sealing == nil && currentCount >= threshold {
+                if currentCount > ChunkFormat.maxEvents {
                     // One enormous append: seal it here, in pieces.
                     try sealInline(store: store, txn: txn)
                 } else {
                     sealer.start(current, first: currentFirst, generation: generation)
-                    sealing = (currentFirst, current.count)
-                    current = ChunkBuilder()
+                    sealing = (currentFirst, currentCount)
+                    current = []
+                    currentCount = 0
                     currentFirst = next
                 }
             }
@@ -352,16 +357,19 @@ public final class EventStore: @unchecked Sendable {
             if sealing != nil { _ = sealer.take(wait: true) }
             generation += 1
             sealing = nil
-            current = ChunkBuilder()
+            current = []
+            currentCount = 0
             currentFirst = tailFirst
             try txn.withCursor(store.tail) { c in
                 var entry = try c.first()
                 while let e = entry {
-                    current.append(contentsOf: ChunkBuilder(try decoder.decode(e.value)))
+                    let piece = ChunkBuilder(try decoder.decode(e.value))
+                    currentCount += piece.count
+                    current.append(piece)
                     entry = try c.next()
                 }
             }
-            guard UInt64(current.count) == first - tailFirst else {
+            guard UInt64(currentCount) == first - tailFirst else {
                 throw StoreError(.damaged("the tail does not hold the events \(tailFirst)…\(first - 1)"), path: store.directory)
             }
         }
@@ -385,7 +393,8 @@ public final class EventStore: @unchecked Sendable {
             }
             try txn.removeAll(store.tail)
             currentFirst += UInt64(all.count)
-            current = ChunkBuilder()
+            current = []
+            currentCount = 0
         }
 
         func put(_ db: Database, seq: UInt64, _ blob: [UInt8], _ txn: borrowing Transaction) throws {
