@@ -41,6 +41,38 @@ import ISPMonStore
         #expect(try CLI.run(["verify"], data: dir.path).status == 0)
     }
 
+    @Test func twoWritersInterleaveWholeCommitsAndLoseNothing() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let a = Array(SyntheticStream(seed: 31).prefix(60_000))
+        let b = Array(SyntheticStream(seed: 32).prefix(60_000))
+        try ndjson(a).write(to: URL(fileURLWithPath: dir.file("a.ndjson")))
+        try ndjson(b).write(to: URL(fileURLWithPath: dir.file("b.ndjson")))
+        let store = dir.file("store")
+        #expect(try CLI.run(["import", "-"], stdin: ndjson([a[0]]), data: store).status == 0)
+        let procs = try ["a.ndjson", "b.ndjson"].map { name -> Process in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: CLI.binary)
+            p.arguments = ["import", "--commit-every", "300", "--data", store, dir.file(name)]
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            return p
+        }
+        for p in procs { p.waitUntilExit() }
+        #expect(procs.allSatisfy { $0.terminationStatus == 0 })
+        #expect(try CLI.run(["verify"], data: store).status == 0)
+        // Each import's events are all there, in its own order.
+        let opened = try EventStore(directory: store)
+        var all: [Event] = []
+        try opened.forEach { _, e in all.append(e); return true }
+        #expect(all.count == 1 + a.count + b.count)
+        let inA = Set(a), inB = Set(b)
+        let onlyA = all.dropFirst().filter { inA.contains($0) && !inB.contains($0) }
+        let onlyB = all.dropFirst().filter { inB.contains($0) && !inA.contains($0) }
+        #expect(onlyA == a.filter { !inB.contains($0) })
+        #expect(onlyB == b.filter { !inA.contains($0) })
+    }
+
     @Test(.enabled(if: getuid() == 0, "needs root to mount a small tmpfs; CI runs as root"))
     func aFullDiskIsAClearErrorAndLeavesTheStoreIntact() throws {
         let dir = TempDir()
