@@ -12,11 +12,11 @@ import Synchronization
 /// Events get sequence numbers 1, 2, 3 … with no gaps. Each commit writes the
 /// new events as one *segment* (a small chunk) to the `tail` database, so a
 /// single event is durable as soon as its commit returns. When the tail holds
-/// ``Options/sealThreshold`` events, the same commit re-encodes the whole tail
-/// as one large *sealed* chunk in `chunks` (where columns compress best) and
-/// empties the tail. Both databases are keyed by the big-endian sequence number
-/// of their first event, so appends use `MDB_APPEND` and a lookup by sequence
-/// is one B-tree search.
+/// ``Options/sealThreshold`` events, a background thread re-encodes them as one
+/// large *sealed* chunk (where columns compress best), and the next commit puts
+/// it in `chunks` and deletes the segments it replaces. Both databases are keyed
+/// by the big-endian sequence number of their first event, so appends use
+/// `MDB_APPEND` and a lookup by sequence is one B-tree search.
 ///
 /// One store per directory per process. Any number of processes may read while
 /// one writes; LMDB serializes writers across processes.
@@ -74,9 +74,10 @@ public final class EventStore: @unchecked Sendable {
             var envOptions = Environment.Options()
             envOptions.mapSize = options.initialMapSize
             env = try Environment(path: path, options: envOptions)
-            meta = try env.openDatabase("meta")
-            chunks = try env.openDatabase("chunks")
-            tail = try env.openDatabase("tail")
+            // A reader never takes LMDB's write lock: it could delay a running monitor.
+            meta = try env.openDatabase("meta", create: options.create)
+            chunks = try env.openDatabase("chunks", create: options.create)
+            tail = try env.openDatabase("tail", create: options.create)
             writer = Writer(options: options)
             try checkFormat()
         } catch {
@@ -104,6 +105,8 @@ public final class EventStore: @unchecked Sendable {
             guard stored <= EventStore.formatVersion else {
                 throw StoreError(.newerFormat(found: stored, supported: EventStore.formatVersion), path: directory)
             }
+        } else if !options.create {
+            throw StoreError(.damaged("it has no format record (is it an ispmon store?)"), path: directory)
         } else {
             try env.write { txn in
                 var v = EventStore.formatVersion.bigEndian

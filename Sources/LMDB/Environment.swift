@@ -78,10 +78,24 @@ public final class Environment: @unchecked Sendable {
         try check(mdb_env_set_mapsize(handle, 0), "adopting the LMDB map size")
     }
 
-    /// Opens (creating when writable and `create`) a named database. Call once at start-up.
+    /// Opens a named database, creating it when `create` (in a write transaction);
+    /// without `create`, only a read transaction is used. Call once at start-up.
     public func openDatabase(_ name: String, create: Bool = true) throws -> Database {
-        if options.readOnly {
-            return try read { txn in try txn.openDatabase(name, create: false) }
+        if options.readOnly || !create {
+            // A handle opened in a read transaction outlives it only if that transaction
+            // is committed (an abort closes it).
+            var txn: OpaquePointer?
+            try check(mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn), "mdb_txn_begin (read) \(path)")
+            guard let txn else { throw LMDBError(code: MDB_BAD_TXN, context: "mdb_txn_begin returned no transaction") }
+            let db: Database
+            do {
+                db = try Transaction(handle: txn).openDatabase(name, create: false)
+            } catch {
+                mdb_txn_abort(txn)
+                throw error
+            }
+            try check(mdb_txn_commit(txn), "opening database \(name)")
+            return db
         }
         return try write { txn in try txn.openDatabase(name, create: create) }
     }

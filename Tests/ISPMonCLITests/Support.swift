@@ -15,8 +15,12 @@ struct CLI {
         var out: String { String(decoding: stdout, as: UTF8.self) }
     }
 
+    /// A child that runs longer than this is killed, so a hang fails a test instead of CI.
+    static let timeLimit: Double = 300
+
     @discardableResult
     static func run(_ args: [String], stdin: Data? = nil, data: String? = nil) throws -> Result {
+        signal(SIGPIPE, SIG_IGN)  // a child that exits early must not kill the test process
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args + (data.map { ["--data", $0] } ?? [])
@@ -28,17 +32,23 @@ struct CLI {
         p.standardError = err
         p.standardInput = input
         try p.run()
-        // Read both pipes concurrently so a large output never blocks the child.
+        let pid = p.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeLimit, execute: watchdog)
+        defer { watchdog.cancel() }
+        // Feed stdin and drain stderr on their own threads so that nothing blocks the child.
         nonisolated(unsafe) var errData = Data()
         let errThread = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
         errThread.start()
-        if let stdin {
-            input.fileHandleForWriting.write(stdin)
+        let writer = input.fileHandleForWriting
+        let inThread = Thread {
+            if let stdin { try? writer.write(contentsOf: stdin) }
+            try? writer.close()
         }
-        try input.fileHandleForWriting.close()
+        inThread.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        while !errThread.isFinished { usleep(1000) }
+        while !errThread.isFinished || !inThread.isFinished { usleep(1000) }
         return Result(status: p.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
     }
 }
