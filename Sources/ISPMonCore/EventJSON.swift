@@ -255,7 +255,7 @@ public enum EventJSON {
 
         mutating func optionalMbps(_ key: String) throws(InvalidLine) -> Double? {
             guard let (text, v) = try optionalNumber(key) else { return nil }
-            guard v >= 0, v < 1e9 else { throw InvalidLine("field \"\(path)\(key)\": \(text) is out of range (>= 0)") }
+            guard v >= 0, v < 1e9 else { throw InvalidLine("field \"\(path)\(key)\": \(text) is out of range (0 <= Mbps < 1e9)") }
             return v == 0 ? 0 : v  // no negative zero
         }
 
