@@ -144,7 +144,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
 extension Int64 {
     /// Quotient and remainder rounded toward minus infinity (remainder >= 0).
-    func floorDivided(by d: Int64) -> (Int64, Int64) {
+    public func floorDivided(by d: Int64) -> (Int64, Int64) {
         let q = self / d, r = self % d
         return r < 0 ? (q - 1, r + d) : (q, r)
     }

@@ -125,10 +125,3 @@ enum EventTable {
                       tm.tm_hour, tm.tm_min, tm.tm_sec, micros)
     }
 }
-
-extension Int64 {
-    func floorDivided(by d: Int64) -> (Int64, Int64) {
-        let q = self / d, r = self % d
-        return r < 0 ? (q - 1, r + d) : (q, r)
-    }
-}
