@@ -1,0 +1,19 @@
+public import ISPMonCore
+
+extension EventStore {
+    /// The views as of the newest event, or as of `asOf`: every event whose time is at
+    /// or before it, in log order. Computed from the log each time (the views are not
+    /// stored yet), so it never touches anything in the store.
+    public func project(asOf: Timestamp? = nil, options: Projection.Options = .init()) throws -> Projection {
+        var projection = Projection(options: options)
+        let limit = asOf?.microseconds ?? .max
+        try forEachChunk { chunk in
+            for i in 0..<chunk.count {
+                let e = chunk.event(at: i)
+                if e.time.microseconds <= limit { projection.apply(e, seq: chunk.firstSeq + UInt64(i)) }
+            }
+            return true
+        }
+        return projection
+    }
+}
