@@ -111,6 +111,13 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         return Timestamp(microseconds: secs * 1_000_000 + micros)
     }
 
+    /// Days since 1970-01-01 of `YYYY-MM-DD` (0 when malformed).
+    public static func parseDay(_ text: String) -> Int64 {
+        let parts = text.split(separator: "-").compactMap { Int64($0) }
+        guard parts.count == 3 else { return 0 }
+        return days(fromCivil: parts[0], parts[1], parts[2])
+    }
+
     static func daysIn(month: Int64, year: Int64) -> Int64 {
         switch month {
         case 2: return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28

@@ -265,3 +265,133 @@ struct NoteCommand: ParsableCommand {
         }
     }
 }
+
+struct SpeedTestsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "speedtests", abstract: "Speed tests as recorded, newest first, or summarized by UTC day, week or month.")
+
+    @OptionGroup var view: ViewOptions
+    @Option(help: ArgumentHelp("Only tests at or after this time.", valueName: "TIME"))
+    var since: TimeValue?
+    @Option(help: ArgumentHelp("Only tests at or before this time.", valueName: "TIME"))
+    var until: TimeValue?
+    @Flag(help: "Summaries per UTC day.")
+    var daily = false
+    @Flag(help: "Summaries per ISO week (Monday to Sunday, UTC).")
+    var weekly = false
+    @Flag(help: "Summaries per UTC month.")
+    var monthly = false
+    @Flag(help: "CSV for programs.")
+    var csv = false
+
+    func validate() throws {
+        if [daily, weekly, monthly].filter({ $0 }).count > 1 { throw ValidationError("choose one of --daily, --weekly, --monthly") }
+    }
+
+    /// The UTC period a time falls in, as a label: `2026-03-01`, `2026-W09`, `2026-03`.
+    func period(_ t: Int64) -> String {
+        let day = t.floorDivided(by: 86_400_000_000).0
+        let date = String(Timestamp(microseconds: day * 86_400_000_000).description.prefix(10))
+        if monthly { return String(date.prefix(7)) }
+        guard weekly else { return date }
+        // ISO week: the week with the year's first Thursday is week 1. 1970-01-01 was a Thursday.
+        let weekday = (day + 3).floorDivided(by: 7).1  // 0 = Monday
+        let thursday = day - weekday + 3
+        let year = String(Timestamp(microseconds: thursday * 86_400_000_000).description.prefix(4))
+        let jan1 = Int64(Timestamp.parseDay(year + "-01-01"))
+        let week = (thursday - jan1) / 7 + 1
+        return year + "-W" + (week < 10 ? "0" : "") + String(week)
+    }
+
+    func run() throws {
+        try ispmon.run {
+            let p = try view.projection()
+            let tests = p.speedTests.filter { r in
+                if let since, r.time < since.timestamp.microseconds { return false }
+                if let until, r.time > until.timestamp.microseconds { return false }
+                return true
+            }
+            guard daily || weekly || monthly else {
+                let newestFirst = tests.reversed()
+                func fields(_ r: Projection.SpeedTestRecord) -> (Bool, Double?, Double?, String?) {
+                    switch r.test.outcome {
+                    case let .ok(d, u): (true, d, u, nil)
+                    case let .failed(e): (false, nil, nil, e)
+                    }
+                }
+                if view.json {
+                    print(Output.jsonArray(newestFirst.map { r in
+                        let (ok, d, u, e) = fields(r)
+                        var o = JSONObject()
+                        o.time("time", r.time)
+                        o.string("server", r.test.server)
+                        o.key("ok"); o.bytes += Array((ok ? "true" : "false").utf8)
+                        o.number("down_mbps", d)
+                        o.number("up_mbps", u)
+                        o.number("rtt_ms", r.test.rtt.map { Double($0) / 1000 })
+                        o.string("error", e)
+                        return o.finished()
+                    }))
+                } else if csv {
+                    print("time,server,ok,down_mbps,up_mbps,rtt_ms,error")
+                    for r in newestFirst {
+                        let (ok, d, u, e) = fields(r)
+                        print([Timestamp(microseconds: r.time).description, Output.csvField(r.test.server), ok ? "true" : "false",
+                               d.map { Output.number($0) } ?? "", u.map { Output.number($0) } ?? "",
+                               r.test.rtt.map { Output.number(Double($0) / 1000) } ?? "", e ?? ""].joined(separator: ","))
+                    }
+                } else {
+                    print(Output.table(["TIME", "DOWN Mbps", "UP Mbps", "IDLE RTT", "SERVER"], newestFirst.map { r in
+                        let (ok, d, u, e) = fields(r)
+                        return [Output.localTime(r.time), ok ? Output.number(d ?? 0, decimals: 1) : "FAILED",
+                                ok ? Output.number(u ?? 0, decimals: 1) : (e ?? ""),
+                                r.test.rtt.map { Output.number(Double($0) / 1000, decimals: 1) + " ms" } ?? "-", r.test.server]
+                    }, rightAligned: [1, 2, 3]), terminator: "")
+                }
+                return
+            }
+            // Summaries: count, failures, min / median / max of down and up.
+            var groups: [(String, [Projection.SpeedTestRecord])] = []
+            for r in tests.sorted(by: { $0.time < $1.time }) {
+                let key = period(r.time)
+                if groups.last?.0 == key { groups[groups.count - 1].1.append(r) } else { groups.append((key, [r])) }
+            }
+            let periodKey = daily ? "day" : weekly ? "week" : "month"
+            func stats(_ values: [Double]) -> (Double?, Double?, Double?) {
+                guard !values.isEmpty else { return (nil, nil, nil) }
+                let v = values.sorted()
+                let median = v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
+                return (v.first, median, v.last)
+            }
+            let rows: [(String, Int, Int, (Double?, Double?, Double?), (Double?, Double?, Double?))] = groups.map { key, list in
+                var downs: [Double] = [], ups: [Double] = []
+                for r in list { if case let .ok(d, u) = r.test.outcome { downs.append(d); ups.append(u) } }
+                return (key, list.count, list.count - downs.count, stats(downs), stats(ups))
+            }
+            let names = [periodKey, "count", "failures", "down_min_mbps", "down_median_mbps", "down_max_mbps",
+                         "up_min_mbps", "up_median_mbps", "up_max_mbps"]
+            if view.json {
+                print(Output.jsonArray(rows.map { key, count, failures, d, u in
+                    var o = JSONObject()
+                    o.string(periodKey, key)
+                    o.int("count", Int64(count))
+                    o.int("failures", Int64(failures))
+                    for (k, v) in zip(names.dropFirst(3), [d.0, d.1, d.2, u.0, u.1, u.2]) { o.number(k, v) }
+                    return o.finished()
+                }))
+            } else if csv {
+                print(names.joined(separator: ","))
+                for (key, count, failures, d, u) in rows {
+                    print(([key, String(count), String(failures)] + [d.0, d.1, d.2, u.0, u.1, u.2].map { $0.map { Output.number($0) } ?? "" })
+                        .joined(separator: ","))
+                }
+            } else {
+                func f(_ v: Double?) -> String { v.map { Output.number($0, decimals: 1) } ?? "-" }
+                print(Output.table([periodKey.uppercased() + " (UTC)", "TESTS", "FAILED", "DOWN min/median/max Mbps", "UP min/median/max Mbps"],
+                                   rows.map { key, count, failures, d, u in
+                                       [key, String(count), String(failures), "\(f(d.0)) / \(f(d.1)) / \(f(d.2))", "\(f(u.0)) / \(f(u.1)) / \(f(u.2))"]
+                                   }, rightAligned: [1, 2]), terminator: "")
+            }
+        }
+    }
+}
