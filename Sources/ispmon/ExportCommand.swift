@@ -2,20 +2,33 @@ import ArgumentParser
 import ISPMonCore
 import ISPMonStore
 
-/// Selection shared by `export` and `events`.
-struct EventFilter: ParsableArguments {
-    @Option(help: ArgumentHelp("Only events at or after this time (RFC 3339 or a span back from now: 90m, 24h, 7d).", valueName: "TIME"))
+/// `--since` / `--until`, shared by every command that selects a time range.
+struct TimeRange: ParsableArguments {
+    @Option(help: ArgumentHelp("From this time (RFC 3339, or a span back from now: 90m, 24h, 7d, 4w).", valueName: "TIME"))
     var since: TimeValue?
 
-    @Option(help: ArgumentHelp("Only events at or before this time.", valueName: "TIME"))
+    @Option(help: ArgumentHelp("Until this time.", valueName: "TIME"))
     var until: TimeValue?
+
+    /// Whether [start, end] meets the range (a point in time when start == end).
+    func overlaps(_ start: Int64, _ end: Int64) -> Bool {
+        if let since, end < since.timestamp.microseconds { return false }
+        if let until, start > until.timestamp.microseconds { return false }
+        return true
+    }
+
+    func contains(_ t: Int64) -> Bool { overlaps(t, t) }
+}
+
+/// Selection shared by `export` and `events`.
+struct EventFilter: ParsableArguments {
+    @OptionGroup var range: TimeRange
 
     @Option(help: ArgumentHelp("Only events of this type (probe, speedtest, link, trace, monitor, job, note).", valueName: "T"))
     var type: EventTypeArgument?
 
     func matches(_ e: Event) -> Bool {
-        if let since, e.time < since.timestamp { return false }
-        if let until, e.time > until.timestamp { return false }
+        if !range.contains(e.time.microseconds) { return false }
         if let type, e.type != type.value { return false }
         return true
     }

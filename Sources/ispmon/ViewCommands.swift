@@ -62,10 +62,8 @@ struct OutagesCommand: ParsableCommand {
 
     @OptionGroup var view: ViewOptions
 
-    @Option(help: ArgumentHelp("Only outages that overlap this range: from…", valueName: "TIME"))
-    var since: TimeValue?
-    @Option(help: ArgumentHelp("…until.", valueName: "TIME"))
-    var until: TimeValue?
+    /// Outages that overlap the range.
+    @OptionGroup var range: TimeRange
     @Option(name: .customLong("min-duration"), help: ArgumentHelp("Only outages lasting at least this long.", valueName: "SECONDS"))
     var minDuration: Double?
     @Flag(help: "CSV for programs (times in UTC).")
@@ -76,9 +74,7 @@ struct OutagesCommand: ParsableCommand {
             let p = try view.projection()
             let now = p.newestTime ?? 0
             let list = p.outages().filter { o in
-                let end = o.end ?? now
-                if let since, end < since.timestamp.microseconds { return false }
-                if let until, o.start > until.timestamp.microseconds { return false }
+                if !range.overlaps(o.start, o.end ?? now) { return false }
                 if let minDuration, Double(o.duration) / 1e6 < minDuration { return false }
                 return true
             }
@@ -168,10 +164,8 @@ struct LatencyCommand: ParsableCommand {
     @OptionGroup var view: ViewOptions
     @Option(help: ArgumentHelp("Only this target.", valueName: "NAME"))
     var target: String?
-    @Option(help: ArgumentHelp("Only periods starting at or after this time.", valueName: "TIME"))
-    var since: TimeValue?
-    @Option(help: ArgumentHelp("Only periods starting before this time.", valueName: "TIME"))
-    var until: TimeValue?
+    /// Hours (days) that overlap the range.
+    @OptionGroup var range: TimeRange
     @Flag(help: "One row per target and UTC hour (the default).")
     var hourly = false
     @Flag(help: "One row per target and UTC day: hours merged, never averaged.")
@@ -192,8 +186,7 @@ struct LatencyCommand: ParsableCommand {
                 var merged: [Int64: HourStats] = [:]
                 for hour in p.hours[name]!.keys.sorted() {  // in time order, so merges are exact
                     let start = hour.floorDivided(by: period).0 * period
-                    if let since, start < since.timestamp.microseconds { continue }
-                    if let until, start >= until.timestamp.microseconds { continue }
+                    guard range.overlaps(start, start + period - 1) else { continue }
                     merged[start, default: HourStats()].append(p.hours[name]![hour]!)
                 }
                 for start in merged.keys.sorted() { rows.append((name, start, merged[start]!)) }
@@ -271,10 +264,7 @@ struct SpeedTestsCommand: ParsableCommand {
         commandName: "speedtests", abstract: "Speed tests as recorded, newest first, or summarized by UTC day, week or month.")
 
     @OptionGroup var view: ViewOptions
-    @Option(help: ArgumentHelp("Only tests at or after this time.", valueName: "TIME"))
-    var since: TimeValue?
-    @Option(help: ArgumentHelp("Only tests at or before this time.", valueName: "TIME"))
-    var until: TimeValue?
+    @OptionGroup var range: TimeRange
     @Flag(help: "Summaries per UTC day.")
     var daily = false
     @Flag(help: "Summaries per ISO week (Monday to Sunday, UTC).")
@@ -306,11 +296,7 @@ struct SpeedTestsCommand: ParsableCommand {
     func run() throws {
         try ispmon.run {
             let p = try view.projection()
-            let tests = p.speedTests.filter { r in
-                if let since, r.time < since.timestamp.microseconds { return false }
-                if let until, r.time > until.timestamp.microseconds { return false }
-                return true
-            }
+            let tests = p.speedTests.filter { range.contains($0.time) }
             guard daily || weekly || monthly else {
                 let newestFirst = tests.reversed()
                 func fields(_ r: Projection.SpeedTestRecord) -> (Bool, Double?, Double?, String?) {
