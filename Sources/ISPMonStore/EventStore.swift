@@ -177,9 +177,8 @@ public final class EventStore: @unchecked Sendable {
     /// Calls `body` with every event from `seq` through `last`, in log order, until it returns false.
     public func forEach(from seq: UInt64 = 1, through last: UInt64 = .max,
                         _ body: (UInt64, Event) throws -> Bool) throws {
-        let start = max(seq, 1)
-        try forEachChunk(from: start) { chunk in
-            for i in Int(max(start, chunk.firstSeq) - chunk.firstSeq)..<chunk.count {
+        try forEachChunk(from: seq) { chunk, first in
+            for i in first..<chunk.count {
                 let s = chunk.firstSeq + UInt64(i)
                 if s > last { return false }
                 guard try body(s, chunk.event(at: i)) else { return false }
@@ -189,9 +188,11 @@ public final class EventStore: @unchecked Sendable {
     }
 
     /// Calls `body` with each decoded record (sealed chunk or tail segment) from the one
-    /// holding `seq` on, until it returns false. Each record is read in its own short read
-    /// transaction, so a long export never keeps the writer from reusing pages.
-    public func forEachChunk(from seq: UInt64 = 1, _ body: (DecodedChunk) throws -> Bool) throws {
+    /// holding `seq` on, and the index in it of the first event not yet passed, until
+    /// `body` returns false. Each record is read in its own short read transaction, so a
+    /// long export never keeps the writer from reusing pages; a chunk sealed in between
+    /// may start before the events already passed, hence the index.
+    public func forEachChunk(from seq: UInt64 = 1, _ body: (DecodedChunk, Int) throws -> Bool) throws {
         let decoder = ChunkDecoder()
         var next = max(seq, 1)
         while true {
@@ -202,7 +203,7 @@ public final class EventStore: @unchecked Sendable {
             do { chunk = try blob.withUnsafeBytes { try decoder.decode($0) } } catch {
                 throw StoreError(.damaged("record holding seq \(next): \(error)"), path: directory)
             }
-            guard try body(chunk) else { return }
+            guard try body(chunk, Int(next - chunk.firstSeq)) else { return }
             next = chunk.lastSeq + 1
         }
     }

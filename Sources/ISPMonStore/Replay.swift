@@ -7,8 +7,8 @@ extension EventStore {
     public func project(asOf: Timestamp? = nil, options: Projection.Options = .init()) throws -> Projection {
         var projection = Projection(options: options)
         let limit = asOf?.microseconds ?? .max
-        try forEachChunk { chunk in
-            for i in 0..<chunk.count {
+        try forEachChunk { chunk, first in
+            for i in first..<chunk.count {
                 let e = chunk.event(at: i)
                 if e.time.microseconds <= limit { projection.apply(e, seq: chunk.firstSeq + UInt64(i)) }
             }

@@ -30,8 +30,13 @@ import ISPMonStore
             #expect(v.status == 0, "verify during writes: \(v.stderr)")
             let e = try CLI.run(["export", "--type", "speedtest"], data: dir.path)
             #expect(e.status == 0, "export during writes: \(e.stderr)")
-            let count = e.out.split(separator: "\n").count
-            #expect(count >= lastCount)  // readers see a growing log, never a broken one
+            let seqs = e.out.split(separator: "\n").compactMap { line in
+                line.split(separator: ",").first.flatMap { UInt64($0.dropFirst("{\"seq\":".count)) }
+            }
+            // Readers see a growing log, each event once, in order, even while chunks are sealed under them.
+            #expect(seqs == seqs.sorted() && Set(seqs).count == seqs.count, "duplicated or reordered events")
+            let count = seqs.count
+            #expect(count >= lastCount)
             lastCount = count
             reads += 1
         }
