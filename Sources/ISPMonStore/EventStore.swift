@@ -217,7 +217,7 @@ public final class EventStore: @unchecked Sendable {
 
     // MARK: Writing
 
-    /// Appends `events` in one durable commit and returns their sequence numbers.
+    /// Appends `events` (at least one) in one durable commit and returns their sequence numbers.
     @discardableResult
     public func append(_ events: [Event]) throws(StoreError) -> ClosedRange<UInt64> {
         try append(events[...])
@@ -226,10 +226,8 @@ public final class EventStore: @unchecked Sendable {
     /// Appends `events` in one durable commit and returns their sequence numbers.
     @discardableResult
     public func append(_ events: ArraySlice<Event>) throws(StoreError) -> ClosedRange<UInt64> {
-        guard !events.isEmpty else {
-            let last = try lastSeq()
-            return (last + 1)...last
-        }
+        // An empty append has no range to return: callers skip it (import and the writer do).
+        precondition(!events.isEmpty, "append needs at least one event")
         do {
             var builder = ChunkBuilder()
             builder.append(contentsOf: events)
