@@ -8,10 +8,7 @@ extension EventStore {
         var projection = Projection(options: options)
         let limit = asOf?.microseconds ?? .max
         try forEachChunk { chunk, first in
-            for i in first..<chunk.count {
-                let e = chunk.event(at: i)
-                if e.time.microseconds <= limit { projection.apply(e, seq: chunk.firstSeq + UInt64(i)) }
-            }
+            projection.apply(chunk, from: first, limit: limit)
             return true
         }
         return projection

@@ -182,12 +182,14 @@ struct LatencyCommand: ParsableCommand {
             let p = try view.projection()
             let period: Int64 = daily ? 86_400_000_000 : 3_600_000_000
             var rows: [(String, Int64, HourStats)] = []
-            for name in p.hours.keys.sorted() where target == nil || target == name {
+            let allHours = p.hours
+            for name in allHours.keys.sorted() where target == nil || target == name {
                 var merged: [Int64: HourStats] = [:]
-                for hour in p.hours[name]!.keys.sorted() {  // in time order, so merges are exact
+                let byHour = allHours[name] ?? [:]
+                for hour in byHour.keys.sorted() {  // in time order, so merges are exact
                     let start = hour.floorDivided(by: period).0 * period
                     guard range.overlaps(start, start + period - 1) else { continue }
-                    merged[start, default: HourStats()].append(p.hours[name]![hour]!)
+                    merged[start, default: HourStats()].append(byHour[hour] ?? HourStats())
                 }
                 for start in merged.keys.sorted() { rows.append((name, start, merged[start]!)) }
             }

@@ -255,3 +255,50 @@ let router = ("router", Role.gateway), edge = ("isp-edge", Role.isp), one = ("on
         }
     }
 }
+
+@Suite struct ProjectionPathsTests {
+    /// The columnar path (whole decoded chunks) must give exactly the views of the
+    /// event-by-event path, in any batch sizes and with any as-of limit.
+    @Test func chunksAndEventsGiveTheSameViews() throws {
+        var events: [Event] = []
+        var rng = SplitMix64(seed: 77)
+        for e in SyntheticStream(seed: 5).prefix(60_000) {
+            // Cut the internet off now and then, so that outages happen.
+            if case .probe(var p) = e.body, p.role == .internet || p.role == .dns,
+               (e.time.microseconds / 60_000_000) % 37 == 3 {
+                p.outcome = .failed(error: "timeout")
+                p.detail = nil
+                events.append(Event(time: e.time, body: .probe(p)))
+            } else {
+                events.append(e)
+            }
+            if rng.next() % 20_000 == 0 { events.append(Event(time: e.time, body: .monitor(MonitorState(state: .stopped)))) }
+        }
+        let limit = events[45_000].time.microseconds
+        var oneByOne = Projection()
+        for (i, e) in events.enumerated() where e.time.microseconds <= limit { oneByOne.apply(e, seq: UInt64(i + 1)) }
+
+        var columnar = Projection()
+        let encoder = ChunkEncoder()
+        let decoder = ChunkDecoder()
+        var start = 0
+        while start < events.count {
+            let n = min(events.count - start, Int(rng.next() % 5000) + 1)
+            let blob = encoder.encode(events[start..<(start + n)], firstSeq: UInt64(start + 1))
+            let chunk = try blob.withUnsafeBytes { try decoder.decode($0) }
+            let skip = Int(rng.next() % UInt64(min(n, 3)))  // start inside a chunk too
+            if skip > 0 {
+                for i in 0..<skip where events[start + i].time.microseconds <= limit { columnar.apply(events[start + i], seq: UInt64(start + i + 1)) }
+            }
+            columnar.apply(chunk, from: skip, limit: limit)
+            start += n
+        }
+        #expect(!oneByOne.outages().isEmpty)
+        #expect(columnar.outages() == oneByOne.outages())
+        #expect(columnar.hours == oneByOne.hours)
+        #expect(columnar.targets == oneByOne.targets)
+        #expect(columnar.layers == oneByOne.layers)
+        #expect(columnar.speedTests == oneByOne.speedTests)
+        #expect(columnar.newestTime == oneByOne.newestTime)
+    }
+}

@@ -76,6 +76,6 @@ extension Projection {
         if layer == .local {
             return interfaces.values.filter { $0.down.any(in: start, end) }.map(\.name).sorted()
         }
-        return targets.values.filter { Layer($0.role) == layer && $0.down.any(in: start, end) }.map(\.name).sorted()
+        return slots.filter { Layer($0.role) == layer && $0.down.any(in: start, end) }.map(\.name).sorted()
     }
 }

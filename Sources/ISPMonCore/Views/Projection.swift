@@ -65,13 +65,32 @@ public struct Projection: Sendable {
     }
 
     public let options: Options
-    public private(set) var targets: [String: Target] = [:]
+    /// Targets by slot (a slot is found once per chunk series, not once per event).
+    var slots: [Target] = []
+    var slotIndex: [String: Int] = [:]
+    /// Per slot: finished hours, and the hour being filled (kept apart so that the hot
+    /// path touches no dictionary).
+    var finishedHours: [[Int64: HourStats]] = []
+    var currentHour: [(start: Int64, stats: HourStats)?] = []
+
+    public var targets: [String: Target] {
+        Dictionary(uniqueKeysWithValues: slots.map { ($0.name, $0) })
+    }
+
+    /// Per target, per UTC hour (µs since the epoch of the hour's start).
+    public var hours: [String: [Int64: HourStats]] {
+        var result: [String: [Int64: HourStats]] = [:]
+        for (i, t) in slots.enumerated() {
+            var h = finishedHours[i]
+            if let c = currentHour[i] { h[c.start, default: HourStats()].append(c.stats) }
+            if !h.isEmpty { result[t.name] = h }
+        }
+        return result
+    }
     public private(set) var interfaces: [String: Interface] = [:]
     public private(set) var layers: [Layer: LayerTrack] = [:]
     public private(set) var notes: [NoteRecord] = []
     public private(set) var speedTests: [SpeedTestRecord] = []
-    /// Per target, per UTC hour (µs since the epoch of the hour's start).
-    public private(set) var hours: [String: [Int64: HourStats]] = [:]
     public private(set) var monitorState: MonitorState.State?
     public private(set) var lastSeq: UInt64 = 0
     /// Time of the newest event: open outages last until then.
@@ -101,34 +120,77 @@ public struct Projection: Sendable {
     }
 
     mutating func apply(_ p: Probe, at t: Int64) {
-        var target = targets[p.target] ?? Target(name: p.target, role: p.role, method: p.method)
-        let oldLayer = Layer(target.role)
-        target.role = p.role
-        target.method = p.method
-        switch p.outcome {
-        case .ok(let rtt):
-            if target.state == .down { target.down.finish(at: t) }
-            if target.state != .up { target.since = t }
-            target.state = .up
-            target.failures = 0
-            target.lastRTT = rtt
-        case .failed:
-            if target.failures == 0 { target.runStart = t }
-            target.failures += 1
-            if target.failures >= options.downAfter && target.state != .down {
-                target.state = .down
-                target.since = target.runStart
-                target.down.begin(at: target.runStart)
-            }
-        }
-        targets[p.target] = target
-        updateLayer(Layer(target.role), at: t)
-        if oldLayer != Layer(target.role) { updateLayer(oldLayer, at: t) }
-
-        let hour = t.floorDivided(by: 3_600_000_000).0 * 3_600_000_000
+        let slot = self.slot(p.target, p.role, p.method)
         var rtt: Int64?
         if case .ok(let r) = p.outcome { rtt = r }
-        hours[p.target, default: [:]][hour, default: HourStats()].add(rtt: rtt)
+        applyProbe(slot: slot, role: p.role, method: p.method, at: t, rtt: rtt)
+    }
+
+    mutating func slot(_ name: String, _ role: Role, _ method: ProbeMethod) -> Int {
+        if let i = slotIndex[name] { return i }
+        slots.append(Target(name: name, role: role, method: method))
+        finishedHours.append([:])
+        currentHour.append(nil)
+        slotIndex[name] = slots.count - 1
+        return slots.count - 1
+    }
+
+    /// One probe result (`rtt` nil for a failure) of the target in `slot`.
+    mutating func applyProbe(slot: Int, role: Role, method: ProbeMethod, at t: Int64, rtt: Int64?) {
+        let oldLayer = Layer(slots[slot].role)
+        let oldState = slots[slot].state
+        slots[slot].role = role
+        slots[slot].method = method
+        if let rtt {
+            if oldState == .down { slots[slot].down.finish(at: t) }
+            if oldState != .up { slots[slot].since = t }
+            slots[slot].state = .up
+            slots[slot].failures = 0
+            slots[slot].lastRTT = rtt
+        } else {
+            if slots[slot].failures == 0 { slots[slot].runStart = t }
+            slots[slot].failures += 1
+            if slots[slot].failures >= options.downAfter && oldState != .down {
+                slots[slot].state = .down
+                slots[slot].since = slots[slot].runStart
+                slots[slot].down.begin(at: slots[slot].runStart)
+            }
+        }
+        // A layer changes only when one of its targets changes state (or role).
+        let newLayer = Layer(role)
+        if slots[slot].state != oldState || oldLayer != newLayer { updateLayer(newLayer, at: t) }
+        if oldLayer != newLayer { updateLayer(oldLayer, at: t) }
+
+        let hour = t.floorDivided(by: 3_600_000_000).0 * 3_600_000_000
+        if currentHour[slot]?.start != hour {
+            if let done = currentHour[slot] { finishedHours[slot][done.start, default: HourStats()].append(done.stats) }
+            currentHour[slot] = (hour, HourStats())
+        }
+        currentHour[slot]!.stats.add(rtt: rtt)
+    }
+
+    /// Applies the events of a decoded chunk from index `first`, skipping those after
+    /// `limit`: the same as applying its events one by one, without materializing them.
+    public mutating func apply(_ chunk: DecodedChunk, from first: Int = 0, limit: Int64 = .max) {
+        let slotOf = chunk.series.map { slot($0.target, $0.role, $0.method) }
+        let otherStream = UInt32(chunk.series.count)
+        for i in first..<chunk.count {
+            let s = chunk.streamOfEvent[i]
+            let k = Int(chunk.indexInStream[i])
+            let seq = chunk.firstSeq + UInt64(i)
+            if s == otherStream {
+                let e = chunk.others[k]
+                if e.time.microseconds <= limit { apply(e, seq: seq) }
+                continue
+            }
+            let series = chunk.series[Int(s)]
+            let t = series.times[k]
+            guard t <= limit else { continue }
+            lastSeq = seq
+            newestTime = max(newestTime ?? t, t)
+            applyProbe(slot: slotOf[Int(s)], role: series.role, method: series.method, at: t,
+                       rtt: series.outcome[k] == 0 ? series.rtt[k] : nil)
+        }
     }
 
     mutating func apply(_ l: Link, at t: Int64) {
@@ -147,7 +209,7 @@ public struct Projection: Sendable {
         var allDown = true
         var downStart = Int64.min
         var knownStart = Int64.max
-        for target in targets.values where Layer(target.role) == layer && target.state != .unknown {
+        for target in slots where Layer(target.role) == layer && target.state != .unknown {
             known = true
             knownStart = min(knownStart, target.since ?? t)
             if target.state == .down {
@@ -168,11 +230,11 @@ public struct Projection: Sendable {
 
     /// `monitor stopped`: nothing is known about the time until the next start.
     mutating func stopWatching(at t: Int64) {
-        for name in targets.keys {
-            targets[name]!.down.finish(at: t)
-            targets[name]!.state = .unknown
-            targets[name]!.since = t
-            targets[name]!.failures = 0
+        for i in slots.indices {
+            slots[i].down.finish(at: t)
+            slots[i].state = .unknown
+            slots[i].since = t
+            slots[i].failures = 0
         }
         for name in interfaces.keys {
             interfaces[name]!.down.finish(at: t)
