@@ -1,6 +1,6 @@
 // The ingest hot path: building a commit's batch, encoding it as a tail
 // segment, sealing 65 536 events into one chunk, decoding that chunk, and a
-// whole durable append through EventStore.
+// whole durable append through EventStore; and the views over a decoded chunk.
 //
 // Events come from SyntheticStream and are generated in setup closures or
 // before `startMeasurement()`, never inside the measured region.
@@ -221,6 +221,28 @@ let benchmarks: @Sendable () -> Void = {
             blob = ChunkEncoder(level: 3).encode(syntheticEvents(sealSize)[...], firstSeq: 1)
         } teardown: {
             blob = []
+        }
+    }
+
+    // MARK: Views
+
+    // Views (Projection) over one decoded sealed chunk: the replay hot path
+    // without decoding. Each iteration starts from an empty projection.
+    do {
+        var chunk: DecodedChunk?
+        Benchmark(
+            "Project views over a decoded chunk (65536 events)",
+            configuration: configuration(scalingFactor: .one, maxDuration: .seconds(10), maxIterations: 500)
+        ) { benchmark in
+            guard let chunk else { return }
+            var projection = Projection()
+            projection.apply(chunk)
+            blackHole(projection.outages())
+        } setup: {
+            let blob = ChunkEncoder(level: 3).encode(syntheticEvents(sealSize)[...], firstSeq: 1)
+            chunk = try blob.withUnsafeBytes { try ChunkDecoder().decode($0) }
+        } teardown: {
+            chunk = nil
         }
     }
 
