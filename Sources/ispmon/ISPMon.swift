@@ -9,7 +9,7 @@ struct ISPMon: ParsableCommand {
         abstract: "Watch a home or small-office internet connection and explain its outages.",
         version: version,
         subcommands: [
-            StatusCommand.self, OutagesCommand.self, LatencyCommand.self, SpeedTestsCommand.self, NoteCommand.self,
+            StatusCommand.self, OutagesCommand.self, LatencyCommand.self, SpeedTestsCommand.self, NoteCommand.self, ReplayCommand.self,
             ImportCommand.self, ExportCommand.self, EventsCommand.self, VerifyCommand.self, BenchCommand.self,
         ]
     )

@@ -383,3 +383,45 @@ struct SpeedTestsCommand: ParsableCommand {
         }
     }
 }
+
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Rebuild the views from the log and report how fast.",
+        discussion: """
+            The views are not stored yet (every view command computes them from the log), so today \
+            replay recomputes them in memory, checks they can be read, and reports the speed; the \
+            stored views it will swap in atomically come with the rest of issue 3.
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "Print {\"events\", \"seconds\", \"events_per_s\"}.")
+    var json = false
+
+    func run() throws {
+        try ispmon.run {
+            let log = try store.open(create: false)
+            let total = try log.lastSeq()
+            var progress = Progress("replaying", total: Int(total))
+            var projection = Projection()
+            var events = 0
+            let clock = ContinuousClock.now
+            try log.forEachChunk { chunk, first in
+                projection.apply(chunk, from: first)
+                events += chunk.count - first
+                progress.update(events, "\(events) events")
+                return true
+            }
+            _ = projection.outages()
+            progress.finish()
+            let d = ContinuousClock.now - clock
+            let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            let rate = seconds > 0 ? Double(events) / seconds : 0
+            if json {
+                print(String(format: "{\"events\":%d,\"seconds\":%.6f,\"events_per_s\":%.0f}", events, seconds, rate))
+            } else {
+                print(String(format: "replayed %d events in %.3f s (%.0f events/s)", events, seconds, rate))
+            }
+        }
+    }
+}

@@ -75,6 +75,10 @@ import ISPMonCore
         #expect(s["monitor"] as? String == "running")
         #expect((s["open_outage"] as? [String: Any])?["end"] is NSNull)
         #expect((s["targets"] as? [[String: Any]])?.count == 5)
+        let replay = try CLI.run(["replay", "--json"], data: dir.path)
+        let r = try JSONSerialization.jsonObject(with: replay.stdout) as! [String: Any]
+        #expect(r["events"] as? Int == Self.scenario().count + 1)  // and the note
+        #expect(r["events_per_s"] is Double || r["events_per_s"] is Int)
         // Now, after `monitor stopped`, nothing is known.
         let now = try JSONSerialization.jsonObject(with: try CLI.run(["status", "--json"], data: dir.path).stdout) as! [String: Any]
         #expect(now["connectivity"] as? String == "unknown")
