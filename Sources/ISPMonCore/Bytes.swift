@@ -13,10 +13,6 @@ extension Array where Element == UInt8 {
     @inline(__always)
     public mutating func appendZigzag(_ v: Int64) { appendVarint(zigzag(v)) }
 
-    public mutating func appendUInt32LE(_ v: UInt32) {
-        for s in stride(from: 0, to: 32, by: 8) { append(UInt8(truncatingIfNeeded: v >> UInt32(s))) }
-    }
-
     public mutating func appendUInt64LE(_ v: UInt64) {
         for s in stride(from: 0, to: 64, by: 8) { append(UInt8(truncatingIfNeeded: v >> UInt64(s))) }
     }

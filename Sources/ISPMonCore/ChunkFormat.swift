@@ -133,8 +133,6 @@ struct StreamMerge {
         live = (0..<n).map { starts[$0] < starts[$0 + 1] }
     }
 
-    var streamCount: Int { heads.count }
-
     func predict() -> Int {
         next.withUnsafeBufferPointer { n in
             var best = 0

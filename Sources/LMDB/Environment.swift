@@ -57,15 +57,6 @@ public final class Environment: @unchecked Sendable {
         return info.me_mapsize
     }
 
-    /// Bytes of the data file LMDB considers in use (last page used + 1, times page size).
-    public var usedBytes: Int {
-        var info = MDB_envinfo()
-        mdb_env_info(handle, &info)
-        var stat = MDB_stat()
-        mdb_env_stat(handle, &stat)
-        return (info.me_last_pgno + 1) * Int(stat.ms_psize)
-    }
-
     /// Grows the map. Only legal with no transaction open in this process.
     func grow() throws(LMDBError) {
         let current = mapSize

@@ -54,13 +54,6 @@ public struct Transaction: ~Copyable {
         return true
     }
 
-    /// Number of entries in `db`.
-    public func count(_ db: Database) throws(LMDBError) -> Int {
-        var stat = MDB_stat()
-        try check(mdb_stat(handle, db.dbi, &stat), "mdb_stat")
-        return stat.ms_entries
-    }
-
     /// Runs `body` with a cursor over `db`, closed afterwards.
     public func withCursor<R>(_ db: Database, _ body: (inout Cursor) throws -> R) throws -> R {
         var cursor: OpaquePointer?

@@ -5,7 +5,6 @@ import ISPMonCore
 /// Output helpers: buffered stdout, one-line errors on stderr, progress on a terminal.
 enum Terminal {
     static let stderrIsTTY = isatty(2) == 1
-    static let stdoutIsTTY = isatty(1) == 1
 
     static func error(_ message: String) {
         FileHandle.standardError.write(Data("ispmon: \(message)\n".utf8))

@@ -14,8 +14,6 @@ struct ViewOptions: ParsableArguments {
     @Flag(help: "JSON for programs (times in UTC).")
     var json = false
 
-    func validate() throws {}
-
     func projection() throws -> Projection {
         let log = try store.open(create: false)
         return try log.project(asOf: asOf?.timestamp)
