@@ -37,6 +37,9 @@ public final class EventStore: @unchecked Sendable {
         public var create = true
         /// Initial LMDB map size; it grows by itself.
         public var initialMapSize = 64 << 20
+        /// What the views are computed with (the monitor's config). Nil keeps what the
+        /// store has (queries must not change the views); a difference rebuilds them.
+        public var viewOptions: Projection.Options?
         public init() {}
     }
 
@@ -46,6 +49,8 @@ public final class EventStore: @unchecked Sendable {
     let meta: Database
     let chunks: Database
     let tail: Database
+    /// The stored views (see ``ViewRecords``), kept in step with the log.
+    let views: Database
     let writer: Writer
     /// Serializes this process's writers (LMDB serializes processes).
     let writeLock = Mutex<Void>(())
@@ -79,7 +84,9 @@ public final class EventStore: @unchecked Sendable {
             chunks = try env.openDatabase("chunks", create: options.create)
             tail = try env.openDatabase("tail", create: options.create)
             writer = Writer(options: options)
-            try checkFormat()
+            try EventStore.checkFormat(env: env, meta: meta, directory: path, create: options.create)
+            // A store from before views were stored gets the (empty) database once.
+            views = try (try? env.openDatabase("views", create: false)) ?? env.openDatabase("views", create: true)
         } catch {
             _ = EventStore.openPaths.withLock { $0.remove(real) }
             throw StoreError.wrap(error, path: path)
@@ -92,7 +99,7 @@ public final class EventStore: @unchecked Sendable {
 
     static let formatKey = Array("format".utf8)
 
-    func checkFormat() throws {
+    static func checkFormat(env: Environment, meta: Database, directory: String, create: Bool) throws {
         let stored: UInt32? = try env.read { txn in
             try EventStore.formatKey.withUnsafeBytes { k in
                 try txn.get(meta, key: k).map { v in
@@ -105,7 +112,7 @@ public final class EventStore: @unchecked Sendable {
             guard stored <= EventStore.formatVersion else {
                 throw StoreError(.newerFormat(found: stored, supported: EventStore.formatVersion), path: directory)
             }
-        } else if !options.create {
+        } else if !create {
             throw StoreError(.damaged("it has no format record (is it an ispmon store?)"), path: directory)
         } else {
             try env.write { txn in
@@ -157,21 +164,23 @@ public final class EventStore: @unchecked Sendable {
 
     /// Copies the stored record (chunk or segment) holding `seq`, or nil past the end.
     func record(containing seq: UInt64) throws -> [UInt8]? {
-        try env.read { txn in
-            for db in [chunks, tail] {
-                let found: [UInt8]? = try txn.withCursor(db) { c in
-                    var entry = try withKey(seq) { try c.seek(atLeast: $0) }
-                    if entry == nil || decodeKey(entry!.key) != seq {
-                        entry = entry == nil ? try c.last() : try c.previous()
-                    }
-                    guard let entry else { return nil }
-                    let h = try header(entry, db: db)
-                    return h.firstSeq <= seq && seq <= h.lastSeq ? Array(entry.value) : nil
+        try env.read { txn in try record(containing: seq, txn) }
+    }
+
+    func record(containing seq: UInt64, _ txn: borrowing Transaction) throws -> [UInt8]? {
+        for db in [chunks, tail] {
+            let found: [UInt8]? = try txn.withCursor(db) { c in
+                var entry = try withKey(seq) { try c.seek(atLeast: $0) }
+                if entry == nil || decodeKey(entry!.key) != seq {
+                    entry = entry == nil ? try c.last() : try c.previous()
                 }
-                if let found { return found }
+                guard let entry else { return nil }
+                let h = try header(entry, db: db)
+                return h.firstSeq <= seq && seq <= h.lastSeq ? Array(entry.value) : nil
             }
-            return nil
+            if let found { return found }
         }
+        return nil
     }
 
     /// Calls `body` with every event from `seq` through `last`, in log order, until it returns false.
@@ -193,11 +202,20 @@ public final class EventStore: @unchecked Sendable {
     /// long export never keeps the writer from reusing pages; a chunk sealed in between
     /// may start before the events already passed, hence the index.
     public func forEachChunk(from seq: UInt64 = 1, _ body: (DecodedChunk, Int) throws -> Bool) throws {
+        try forEachChunk(from: seq, read: { try record(containing: $0) }, body)
+    }
+
+    /// ``forEachChunk(from:_:)`` inside a transaction the caller holds (the writer's).
+    func forEachChunk(from seq: UInt64, _ txn: borrowing Transaction, _ body: (DecodedChunk, Int) throws -> Bool) throws {
+        try forEachChunk(from: seq, read: { try record(containing: $0, txn) }, body)
+    }
+
+    func forEachChunk(from seq: UInt64, read: (UInt64) throws -> [UInt8]?, _ body: (DecodedChunk, Int) throws -> Bool) throws {
         let decoder = ChunkDecoder()
         var next = max(seq, 1)
         while true {
             let blob: [UInt8]?
-            do { blob = try record(containing: next) } catch { throw StoreError.wrap(error, path: directory) }
+            do { blob = try read(next) } catch { throw StoreError.wrap(error, path: directory) }
             guard let blob else { return }
             let chunk: DecodedChunk
             do { chunk = try blob.withUnsafeBytes { try decoder.decode($0) } } catch {
@@ -273,6 +291,12 @@ public final class EventStore: @unchecked Sendable {
         var currentCount = 0
         var currentFirst: UInt64 = 1
 
+        /// The views as of the last commit, without history; trusted only while
+        /// `viewsValid` and the store's views generation is `viewsGeneration`.
+        var viewMirror: Projection?
+        var viewsValid = false
+        var viewsGeneration: UInt64 = 0
+
         init(options: Options) {
             // Segments are short-lived: encode them fast rather than small.
             segmentEncoder = ChunkEncoder(level: options.segmentLevel, predictOrder: false)
@@ -311,6 +335,7 @@ public final class EventStore: @unchecked Sendable {
                 currentCount += batch.count
                 next += UInt64(batch.count)
             }
+            try updateViews(batches, first: first, store: store, txn: txn)
 
             if sealing == nil && currentCount >= threshold {
                 if currentCount > ChunkFormat.maxEvents {
@@ -327,7 +352,10 @@ public final class EventStore: @unchecked Sendable {
             return first...(next - 1)
         }
 
-        func committed() { mirrorValid = true }
+        func committed() {
+            mirrorValid = true
+            viewsValid = true
+        }
 
         /// Waits for a seal under way and installs it (used before closing, and by benchmarks).
         func finishSealing(store: EventStore, txn: borrowing Transaction) throws {

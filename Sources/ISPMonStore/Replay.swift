@@ -1,16 +1,75 @@
 public import ISPMonCore
+import LMDB
+import Synchronization
 
 extension EventStore {
-    /// The views as of the newest event, or as of `asOf`: every event whose time is at
-    /// or before it, in log order. Computed from the log each time (the views are not
-    /// stored yet), so it never touches anything in the store.
-    public func project(asOf: Timestamp? = nil, options: Projection.Options = .init()) throws -> Projection {
-        var projection = Projection(options: options)
+    /// The views computed from the log alone, in memory ("scratch space"): of every
+    /// event through sequence number `last` whose time is at or before `asOf`, in
+    /// log order. Never touches anything in the store. `progress` gets the number
+    /// of events read so far.
+    public func project(asOf: Timestamp? = nil, through last: UInt64 = .max, options: Projection.Options? = nil,
+                        progress: ((UInt64) -> Void)? = nil) throws -> Projection {
+        var projection = Projection(options: try options ?? storedViewOptions())
         let limit = asOf?.microseconds ?? .max
+        var read: UInt64 = 0
         try forEachChunk { chunk, first in
-            projection.apply(chunk, from: first, limit: limit)
-            return true
+            projection.apply(chunk, from: first, limit: limit, through: last)
+            read += UInt64(chunk.count - first)
+            progress?(read)
+            return chunk.lastSeq < last
         }
         return projection
+    }
+
+    /// The options the stored views were computed with (what a replay must use to match them).
+    public func storedViewOptions() throws(StoreError) -> Projection.Options {
+        do { return try env.read { txn in viewOptions(try metas(txn)) } } catch {
+            throw StoreError.wrap(error, path: directory)
+        }
+    }
+
+    public struct RebuildReport: Sendable {
+        public var views: [View]
+        public var events: UInt64
+        public var seconds: Double
+    }
+
+    /// Rebuilds `which` views from the log. The log is replayed in memory with no
+    /// lock held; then one write transaction applies what was appended meanwhile,
+    /// replaces the views' records and bumps the views generation. Until that
+    /// commit, readers (and the writer) go on with the old views.
+    @discardableResult
+    public func rebuildViews(_ which: Set<View> = Set(View.allCases),
+                             progress: ((UInt64) -> Void)? = nil) throws(StoreError) -> RebuildReport {
+        let clock = ContinuousClock.now
+        do {
+            let options = try env.read { txn in viewOptions(try metas(txn)) }
+            let snapshot = try lastSeq()
+            let projection = try project(through: snapshot, options: options, progress: progress)
+            var total = snapshot
+            try writeLock.withLock { _ in
+                try env.write { txn in
+                    var caughtUp = projection  // a copy: a retried transaction starts over from it
+                    let logSeq = try lastSeq(txn)
+                    if logSeq > snapshot {
+                        try forEachChunk(from: snapshot + 1, txn) { chunk, first in
+                            caughtUp.apply(chunk, from: first, through: logSeq)
+                            return chunk.lastSeq < logSeq
+                        }
+                    }
+                    try clear(which, txn)
+                    try write(caughtUp.takeChanges(), views: which, txn)
+                    try putMetas(which, seq: logSeq, options: options, txn)
+                    try bumpGeneration(txn)
+                    total = logSeq
+                }
+                writer.viewsValid = false
+            }
+            let d = ContinuousClock.now - clock
+            return RebuildReport(views: View.allCases.filter(which.contains), events: total,
+                                 seconds: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+        } catch {
+            throw StoreError.wrap(error, path: directory)
+        }
     }
 }

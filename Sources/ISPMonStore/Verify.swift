@@ -6,6 +6,9 @@ public struct VerifyReport: Sendable {
     public var events: UInt64 = 0
     public var chunks = 0
     public var segments = 0
+    /// The views' standing, and how many of them matched a fresh replay.
+    public var views: [EventStore.ViewStatus] = []
+    public var viewsCompared = false
     public var problems: [String] = []
     public var ok: Bool { problems.isEmpty }
 }
@@ -54,5 +57,24 @@ extension EventStore {
             throw StoreError.wrap(error, path: directory)
         }
         return report
+    }
+
+    /// Compares the stored views with a fresh replay of the log through the
+    /// sequence number they reflect, and adds each difference to `report`.
+    public func verifyViews(_ report: inout VerifyReport) throws(StoreError) {
+        report.views = try viewStatus()
+        guard report.ok else { return }  // a damaged log cannot be replayed
+        for s in report.views where s.problem != nil && s.logSeq > 0 {
+            report.problems.append("\(s.view.rawValue) view: \(s.problem!) (`ispmon replay` rebuilds it)")
+        }
+        do {
+            // One snapshot for the stored views; the log through their sequence number never changes.
+            guard let stored = try loadViews(Set(View.allCases)) else { return }
+            let replayed = try project(through: stored.lastSeq, options: stored.options)
+            report.problems += stored.differences(from: replayed)
+            report.viewsCompared = true
+        } catch {
+            throw StoreError.wrap(error, path: directory)
+        }
     }
 }

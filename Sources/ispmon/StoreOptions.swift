@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ISPMonCore
 import ISPMonStore
 
 /// `--data DIR`, shared by every command that reads or writes a store.
@@ -18,11 +19,26 @@ struct StoreOptions: ParsableArguments {
         return (env["HOME"] ?? ".") + "/.local/share/ispmon"
     }
 
-    /// Opens the store; a missing store is created only when `create`.
-    func open(create: Bool) throws -> EventStore {
+    /// Opens the store; a missing store is created only when `create`. Views that
+    /// this ispmon defines differently (or that an older one never stored) are
+    /// rebuilt from the log first, saying so on stderr, unless `rebuildViews` is false.
+    func open(create: Bool, rebuildViews: Bool = true) throws -> EventStore {
         CrashGuard.install(storePath: directory)
         var options = EventStore.Options()
         options.create = create
-        return try EventStore(directory: directory, options: options)
+        let store = try EventStore(directory: directory, options: options)
+        if rebuildViews { try StoreOptions.rebuildStaleViews(store) }
+        return store
+    }
+
+    static func rebuildStaleViews(_ store: EventStore) throws {
+        let stale = try store.viewStatus().filter { $0.problem != nil && $0.logSeq > 0 }
+        guard let first = stale.first else { return }
+        for s in stale { Terminal.error("rebuilding the \(s.view.rawValue) view from the log: \(s.problem ?? "")") }
+        var progress = Progress("rebuilding views", total: Int(first.logSeq))
+        let report = try store.rebuildViews(Set(stale.map(\.view))) { progress.update(Int($0), "\($0) events") }
+        progress.finish()
+        Terminal.error(String(format: "rebuilt %@ from %llu events in %.2f s",
+                              report.views.map(\.rawValue).joined(separator: ", "), report.events, report.seconds))
     }
 }

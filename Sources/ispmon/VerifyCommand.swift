@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
+import ISPMonCore
 import ISPMonStore
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check every stored record against its checksum and the sequence for gaps.")
+        abstract: "Check every stored record against its checksum, the sequence for gaps, and every view against a fresh replay.")
 
     @OptionGroup var store: StoreOptions
 
@@ -14,17 +15,25 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         try ispmon.run {
-            let log = try store.open(create: false)
-            let report = try log.verify()
+            // Stale views are a finding here, not something to fix quietly.
+            let log = try store.open(create: false, rebuildViews: false)
+            var report = try log.verify()
+            try log.verifyViews(&report)
             if json {
+                let views: [[String: Any]] = report.views.map { v in
+                    ["name": v.view.rawValue, "definition": v.stored.map { Int($0.definitionVersion) } ?? NSNull(),
+                     "seq": v.stored.map { $0.seq } ?? NSNull(), "current": v.problem == nil]
+                }
                 let object: [String: Any] = [
                     "ok": report.ok, "events": report.events, "chunks": report.chunks,
-                    "segments": report.segments, "problems": report.problems,
+                    "segments": report.segments, "views": views, "views_match_replay": report.viewsCompared && report.ok,
+                    "problems": report.problems,
                 ]
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             } else if report.ok {
                 print("ok: \(report.events) events in \(report.chunks) sealed chunks and \(report.segments) tail segments, no gaps, every checksum matches")
+                print("ok: the views (\(report.views.map(\.view.rawValue).joined(separator: ", "))) match a fresh replay of the log")
             } else {
                 for p in report.problems { Terminal.error("\(log.directory): \(p)") }
             }

@@ -14,9 +14,14 @@ struct ViewOptions: ParsableArguments {
     @Flag(help: "JSON for programs (times in UTC).")
     var json = false
 
-    func projection() throws -> Projection {
+    /// The views `which` (the outages view always comes along): the stored ones, or
+    /// with `--as-of`, a replay of the log up to that time in memory.
+    func projection(_ which: Set<EventStore.View> = [], hoursOf target: String? = nil) throws -> Projection {
         let log = try store.open(create: false)
-        return try log.project(asOf: asOf?.timestamp)
+        if let asOf { return try log.project(asOf: asOf.timestamp) }
+        // Views that are not current even after the rebuild at open (e.g. a read-only
+        // store from an older ispmon): the log still has the answer.
+        return try log.loadViews(which, hoursOf: target) ?? log.project()
     }
 }
 
@@ -177,7 +182,7 @@ struct LatencyCommand: ParsableCommand {
 
     func run() throws {
         try ispmon.run {
-            let p = try view.projection()
+            let p = try view.projection([.latency], hoursOf: target)
             let period: Int64 = daily ? 86_400_000_000 : 3_600_000_000
             var rows: [(String, Int64, HourStats)] = []
             let allHours = p.hours
@@ -249,7 +254,7 @@ struct NoteCommand: ParsableCommand {
                 throw ValidationError("the note must be 1 to \(EventJSON.maxNoteBytes) bytes")
             }
             let log = try store.open(create: false)
-            guard try log.project().outages().contains(where: { $0.id == outage }) else {
+            guard try (log.loadViews([]) ?? log.project()).outages().contains(where: { $0.id == outage }) else {
                 throw ValidationError("no outage \(outage) (see `ispmon outages`)")
             }
             let now = Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
@@ -295,7 +300,7 @@ struct SpeedTestsCommand: ParsableCommand {
 
     func run() throws {
         try ispmon.run {
-            let p = try view.projection()
+            let p = try view.projection([.speedtests])
             let tests = p.speedTests.filter { range.contains($0.time) }
             guard daily || weekly || monthly else {
                 let newestFirst = tests.reversed()
@@ -385,40 +390,38 @@ struct SpeedTestsCommand: ParsableCommand {
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Rebuild the views from the log and report how fast.",
+        abstract: "Rebuild the stored views from the log.",
         discussion: """
-            The views are not stored yet (every view command computes them from the log), so today \
-            replay recomputes them in memory, checks they can be read, and reports the speed; the \
-            stored views it will swap in atomically come with the rest of issue 3.
+            The log is replayed in memory while the old views keep answering (a running \
+            monitor goes on writing); the new views replace them in one transaction.
             """)
 
     @OptionGroup var store: StoreOptions
+    @Option(help: ArgumentHelp("Rebuild only this view: \(EventStore.View.allCases.map(\.rawValue).joined(separator: ", ")).",
+                               valueName: "NAME"))
+    var view: String?
     @Flag(help: "Print {\"events\", \"seconds\", \"events_per_s\"}.")
     var json = false
 
+    func validate() throws {
+        if let view, EventStore.View(rawValue: view) == nil {
+            throw ValidationError("no view '\(view)': choose \(EventStore.View.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
     func run() throws {
         try ispmon.run {
-            let log = try store.open(create: false)
-            let total = try log.lastSeq()
-            var progress = Progress("replaying", total: Int(total))
-            var projection = Projection()
-            var events = 0
-            let clock = ContinuousClock.now
-            try log.forEachChunk { chunk, first in
-                projection.apply(chunk, from: first)
-                events += chunk.count - first
-                progress.update(events, "\(events) events")
-                return true
-            }
-            _ = projection.outages()
+            let log = try store.open(create: false, rebuildViews: false)
+            let which = view.flatMap(EventStore.View.init(rawValue:)).map { Set([$0]) } ?? Set(EventStore.View.allCases)
+            var progress = Progress("replaying", total: Int(try log.lastSeq()))
+            let report = try log.rebuildViews(which) { progress.update(Int($0), "\($0) events") }
             progress.finish()
-            let d = ContinuousClock.now - clock
-            let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-            let rate = seconds > 0 ? Double(events) / seconds : 0
+            let rate = report.seconds > 0 ? Double(report.events) / report.seconds : 0
             if json {
-                print(String(format: "{\"events\":%d,\"seconds\":%.6f,\"events_per_s\":%.0f}", events, seconds, rate))
+                print(String(format: "{\"events\":%llu,\"seconds\":%.6f,\"events_per_s\":%.0f}", report.events, report.seconds, rate))
             } else {
-                print(String(format: "replayed %d events in %.3f s (%.0f events/s)", events, seconds, rate))
+                print(String(format: "rebuilt %@ from %llu events in %.3f s (%.0f events/s)",
+                             report.views.map(\.rawValue).joined(separator: ", "), report.events, report.seconds, rate))
             }
         }
     }

@@ -34,6 +34,13 @@ public struct LatencySketch: Hashable, Sendable {
         count += 1
     }
 
+    /// Restores a stored bucket.
+    mutating func set(_ i: UInt16, count c: UInt32) {
+        count -= UInt64(buckets[i] ?? 0)
+        buckets[i] = c == 0 ? nil : c
+        count += UInt64(c)
+    }
+
     public mutating func merge(_ other: LatencySketch) {
         for (i, c) in other.buckets { buckets[i, default: 0] += c }
         count += other.count

@@ -5,6 +5,10 @@
 /// log (`ispmon replay`). What can change in hindsight (a DNS outage turns out to
 /// overlap a connectivity outage whose start is backdated; the cause of an open
 /// outage) is derived when asked, from interval histories kept here.
+///
+/// A projection either keeps its whole history in memory (replay, `--as-of`,
+/// queries), or, as the store's writer keeps it, only what the next events can
+/// change: ``takeChanges()`` hands the rest over to be stored and forgets it.
 public struct Projection: Sendable {
     public struct Options: Hashable, Sendable {
         /// Consecutive failures before a target is down.
@@ -22,6 +26,7 @@ public struct Projection: Sendable {
         /// When the current state began (for `down`, the first failure of the run).
         public var since: Int64?
         public var lastRTT: Int64?
+        /// The current run of consecutive failures, and when it began.
         var failures = 0
         var runStart: Int64 = 0
         public var down = IntervalTrack()
@@ -53,6 +58,7 @@ public struct Projection: Sendable {
     }
 
     public struct NoteRecord: Hashable, Sendable {
+        public var seq: UInt64
         public var outage: String
         public var time: Int64
         public var text: String
@@ -65,16 +71,46 @@ public struct Projection: Sendable {
     }
 
     public let options: Options
+    /// False for the store's writer: finished hours, notes, speed tests and old
+    /// intervals leave memory through ``takeChanges()``.
+    public let keepsHistory: Bool
+
     /// Targets by slot (a slot is found once per chunk series, not once per event).
     var slots: [Target] = []
     var slotIndex: [String: Int] = [:]
+    var slotChanged: [Bool] = []
     /// Per slot: finished hours, and the hour being filled (kept apart so that the hot
-    /// path touches no dictionary).
+    /// path touches no dictionary). Without history, finished hours wait in `hourPieces`.
     var finishedHours: [[Int64: HourStats]] = []
     var currentHour: [(start: Int64, stats: HourStats)?] = []
+    var hourPieces: [(slot: Int, start: Int64, stats: HourStats)] = []
+
+    var interfaceSlots: [Interface] = []
+    var interfaceIndex: [String: Int] = [:]
+    var interfaceChanged: [Bool] = []
+    public internal(set) var layers: [Layer: LayerTrack] = [:]
+    public internal(set) var notes: [NoteRecord] = []
+    public internal(set) var speedTests: [SpeedTestRecord] = []
+    /// Notes and speed tests already handed out by ``takeChanges()``.
+    var notesTaken = 0
+    var speedTestsTaken = 0
+    public internal(set) var monitorState: MonitorState.State?
+    public internal(set) var lastSeq: UInt64 = 0
+    /// Time of the newest event: open outages last until then.
+    public internal(set) var newestTime: Int64?
+
+    public init(options: Options = Options(), keepsHistory: Bool = true) {
+        self.options = options
+        self.keepsHistory = keepsHistory
+        for l in Layer.allCases { layers[l] = LayerTrack() }
+    }
 
     public var targets: [String: Target] {
         Dictionary(uniqueKeysWithValues: slots.map { ($0.name, $0) })
+    }
+
+    public var interfaces: [String: Interface] {
+        Dictionary(uniqueKeysWithValues: interfaceSlots.map { ($0.name, $0) })
     }
 
     /// Per target, per UTC hour (µs since the epoch of the hour's start).
@@ -82,23 +118,10 @@ public struct Projection: Sendable {
         var result: [String: [Int64: HourStats]] = [:]
         for (i, t) in slots.enumerated() {
             var h = finishedHours[i]
-            if let c = currentHour[i] { h[c.start, default: HourStats()].append(c.stats) }
+            if let c = currentHour[i], c.stats.sent > 0 { h[c.start, default: HourStats()].append(c.stats) }
             if !h.isEmpty { result[t.name] = h }
         }
         return result
-    }
-    public private(set) var interfaces: [String: Interface] = [:]
-    public private(set) var layers: [Layer: LayerTrack] = [:]
-    public private(set) var notes: [NoteRecord] = []
-    public private(set) var speedTests: [SpeedTestRecord] = []
-    public private(set) var monitorState: MonitorState.State?
-    public private(set) var lastSeq: UInt64 = 0
-    /// Time of the newest event: open outages last until then.
-    public private(set) var newestTime: Int64?
-
-    public init(options: Options = Options()) {
-        self.options = options
-        for l in Layer.allCases { layers[l] = LayerTrack() }
     }
 
     // MARK: Applying events
@@ -113,7 +136,7 @@ public struct Projection: Sendable {
         case .monitor(let m):
             monitorState = m.state
             if m.state == .stopped { stopWatching(at: t) }
-        case .note(let n): notes.append(NoteRecord(outage: n.outage, time: t, text: n.text))
+        case .note(let n): notes.append(NoteRecord(seq: seq, outage: n.outage, time: t, text: n.text))
         case .speedtest(let s): speedTests.append(SpeedTestRecord(seq: seq, time: t, test: s))
         case .trace, .job: break
         }
@@ -128,25 +151,45 @@ public struct Projection: Sendable {
 
     mutating func slot(_ name: String, _ role: Role, _ method: ProbeMethod) -> Int {
         if let i = slotIndex[name] { return i }
-        slots.append(Target(name: name, role: role, method: method))
+        return addSlot(Target(name: name, role: role, method: method))
+    }
+
+    mutating func addSlot(_ target: Target) -> Int {
+        slots.append(target)
+        slotChanged.append(true)
         finishedHours.append([:])
         currentHour.append(nil)
-        slotIndex[name] = slots.count - 1
+        slotIndex[target.name] = slots.count - 1
         return slots.count - 1
     }
 
     /// One probe result (`rtt` nil for a failure) of the target in `slot`.
+    @inline(__always)
     mutating func applyProbe(slot: Int, role: Role, method: ProbeMethod, at t: Int64, rtt: Int64?) {
-        let oldLayer = Layer(slots[slot].role)
+        applyState(slot: slot, role: role, method: method, at: t, rtt: rtt)
+        let hour = t.floorDivided(by: 3_600_000_000).0 * 3_600_000_000
+        if currentHour[slot]?.start != hour { switchHour(slot: slot, to: hour) }
+        currentHour[slot]!.stats.add(rtt: rtt)
+    }
+
+    /// The target-state rules of views.md for one probe.
+    @inline(__always)
+    mutating func applyState(slot: Int, role: Role, method: ProbeMethod, at t: Int64, rtt: Int64?) {
+        slotChanged[slot] = true
         let oldState = slots[slot].state
+        let oldLayer = Layer(slots[slot].role)
         slots[slot].role = role
         slots[slot].method = method
         if let rtt {
-            if oldState == .down { slots[slot].down.finish(at: t) }
-            if oldState != .up { slots[slot].since = t }
-            slots[slot].state = .up
-            slots[slot].failures = 0
             slots[slot].lastRTT = rtt
+            slots[slot].failures = 0
+            guard oldState != .up else {
+                if oldLayer != Layer(role) { roleChanged(from: oldLayer, to: Layer(role), at: t) }
+                return
+            }
+            if oldState == .down { slots[slot].down.finish(at: t) }
+            slots[slot].since = t
+            slots[slot].state = .up
         } else {
             if slots[slot].failures == 0 { slots[slot].runStart = t }
             slots[slot].failures += 1
@@ -160,21 +203,34 @@ public struct Projection: Sendable {
         let newLayer = Layer(role)
         if slots[slot].state != oldState || oldLayer != newLayer { updateLayer(newLayer, at: t) }
         if oldLayer != newLayer { updateLayer(oldLayer, at: t) }
+    }
 
-        let hour = t.floorDivided(by: 3_600_000_000).0 * 3_600_000_000
-        if currentHour[slot]?.start != hour {
-            if let done = currentHour[slot] { finishedHours[slot][done.start, default: HourStats()].append(done.stats) }
-            currentHour[slot] = (hour, HourStats())
+    mutating func roleChanged(from old: Layer, to new: Layer, at t: Int64) {
+        updateLayer(new, at: t)
+        updateLayer(old, at: t)
+    }
+
+    /// Puts the hour being filled aside and starts filling `hour`.
+    mutating func switchHour(slot: Int, to hour: Int64) {
+        if let done = currentHour[slot], done.stats.sent > 0 {
+            if keepsHistory {
+                finishedHours[slot][done.start, default: HourStats()].append(done.stats)
+            } else {
+                hourPieces.append((slot, done.start, done.stats))
+            }
         }
-        currentHour[slot]!.stats.add(rtt: rtt)
+        currentHour[slot] = (hour, HourStats())
     }
 
     /// Applies the events of a decoded chunk from index `first`, skipping those after
-    /// `limit`: the same as applying its events one by one, without materializing them.
-    public mutating func apply(_ chunk: DecodedChunk, from first: Int = 0, limit: Int64 = .max) {
+    /// time `limit` and stopping after sequence number `last`: the same as applying its
+    /// events one by one, without materializing them.
+    public mutating func apply(_ chunk: DecodedChunk, from first: Int = 0, limit: Int64 = .max, through last: UInt64 = .max) {
         let slotOf = chunk.series.map { slot($0.target, $0.role, $0.method) }
         let otherStream = UInt32(chunk.series.count)
-        for i in first..<chunk.count {
+        let end = last >= chunk.lastSeq ? chunk.count
+            : last < chunk.firstSeq ? first : max(first, Int(last - chunk.firstSeq) + 1)
+        for i in first..<end {
             let s = chunk.streamOfEvent[i]
             let k = Int(chunk.indexInStream[i])
             let seq = chunk.firstSeq + UInt64(i)
@@ -193,14 +249,47 @@ public struct Projection: Sendable {
         }
     }
 
+    /// Applies the events of a builder (a batch being committed) as sequence numbers
+    /// `firstSeq`… : the same as applying them one by one.
+    public mutating func apply(_ batch: ChunkBuilder, firstSeq: UInt64) {
+        let slotOf = batch.seriesKeys.map { slot($0.target, $0.role, $0.method) }
+        var other = 0
+        for i in 0..<batch.count {
+            let s = batch.stream[i]
+            if s == ChunkBuilder.otherMarker {
+                apply(batch.others[other], seq: firstSeq + UInt64(i))
+                other += 1
+                continue
+            }
+            let t = batch.times[i]
+            newestTime = max(newestTime ?? t, t)
+            let key = batch.seriesKeys[Int(s)]
+            applyProbe(slot: slotOf[Int(s)], role: key.role, method: key.method, at: t,
+                       rtt: batch.outcome[i] == 0 ? batch.rtt[i] : nil)
+        }
+        if batch.count > 0 { lastSeq = firstSeq + UInt64(batch.count) - 1 }
+    }
+
     mutating func apply(_ l: Link, at t: Int64) {
-        var i = interfaces[l.interface] ?? Interface(name: l.interface)
-        i.up = l.up
-        if l.up { i.down.finish(at: t) } else { i.down.begin(at: t) }
-        interfaces[l.interface] = i
-        let known = interfaces.values.filter { $0.up != nil }
+        let i: Int
+        if let found = interfaceIndex[l.interface] {
+            i = found
+        } else {
+            i = addInterface(Interface(name: l.interface))
+        }
+        interfaceChanged[i] = true
+        interfaceSlots[i].up = l.up
+        if l.up { interfaceSlots[i].down.finish(at: t) } else { interfaceSlots[i].down.begin(at: t) }
+        let known = interfaceSlots.filter { $0.up != nil }
         setLayer(.local, known: !known.isEmpty, down: !known.isEmpty && known.allSatisfy { $0.up == false },
                  downStart: t, at: t)
+    }
+
+    mutating func addInterface(_ interface: Interface) -> Int {
+        interfaceSlots.append(interface)
+        interfaceChanged.append(true)
+        interfaceIndex[interface.name] = interfaceSlots.count - 1
+        return interfaceSlots.count - 1
     }
 
     /// Recomputes a role layer after one of its targets changed at `t`.
@@ -231,14 +320,16 @@ public struct Projection: Sendable {
     /// `monitor stopped`: nothing is known about the time until the next start.
     mutating func stopWatching(at t: Int64) {
         for i in slots.indices {
+            slotChanged[i] = true
             slots[i].down.finish(at: t)
             slots[i].state = .unknown
             slots[i].since = t
             slots[i].failures = 0
         }
-        for name in interfaces.keys {
-            interfaces[name]!.down.finish(at: t)
-            interfaces[name]!.up = nil
+        for i in interfaceSlots.indices {
+            interfaceChanged[i] = true
+            interfaceSlots[i].down.finish(at: t)
+            interfaceSlots[i].up = nil
         }
         for l in Layer.allCases {
             layers[l]!.known.finish(at: t)

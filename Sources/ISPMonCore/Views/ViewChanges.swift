@@ -1,0 +1,124 @@
+/// What a projection has to store after applying some events: only what changed.
+///
+/// The store's writer applies each commit's events to its projection, takes the
+/// changes, and writes them as view records in the same transaction as the events.
+public struct ViewChanges: Sendable {
+    /// Which interval history an interval belongs to.
+    public enum Track: Hashable, Sendable {
+        case target(String)
+        case interface(String)
+        case layerKnown(Projection.Layer)
+        case layerDown(Projection.Layer)
+    }
+
+    /// Targets whose state changed (their `down` tracks travel in `intervals`).
+    public var targets: [Projection.Target] = []
+    public var interfaces: [Projection.Interface] = []
+    /// Intervals begun or ended, with their position in their track.
+    public var intervals: [(track: Track, position: Int, interval: Interval)] = []
+    /// Hours of latency. When `hoursAreComplete`, each replaces what is stored;
+    /// otherwise each is a later piece of its hour, to append to what is stored.
+    public var hours: [(target: String, start: Int64, stats: HourStats)] = []
+    public var hoursAreComplete = false
+    public var notes: [Projection.NoteRecord] = []
+    public var speedTests: [Projection.SpeedTestRecord] = []
+    public var monitorState: MonitorState.State?
+    public var lastSeq: UInt64 = 0
+    public var newestTime: Int64?
+
+    public init() {}
+}
+
+extension Projection {
+    /// Everything changed since the last call (everything, the first time). A
+    /// projection without history then forgets what it handed out and no later
+    /// event can change: finished hours, notes, speed tests, ended intervals.
+    public mutating func takeChanges() -> ViewChanges {
+        var c = ViewChanges()
+        c.lastSeq = lastSeq
+        c.newestTime = newestTime
+        c.monitorState = monitorState
+        for i in slots.indices where slotChanged[i] {
+            slotChanged[i] = false
+            c.targets.append(slots[i])
+            for (p, interval) in slots[i].down.takeChanged() { c.intervals.append((.target(slots[i].name), p, interval)) }
+        }
+        for i in interfaceSlots.indices where interfaceChanged[i] {
+            interfaceChanged[i] = false
+            c.interfaces.append(interfaceSlots[i])
+            for (p, interval) in interfaceSlots[i].down.takeChanged() {
+                c.intervals.append((.interface(interfaceSlots[i].name), p, interval))
+            }
+        }
+        for l in Layer.allCases {
+            guard var track = layers[l] else { continue }
+            for (p, interval) in track.known.takeChanged() { c.intervals.append((.layerKnown(l), p, interval)) }
+            for (p, interval) in track.down.takeChanged() { c.intervals.append((.layerDown(l), p, interval)) }
+            layers[l] = track
+        }
+        if keepsHistory {
+            // Whole hours, to replace what is stored (a full rewrite of the view).
+            c.hoursAreComplete = true
+            for (name, byHour) in hours {
+                for (start, stats) in byHour { c.hours.append((name, start, stats)) }
+            }
+            c.notes = Array(notes[notesTaken...])
+            c.speedTests = Array(speedTests[speedTestsTaken...])
+            notesTaken = notes.count
+            speedTestsTaken = speedTests.count
+        } else {
+            for piece in hourPieces { c.hours.append((slots[piece.slot].name, piece.start, piece.stats)) }
+            hourPieces.removeAll(keepingCapacity: true)
+            for i in currentHour.indices {
+                guard let current = currentHour[i], current.stats.sent > 0 else { continue }
+                c.hours.append((slots[i].name, current.start, current.stats))
+                currentHour[i] = (current.start, HourStats())
+            }
+            c.notes = notes
+            c.speedTests = speedTests
+            notes.removeAll()
+            speedTests.removeAll()
+            dropStoredIntervals()
+        }
+        return c
+    }
+
+    /// Forgets every interval but the newest of each track (only it can still change).
+    mutating func dropStoredIntervals() {
+        for i in slots.indices { slots[i].down.dropStored() }
+        for i in interfaceSlots.indices { interfaceSlots[i].down.dropStored() }
+        for l in Layer.allCases {
+            layers[l]?.known.dropStored()
+            layers[l]?.down.dropStored()
+        }
+    }
+
+    /// A projection restored from stored views, to answer queries (with history)
+    /// or to go on applying events (without).
+    public init(
+        options: Options, keepsHistory: Bool, targets: [Target], interfaces: [Interface],
+        layers: [Layer: LayerTrack], hours: [String: [Int64: HourStats]] = [:],
+        notes: [NoteRecord] = [], speedTests: [SpeedTestRecord] = [],
+        monitorState: MonitorState.State?, lastSeq: UInt64, newestTime: Int64?
+    ) {
+        self.init(options: options, keepsHistory: keepsHistory)
+        for t in targets {
+            let i = addSlot(t)
+            slotChanged[i] = false
+            if let h = hours[t.name] { finishedHours[i] = h }
+        }
+        for f in interfaces {
+            let i = addInterface(f)
+            interfaceChanged[i] = false
+        }
+        for (l, track) in layers { self.layers[l] = track }
+        self.notes = notes
+        self.speedTests = speedTests
+        notesTaken = notes.count
+        speedTestsTaken = speedTests.count
+        self.monitorState = monitorState
+        self.lastSeq = lastSeq
+        self.newestTime = newestTime
+        if !keepsHistory { dropStoredIntervals() }
+    }
+}

@@ -1,0 +1,229 @@
+public import ISPMonCore
+import LMDB
+
+/// The views, stored in the `views` database next to the log they derive from.
+///
+/// Every commit applies its events to the writer's projection and writes what
+/// changed in the same LMDB transaction, with the sequence number the views now
+/// reflect: they are never ahead of or behind the log, whatever happens to the
+/// process. A view whose definition changed (a newer ispmon) or whose options
+/// changed (`down_after`) is rebuilt from the log; a rebuild is written in one
+/// transaction, so readers see the old views until the new ones are complete.
+extension EventStore {
+    public typealias View = ViewRecords.View
+
+    /// Bumped by every rebuild: a writer's in-memory projection of an older generation is stale.
+    static let viewsGenerationKey = Array("views-generation".utf8)
+
+    /// Where one stored view stands against the log and this ispmon.
+    public struct ViewStatus: Sendable {
+        public var view: View
+        public var stored: ViewRecords.Meta?
+        public var logSeq: UInt64
+        /// Why the view must be rebuilt; nil when it is current.
+        public var problem: String?
+    }
+
+    /// The options the views are computed with: the store's when given, else the stored ones.
+    func viewOptions(_ metas: [View: ViewRecords.Meta]) -> Projection.Options {
+        options.viewOptions ?? metas[.outages]?.options ?? Projection.Options()
+    }
+
+    func problem(_ view: View, _ meta: ViewRecords.Meta?, logSeq: UInt64) -> String? {
+        guard let meta else { return "not stored yet" }
+        if meta.definitionVersion != view.definitionVersion {
+            return "stored by an ispmon with definition \(meta.definitionVersion) of it; this one has \(view.definitionVersion)"
+        }
+        if view == .outages, let wanted = options.viewOptions, wanted != meta.options {
+            return "down_after changed from \(meta.options.downAfter) to \(wanted.downAfter)"
+        }
+        if meta.seq != logSeq { return "it reflects events up to \(meta.seq), the log has \(logSeq)" }
+        return nil
+    }
+
+    func metas(_ txn: borrowing Transaction) throws -> [View: ViewRecords.Meta] {
+        var result: [View: ViewRecords.Meta] = [:]
+        for view in View.allCases {
+            let value = try ViewRecords.metaKey(view).withUnsafeBytes { k in
+                try txn.get(views, key: k).map { v throws(CorruptData) in try ViewRecords.meta(v) }
+            }
+            result[view] = value
+        }
+        return result
+    }
+
+    func status(_ txn: borrowing Transaction) throws -> [ViewStatus] {
+        let logSeq = try lastSeq(txn)
+        let m = try metas(txn)
+        return View.allCases.map { ViewStatus(view: $0, stored: m[$0], logSeq: logSeq, problem: problem($0, m[$0], logSeq: logSeq)) }
+    }
+
+    /// Each view's standing, in one snapshot.
+    public func viewStatus() throws(StoreError) -> [ViewStatus] {
+        do { return try env.read { txn in try status(txn) } } catch {
+            throw StoreError.wrap(error, path: directory)
+        }
+    }
+
+    // MARK: Reading
+
+    /// The stored views, with history, read in one snapshot; nil when one of
+    /// `which` is not current (the caller replays the log instead). The outages
+    /// view is always read: it names the targets. `hoursOf` limits the latency
+    /// view to one target.
+    public func loadViews(_ which: Set<View>, hoursOf target: String? = nil) throws(StoreError) -> Projection? {
+        do {
+            return try env.read { txn -> Projection? in
+                let all = try status(txn)
+                let wanted = which.union([.outages])
+                guard all.allSatisfy({ !wanted.contains($0.view) || $0.problem == nil }) else { return nil }
+                var loader = ViewRecords.Loader()
+                var prefixes = View.outages.prefixes.map { [$0] }
+                if which.contains(.latency) { prefixes.append(ViewRecords.hourPrefix(target)) }
+                if which.contains(.speedtests) { prefixes += View.speedtests.prefixes.map { [$0] } }
+                for prefix in prefixes {
+                    try forEachRecord(prefix, txn) { k, v in try loader.add(key: k, value: v) }
+                }
+                return loader.projection(options: viewOptions(try metas(txn)), keepsHistory: true)
+            }
+        } catch {
+            throw StoreError.wrap(error, path: directory)
+        }
+    }
+
+    /// Calls `body` with every views record whose key starts with `prefix`, in key order.
+    func forEachRecord(_ prefix: [UInt8], _ txn: borrowing Transaction,
+                       _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) throws {
+        try txn.withCursor(views) { c in
+            var entry = try prefix.withUnsafeBytes { try c.seek(atLeast: $0) }
+            while let e = entry, e.key.starts(with: prefix) {
+                do { try body(e.key, e.value) } catch let error as CorruptData {
+                    throw StoreError(.damaged("view record \(describe(e.key)): \(error)"), path: directory)
+                }
+                entry = try c.next()
+            }
+        }
+    }
+
+    func describe(_ key: UnsafeRawBufferPointer) -> String {
+        key.map { (0x20..<0x7F).contains($0) ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16) }.joined()
+    }
+
+    // MARK: Writing
+
+    /// Puts a projection's changes for `which` views (in the caller's write transaction).
+    func write(_ c: ViewChanges, views which: Set<View>, _ txn: borrowing Transaction) throws {
+        for (key, value) in ViewRecords.records(c, views: which) {
+            try key.withUnsafeBytes { k in try value.withUnsafeBytes { try txn.put(views, key: k, value: $0) } }
+        }
+        guard which.contains(.latency) else { return }
+        for (target, start, stats) in c.hours {
+            let key = ViewRecords.hourKey(target, start)
+            var merged = stats
+            if !c.hoursAreComplete {
+                // A later piece of an hour already stored (in an earlier commit): append it.
+                let stored = try key.withUnsafeBytes { k in
+                    try txn.get(views, key: k).map { v throws(CorruptData) in try ViewRecords.hour(v) }
+                }
+                if var stored {
+                    stored.append(stats)
+                    merged = stored
+                }
+            }
+            let value = ViewRecords.hourValue(merged)
+            try key.withUnsafeBytes { k in try value.withUnsafeBytes { try txn.put(views, key: k, value: $0) } }
+        }
+    }
+
+    func putMetas(_ which: Set<View>, seq: UInt64, options: Projection.Options, _ txn: borrowing Transaction) throws {
+        for view in which {
+            let value = ViewRecords.metaValue(ViewRecords.Meta(definitionVersion: view.definitionVersion, seq: seq, options: options))
+            try ViewRecords.metaKey(view).withUnsafeBytes { k in try value.withUnsafeBytes { try txn.put(views, key: k, value: $0) } }
+        }
+    }
+
+    /// Deletes every record of `which` views, their `M` records included.
+    func clear(_ which: Set<View>, _ txn: borrowing Transaction) throws {
+        for view in which {
+            _ = try ViewRecords.metaKey(view).withUnsafeBytes { try txn.delete(views, key: $0) }
+            for prefix in view.prefixes {
+                try txn.withCursor(views) { c in
+                    var entry = try [prefix].withUnsafeBytes { try c.seek(atLeast: $0) }
+                    while let e = entry, e.key.first == prefix {
+                        try c.delete()
+                        entry = try [prefix].withUnsafeBytes { try c.seek(atLeast: $0) }
+                    }
+                }
+            }
+        }
+    }
+
+    func generation(_ txn: borrowing Transaction) throws -> UInt64 {
+        try EventStore.viewsGenerationKey.withUnsafeBytes { k in
+            try txn.get(meta, key: k).map { $0.count == 8 ? $0.loadUnaligned(as: UInt64.self).bigEndian : 0 } ?? 0
+        }
+    }
+
+    func bumpGeneration(_ txn: borrowing Transaction) throws {
+        var next = (try generation(txn) &+ 1).bigEndian
+        try EventStore.viewsGenerationKey.withUnsafeBytes { k in
+            try withUnsafeBytes(of: &next) { try txn.put(meta, key: k, value: $0) }
+        }
+    }
+
+    /// Brings every view that is not current up to `logSeq` by replaying the log in
+    /// this transaction (a store written before views were stored, a changed
+    /// definition that no rebuild has handled yet).
+    func repairViews(_ txn: borrowing Transaction, logSeq: UInt64) throws {
+        let m = try metas(txn)
+        let stale = Set(View.allCases.filter { problem($0, m[$0], logSeq: logSeq) != nil })
+        guard !stale.isEmpty else { return }
+        let options = viewOptions(m)
+        var projection = Projection(options: options)
+        if logSeq > 0 {
+            try forEachChunk(from: 1, txn) { chunk, first in
+                projection.apply(chunk, from: first, through: logSeq)
+                return chunk.lastSeq < logSeq
+            }
+        }
+        try clear(stale, txn)
+        try write(projection.takeChanges(), views: stale, txn)
+        try putMetas(stale, seq: logSeq, options: options, txn)
+        try bumpGeneration(txn)
+    }
+
+    /// The writer's projection (without history) as stored at `logSeq`, after any repair.
+    func loadWriterViews(_ txn: borrowing Transaction, logSeq: UInt64) throws -> Projection {
+        try repairViews(txn, logSeq: logSeq)
+        var loader = ViewRecords.Loader()
+        for prefix in View.outages.prefixes {
+            try forEachRecord([prefix], txn) { k, v in try loader.add(key: k, value: v) }
+        }
+        return loader.projection(options: viewOptions(try metas(txn)), keepsHistory: false)
+    }
+}
+
+extension EventStore.Writer {
+    /// Applies a commit's batches (sequence numbers from `first`) to the views and
+    /// writes what changed, in the commit's transaction.
+    func updateViews(_ batches: [PreparedBatch], first: UInt64, store: EventStore, txn: borrowing Transaction) throws {
+        let generation = try store.generation(txn)
+        if !(viewsValid && viewMirror?.lastSeq == first - 1 && generation == viewsGeneration) {
+            viewMirror = try store.loadWriterViews(txn, logSeq: first - 1)
+            viewsGeneration = try store.generation(txn)
+        }
+        viewsValid = false  // until this commit has returned
+        guard var projection = viewMirror else { return }
+        viewMirror = nil  // no second reference: applying must not copy the projection
+        var next = first
+        for batch in batches where batch.count > 0 {
+            projection.apply(batch.builder, firstSeq: next)
+            next += UInt64(batch.count)
+        }
+        let changes = projection.takeChanges()
+        let options = projection.options
+        viewMirror = projection
+        try store.write(changes, views: Set(EventStore.View.allCases), txn)
+        try store.putMetas(Set(EventStore.View.allCases), seq: next - 1, options: options, txn)
+    }
+}
