@@ -105,11 +105,19 @@ import ISPMonCore
         #expect(try CLI.run(["import", "-"], stdin: ndjson(events), data: dir.path).status == 0)
         #expect(try CLI.run(["verify"], data: dir.path).status == 0)
 
-        // Damage bytes in the middle of the data file, where the sealed chunks are.
+        // Damage the log's bytes: 16 bytes after each zstd frame's magic number (only
+        // chunks and segments, live or in freed pages, hold zstd frames).
         let file = dir.path + "/data.mdb"
         var data = try Data(contentsOf: URL(fileURLWithPath: file))
-        let size = data.count
-        for i in stride(from: size / 3, to: size / 3 + 64, by: 1) { data[i] ^= 0xA5 }
+        let magic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
+        var frames: [Int] = []
+        data.withUnsafeBytes { b in
+            for i in 0..<(b.count - 4) where b[i] == magic[0] && b[i + 1] == magic[1] && b[i + 2] == magic[2] && b[i + 3] == magic[3] {
+                frames.append(i)
+            }
+        }
+        #expect(frames.count > 10)
+        for at in frames where at + 24 < data.count { for i in (at + 8)..<(at + 24) { data[i] ^= 0xA5 } }
         try data.write(to: URL(fileURLWithPath: file))
 
         let v = try CLI.run(["verify"], data: dir.path)
