@@ -49,8 +49,11 @@ public final class EventStore: @unchecked Sendable {
     let meta: Database
     let chunks: Database
     let tail: Database
-    /// The stored views (see ``ViewRecords``), kept in step with the log.
+    /// The stored views (see ``ViewRecords``), kept in step with the log: `views`
+    /// holds what rarely changes, `viewState` what nearly every commit rewrites
+    /// (states, each target's current hour, the views' sequence numbers).
     let views: Database
+    let viewState: Database
     let writer: Writer
     /// Serializes this process's writers (LMDB serializes processes).
     let writeLock = Mutex<Void>(())
@@ -87,6 +90,7 @@ public final class EventStore: @unchecked Sendable {
             try EventStore.checkFormat(env: env, meta: meta, directory: path, create: options.create)
             // A store from before views were stored gets the (empty) database once.
             views = try (try? env.openDatabase("views", create: false)) ?? env.openDatabase("views", create: true)
+            viewState = try (try? env.openDatabase("viewstate", create: false)) ?? env.openDatabase("viewstate", create: true)
         } catch {
             _ = EventStore.openPaths.withLock { $0.remove(real) }
             throw StoreError.wrap(error, path: path)

@@ -8,6 +8,8 @@ struct PreparedBatch: Sendable {
     /// The sequence number `segment` was encoded for (0: none).
     var first: UInt64 = 0
     var segment: [UInt8]?
+    /// The batch's hourly latency, computed by the producer (nil: the writer computes it).
+    var hours: HourPieces?
     var count: Int { builder.count }
 }
 
@@ -74,12 +76,13 @@ public final class GroupCommitWriter: @unchecked Sendable {
     /// commit failed: the writer stops at the first failure.
     public func submit(_ events: ArraySlice<Event>, completion: Completion? = nil) throws(StoreError) {
         guard !events.isEmpty else { return }
+        var builder = ChunkBuilder()
+        builder.append(contentsOf: events)
+        let hours = HourPieces(builder)  // off the writer thread, like the encoding
         let batch: PreparedBatch = submitLock.withLock {
-            var builder = ChunkBuilder()
-            builder.append(contentsOf: events)
             let first = nextSeq
             nextSeq += UInt64(builder.count)
-            return PreparedBatch(builder: builder, first: first, segment: encoder.encode(builder, firstSeq: first))
+            return PreparedBatch(builder: builder, first: first, segment: encoder.encode(builder, firstSeq: first), hours: hours)
         }
         condition.lock()
         defer { condition.unlock() }

@@ -1,5 +1,6 @@
 public import ISPMonCore
 import LMDB
+import Glibc
 
 /// The views, stored in the `views` database next to the log they derive from.
 ///
@@ -45,7 +46,7 @@ extension EventStore {
         var result: [View: ViewRecords.Meta] = [:]
         for view in View.allCases {
             let value = try ViewRecords.metaKey(view).withUnsafeBytes { k in
-                try txn.get(views, key: k).map { v throws(CorruptData) in try ViewRecords.meta(v) }
+                try txn.get(viewState, key: k).map { v throws(CorruptData) in try ViewRecords.meta(v) }
             }
             result[view] = value
         }
@@ -82,7 +83,10 @@ extension EventStore {
                 if which.contains(.latency) { prefixes.append(ViewRecords.hourPrefix(target)) }
                 if which.contains(.speedtests) { prefixes += View.speedtests.prefixes.map { [$0] } }
                 for prefix in prefixes {
-                    try forEachRecord(prefix, txn) { k, v in try loader.add(key: k, value: v) }
+                    // Where a key is in both (an hour being filled again), the hot one is newer.
+                    for db in [views, viewState] {
+                        try forEachRecord(prefix, in: db, txn) { k, v in try loader.add(key: k, value: v) }
+                    }
                 }
                 return loader.projection(options: viewOptions(try metas(txn)), keepsHistory: true)
             }
@@ -91,10 +95,10 @@ extension EventStore {
         }
     }
 
-    /// Calls `body` with every views record whose key starts with `prefix`, in key order.
-    func forEachRecord(_ prefix: [UInt8], _ txn: borrowing Transaction,
+    /// Calls `body` with every record of `db` whose key starts with `prefix`, in key order.
+    func forEachRecord(_ prefix: [UInt8], in db: Database, _ txn: borrowing Transaction,
                        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) throws {
-        try txn.withCursor(views) { c in
+        try txn.withCursor(db) { c in
             var entry = try prefix.withUnsafeBytes { try c.seek(atLeast: $0) }
             while let e = entry, e.key.starts(with: prefix) {
                 do { try body(e.key, e.value) } catch let error as CorruptData {
@@ -114,44 +118,50 @@ extension EventStore {
     /// Puts a projection's changes for `which` views (in the caller's write transaction).
     func write(_ c: ViewChanges, views which: Set<View>, _ txn: borrowing Transaction) throws {
         for (key, value) in ViewRecords.records(c, views: which) {
-            try key.withUnsafeBytes { k in try value.withUnsafeBytes { try txn.put(views, key: k, value: $0) } }
+            try put(key, value, in: ViewRecords.isHot(key) ? viewState : views, txn)
         }
         guard which.contains(.latency) else { return }
-        for (target, start, stats) in c.hours {
+        for (target, start, stats, current) in c.hours {
             let key = ViewRecords.hourKey(target, start)
-            var merged = stats
-            if !c.hoursAreComplete {
-                // A later piece of an hour already stored (in an earlier commit): append it.
-                let stored = try key.withUnsafeBytes { k in
-                    try txn.get(views, key: k).map { v throws(CorruptData) in try ViewRecords.hour(v) }
-                }
-                if var stored {
-                    stored.append(stats)
-                    merged = stored
-                }
+            if current {
+                try put(key, ViewRecords.hourValue(stats), in: viewState, txn)
+            } else {
+                try put(key, ViewRecords.hourValue(stats), in: views, txn)
+                _ = try key.withUnsafeBytes { try txn.delete(viewState, key: $0) }
             }
-            let value = ViewRecords.hourValue(merged)
-            try key.withUnsafeBytes { k in try value.withUnsafeBytes { try txn.put(views, key: k, value: $0) } }
+        }
+    }
+
+    func put(_ key: [UInt8], _ value: [UInt8], in db: Database, _ txn: borrowing Transaction) throws {
+        try key.withUnsafeBytes { k in try value.withUnsafeBytes { try txn.put(db, key: k, value: $0) } }
+    }
+
+    /// The stored hour of `target` starting at `start`.
+    func storedHour(_ target: String, _ start: Int64, _ txn: borrowing Transaction) throws -> HourStats? {
+        try ViewRecords.hourKey(target, start).withUnsafeBytes { k in
+            try (txn.get(viewState, key: k) ?? txn.get(views, key: k)).map { v throws(CorruptData) in try ViewRecords.hour(v) }
         }
     }
 
     func putMetas(_ which: Set<View>, seq: UInt64, options: Projection.Options, _ txn: borrowing Transaction) throws {
         for view in which {
             let value = ViewRecords.metaValue(ViewRecords.Meta(definitionVersion: view.definitionVersion, seq: seq, options: options))
-            try ViewRecords.metaKey(view).withUnsafeBytes { k in try value.withUnsafeBytes { try txn.put(views, key: k, value: $0) } }
+            try put(ViewRecords.metaKey(view), value, in: viewState, txn)
         }
     }
 
     /// Deletes every record of `which` views, their `M` records included.
     func clear(_ which: Set<View>, _ txn: borrowing Transaction) throws {
         for view in which {
-            _ = try ViewRecords.metaKey(view).withUnsafeBytes { try txn.delete(views, key: $0) }
+            _ = try ViewRecords.metaKey(view).withUnsafeBytes { try txn.delete(viewState, key: $0) }
             for prefix in view.prefixes {
-                try txn.withCursor(views) { c in
-                    var entry = try [prefix].withUnsafeBytes { try c.seek(atLeast: $0) }
-                    while let e = entry, e.key.first == prefix {
-                        try c.delete()
-                        entry = try [prefix].withUnsafeBytes { try c.seek(atLeast: $0) }
+                for db in [views, viewState] {
+                    try txn.withCursor(db) { c in
+                        var entry = try [prefix].withUnsafeBytes { try c.seek(atLeast: $0) }
+                        while let e = entry, e.key.first == prefix {
+                            try c.delete()
+                            entry = try [prefix].withUnsafeBytes { try c.seek(atLeast: $0) }
+                        }
                     }
                 }
             }
@@ -197,7 +207,9 @@ extension EventStore {
         try repairViews(txn, logSeq: logSeq)
         var loader = ViewRecords.Loader()
         for prefix in View.outages.prefixes {
-            try forEachRecord([prefix], txn) { k, v in try loader.add(key: k, value: v) }
+            for db in [views, viewState] {
+                try forEachRecord([prefix], in: db, txn) { k, v in try loader.add(key: k, value: v) }
+            }
         }
         return loader.projection(options: viewOptions(try metas(txn)), keepsHistory: false)
     }
@@ -217,13 +229,15 @@ extension EventStore.Writer {
         viewMirror = nil  // no second reference: applying must not copy the projection
         var next = first
         for batch in batches where batch.count > 0 {
-            projection.apply(batch.builder, firstSeq: next)
+            try projection.apply(batch.builder, firstSeq: next, hours: batch.hours) { target, start in
+                try store.storedHour(target, start, txn)
+            }
             next += UInt64(batch.count)
         }
         let changes = projection.takeChanges()
         let options = projection.options
         viewMirror = projection
-        try store.write(changes, views: Set(EventStore.View.allCases), txn)
+        if getenv("ISPMON_NO_VIEWS") == nil { try store.write(changes, views: Set(EventStore.View.allCases), txn) }
         try store.putMetas(Set(EventStore.View.allCases), seq: next - 1, options: options, txn)
     }
 }

@@ -113,7 +113,7 @@ import LMDB
                                    options: .init(), txn)
                 let old = ViewRecords.metaValue(.init(definitionVersion: 0, seq: UInt64(events.count), options: .init()))
                 try ViewRecords.metaKey(.outages).withUnsafeBytes { k in
-                    try old.withUnsafeBytes { try txn.put(store.views, key: k, value: $0) }
+                    try old.withUnsafeBytes { try txn.put(store.viewState, key: k, value: $0) }
                 }
             }
             let status = try store.viewStatus()
@@ -190,7 +190,7 @@ import LMDB
         try store.append(SyntheticFaults(days: 1, seed: 8).events)
         try store.env.write { txn in
             try ViewRecords.targetKey("router").withUnsafeBytes { k in
-                try [UInt8(9)].withUnsafeBytes { try txn.put(store.views, key: k, value: $0) }
+                try [UInt8(9)].withUnsafeBytes { try txn.put(store.viewState, key: k, value: $0) }
             }
         }
         #expect {

@@ -5,8 +5,11 @@
 /// power of two is split into 128 buckets, so a bucket's midpoint is within
 /// 0.4 % of any value in it.
 public struct LatencySketch: Hashable, Sendable {
-    /// Bucket index → count.
-    public private(set) var buckets: [UInt16: UInt32] = [:]
+    /// The buckets in use, ascending, and their counts: a sorted pair of arrays,
+    /// so that adding is a binary search, merging a linear merge, and storing
+    /// and percentiles a walk in order (no hashing, no sorting).
+    public private(set) var indexes: [UInt16] = []
+    public private(set) var counts: [UInt32] = []
     public private(set) var count: UInt64 = 0
 
     public init() {}
@@ -29,20 +32,51 @@ public struct LatencySketch: Hashable, Sendable {
         return (low, low + (Int64(1) << Int64(e - 7)) - 1)
     }
 
+    @inline(__always)
     public mutating func add(_ v: Int64) {
-        buckets[LatencySketch.index(v), default: 0] += 1
+        let i = LatencySketch.index(v)
         count += 1
+        // Binary search for the first bucket >= i.
+        var lo = 0, hi = indexes.count
+        while lo < hi {
+            let mid = (lo &+ hi) >> 1
+            if indexes[mid] < i { lo = mid &+ 1 } else { hi = mid }
+        }
+        if lo < indexes.count && indexes[lo] == i {
+            counts[lo] &+= 1
+        } else {
+            indexes.insert(i, at: lo)
+            counts.insert(1, at: lo)
+        }
     }
 
-    /// Restores a stored bucket.
-    mutating func set(_ i: UInt16, count c: UInt32) {
-        count -= UInt64(buckets[i] ?? 0)
-        buckets[i] = c == 0 ? nil : c
+    /// Restores a stored bucket; buckets must come in ascending order.
+    mutating func appendBucket(_ i: UInt16, count c: UInt32) throws(CorruptData) {
+        guard c > 0, indexes.last.map({ $0 < i }) ?? true else { throw CorruptData("latency buckets out of order") }
+        indexes.append(i)
+        counts.append(c)
         count += UInt64(c)
     }
 
     public mutating func merge(_ other: LatencySketch) {
-        for (i, c) in other.buckets { buckets[i, default: 0] += c }
+        guard !other.indexes.isEmpty else { return }
+        guard !indexes.isEmpty else { return self = other }
+        var mergedIndexes: [UInt16] = []
+        var mergedCounts: [UInt32] = []
+        mergedIndexes.reserveCapacity(indexes.count + other.indexes.count)
+        mergedCounts.reserveCapacity(indexes.count + other.indexes.count)
+        var a = 0, b = 0
+        while a < indexes.count || b < other.indexes.count {
+            if b == other.indexes.count || (a < indexes.count && indexes[a] < other.indexes[b]) {
+                mergedIndexes.append(indexes[a]); mergedCounts.append(counts[a]); a += 1
+            } else if a == indexes.count || other.indexes[b] < indexes[a] {
+                mergedIndexes.append(other.indexes[b]); mergedCounts.append(other.counts[b]); b += 1
+            } else {
+                mergedIndexes.append(indexes[a]); mergedCounts.append(counts[a] &+ other.counts[b]); a += 1; b += 1
+            }
+        }
+        indexes = mergedIndexes
+        counts = mergedCounts
         count += other.count
     }
 
@@ -52,8 +86,8 @@ public struct LatencySketch: Hashable, Sendable {
         guard count > 0 else { return nil }
         let rank = Swift.max(1, UInt64((p / 100 * Double(count)).rounded(.up)))
         var seen: UInt64 = 0
-        for i in buckets.keys.sorted() {
-            seen += UInt64(buckets[i]!)
+        for (k, i) in indexes.enumerated() {
+            seen += UInt64(counts[k])
             if seen >= rank {
                 let (a, b) = LatencySketch.bounds(i)
                 return Swift.min(hi, Swift.max(lo, (a + b) / 2))

@@ -80,9 +80,14 @@ public struct Projection: Sendable {
     var slotIndex: [String: Int] = [:]
     var slotChanged: [Bool] = []
     /// Per slot: finished hours, and the hour being filled (kept apart so that the hot
-    /// path touches no dictionary). Without history, finished hours wait in `hourPieces`.
+    /// path touches no dictionary). Without history, finished hours wait in `hourPieces`
+    /// until taken. Every one of them is whole: an hour filled again starts from what
+    /// it held.
     var finishedHours: [[Int64: HourStats]] = []
-    var currentHour: [(start: Int64, stats: HourStats)?] = []
+    /// The hour being filled per slot (`Int64.min` before the first) and its stats:
+    /// two flat arrays, so that adding a probe mutates the stats in place.
+    var currentStart: [Int64] = []
+    var currentStats: [HourStats] = []
     var hourPieces: [(slot: Int, start: Int64, stats: HourStats)] = []
 
     var interfaceSlots: [Interface] = []
@@ -118,7 +123,7 @@ public struct Projection: Sendable {
         var result: [String: [Int64: HourStats]] = [:]
         for (i, t) in slots.enumerated() {
             var h = finishedHours[i]
-            if let c = currentHour[i], c.stats.sent > 0 { h[c.start, default: HourStats()].append(c.stats) }
+            if currentStats[i].sent > 0 { h[currentStart[i]] = currentStats[i] }  // whole: see switchHour
             if !h.isEmpty { result[t.name] = h }
         }
         return result
@@ -158,7 +163,8 @@ public struct Projection: Sendable {
         slots.append(target)
         slotChanged.append(true)
         finishedHours.append([:])
-        currentHour.append(nil)
+        currentStart.append(.min)
+        currentStats.append(HourStats())
         slotIndex[target.name] = slots.count - 1
         return slots.count - 1
     }
@@ -167,9 +173,18 @@ public struct Projection: Sendable {
     @inline(__always)
     mutating func applyProbe(slot: Int, role: Role, method: ProbeMethod, at t: Int64, rtt: Int64?) {
         applyState(slot: slot, role: role, method: method, at: t, rtt: rtt)
+        addToHour(slot: slot, at: t, rtt: rtt) { _, _ in nil }
+    }
+
+    /// Counts a probe in its target's hour. `storedHour` gives what the store already
+    /// holds for an hour this projection does not (without history, after a restart or
+    /// when time goes back), so that every hour it hands out is whole.
+    @inline(__always)
+    mutating func addToHour(slot: Int, at t: Int64, rtt: Int64?,
+                            storedHour: (String, Int64) throws -> HourStats?) rethrows {
         let hour = t.floorDivided(by: 3_600_000_000).0 * 3_600_000_000
-        if currentHour[slot]?.start != hour { switchHour(slot: slot, to: hour) }
-        currentHour[slot]!.stats.add(rtt: rtt)
+        if currentStart[slot] != hour { try switchHour(slot: slot, to: hour, storedHour: storedHour) }
+        currentStats[slot].add(rtt: rtt)
     }
 
     /// The target-state rules of views.md for one probe.
@@ -210,16 +225,25 @@ public struct Projection: Sendable {
         updateLayer(old, at: t)
     }
 
-    /// Puts the hour being filled aside and starts filling `hour`.
-    mutating func switchHour(slot: Int, to hour: Int64) {
-        if let done = currentHour[slot], done.stats.sent > 0 {
+    /// Puts the hour being filled aside and goes on filling `hour` from what it already holds.
+    mutating func switchHour(slot: Int, to hour: Int64, storedHour: (String, Int64) throws -> HourStats?) rethrows {
+        if currentStats[slot].sent > 0 {
             if keepsHistory {
-                finishedHours[slot][done.start, default: HourStats()].append(done.stats)
+                finishedHours[slot][currentStart[slot]] = currentStats[slot]
             } else {
-                hourPieces.append((slot, done.start, done.stats))
+                hourPieces.append((slot, currentStart[slot], currentStats[slot]))
             }
         }
-        currentHour[slot] = (hour, HourStats())
+        var stats: HourStats?
+        if keepsHistory {
+            stats = finishedHours[slot].removeValue(forKey: hour)
+        } else if let i = hourPieces.lastIndex(where: { $0.slot == slot && $0.start == hour }) {
+            stats = hourPieces.remove(at: i).stats  // finished in this batch, not stored yet
+        } else {
+            stats = try storedHour(slots[slot].name, hour)
+        }
+        currentStart[slot] = hour
+        currentStats[slot] = stats ?? HourStats()
     }
 
     /// Applies the events of a decoded chunk from index `first`, skipping those after
@@ -250,8 +274,11 @@ public struct Projection: Sendable {
     }
 
     /// Applies the events of a builder (a batch being committed) as sequence numbers
-    /// `firstSeq`… : the same as applying them one by one.
-    public mutating func apply(_ batch: ChunkBuilder, firstSeq: UInt64) {
+    /// `firstSeq`… : the same as applying them one by one. `hours`, when given, are the
+    /// batch's ``HourPieces`` (computed beforehand, on another thread); `storedHour` as
+    /// in ``addToHour``.
+    public mutating func apply(_ batch: ChunkBuilder, firstSeq: UInt64, hours: HourPieces? = nil,
+                               storedHour: (String, Int64) throws -> HourStats? = { _, _ in nil }) rethrows {
         let slotOf = batch.seriesKeys.map { slot($0.target, $0.role, $0.method) }
         var other = 0
         for i in 0..<batch.count {
@@ -264,8 +291,20 @@ public struct Projection: Sendable {
             let t = batch.times[i]
             newestTime = max(newestTime ?? t, t)
             let key = batch.seriesKeys[Int(s)]
-            applyProbe(slot: slotOf[Int(s)], role: key.role, method: key.method, at: t,
-                       rtt: batch.outcome[i] == 0 ? batch.rtt[i] : nil)
+            let rtt = batch.outcome[i] == 0 ? batch.rtt[i] : nil
+            applyState(slot: slotOf[Int(s)], role: key.role, method: key.method, at: t, rtt: rtt)
+            if hours == nil { try addToHour(slot: slotOf[Int(s)], at: t, rtt: rtt, storedHour: storedHour) }
+        }
+        if let hours {
+            // Hours do not depend on states: appending each series' pieces in order is the
+            // same as adding its probes one by one.
+            for (series, pieces) in hours.bySeries.enumerated() {
+                let slot = slotOf[series]
+                for piece in pieces {
+                    if currentStart[slot] != piece.start { try switchHour(slot: slot, to: piece.start, storedHour: storedHour) }
+                    currentStats[slot].append(piece.stats)
+                }
+            }
         }
         if batch.count > 0 { lastSeq = firstSeq + UInt64(batch.count) - 1 }
     }
@@ -334,6 +373,29 @@ public struct Projection: Sendable {
         for l in Layer.allCases {
             layers[l]!.known.finish(at: t)
             layers[l]!.down.finish(at: t)
+        }
+    }
+}
+
+/// A batch's hourly latency per series, in log order (a new piece each time the
+/// hour changes): the costly part of applying a batch, computed by whoever
+/// prepares the batch so that the store's writer only appends the pieces.
+public struct HourPieces: Sendable {
+    var bySeries: [[(start: Int64, stats: HourStats)]]
+
+    public init(_ batch: ChunkBuilder) {
+        bySeries = Array(repeating: [], count: batch.seriesKeys.count)
+        var currentHour = Array(repeating: Int64.min, count: batch.seriesKeys.count)
+        for i in 0..<batch.count {
+            let s = batch.stream[i]
+            guard s != ChunkBuilder.otherMarker else { continue }
+            let series = Int(s)
+            let hour = batch.times[i].floorDivided(by: 3_600_000_000).0 * 3_600_000_000
+            if currentHour[series] != hour {
+                currentHour[series] = hour
+                bySeries[series].append((hour, HourStats()))
+            }
+            bySeries[series][bySeries[series].count - 1].stats.add(rtt: batch.outcome[i] == 0 ? batch.rtt[i] : nil)
         }
     }
 }

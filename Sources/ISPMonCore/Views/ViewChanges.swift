@@ -16,10 +16,9 @@ public struct ViewChanges: Sendable {
     public var interfaces: [Projection.Interface] = []
     /// Intervals begun or ended, with their position in their track.
     public var intervals: [(track: Track, position: Int, interval: Interval)] = []
-    /// Hours of latency. When `hoursAreComplete`, each replaces what is stored;
-    /// otherwise each is a later piece of its hour, to append to what is stored.
-    public var hours: [(target: String, start: Int64, stats: HourStats)] = []
-    public var hoursAreComplete = false
+    /// Hours of latency, each whole: it replaces what is stored. `current` marks each
+    /// target's hour being filled (rewritten commit after commit, so stored apart).
+    public var hours: [(target: String, start: Int64, stats: HourStats, current: Bool)] = []
     public var notes: [Projection.NoteRecord] = []
     public var speedTests: [Projection.SpeedTestRecord] = []
     public var monitorState: MonitorState.State?
@@ -38,7 +37,8 @@ extension Projection {
         c.lastSeq = lastSeq
         c.newestTime = newestTime
         c.monitorState = monitorState
-        for i in slots.indices where slotChanged[i] {
+        let changedSlots = slots.indices.filter { slotChanged[$0] }
+        for i in changedSlots {
             slotChanged[i] = false
             c.targets.append(slots[i])
             for (p, interval) in slots[i].down.takeChanged() { c.intervals.append((.target(slots[i].name), p, interval)) }
@@ -57,22 +57,21 @@ extension Projection {
             layers[l] = track
         }
         if keepsHistory {
-            // Whole hours, to replace what is stored (a full rewrite of the view).
-            c.hoursAreComplete = true
-            for (name, byHour) in hours {
-                for (start, stats) in byHour { c.hours.append((name, start, stats)) }
+            // Every hour (a full rewrite of the view).
+            for (i, slot) in slots.enumerated() {
+                for (start, stats) in finishedHours[i] { c.hours.append((slot.name, start, stats, false)) }
+                if currentStats[i].sent > 0 { c.hours.append((slot.name, currentStart[i], currentStats[i], true)) }
             }
             c.notes = Array(notes[notesTaken...])
             c.speedTests = Array(speedTests[speedTestsTaken...])
             notesTaken = notes.count
             speedTestsTaken = speedTests.count
         } else {
-            for piece in hourPieces { c.hours.append((slots[piece.slot].name, piece.start, piece.stats)) }
+            for piece in hourPieces { c.hours.append((slots[piece.slot].name, piece.start, piece.stats, false)) }
             hourPieces.removeAll(keepingCapacity: true)
-            for i in currentHour.indices {
-                guard let current = currentHour[i], current.stats.sent > 0 else { continue }
-                c.hours.append((slots[i].name, current.start, current.stats))
-                currentHour[i] = (current.start, HourStats())
+            for i in changedSlots {
+                guard currentStats[i].sent > 0 else { continue }
+                c.hours.append((slots[i].name, currentStart[i], currentStats[i], true))
             }
             c.notes = notes
             c.speedTests = speedTests

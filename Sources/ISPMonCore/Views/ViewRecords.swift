@@ -117,7 +117,14 @@ public enum ViewRecords {
 
     // MARK: Writing
 
-    /// The records a set of changes puts (hour pieces excepted: see ``hourValue``).
+    /// Whether records of this kind change with (nearly) every commit: the store keeps
+    /// those in a small database of their own, so a commit dirties few pages.
+    public static func isHot(_ key: [UInt8]) -> Bool {
+        guard let kind = key.first else { return false }
+        return kind == Kind.meta || kind == Kind.globals || kind == Kind.target || kind == Kind.interface
+    }
+
+    /// The records a set of changes puts (hours excepted: see ``hourValue``).
     /// Records for views not in `views` are left out.
     public static func records(_ c: ViewChanges, views: Set<View>) -> [(key: [UInt8], value: [UInt8])] {
         var out: [(key: [UInt8], value: [UInt8])] = []
@@ -192,10 +199,9 @@ public enum ViewRecords {
         appendOptional(h.lastRTT, to: &v)
         v.appendZigzag(h.jitterSum)
         v.appendVarint(h.jitterCount)
-        let buckets = h.sketch.buckets.sorted { $0.key < $1.key }
-        v.appendVarint(UInt64(buckets.count))
+        v.appendVarint(UInt64(h.sketch.indexes.count))
         var previous: UInt16 = 0
-        for (index, count) in buckets {
+        for (index, count) in zip(h.sketch.indexes, h.sketch.counts) {
             v.appendVarint(UInt64(index - previous))
             v.appendVarint(UInt64(count))
             previous = index
@@ -247,7 +253,7 @@ public enum ViewRecords {
             index += try r.varint()
             let count = try r.varint()
             guard index <= UInt64(UInt16.max), count <= UInt64(UInt32.max) else { throw CorruptData("bad latency bucket") }
-            h.sketch.set(UInt16(index), count: UInt32(count))
+            try h.sketch.appendBucket(UInt16(index), count: UInt32(count))
             total += count
         }
         guard r.isAtEnd, h.lost <= h.sent, total == h.sent - h.lost else { throw CorruptData("inconsistent hour record") }
