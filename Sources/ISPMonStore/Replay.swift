@@ -12,7 +12,7 @@ extension EventStore {
         var projection = Projection(options: try options ?? storedViewOptions())
         let limit = asOf?.microseconds ?? .max
         var read: UInt64 = 0
-        try forEachChunk { chunk, first in
+        try forEachChunkPrefetched { chunk, first in
             projection.apply(chunk, from: first, limit: limit, through: last)
             read += UInt64(chunk.count - first)
             progress?(read)

@@ -45,11 +45,21 @@ struct JSONObject {
 
 enum Output {
     static func number(_ v: Double, decimals: Int = 3) -> String {
-        var s = String(format: "%.\(decimals)f", v)
-        if s.contains(".") {
-            while s.hasSuffix("0") { s.removeLast() }
-            if s.hasSuffix(".") { s.removeLast() }
+        // Rounded to `decimals` places (halves away from zero), then the shortest
+        // digits that name that value: "16.506", "14", "0.25". Fast (no printf),
+        // and the same on every machine.
+        let scale = [1.0, 10, 100, 1_000, 10_000, 100_000, 1_000_000][min(max(decimals, 0), 6)]
+        let r = (v * scale).rounded() / scale
+        var s = r.description
+        guard r.isFinite, abs(r) < 1e15, !s.utf8.contains(UInt8(ascii: "e")) else {
+            s = String(format: "%.\(decimals)f", v)
+            if s.contains(".") {
+                while s.hasSuffix("0") { s.removeLast() }
+                if s.hasSuffix(".") { s.removeLast() }
+            }
+            return s == "-0" ? "0" : s
         }
+        if s.hasSuffix(".0") { s.removeLast(2) }
         return s == "-0" ? "0" : s
     }
 

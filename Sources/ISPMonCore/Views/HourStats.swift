@@ -19,6 +19,13 @@ public struct HourStats: Hashable, Sendable {
     public var okCount: UInt64 { sent - lost }
 
     mutating func add(rtt: Int64?) {
+        addCounts(rtt: rtt)
+        if let rtt { sketch.add(rtt) }
+    }
+
+    /// Everything `add` does but file the RTT in the sketch (the caller does, in bulk).
+    @inline(__always)
+    mutating func addCounts(rtt: Int64?) {
         sent += 1
         guard let rtt else {
             lost += 1
@@ -27,7 +34,6 @@ public struct HourStats: Hashable, Sendable {
         minRTT = min(minRTT, rtt)
         maxRTT = max(maxRTT, rtt)
         sumRTT += rtt
-        sketch.add(rtt)
         if let last = lastRTT {
             jitterSum += abs(rtt - last)
             jitterCount += 1

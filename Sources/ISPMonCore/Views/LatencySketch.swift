@@ -50,6 +50,11 @@ public struct LatencySketch: Hashable, Sendable {
         }
     }
 
+    mutating func reserveCapacity(_ n: Int) {
+        indexes.reserveCapacity(n)
+        counts.reserveCapacity(n)
+    }
+
     /// Restores a stored bucket; buckets must come in ascending order.
     mutating func appendBucket(_ i: UInt16, count c: UInt32) throws(CorruptData) {
         guard c > 0, indexes.last.map({ $0 < i }) ?? true else { throw CorruptData("latency buckets out of order") }
@@ -96,3 +101,41 @@ public struct LatencySketch: Hashable, Sendable {
         return hi
     }
 }
+
+/// Counts for every bucket of a ``LatencySketch``, for filling one hot hour fast
+/// (an increment instead of a search); ``drain(into:)`` moves them into a sketch.
+struct DenseSketch: Sendable {
+    static let bucketCount = Int(LatencySketch.index(.max)) + 1
+    var counts: [UInt32] = []
+    var low = Int.max
+    var high = -1
+
+    @inline(__always)
+    mutating func add(_ v: Int64) {
+        if counts.isEmpty { counts = Array(repeating: 0, count: DenseSketch.bucketCount) }
+        let i = Int(LatencySketch.index(v))
+        counts[i] &+= 1
+        if i < low { low = i }
+        if i > high { high = i }
+    }
+
+    var isEmpty: Bool { high < 0 }
+
+    /// The counts as a sketch.
+    func sketch() -> LatencySketch {
+        var s = LatencySketch()
+        guard !isEmpty else { return s }
+        for i in low...high where counts[i] > 0 { try? s.appendBucket(UInt16(i), count: counts[i]) }
+        return s
+    }
+
+    /// Merges the counts into `sketch` and clears them.
+    mutating func drain(into sketch: inout LatencySketch) {
+        guard !isEmpty else { return }
+        sketch.merge(self.sketch())
+        for i in low...high { counts[i] = 0 }
+        low = .max
+        high = -1
+    }
+}
+

@@ -88,6 +88,8 @@ public struct Projection: Sendable {
     /// two flat arrays, so that adding a probe mutates the stats in place.
     var currentStart: [Int64] = []
     var currentStats: [HourStats] = []
+    /// RTTs of the current hour not yet in `currentStats.sketch` (see ``settleHour``).
+    var currentDense: [DenseSketch] = []
     var hourPieces: [(slot: Int, start: Int64, stats: HourStats)] = []
 
     var interfaceSlots: [Interface] = []
@@ -123,7 +125,7 @@ public struct Projection: Sendable {
         var result: [String: [Int64: HourStats]] = [:]
         for (i, t) in slots.enumerated() {
             var h = finishedHours[i]
-            if currentStats[i].sent > 0 { h[currentStart[i]] = currentStats[i] }  // whole: see switchHour
+            if currentStats[i].sent > 0 { h[currentStart[i]] = currentHour(i) }  // whole: see switchHour
             if !h.isEmpty { result[t.name] = h }
         }
         return result
@@ -165,6 +167,7 @@ public struct Projection: Sendable {
         finishedHours.append([:])
         currentStart.append(.min)
         currentStats.append(HourStats())
+        currentDense.append(DenseSketch())
         slotIndex[target.name] = slots.count - 1
         return slots.count - 1
     }
@@ -184,7 +187,8 @@ public struct Projection: Sendable {
                             storedHour: (String, Int64) throws -> HourStats?) rethrows {
         let hour = t.floorDivided(by: 3_600_000_000).0 * 3_600_000_000
         if currentStart[slot] != hour { try switchHour(slot: slot, to: hour, storedHour: storedHour) }
-        currentStats[slot].add(rtt: rtt)
+        currentStats[slot].addCounts(rtt: rtt)
+        if let rtt { currentDense[slot].add(rtt) }
     }
 
     /// The target-state rules of views.md for one probe.
@@ -225,8 +229,22 @@ public struct Projection: Sendable {
         updateLayer(old, at: t)
     }
 
+    /// Files the current hour's pending RTTs in its sketch.
+    mutating func settleHour(_ slot: Int) {
+        currentDense[slot].drain(into: &currentStats[slot].sketch)
+    }
+
+    /// The current hour of `slot`, its pending RTTs included.
+    func currentHour(_ slot: Int) -> HourStats {
+        guard !currentDense[slot].isEmpty else { return currentStats[slot] }
+        var h = currentStats[slot]
+        h.sketch.merge(currentDense[slot].sketch())
+        return h
+    }
+
     /// Puts the hour being filled aside and goes on filling `hour` from what it already holds.
     mutating func switchHour(slot: Int, to hour: Int64, storedHour: (String, Int64) throws -> HourStats?) rethrows {
+        settleHour(slot)
         if currentStats[slot].sent > 0 {
             if keepsHistory {
                 finishedHours[slot][currentStart[slot]] = currentStats[slot]
@@ -251,6 +269,10 @@ public struct Projection: Sendable {
     /// events one by one, without materializing them.
     public mutating func apply(_ chunk: DecodedChunk, from first: Int = 0, limit: Int64 = .max, through last: UInt64 = .max) {
         let slotOf = chunk.series.map { slot($0.target, $0.role, $0.method) }
+        // The columns, hoisted: reading a `Series` per event would copy (retain and
+        // release) all of its arrays each time.
+        let times = chunk.series.map(\.times), outcomes = chunk.series.map(\.outcome), rtts = chunk.series.map(\.rtt)
+        let roles = chunk.series.map(\.role), methods = chunk.series.map(\.method)
         let otherStream = UInt32(chunk.series.count)
         let end = last >= chunk.lastSeq ? chunk.count
             : last < chunk.firstSeq ? first : max(first, Int(last - chunk.firstSeq) + 1)
@@ -263,13 +285,12 @@ public struct Projection: Sendable {
                 if e.time.microseconds <= limit { apply(e, seq: seq) }
                 continue
             }
-            let series = chunk.series[Int(s)]
-            let t = series.times[k]
+            let t = times[Int(s)][k]
             guard t <= limit else { continue }
             lastSeq = seq
             newestTime = max(newestTime ?? t, t)
-            applyProbe(slot: slotOf[Int(s)], role: series.role, method: series.method, at: t,
-                       rtt: series.outcome[k] == 0 ? series.rtt[k] : nil)
+            applyProbe(slot: slotOf[Int(s)], role: roles[Int(s)], method: methods[Int(s)], at: t,
+                       rtt: outcomes[Int(s)][k] == 0 ? rtts[Int(s)][k] : nil)
         }
     }
 
@@ -302,6 +323,7 @@ public struct Projection: Sendable {
                 let slot = slotOf[series]
                 for piece in pieces {
                     if currentStart[slot] != piece.start { try switchHour(slot: slot, to: piece.start, storedHour: storedHour) }
+                    settleHour(slot)
                     currentStats[slot].append(piece.stats)
                 }
             }

@@ -60,7 +60,7 @@ extension Projection {
             // Every hour (a full rewrite of the view).
             for (i, slot) in slots.enumerated() {
                 for (start, stats) in finishedHours[i] { c.hours.append((slot.name, start, stats, false)) }
-                if currentStats[i].sent > 0 { c.hours.append((slot.name, currentStart[i], currentStats[i], true)) }
+                if currentStats[i].sent > 0 { c.hours.append((slot.name, currentStart[i], currentHour(i), true)) }
             }
             c.notes = Array(notes[notesTaken...])
             c.speedTests = Array(speedTests[speedTestsTaken...])
@@ -71,6 +71,7 @@ extension Projection {
             hourPieces.removeAll(keepingCapacity: true)
             for i in changedSlots {
                 guard currentStats[i].sent > 0 else { continue }
+                settleHour(i)
                 c.hours.append((slots[i].name, currentStart[i], currentStats[i], true))
             }
             c.notes = notes

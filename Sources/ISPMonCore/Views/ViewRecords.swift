@@ -246,7 +246,8 @@ public enum ViewRecords {
         h.lastRTT = try optional(&r)
         h.jitterSum = try r.zigzag()
         h.jitterCount = try r.varint()
-        let n = try r.count(max: Int(UInt16.max) + 1)
+        let n = try r.count(max: min(Int(UInt16.max) + 1, r.remaining / 2))
+        h.sketch.reserveCapacity(n)
         var index: UInt64 = 0
         var total: UInt64 = 0
         for _ in 0..<n {
