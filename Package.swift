@@ -48,7 +48,7 @@ let package = Package(
         // Runs the real `ispmon` binary: import/export, bad input, damage, kill -9.
         .testTarget(
             name: "ISPMonCLITests",
-            dependencies: ["ispmon", "ISPMonCore", "ISPMonStore"],
+            dependencies: ["ispmon", "ISPMonCore", "ISPMonStore", "LMDB"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

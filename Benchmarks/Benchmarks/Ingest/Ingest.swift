@@ -1,6 +1,7 @@
 // The ingest hot path: building a commit's batch, encoding it as a tail
 // segment, sealing 65 536 events into one chunk, decoding that chunk, and a
-// whole durable append through EventStore; and the views over a decoded chunk.
+// whole durable append through EventStore (views included); the views over a
+// decoded chunk. Replay and queries are in Views.swift.
 //
 // Events come from SyntheticStream and are generated in setup closures or
 // before `startMeasurement()`, never inside the measured region.
@@ -25,7 +26,7 @@ private let batchSize = 1_000
 private let sealSize = 65_536
 
 // Computed rather than stored: the Benchmark types are not Sendable.
-private var metrics: [BenchmarkMetric] {
+var metrics: [BenchmarkMetric] {
     [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .peakMemoryResident]
 }
 
@@ -35,7 +36,7 @@ private var metrics: [BenchmarkMetric] {
 /// than the package default of 5 %. Linux reports CPU time in 10 ms ticks, so
 /// per-iteration cpuTotal of these short iterations is 0 or 10 ms: shown, never
 /// checked (`.none`; a metric without an entry would get the 5 % default).
-private var thresholds: [BenchmarkMetric: BenchmarkThresholds] {
+var thresholds: [BenchmarkMetric: BenchmarkThresholds] {
     [
         .mallocCountTotal: .init(relative: [.p50: 5, .p90: 10]),
         .wallClock: .init(relative: [.p50: 15, .p75: 20]),
@@ -45,7 +46,7 @@ private var thresholds: [BenchmarkMetric: BenchmarkThresholds] {
     ]
 }
 
-private func configuration(
+func configuration(
     scalingFactor: BenchmarkScalingFactor,
     maxDuration: Duration,
     maxIterations: Int,
@@ -62,7 +63,7 @@ private func configuration(
 }
 
 /// The first `count` events of the reproducible synthetic stream.
-private func syntheticEvents(_ count: Int, seed: UInt64 = 42) -> [Event] {
+func syntheticEvents(_ count: Int, seed: UInt64 = 42) -> [Event] {
     Array(SyntheticStream(seed: seed).prefix(count))
 }
 
@@ -275,6 +276,8 @@ let benchmarks: @Sendable () -> Void = {
             try fixture?.close()
         }
     }
+
+    viewBenchmarks()
 }
 
 // MARK: Temporary directories
@@ -286,7 +289,7 @@ private struct TemporaryDirectoryError: Error, CustomStringConvertible {
 }
 
 /// A new, empty directory `$TMPDIR/<prefix>.XXXXXX` (TMPDIR defaults to /tmp).
-private func makeTemporaryDirectory(prefix: String) throws -> String {
+func makeTemporaryDirectory(prefix: String) throws -> String {
     var base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
     if base.isEmpty { base = "/tmp" }
     while base.count > 1, base.hasSuffix("/") { base.removeLast() }
@@ -298,7 +301,7 @@ private func makeTemporaryDirectory(prefix: String) throws -> String {
 }
 
 /// Removes `path` and everything below it (no symlinks are followed).
-private func removeTree(_ path: String) {
+func removeTree(_ path: String) {
     var st = stat()
     guard lstat(path, &st) == 0 else { return }
     if (st.st_mode & S_IFMT) == S_IFDIR {
