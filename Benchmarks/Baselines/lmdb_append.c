@@ -15,17 +15,7 @@
 #define BENCH_PROG "lmdb_append"
 #include "bench_common.h" /* first: sets _POSIX_C_SOURCE */
 
-#include <lmdb.h>
-
-#define CK(call)                                                              \
-    do {                                                                      \
-        int rc_ = (call);                                                     \
-        if (rc_ != MDB_SUCCESS) {                                             \
-            fprintf(stderr, "%s: %s failed: %s (%d)\n", prog, #call,          \
-                    mdb_strerror(rc_), rc_);                                  \
-            exit(1);                                                          \
-        }                                                                     \
-    } while (0)
+#include "lmdb_check.h" /* CK(): exit with LMDB's message on any error */
 
 static uint64_t to_be64(uint64_t x) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__

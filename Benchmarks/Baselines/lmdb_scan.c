@@ -18,17 +18,7 @@
 #define BENCH_PROG "lmdb_scan"
 #include "bench_common.h" /* first: sets _POSIX_C_SOURCE */
 
-#include <lmdb.h>
-
-#define CK(call)                                                              \
-    do {                                                                      \
-        int rc_ = (call);                                                     \
-        if (rc_ != MDB_SUCCESS) {                                             \
-            fprintf(stderr, "%s: %s failed: %s (%d)\n", prog, #call,          \
-                    mdb_strerror(rc_), rc_);                                  \
-            exit(1);                                                          \
-        }                                                                     \
-    } while (0)
+#include "lmdb_check.h" /* CK(): exit with LMDB's message on any error */
 
 static void scan_usage(void) {
     fprintf(stderr, "usage: %s DIR [--json]\n", prog);

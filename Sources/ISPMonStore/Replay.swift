@@ -51,16 +51,7 @@ extension EventStore {
                 try env.write { txn in
                     var caughtUp = projection  // a copy: a retried transaction starts over from it
                     let logSeq = try lastSeq(txn)
-                    if logSeq > snapshot {
-                        try forEachChunk(from: snapshot + 1, txn) { chunk, first in
-                            caughtUp.apply(chunk, from: first, through: logSeq)
-                            return chunk.lastSeq < logSeq
-                        }
-                    }
-                    try clear(which, txn)
-                    try write(caughtUp.takeChanges(), views: which, txn)
-                    try putMetas(which, seq: logSeq, options: options, txn)
-                    try bumpGeneration(txn)
+                    try replace(which, with: &caughtUp, from: snapshot + 1, through: logSeq, txn)
                     total = logSeq
                 }
                 writer.viewsValid = false

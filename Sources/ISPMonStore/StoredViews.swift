@@ -188,17 +188,23 @@ extension EventStore {
         let m = try metas(txn)
         let stale = Set(View.allCases.filter { problem($0, m[$0], logSeq: logSeq) != nil })
         guard !stale.isEmpty else { return }
-        let options = viewOptions(m)
-        var projection = Projection(options: options)
-        if logSeq > 0 {
-            try forEachChunk(from: 1, txn) { chunk, first in
+        var projection = Projection(options: viewOptions(m))
+        try replace(stale, with: &projection, from: 1, through: logSeq, txn)
+    }
+
+    /// Applies the events `from`…`logSeq` to `projection` (reading them in this
+    /// transaction), then replaces the records of `which` views with its views.
+    func replace(_ which: Set<View>, with projection: inout Projection, from: UInt64, through logSeq: UInt64,
+                 _ txn: borrowing Transaction) throws {
+        if logSeq >= from {
+            try forEachChunk(from: from, txn) { chunk, first in
                 projection.apply(chunk, from: first, through: logSeq)
                 return chunk.lastSeq < logSeq
             }
         }
-        try clear(stale, txn)
-        try write(projection.takeChanges(), views: stale, txn)
-        try putMetas(stale, seq: logSeq, options: options, txn)
+        try clear(which, txn)
+        try write(projection.takeChanges(), views: which, txn)
+        try putMetas(which, seq: logSeq, options: projection.options, txn)
         try bumpGeneration(txn)
     }
 

@@ -7,22 +7,7 @@ import ISPMonStore
     @Test func readersInOtherProcessesWhileTheWriterWrites() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
-        let writer = Process()
-        writer.executableURL = URL(fileURLWithPath: CLI.binary)
-        writer.arguments = ["bench", "ingest", "--events", "1500000", "--batch", "100", "--data", dir.path, "--report-commits"]
-        let out = Pipe()
-        writer.standardOutput = out
-        writer.standardError = FileHandle.nullDevice
-        try writer.run()
-        // Wait for the first commit, so that the store exists.
-        var seen = Data()
-        while !String(decoding: seen, as: UTF8.self).contains("committed") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen.append(chunk)
-        }
-        let drain = Thread { _ = out.fileHandleForReading.readDataToEndOfFile() }
-        drain.start()
+        let writer = try startBackgroundIngest(events: 1500000, batch: 100, data: dir.path)
         var reads = 0
         var lastCount = 0
         while writer.isRunning && reads < 12 {

@@ -100,21 +100,7 @@ import LMDB
     @Test func queriesInOtherProcessesWhileTheWriterWrites() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
-        let writer = Process()
-        writer.executableURL = URL(fileURLWithPath: CLI.binary)
-        writer.arguments = ["bench", "ingest", "--events", "2000000", "--batch", "200", "--data", dir.path, "--report-commits"]
-        let out = Pipe()
-        writer.standardOutput = out
-        writer.standardError = FileHandle.nullDevice
-        try writer.run()
-        var seen = Data()
-        while !String(decoding: seen, as: UTF8.self).contains("committed") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen.append(chunk)
-        }
-        let drain = Thread { _ = out.fileHandleForReading.readDataToEndOfFile() }
-        drain.start()
+        let writer = try startBackgroundIngest(events: 2000000, batch: 200, data: dir.path)
         var lastSeq = 0
         var reads = 0
         while writer.isRunning && reads < 15 {

@@ -53,6 +53,27 @@ struct CLI {
     }
 }
 
+/// Starts `ispmon bench ingest` writing `events` events into `data` (a durable commit
+/// every `batch`), and returns once the first commit is durable, so the store exists.
+func startBackgroundIngest(events: Int, batch: Int, data: String) throws -> Process {
+    let writer = Process()
+    writer.executableURL = URL(fileURLWithPath: CLI.binary)
+    writer.arguments = ["bench", "ingest", "--events", String(events), "--batch", String(batch), "--data", data, "--report-commits"]
+    let out = Pipe()
+    writer.standardOutput = out
+    writer.standardError = FileHandle.nullDevice
+    try writer.run()
+    var seen = Data()
+    while !String(decoding: seen, as: UTF8.self).contains("committed") {
+        let chunk = out.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        seen.append(chunk)
+    }
+    let drain = Thread { _ = out.fileHandleForReading.readDataToEndOfFile() }
+    drain.start()
+    return writer
+}
+
 struct TempDir {
     let path: String
     init() {

@@ -39,29 +39,33 @@ private final class ViewStoreFixture {
     }
 }
 
+/// A benchmark that runs `body` on the replay store, built in setup and removed in teardown.
+private func storeBenchmark(_ name: String, _ configuration: Benchmark.Configuration,
+                            _ body: @escaping (Benchmark, EventStore) throws -> Void) {
+    var fixture: ViewStoreFixture?
+    Benchmark(name, configuration: configuration) { benchmark in
+        guard let store = fixture?.store else { return benchmark.error("no store") }
+        try body(benchmark, store)
+    } setup: {
+        fixture = try ViewStoreFixture()
+    } teardown: {
+        fixture?.close()
+        fixture = nil
+    }
+}
+
 func viewBenchmarks() {
     // MARK: Replay
 
     // `ispmon replay` without the final write: the log read, decoded on the
     // prefetch thread, and applied to a fresh projection. Scaled per event.
-    do {
-        var fixture: ViewStoreFixture?
-        Benchmark(
-            "Replay store, all views (1M events)",
-            configuration: configuration(scalingFactor: .mega, maxDuration: .seconds(20), maxIterations: 50)
-        ) { benchmark in
-            guard let store = fixture?.store else { return benchmark.error("no store") }
-            let projection = try store.project()
-            guard projection.lastSeq == UInt64(replayEvents) else {
-                return benchmark.error("replayed \(projection.lastSeq) events")
-            }
-            blackHole(projection)
-        } setup: {
-            fixture = try ViewStoreFixture()
-        } teardown: {
-            fixture?.close()
-            fixture = nil
+    storeBenchmark("Replay store, all views (1M events)",
+                   configuration(scalingFactor: .mega, maxDuration: .seconds(20), maxIterations: 50)) { benchmark, store in
+        let projection = try store.project()
+        guard projection.lastSeq == UInt64(replayEvents) else {
+            return benchmark.error("replayed \(projection.lastSeq) events")
         }
+        blackHole(projection)
     }
 
     // MARK: The writer's share
@@ -81,7 +85,7 @@ func viewBenchmarks() {
             let (builder, hours) = batches[next]
             next = (next + 1) % batches.count
             benchmark.startMeasurement()
-            projection.apply(builder, firstSeq: seq, hours: hours)
+            projection.apply(builder, firstSeq: seq, hours: hours) { _, _ in nil }
             let changes = projection.takeChanges()
             benchmark.stopMeasurement()
             seq += UInt64(builder.count)
@@ -102,37 +106,17 @@ func viewBenchmarks() {
 
     // The stored views a query reads, in one read transaction: the states and
     // outages (`status`, `outages`), and every hour of every target (`latency`).
-    do {
-        var fixture: ViewStoreFixture?
-        Benchmark(
-            "Load stored views: states and outages",
-            configuration: configuration(scalingFactor: .one, maxDuration: .seconds(5), maxIterations: 2_000)
-        ) { benchmark in
-            guard let store = fixture?.store, let views = try store.loadViews([]) else { return benchmark.error("no views") }
-            blackHole(views.outages())
-        } setup: {
-            fixture = try ViewStoreFixture()
-        } teardown: {
-            fixture?.close()
-            fixture = nil
-        }
+    storeBenchmark("Load stored views: states and outages",
+                   configuration(scalingFactor: .one, maxDuration: .seconds(5), maxIterations: 2_000)) { benchmark, store in
+        guard let views = try store.loadViews([]) else { return benchmark.error("no views") }
+        blackHole(views.outages())
     }
 
-    do {
-        var fixture: ViewStoreFixture?
-        Benchmark(
-            "Load stored views: hourly latency, all targets",
-            configuration: configuration(scalingFactor: .one, maxDuration: .seconds(5), maxIterations: 2_000)
-        ) { benchmark in
-            guard let store = fixture?.store, let views = try store.loadViews([.latency]) else { return benchmark.error("no views") }
-            var p99 = 0.0
-            for (_, hours) in views.hours { for (_, h) in hours { p99 += h.percentileMs(99) ?? 0 } }
-            blackHole(p99)
-        } setup: {
-            fixture = try ViewStoreFixture()
-        } teardown: {
-            fixture?.close()
-            fixture = nil
-        }
+    storeBenchmark("Load stored views: hourly latency, all targets",
+                   configuration(scalingFactor: .one, maxDuration: .seconds(5), maxIterations: 2_000)) { benchmark, store in
+        guard let views = try store.loadViews([.latency]) else { return benchmark.error("no views") }
+        var p99 = 0.0
+        for (_, hours) in views.hours { for (_, h) in hours { p99 += h.percentileMs(99) ?? 0 } }
+        blackHole(p99)
     }
 }
