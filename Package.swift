@@ -16,9 +16,12 @@ let package = Package(
         .library(name: "ISPMonCore", targets: ["ISPMonCore"]),
         .library(name: "ISPMonStore", targets: ["ISPMonStore"]),
         .library(name: "LMDB", targets: ["LMDB"]),
+        .library(name: "ISPMonMonitor", targets: ["ISPMonMonitor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // C libraries, found through pkg-config; apt names the package that provides them.
@@ -34,12 +37,24 @@ let package = Package(
         // The event log on LMDB.
         .target(name: "ISPMonStore", dependencies: ["LMDB", "ISPMonCore"], swiftSettings: swiftSettings),
 
+        // The monitor: config, probes (real sockets), scheduler, link watcher.
+        .target(
+            name: "ISPMonMonitor",
+            dependencies: [
+                "ISPMonCore", "ISPMonStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The thin executable.
         .executableTarget(
             name: "ispmon",
             dependencies: [
-                "ISPMonCore", "ISPMonStore",
+                "ISPMonCore", "ISPMonStore", "ISPMonMonitor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -49,6 +64,11 @@ let package = Package(
         .testTarget(
             name: "ISPMonCLITests",
             dependencies: ["ispmon", "ISPMonCore", "ISPMonStore", "LMDB"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ISPMonMonitorTests",
+            dependencies: ["ISPMonMonitor", "ISPMonCore", "ISPMonStore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -106,7 +106,7 @@ public enum EventJSON {
         return Event(time: time, body: body)
     }
 
-    static func isValidInterface(_ s: String) -> Bool {
+    public static func isValidInterface(_ s: String) -> Bool {
         let u = s.utf8
         return !u.isEmpty && u.count <= 64 && u.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != 0x2F }
     }

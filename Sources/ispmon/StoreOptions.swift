@@ -22,11 +22,16 @@ struct StoreOptions: ParsableArguments {
     /// Opens the store; a missing store is created only when `create`. Views that
     /// this ispmon defines differently (or that an older one never stored) are
     /// rebuilt from the log first, saying so on stderr, unless `rebuildViews` is false.
-    func open(create: Bool, rebuildViews: Bool = true) throws -> EventStore {
-        CrashGuard.install(storePath: directory)
+    /// `directory` (the config's `data:`) is used when neither --data nor $ISPMON_DATA says otherwise;
+    /// `viewOptions` are the monitor's (a difference rebuilds the views).
+    func open(create: Bool, rebuildViews: Bool = true, directory preferred: String? = nil,
+              viewOptions: Projection.Options? = nil) throws -> EventStore {
+        let path = data ?? ProcessInfo.processInfo.environment["ISPMON_DATA"].flatMap { $0.isEmpty ? nil : $0 } ?? preferred ?? directory
+        CrashGuard.install(storePath: path)
         var options = EventStore.Options()
         options.create = create
-        let store = try EventStore(directory: directory, options: options)
+        options.viewOptions = viewOptions
+        let store = try EventStore(directory: path, options: options)
         if rebuildViews { try StoreOptions.rebuildStaleViews(store) }
         return store
     }

@@ -1,0 +1,353 @@
+public import ISPMonCore
+import Yams
+
+/// The monitor's configuration (shared/spec/config.md), checked strictly: an
+/// unknown key, a bad value or a duplicate target name is a ``ConfigError``
+/// naming the file, the line and the key, and the monitor does not start.
+public struct MonitorConfig: Sendable, Equatable {
+    public enum JobName: String, Sendable, CaseIterable { case probes, speedtest, trace }
+
+    public struct Target: Sendable, Equatable {
+        public enum Address: Sendable, Equatable {
+            /// An IPv4/IPv6 address or a host name, and a port where the method needs one.
+            case host(String, port: UInt16?)
+            /// `host: auto`: the first hop beyond the gateway, found by path discovery.
+            case auto
+            case url(HTTPURL)
+        }
+
+        public var name: String
+        public var role: Role
+        public var method: ProbeMethod
+        public var address: Address
+        /// The DNS name to resolve and the record type (dns only).
+        public var query = "example.com"
+        public var queryType = DNSRecordType.a
+        /// HTTP status that counts as success (http only); nil: any 2xx or 3xx.
+        public var expectStatus: Int?
+        /// In microseconds.
+        public var interval: Int64
+        public var timeout: Int64
+    }
+
+    public struct SpeedTest: Sendable, Equatable {
+        public var enabled = true
+        public var downloadURL: HTTPURL?
+        public var uploadURL: HTTPURL?
+        public var interval: Int64 = 7_200_000_000
+        public var maxDuration: Int64 = 30_000_000
+    }
+
+    public var data: String?
+    public var logLevel: String?
+    public var downAfter = 3
+    /// Interfaces watched for `link` events; nil: the default route's.
+    public var interfaces: [String]?
+    public var defaultInterval: Int64 = 5_000_000
+    public var defaultTimeout: Int64 = 2_000_000
+    public var targets: [Target] = []
+    public var speedTest: SpeedTest?
+    public var jobs: [JobName: JobState.State] = [:]
+
+    public init() {}
+
+    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+}
+
+/// What is wrong with a config file, and where.
+public struct ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var file: String
+    public var line: Int?
+    public var message: String
+    public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
+}
+
+/// `http://host[:port]/path` or `https://…`, parsed once.
+public struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
+    public var secure: Bool
+    public var host: String
+    public var port: UInt16
+    public var path: String
+    public var description: String {
+        let defaultPort: UInt16 = secure ? 443 : 80
+        return (secure ? "https://" : "http://") + (host.contains(":") ? "[\(host)]" : host)
+            + (port == defaultPort ? "" : ":\(port)") + path
+    }
+
+    public init?(_ text: String) {
+        let rest: Substring
+        if text.hasPrefix("http://") {
+            secure = false
+            rest = text.dropFirst(7)
+        } else if text.hasPrefix("https://") {
+            secure = true
+            rest = text.dropFirst(8)
+        } else {
+            return nil
+        }
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        var p = String(rest.dropFirst(authority.count).prefix { $0 != "#" })
+        if p.isEmpty || p.hasPrefix("?") { p = "/" + p }
+        path = p
+        port = secure ? 443 : 80
+        var h = Substring(authority)
+        if h.hasPrefix("[") {  // [IPv6]:port
+            guard let close = h.firstIndex(of: "]") else { return nil }
+            let after = h[h.index(after: close)...]
+            h = h[h.index(after: h.startIndex)..<close]
+            if after.hasPrefix(":") {
+                guard let n = UInt16(after.dropFirst()), n > 0 else { return nil }
+                port = n
+            } else if !after.isEmpty {
+                return nil
+            }
+        } else if let colon = h.lastIndex(of: ":") {
+            guard let n = UInt16(h[h.index(after: colon)...]), n > 0 else { return nil }
+            port = n
+            h = h[..<colon]
+        }
+        guard !h.isEmpty, !h.contains("@"), h.allSatisfy({ !$0.isWhitespace }) else { return nil }
+        host = String(h)
+    }
+}
+
+extension MonitorConfig {
+    /// Parses and checks a config file's text.
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> MonitorConfig {
+        var p = ConfigParser(file: file)
+        return try p.parse(text)
+    }
+
+    /// A duration such as `500ms`, `5s`, `2m`, `1h` (decimals allowed), in microseconds.
+    public static func duration(_ text: String) -> Int64? {
+        let units: [(String, Double)] = [("ms", 1_000), ("s", 1_000_000), ("m", 60_000_000), ("h", 3_600_000_000)]
+        for (unit, scale) in units where text.hasSuffix(unit) {
+            let number = text.dropLast(unit.count)
+            guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+                  let v = Double(number), v > 0, v * scale < 1e15 else { return nil }
+            return Int64((v * scale).rounded())
+        }
+        return nil
+    }
+}
+
+/// Walks the YAML node tree, checking every key against what config.md allows.
+struct ConfigParser {
+    let file: String
+
+    func error(_ node: Node?, _ message: String) -> ConfigError {
+        ConfigError(file: file, line: node?.mark?.line, message: message)
+    }
+
+    mutating func parse(_ text: String) throws(ConfigError) -> MonitorConfig {
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
+            throw ConfigError(file: file, line: ConfigParser.line(of: error), message: "not valid YAML: \(ConfigParser.reason(of: error))")
+        }
+        var config = MonitorConfig()
+        guard let root else { return config }  // an empty file: all defaults
+        let top = try mapping(root, "the file", allowed: ["data", "log_level", "down_after", "interfaces", "defaults",
+                                                           "targets", "speedtest", "jobs"])
+        if let n = top["data"] { config.data = try string(n, "data") }
+        if let n = top["log_level"] {
+            let level = try string(n, "log_level")
+            guard MonitorConfig.logLevels.contains(level) else {
+                throw error(n, "log_level: '\(level)' is not one of \(MonitorConfig.logLevels.joined(separator: ", "))")
+            }
+            config.logLevel = level
+        }
+        if let n = top["down_after"] {
+            guard let v = try int(n, "down_after"), (1...1000).contains(v) else { throw error(n, "down_after must be 1 to 1000") }
+            config.downAfter = v
+        }
+        if let n = top["interfaces"] {
+            guard case .sequence(let seq) = n else { throw error(n, "interfaces must be a list, e.g. [eth0]") }
+            config.interfaces = try seq.map { item throws(ConfigError) in
+                let name = try string(item, "interfaces")
+                guard EventJSON.isValidInterface(name) else { throw error(item, "interfaces: '\(name)' is not an interface name") }
+                return name
+            }
+        }
+        if let n = top["defaults"] {
+            let d = try mapping(n, "defaults", allowed: ["interval", "timeout"])
+            if let v = d["interval"] { config.defaultInterval = try duration(v, "defaults.interval") }
+            if let v = d["timeout"] { config.defaultTimeout = try duration(v, "defaults.timeout") }
+        }
+        if let n = top["targets"] {
+            guard case .sequence(let seq) = n else { throw error(n, "targets must be a list") }
+            var seen: [String: Int] = [:]
+            for (i, item) in seq.enumerated() {
+                let t = try target(item, index: i, config: config)
+                if let first = seen[t.name] {
+                    throw error(item, "duplicate target name '\(t.name)' (first at line \(first))")
+                }
+                seen[t.name] = item.mark?.line ?? 0
+                config.targets.append(t)
+            }
+        }
+        if let n = top["speedtest"] { config.speedTest = try speedTest(n) }
+        if let n = top["jobs"] {
+            let jobs = try mapping(n, "jobs", allowed: Set(MonitorConfig.JobName.allCases.map(\.rawValue)))
+            for (key, v) in jobs.entries {
+                let state = try string(v, "jobs.\(key)")
+                guard let s = JobState.State(rawValue: state) else { throw error(v, "jobs.\(key): '\(state)' is not run, paused or disabled") }
+                config.jobs[MonitorConfig.JobName(rawValue: key)!] = s
+            }
+        }
+        return config
+    }
+
+    func target(_ node: Node, index i: Int, config: MonitorConfig) throws(ConfigError) -> MonitorConfig.Target {
+        let at = "targets[\(i)]"
+        let m = try mapping(node, at, allowed: ["name", "role", "method", "host", "port", "query", "type", "url",
+                                                "expect_status", "interval", "timeout"])
+        guard let nameNode = m["name"] else { throw error(node, "\(at): name is required") }
+        let name = try string(nameNode, "\(at).name")
+        guard EventJSON.isValidName(name) else {
+            throw error(nameNode, "\(at).name: '\(name)' must be 1 to 64 of A-Z a-z 0-9 . _ -")
+        }
+        let where_ = "target \(name)"
+        guard let roleNode = m["role"] else { throw error(node, "\(where_): role is required") }
+        let roleText = try string(roleNode, "\(where_).role")
+        guard let role = Role.allCases.first(where: { $0.name == roleText }) else {
+            throw error(roleNode, "\(where_).role: '\(roleText)' is not device, gateway, isp, internet or dns")
+        }
+        guard let methodNode = m["method"] else { throw error(node, "\(where_): method is required") }
+        let methodText = try string(methodNode, "\(where_).method")
+        guard let method = ProbeMethod.allCases.first(where: { $0.name == methodText }) else {
+            throw error(methodNode, "\(where_).method: '\(methodText)' is not icmp, tcp, dns or http")
+        }
+        func forbid(_ keys: [String]) throws(ConfigError) {
+            for k in keys { if let n = m[k] { throw error(n, "\(where_).\(k): not used by method \(methodText)") } }
+        }
+        var port: UInt16?
+        if let n = m["port"] {
+            guard let v = try int(n, "\(where_).port"), (1...65535).contains(v) else { throw error(n, "\(where_).port must be 1 to 65535") }
+            port = UInt16(v)
+        }
+        let address: MonitorConfig.Target.Address
+        switch method {
+        case .http:
+            try forbid(["host", "port", "query", "type"])
+            guard let n = m["url"] else { throw error(node, "\(where_): method http needs url") }
+            let text = try string(n, "\(where_).url")
+            guard let url = HTTPURL(text) else { throw error(n, "\(where_).url: '\(text)' is not an http:// or https:// URL") }
+            address = .url(url)
+        case .icmp, .tcp, .dns:
+            try forbid(["url", "expect_status"] + (method == .dns ? [] : ["query", "type"]) + (method == .icmp ? ["port"] : []))
+            guard let n = m["host"] else { throw error(node, "\(where_): method \(methodText) needs host") }
+            let host = try string(n, "\(where_).host")
+            if host == "auto" {
+                guard method == .icmp else { throw error(n, "\(where_).host: auto works with method icmp only") }
+                address = .auto
+            } else {
+                guard Resolver.isPlausibleHost(host) else { throw error(n, "\(where_).host: '\(host)' is not an address or host name") }
+                if method == .tcp && port == nil { throw error(node, "\(where_): method tcp needs port") }
+                address = .host(host, port: method == .dns ? port ?? 53 : port)
+            }
+        }
+        var t = MonitorConfig.Target(name: name, role: role, method: method, address: address,
+                                     interval: config.defaultInterval, timeout: config.defaultTimeout)
+        if let n = m["query"] {
+            t.query = try string(n, "\(where_).query")
+            guard DNSMessage.isValidName(t.query) else { throw error(n, "\(where_).query: '\(t.query)' is not a DNS name") }
+        }
+        if let n = m["type"] {
+            let text = try string(n, "\(where_).type")
+            guard let type = DNSRecordType(text) else { throw error(n, "\(where_).type: '\(text)' is not A or AAAA") }
+            t.queryType = type
+        }
+        if let n = m["expect_status"] {
+            guard let v = try int(n, "\(where_).expect_status"), (100...599).contains(v) else {
+                throw error(n, "\(where_).expect_status must be an HTTP status, 100 to 599")
+            }
+            t.expectStatus = v
+        }
+        if let n = m["interval"] { t.interval = try duration(n, "\(where_).interval") }
+        if let n = m["timeout"] { t.timeout = try duration(n, "\(where_).timeout") }
+        return t
+    }
+
+    func speedTest(_ node: Node) throws(ConfigError) -> MonitorConfig.SpeedTest {
+        let m = try mapping(node, "speedtest", allowed: ["enabled", "download_url", "upload_url", "interval", "max_duration"])
+        var s = MonitorConfig.SpeedTest()
+        if let n = m["enabled"] {
+            guard case .scalar(let sc) = n, let b = Bool.construct(from: sc) else { throw error(n, "speedtest.enabled must be true or false") }
+            s.enabled = b
+        }
+        for (key, assign) in [("download_url", true), ("upload_url", false)] {
+            guard let n = m[key] else { continue }
+            let text = try string(n, "speedtest.\(key)")
+            guard let url = HTTPURL(text) else { throw error(n, "speedtest.\(key): '\(text)' is not an http:// or https:// URL") }
+            if assign { s.downloadURL = url } else { s.uploadURL = url }
+        }
+        if let n = m["interval"] { s.interval = try duration(n, "speedtest.interval") }
+        if let n = m["max_duration"] { s.maxDuration = try duration(n, "speedtest.max_duration") }
+        if s.enabled && s.downloadURL == nil { throw error(node, "speedtest: download_url is required when enabled") }
+        return s
+    }
+
+    // MARK: Node helpers
+
+    /// A mapping's entries by key, in order; unknown and repeated keys are errors.
+    struct Entries {
+        var entries: [(String, Node)] = []
+        subscript(_ key: String) -> Node? { entries.first { $0.0 == key }?.1 }
+    }
+
+    func mapping(_ node: Node, _ what: String, allowed: Set<String>) throws(ConfigError) -> Entries {
+        guard case .mapping(let m) = node else { throw error(node, "\(what) must be a mapping of key: value") }
+        var out = Entries()
+        for (k, v) in m {
+            guard case .scalar(let key) = k else { throw error(k, "\(what): a key must be a plain word") }
+            guard allowed.contains(key.string) else {
+                throw error(k, "unknown key '\(key.string)' in \(what) (allowed: \(allowed.sorted().joined(separator: ", ")))")
+            }
+            guard out[key.string] == nil else { throw error(k, "\(what): key '\(key.string)' appears twice") }
+            out.entries.append((key.string, v))
+        }
+        return out
+    }
+
+    func string(_ node: Node, _ what: String) throws(ConfigError) -> String {
+        guard case .scalar(let s) = node, !s.string.isEmpty else { throw error(node, "\(what) must be a value, not empty or a list") }
+        return s.string
+    }
+
+    func int(_ node: Node, _ what: String) throws(ConfigError) -> Int? {
+        guard case .scalar(let s) = node, let v = Int(s.string) else { throw error(node, "\(what) must be a whole number") }
+        return v
+    }
+
+    func duration(_ node: Node, _ what: String) throws(ConfigError) -> Int64 {
+        let text = try string(node, what)
+        guard let v = MonitorConfig.duration(text) else { throw error(node, "\(what): '\(text)' is not a duration like 500ms, 5s, 2m, 1h") }
+        return v
+    }
+
+    static func line(of error: any Error) -> Int? {
+        if let e = error as? YamlError {
+            switch e {
+            case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _):
+                return mark.line
+            case let .duplicatedKeysInMapping(_, context):
+                return context.mark.line
+            default: return nil
+            }
+        }
+        return nil
+    }
+
+    static func reason(of error: any Error) -> String {
+        if let e = error as? YamlError {
+            switch e {
+            case let .scanner(_, problem, _, _), let .parser(_, problem, _, _), let .composer(_, problem, _, _):
+                return problem
+            case let .duplicatedKeysInMapping(duplicates, _):
+                return "a key appears twice: \(duplicates.joined(separator: ", "))"
+            default: break
+            }
+        }
+        return "\(error)"
+    }
+}

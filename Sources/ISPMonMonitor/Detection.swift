@@ -1,0 +1,60 @@
+import Foundation
+public import ISPMonCore
+
+/// What `ispmon init` (and `ispmon run` without a config) finds on this machine.
+public struct Detected: Sendable, Equatable {
+    public var interface: String?
+    public var gateway: String?
+    public var resolvers: [String]
+
+    /// The default route's interface and gateway, and the resolvers of `/etc/resolv.conf`
+    /// (behind the systemd-resolved stub, the upstream servers it uses).
+    public static func here() -> Detected {
+        let route = LinkState.defaultRoute()
+        return Detected(interface: route?.interface, gateway: route?.gateway,
+                        resolvers: resolvers(resolvConf: try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8),
+                                             upstreamConf: try? String(contentsOfFile: "/run/systemd/resolve/resolv.conf", encoding: .utf8)))
+    }
+
+    /// The `nameserver` lines of a resolv.conf; the stub (127.0.0.53) is replaced by `upstreamConf`'s.
+    public static func resolvers(resolvConf: String?, upstreamConf: String?) -> [String] {
+        func nameservers(_ text: String?) -> [String] {
+            (text ?? "").split(separator: "\n").compactMap { line in
+                let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+                return f.count >= 2 && f[0] == "nameserver" ? String(f[1]) : nil
+            }
+        }
+        var list = nameservers(resolvConf)
+        if list.contains(where: { $0.hasPrefix("127.0.0.53") }) {
+            list = list.filter { !$0.hasPrefix("127.0.0.53") } + nameservers(upstreamConf).filter { !$0.hasPrefix("127.0.0.53") }
+        }
+        var seen = Set<String>()
+        return list.filter { seen.insert($0).inserted }
+    }
+}
+
+extension MonitorConfig {
+    /// Public reference hosts a home monitor compares against.
+    public static let publicTargets: [(name: String, method: ProbeMethod, address: Target.Address)] = [
+        ("one-one", .icmp, .host("1.1.1.1", port: nil)),
+        ("quad-nine", .icmp, .host("9.9.9.9", port: nil)),
+        ("edge-tcp", .tcp, .host("one.one.one.one", port: 443)),
+        ("web", .http, .url(HTTPURL("http://example.com/")!)),
+    ]
+
+    /// A config from what was detected here: the gateway, the ISP's first hop (`auto`),
+    /// the resolvers and the public reference hosts.
+    public static func detected(_ d: Detected = .here()) -> MonitorConfig {
+        var c = MonitorConfig()
+        c.interfaces = d.interface.map { [$0] }
+        func add(_ name: String, _ role: Role, _ method: ProbeMethod, _ address: Target.Address, interval: Int64? = nil) {
+            c.targets.append(Target(name: name, role: role, method: method, address: address,
+                                    interval: interval ?? c.defaultInterval, timeout: c.defaultTimeout))
+        }
+        if let gw = d.gateway { add("router", .gateway, .icmp, .host(gw, port: nil)) }
+        add("isp-edge", .isp, .icmp, .auto)
+        for (i, r) in d.resolvers.prefix(3).enumerated() { add(i == 0 ? "resolver" : "resolver-\(i + 1)", .dns, .dns, .host(r, port: 53)) }
+        for t in publicTargets { add(t.name, .internet, t.method, t.address, interval: t.method == .http ? 30_000_000 : nil) }
+        return c
+    }
+}

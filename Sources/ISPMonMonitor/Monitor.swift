@@ -1,0 +1,216 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Dispatch
+import Foundation
+import ISPMonCore
+public import ISPMonStore
+public import Logging
+import Synchronization
+
+/// The monitor: probes every target on its own schedule, watches the links,
+/// and turns each result into an event for the store's group-commit writer.
+///
+/// A scheduler thread starts probes when they are due (each target's interval
+/// plus a little jitter); probes run on a bounded pool of threads and never
+/// wait for one another; a failure, a timeout or an unexpected error in one
+/// probe becomes an event or a log line, never a stopped monitor.
+public final class Monitor: @unchecked Sendable {
+    // @unchecked: the scheduler's state is used only on its thread; shared state is in Mutexes.
+    public let config: MonitorConfig
+    public let interfaces: [String]
+    let writer: GroupCommitWriter
+    let logger: Logger
+    let pinger: ICMPPinger?
+    let pool = DispatchQueue(label: "ispmon.probes", attributes: .concurrent)
+    /// Bounds the probes in flight.
+    let slots: DispatchSemaphore
+    /// Events are accepted until `monitor stopped` is written: nothing may follow it.
+    let accepting = Mutex(true)
+    let wake = NSCondition()
+    var stopping = false
+    let schedulerDone = DispatchSemaphore(value: 0)
+    let inFlight = Mutex<Set<String>>([])
+    let probesJob: JobState.State
+
+    public init(config: MonitorConfig, writer: GroupCommitWriter, interfaces: [String], logger: Logger) throws {
+        self.config = config
+        self.writer = writer
+        self.interfaces = interfaces
+        self.logger = logger
+        slots = DispatchSemaphore(value: max(4, min(64, config.targets.count * 2)))
+        probesJob = config.jobs[.probes] ?? .run
+        if config.targets.contains(where: { $0.method == .icmp }) {
+            pinger = try ICMPPinger()
+            logger.info("icmp through \(pinger!.kind.rawValue) sockets")
+        } else {
+            pinger = nil
+        }
+        for t in config.targets {
+            if t.address == .auto {
+                // Probing nothing is better than recording failures that would blame the ISP.
+                logger.warning("target \(t.name): host auto needs path discovery, which this ispmon does not do yet: not probed")
+            }
+            if case .url(let url) = t.address, url.secure {
+                throw MonitorError("target \(t.name): https is not supported by this ispmon yet (use http://, or method tcp with port 443)")
+            }
+        }
+    }
+
+    /// Writes `monitor started` and the links' states, then starts probing.
+    public func start() throws {
+        try record(Event(time: Monitor.now(), body: .monitor(MonitorState(state: .started, version: ISPMonVersion.current))))
+        for (job, state) in config.jobs.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where state != .run {
+            try record(Event(time: Monitor.now(), body: .job(JobState(job: job.rawValue, state: state))))
+        }
+        let thread = Thread { [self] in schedule() }
+        thread.name = "ispmon.scheduler"
+        thread.start()
+    }
+
+    /// Stops probing and writes `monitor stopped`; returns once it is durable.
+    /// Probes still in flight are abandoned (their results would follow `stopped`).
+    public func stop() throws {
+        wake.lock()
+        stopping = true
+        wake.broadcast()
+        wake.unlock()
+        schedulerDone.wait()
+        try accepting.withLock { open in
+            open = false
+            try writer.submit([Event(time: Monitor.now(), body: .monitor(MonitorState(state: .stopped, version: ISPMonVersion.current)))][...])
+        }
+        try writer.flush()
+        pinger?.stop()
+    }
+
+    /// Hands an event to the writer, unless the monitor has stopped.
+    func record(_ event: Event) throws {
+        try accepting.withLock { open in
+            guard open else { return }
+            try writer.submit([event][...])
+        }
+    }
+
+    /// The wall-clock time, to the microsecond.
+    static func now() -> Timestamp {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Timestamp(microseconds: Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1_000)
+    }
+
+    // MARK: The scheduler thread
+
+    func schedule() {
+        defer { schedulerDone.signal() }
+        let start = monotonicMicroseconds()
+        // Spread the first probes over the first interval, so that they do not all go at once.
+        var due = config.targets.enumerated().map { i, t in
+            start + (config.targets.isEmpty ? 0 : t.interval * Int64(i) / Int64(config.targets.count) % max(t.interval, 1))
+        }
+        var links: [String: Bool] = [:]
+        var nextLinkCheck = start
+        while true {
+            let now = monotonicMicroseconds()
+            if now >= nextLinkCheck {
+                checkLinks(&links)
+                nextLinkCheck = now + 1_000_000
+            }
+            if probesJob == .run {
+                for (i, t) in config.targets.enumerated() where due[i] <= now && t.address != .auto {
+                    launch(t)
+                    // The next one an interval after this one was due, with up to 1 % (at most 100 ms) of jitter.
+                    let jitter = min(t.interval / 100, 100_000)
+                    due[i] += t.interval + (jitter > 0 ? Int64.random(in: -jitter...jitter) : 0)
+                    if due[i] < now { due[i] = now + t.interval }  // fell behind (a suspended machine): skip, never burst
+                }
+            }
+            let nextDue = probesJob == .run ? (due.min() ?? nextLinkCheck) : nextLinkCheck
+            let until = min(nextDue, nextLinkCheck)
+            wake.lock()
+            if stopping {
+                wake.unlock()
+                return
+            }
+            let wait = until - monotonicMicroseconds()
+            if wait > 0 { _ = wake.wait(until: Date(timeIntervalSinceNow: Double(wait) / 1e6)) }
+            let stop = stopping
+            wake.unlock()
+            if stop { return }
+        }
+    }
+
+    func checkLinks(_ links: inout [String: Bool]) {
+        for name in interfaces {
+            let up = LinkState.isUp(name)
+            guard links[name] != up else { continue }
+            links[name] = up
+            logger.info("link \(name) is \(up ? "up" : "down")")
+            do { try record(Event(time: Monitor.now(), body: .link(Link(interface: name, up: up)))) } catch {
+                logger.error("could not record the state of \(name): \(error)")
+            }
+        }
+    }
+
+    /// Starts one probe of `target` on the pool, unless its previous one is still running.
+    func launch(_ target: MonitorConfig.Target) {
+        guard inFlight.withLock({ $0.insert(target.name).inserted }) else {
+            logger.debug("\(target.name): previous probe still running, skipped")
+            return
+        }
+        pool.async { [self] in
+            slots.wait()
+            defer {
+                slots.signal()
+                _ = inFlight.withLock { $0.remove(target.name) }
+            }
+            let time = Monitor.now()
+            let result = probe(target)
+            let outcome: Probe.Outcome
+            var detail: String?
+            switch result {
+            case let .ok(rtt, d):
+                outcome = .ok(rtt: min(max(rtt, 0), EventJSON.maxRTTMicroseconds - 1))
+                detail = d
+            case let .failed(error, d):
+                outcome = .failed(error: EventJSON.isValidErrorCode(error) ? error : "error")
+                detail = d
+                logger.debug("\(target.name): \(error)\(d.map { " (\($0))" } ?? "")")
+            }
+            if let d = detail, d.utf8.count > 512 { detail = String(decoding: d.utf8.prefix(509), as: UTF8.self) + "..." }
+            let event = Event(time: time, body: .probe(Probe(target: target.name, role: target.role, method: target.method,
+                                                            outcome: outcome, detail: detail)))
+            do { try record(event) } catch {
+                logger.error("could not record a probe of \(target.name): \(error)")
+            }
+        }
+    }
+
+    /// Runs one probe; every way it can fail is a result.
+    func probe(_ t: MonitorConfig.Target) -> ProbeResult {
+        switch (t.method, t.address) {
+        case (.icmp, .host(let host, _)):
+            guard let pinger else { return .failed(error: "icmp-unavailable", detail: nil) }
+            return pinger.ping(host, timeout: t.timeout)
+        case (.tcp, .host(let host, let port)):
+            return TCPProbe.run(host: host, port: port ?? 0, timeout: t.timeout)
+        case (.dns, .host(let host, let port)):
+            return DNSProbe.run(server: host, port: port ?? 53, name: t.query, type: t.queryType, timeout: t.timeout)
+        case (.http, .url(let url)):
+            return HTTPProbe.run(url: url, expectStatus: t.expectStatus, timeout: t.timeout)
+        default:
+            return .failed(error: "config", detail: "no address for method \(t.method.name)")
+        }
+    }
+}
+
+public struct MonitorError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+public enum ISPMonVersion {
+    public static let current = "0.3.0"
+}

@@ -1,0 +1,107 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// tcp: a connection to host:port. Refused, unreachable and timeout are distinct errors.
+enum TCPProbe {
+    static func run(host: String, port: UInt16, timeout: Int64) -> ProbeResult {
+        let start = monotonicMicroseconds()
+        guard let address = Resolver.resolve(host, port: port) else { return .failed(error: "resolve", detail: "cannot resolve \(host)") }
+        switch Sockets.connect(address, type: Int32(SOCK_STREAM.rawValue), deadline: start + timeout) {
+        case .success: return .ok(rtt: monotonicMicroseconds() - start, detail: nil)
+        case .failure(let f): return f.result
+        }
+    }
+}
+
+/// dns: one query on the DNS wire format over UDP to the configured resolver
+/// (never the system's), with the answer's id and question checked.
+enum DNSProbe {
+    static func run(server: String, port: UInt16, name: String, type: DNSRecordType, timeout: Int64) -> ProbeResult {
+        let start = monotonicMicroseconds()
+        let deadline = start + timeout
+        guard let address = Resolver.numeric(server, port: port) ?? Resolver.resolve(server, port: port) else {
+            return .failed(error: "resolve", detail: "cannot resolve \(server)")
+        }
+        let fd: FileDescriptor
+        switch Sockets.connect(address, type: Int32(SOCK_DGRAM.rawValue), deadline: deadline) {
+        case .success(let s): fd = s
+        case .failure(let f): return f.result
+        }
+        let id = UInt16.random(in: 0...UInt16.max)
+        let query = DNSMessage.query(id: id, name: name, type: type)
+        guard query.withUnsafeBytes({ send(fd.raw, $0.baseAddress, $0.count, 0) }) == query.count else {
+            return .failed(error: Sockets.errorCode(errno), detail: Sockets.message(errno))
+        }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            guard Sockets.wait(fd.raw, Int16(POLLIN), until: deadline) else { return .failed(error: "timeout", detail: nil) }
+            let n = buffer.withUnsafeMutableBytes { recv(fd.raw, $0.baseAddress, $0.count, 0) }
+            if n < 0 {
+                if errno == EAGAIN || errno == EINTR { continue }
+                return .failed(error: Sockets.errorCode(errno), detail: Sockets.message(errno))
+            }
+            let rtt = monotonicMicroseconds() - start
+            switch DNSMessage.parse(Array(buffer[..<n]), id: id, name: name, type: type) {
+            case .address(let a): return .ok(rtt: rtt, detail: "\(name) \(type) \(a ?? "(no address)")")
+            case .failure(let rcode): return .failed(error: DNSMessage.errorCode(rcode: rcode), detail: "\(name) \(type)")
+            case .malformed(let why):
+                // A stray datagram (an old answer) is not the answer: keep waiting for ours.
+                if why.hasPrefix("answer to another query id") { continue }
+                return .failed(error: "dns-malformed", detail: why)
+            }
+        }
+    }
+}
+
+/// http: a GET; success on 2xx/3xx, or on `expectStatus`.
+enum HTTPProbe {
+    static func run(url: HTTPURL, expectStatus: Int?, timeout: Int64) -> ProbeResult {
+        guard !url.secure else { return .failed(error: "tls", detail: "https is not supported by this ispmon yet") }
+        let start = monotonicMicroseconds()
+        let deadline = start + timeout
+        guard let address = Resolver.resolve(url.host, port: url.port) else {
+            return .failed(error: "resolve", detail: "cannot resolve \(url.host)")
+        }
+        let fd: FileDescriptor
+        switch Sockets.connect(address, type: Int32(SOCK_STREAM.rawValue), deadline: deadline) {
+        case .success(let s): fd = s
+        case .failure(let f): return f.result
+        }
+        let hostHeader = (url.host.contains(":") ? "[\(url.host)]" : url.host) + (url.port == 80 ? "" : ":\(url.port)")
+        let request = Array("GET \(url.path) HTTP/1.1\r\nHost: \(hostHeader)\r\nUser-Agent: ispmon\r\nAccept: */*\r\nConnection: close\r\n\r\n".utf8)
+        var sent = 0
+        while sent < request.count {
+            guard Sockets.wait(fd.raw, Int16(POLLOUT), until: deadline) else { return .failed(error: "timeout", detail: nil) }
+            let n = request[sent...].withUnsafeBytes { send(fd.raw, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0 {
+                if errno == EAGAIN || errno == EINTR { continue }
+                return .failed(error: Sockets.errorCode(errno), detail: Sockets.message(errno))
+            }
+            sent += n
+        }
+        // The status line is all we need.
+        var head: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        while !head.contains(0x0A) && head.count < 8192 {
+            guard Sockets.wait(fd.raw, Int16(POLLIN), until: deadline) else { return .failed(error: "timeout", detail: nil) }
+            let n = buffer.withUnsafeMutableBytes { recv(fd.raw, $0.baseAddress, $0.count, 0) }
+            if n < 0 {
+                if errno == EAGAIN || errno == EINTR { continue }
+                return .failed(error: Sockets.errorCode(errno), detail: Sockets.message(errno))
+            }
+            if n == 0 { break }
+            head += buffer[..<n]
+        }
+        let rtt = monotonicMicroseconds() - start
+        let line = String(decoding: head.prefix { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self)
+        let parts = line.split(separator: " ")
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]), (100...599).contains(status) else {
+            return .failed(error: "http-malformed", detail: String(line.prefix(80)))
+        }
+        let good = expectStatus.map { $0 == status } ?? (200...399).contains(status)
+        return good ? .ok(rtt: rtt, detail: String(status)) : .failed(error: "http-status", detail: String(status))
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import ISPMonCore
+import ISPMonMonitor
+import ISPMonStore
+import Logging
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "The monitor: probe every target, record each result, keep the views, until SIGINT or SIGTERM.",
+        discussion: """
+            Without --config it uses what `ispmon init` would detect (this machine's gateway and \
+            resolvers, and public reference hosts). A second monitor on the same store is refused.
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: ArgumentHelp("The YAML config (shared/spec/config.md).", valueName: "FILE"))
+    var config: String?
+    @Option(name: .customLong("log-level"), help: ArgumentHelp(
+        "trace, debug, info, notice, warning, error or critical (default: the config's, else info).", valueName: "LEVEL"))
+    var logLevel: String?
+
+    func validate() throws {
+        if let logLevel, !MonitorConfig.logLevels.contains(logLevel) {
+            throw ValidationError("--log-level '\(logLevel)' is not one of \(MonitorConfig.logLevels.joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        try ispmon.run {
+            let settings = try loadConfig()
+            let level = Logger.Level(rawValue: logLevel ?? settings.logLevel ?? "info") ?? .info
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            let logger = Logger(label: "ispmon")
+            let log = try store.open(create: true, directory: settings.data,
+                                     viewOptions: Projection.Options(downAfter: settings.downAfter))
+            let lock = try MonitorLock(directory: log.directory)
+            let interfaces = settings.interfaces ?? LinkState.defaultRoute().map { [$0.interface] } ?? []
+            let writer = try GroupCommitWriter(store: log)
+            let monitor = try Monitor(config: settings, writer: writer, interfaces: interfaces, logger: logger)
+
+            // SIGINT and SIGTERM end the monitor cleanly: the main thread waits for either.
+            let stop = DispatchSemaphore(value: 0)
+            var sources: [any DispatchSourceSignal] = []
+            for sig in [SIGINT, SIGTERM] {
+                signal(sig, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                source.setEventHandler { stop.signal() }
+                source.resume()
+                sources.append(source)
+            }
+            try monitor.start()
+            logger.info("monitoring \(settings.targets.count) targets and \(interfaces.count) interfaces into \(log.directory)")
+            stop.wait()
+            logger.info("stopping")
+            try monitor.stop()
+            writer.close()
+            sources.forEach { $0.cancel() }
+            withExtendedLifetime(lock) {}
+        }
+    }
+
+    func loadConfig() throws -> MonitorConfig {
+        guard let config else { return MonitorConfig.detected() }
+        let text: String
+        do { text = try String(contentsOfFile: config, encoding: .utf8) } catch {
+            throw ValidationError("cannot read config \(config): \((error as NSError).localizedDescription)")
+        }
+        return try MonitorConfig.parse(text, file: config)
+    }
+}
