@@ -48,6 +48,12 @@ struct RunCommand: ParsableCommand {
             // SIGINT and SIGTERM end the monitor cleanly: the main thread waits for either.
             let stop = DispatchSemaphore(value: 0)
             var sources: [any DispatchSourceSignal] = []
+            // A parent may have left them blocked (children inherit the signal mask).
+            var mask = sigset_t()
+            sigemptyset(&mask)
+            sigaddset(&mask, SIGINT)
+            sigaddset(&mask, SIGTERM)
+            pthread_sigmask(SIG_UNBLOCK, &mask, nil)
             for sig in [SIGINT, SIGTERM] {
                 signal(sig, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())

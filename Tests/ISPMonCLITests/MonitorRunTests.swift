@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+import ISPMonCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `ispmon run` on loopback targets only: it records, stops cleanly on SIGTERM or
+/// SIGINT, refuses a second monitor, and refuses a bad config before starting.
+@Suite(.serialized) struct MonitorRunTests {
+    /// A listening TCP socket on loopback (closed at the end) and a port nobody listens on.
+    final class Ports {
+        let listener: Int32
+        let open: UInt16
+        let closed: UInt16
+        init() {
+            func bound(_ listen: Bool) -> (Int32, UInt16) {
+                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                var addr = sockaddr_in()
+                addr.sin_family = sa_family_t(AF_INET)
+                addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+                var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+                _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+                if listen { Glibc.listen(fd, 64) }
+                _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+                return (fd, UInt16(bigEndian: addr.sin_port))
+            }
+            (listener, open) = bound(true)
+            let (c, port) = bound(false)
+            close(c)
+            closed = port
+        }
+        deinit { close(listener) }
+    }
+
+    func config(_ ports: Ports, extra: String = "") -> String {
+        """
+        interfaces: [lo]
+        defaults:
+          interval: 200ms
+          timeout: 150ms
+        targets:
+          - {name: router, role: gateway, method: tcp, host: 127.0.0.1, port: \(ports.open)}
+          - {name: dead, role: internet, method: tcp, host: 127.0.0.1, port: \(ports.closed)}
+          - {name: one, role: internet, method: tcp, host: 127.0.0.1, port: \(ports.open)}
+        \(extra)
+        """
+    }
+
+    func start(_ configFile: String, data: String) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = ["run", "--config", configFile, "--data", data, "--log-level", "warning"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    /// Sends `signal` and returns how long the monitor took to exit, in seconds.
+    func stop(_ p: Process, _ sig: Int32) -> Double {
+        let t0 = Date()
+        kill(p.processIdentifier, sig)
+        let watchdog = DispatchWorkItem { kill(p.processIdentifier, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 10, execute: watchdog)
+        p.waitUntilExit()
+        watchdog.cancel()
+        return Date().timeIntervalSince(t0)
+    }
+
+    func events(_ data: String) throws -> [Event] {
+        let out = try CLI.run(["export"], data: data).out
+        return try out.split(separator: "\n").map { line in try Array(line.utf8).withUnsafeBytes { try EventJSON.parse(line: $0) } }
+    }
+
+    @Test func runRecordsEveryTargetAndStopsCleanlyOnSIGTERM() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let ports = Ports()
+        try config(ports).write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
+        let p = try start(dir.file("ispmon.yaml"), data: dir.file("store"))
+        usleep(1_500_000)
+        let seconds = stop(p, SIGTERM)
+        #expect(p.terminationReason == .exit && p.terminationStatus == 0)
+        #expect(seconds < 2, "took \(seconds) s to stop")
+        let log = try events(dir.file("store"))
+        guard case .monitor(let first)? = log.first?.body, case .monitor(let last)? = log.last?.body else {
+            Issue.record("the log does not start and end with monitor events"); return
+        }
+        #expect(first.state == .started && last.state == .stopped)
+        #expect(log.contains { if case .link(let l) = $0.body { l.interface == "lo" && l.up } else { false } })
+        var byTarget: [String: [Probe]] = [:]
+        for e in log { if case .probe(let probe) = e.body { byTarget[probe.target, default: []].append(probe) } }
+        #expect(Set(byTarget.keys) == ["router", "dead", "one"])
+        #expect(byTarget.values.allSatisfy { $0.count >= 4 })  // every 200 ms for 1.5 s
+        #expect(byTarget["router"]!.allSatisfy { $0.ok })
+        let deadOutcomes = byTarget["dead"]!.map(\.outcome)
+        let allRefused = deadOutcomes.allSatisfy { $0 == Probe.Outcome.failed(error: "refused") }
+        #expect(allRefused)
+        // Event times follow log order closely, and the views were kept.
+        let status = try JSONSerialization.jsonObject(with: try CLI.run(["status", "--json"], data: dir.file("store")).stdout) as! [String: Any]
+        #expect(status["monitor"] as? String == "stopped")
+        #expect(try CLI.run(["verify"], data: dir.file("store")).status == 0)
+    }
+
+    @Test func aSecondMonitorOnTheSameStoreIsRefused() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let ports = Ports()
+        try config(ports).write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
+        let first = try start(dir.file("ispmon.yaml"), data: dir.file("store"))
+        usleep(700_000)
+        let second = try CLI.run(["run", "--config", dir.file("ispmon.yaml")], data: dir.file("store"))
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("another ispmon monitor (pid \(first.processIdentifier)) is already running on"), "\(second.stderr)")
+        let seconds = stop(first, SIGINT)
+        #expect(first.terminationStatus == 0 && seconds < 2)
+        // The refused one wrote nothing: one start, one stop.
+        let monitorEvents = try events(dir.file("store")).filter { if case .monitor = $0.body { true } else { false } }
+        #expect(monitorEvents.count == 2)
+    }
+
+    @Test func aBadConfigIsOneLineAndNothingStarts() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let ports = Ports()
+        try config(ports, extra: "colour: red").write(toFile: dir.file("bad.yaml"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["run", "--config", dir.file("bad.yaml")], data: dir.file("store"))
+        #expect(r.status == 1)
+        #expect(r.stderr == "ispmon: \(dir.file("bad.yaml")):9: unknown key 'colour' in the file (allowed: data, defaults, down_after, interfaces, jobs, log_level, speedtest, targets)\n")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("store")), "a bad config must not create the store")
+        let missing = try CLI.run(["run", "--config", dir.file("nope.yaml")], data: dir.file("store"))
+        #expect(missing.status != 0 && missing.stderr.hasPrefix("ispmon: cannot read config \(dir.file("nope.yaml"))"), "\(missing.stderr)")
+        let level = try CLI.run(["run", "--config", dir.file("bad.yaml"), "--log-level", "loud"], data: dir.file("store"))
+        #expect(level.status != 0 && level.stderr.contains("--log-level 'loud' is not one of"))
+    }
+}

@@ -1,0 +1,142 @@
+import Testing
+@testable import ISPMonMonitor
+import ISPMonCore
+
+@Suite struct ConfigTests {
+    /// The example of shared/spec/config.md, as written there.
+    static let example = """
+        data: /var/lib/ispmon          # the store (also --data, $ISPMON_DATA)
+        log_level: info
+        down_after: 3
+        interfaces: [eth0]
+
+        defaults:
+          interval: 5s
+          timeout: 2s
+
+        targets:
+          - name: router
+            role: gateway
+            method: icmp
+            host: 192.168.1.1
+          - name: isp-edge
+            role: isp
+            method: icmp
+            host: auto
+          - name: resolver
+            role: dns
+            method: dns
+            host: 192.168.1.1
+            query: example.com
+          - name: edge-https
+            role: internet
+            method: tcp
+            host: one.one.one.one
+            port: 443
+          - name: web
+            role: internet
+            method: http
+            url: https://www.example.com/
+            interval: 30s
+
+        speedtest:
+          enabled: true
+          download_url: https://speed.example.net/download?bytes=25000000
+          upload_url: https://speed.example.net/upload
+          interval: 2h
+          max_duration: 30s
+
+        jobs:
+          probes: run
+          speedtest: run
+          trace: paused
+        """
+
+    @Test func theSpecExampleParses() throws {
+        let c = try MonitorConfig.parse(Self.example, file: "ispmon.yaml")
+        #expect(c.data == "/var/lib/ispmon")
+        #expect(c.interfaces == ["eth0"])
+        #expect(c.targets.map(\.name) == ["router", "isp-edge", "resolver", "edge-https", "web"])
+        #expect(c.targets[0].address == .host("192.168.1.1", port: nil))
+        #expect(c.targets[1].address == .auto)
+        #expect(c.targets[2].address == .host("192.168.1.1", port: 53))
+        #expect(c.targets[3].address == .host("one.one.one.one", port: 443))
+        #expect(c.targets[4].interval == 30_000_000 && c.targets[0].interval == 5_000_000 && c.targets[0].timeout == 2_000_000)
+        guard case .url(let url) = c.targets[4].address else { Issue.record("no url"); return }
+        #expect(url.secure && url.host == "www.example.com" && url.port == 443 && url.path == "/")
+        #expect(c.speedTest?.interval == 7_200_000_000 && c.speedTest?.downloadURL?.path == "/download?bytes=25000000")
+        #expect(c.jobs[.trace] == .paused)
+    }
+
+    @Test func anEmptyFileIsAllDefaults() throws {
+        #expect(try MonitorConfig.parse("", file: "x.yaml") == MonitorConfig())
+        #expect(try MonitorConfig.parse("# nothing yet\n", file: "x.yaml").targets.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("down_after: 3\nverbose: true\n", 2, "unknown key 'verbose' in the file"),
+        ("targets:\n  - name: a\n    role: gateway\n    method: icmp\n    host: 192.0.2.1\n    colour: red\n", 6, "unknown key 'colour' in targets[0]"),
+        ("targets:\n  - {name: a, role: gateway, method: icmp, host: 192.0.2.1}\n  - {name: a, role: isp, method: icmp, host: 192.0.2.2}\n", 3, "duplicate target name 'a' (first at line 2)"),
+        ("defaults:\n  interval: 5 seconds\n", 2, "defaults.interval: '5 seconds' is not a duration"),
+        ("targets:\n  - {name: a, role: router, method: icmp, host: 192.0.2.1}\n", 2, "target a.role: 'router' is not device, gateway, isp, internet or dns"),
+        ("targets:\n  - {name: a, role: gateway, method: ping, host: 192.0.2.1}\n", 2, "target a.method: 'ping' is not icmp, tcp, dns or http"),
+        ("targets:\n  - {name: a, role: gateway, method: icmp}\n", 2, "target a: method icmp needs host"),
+        ("targets:\n  - {name: a, role: internet, method: tcp, host: 192.0.2.1}\n", 2, "target a: method tcp needs port"),
+        ("targets:\n  - {name: a, role: internet, method: http, url: ftp://x/}\n", 2, "is not an http:// or https:// URL"),
+        ("targets:\n  - {name: a, role: internet, method: icmp, host: 192.0.2.1, url: http://x/}\n", 2, "target a.url: not used by method icmp"),
+        ("targets:\n  - {name: 'a b', role: internet, method: icmp, host: 192.0.2.1}\n", 2, "must be 1 to 64 of A-Z a-z 0-9 . _ -"),
+        ("targets:\n  - {name: a, role: dns, method: dns, host: 'bad host!'}\n", 2, "is not an address or host name"),
+        ("log_level: loud\n", 1, "log_level: 'loud' is not one of trace, debug"),
+        ("down_after: 0\n", 1, "down_after must be 1 to 1000"),
+        ("jobs:\n  probes: stop\n", 2, "jobs.probes: 'stop' is not run, paused or disabled"),
+        ("targets: [\n", 2, "not valid YAML"),
+        ("down_after: 3\ndown_after: 4\n", 1, "appears twice"),
+    ])
+    func aBadFileIsOneErrorNamingTheLine(text: String, line: Int, message: String) {
+        #expect {
+            _ = try MonitorConfig.parse(text, file: "/etc/ispmon.yaml")
+        } throws: { error in
+            guard let e = error as? ConfigError else { return false }
+            let ok = e.file == "/etc/ispmon.yaml" && e.line == line && e.message.contains(message)
+            if !ok { Issue.record("got \(e)") }
+            return ok
+        }
+    }
+
+    @Test func durations() {
+        #expect(MonitorConfig.duration("500ms") == 500_000)
+        #expect(MonitorConfig.duration("5s") == 5_000_000)
+        #expect(MonitorConfig.duration("1.5s") == 1_500_000)
+        #expect(MonitorConfig.duration("2m") == 120_000_000)
+        #expect(MonitorConfig.duration("1h") == 3_600_000_000)
+        for bad in ["", "5", "s", "-1s", "0s", "5 s", "1e3s", "5min"] { #expect(MonitorConfig.duration(bad) == nil, "\(bad)") }
+    }
+
+    @Test func urls() {
+        let u = HTTPURL("http://[2001:db8::1]:8080/a?b=c#frag")
+        #expect(u?.host == "2001:db8::1" && u?.port == 8080 && u?.path == "/a?b=c" && u?.secure == false)
+        #expect(HTTPURL("http://example.com")?.path == "/")
+        #expect(HTTPURL("http://example.com?x=1")?.path == "/?x=1")
+        #expect(HTTPURL("http://user@example.com/") == nil)
+        #expect(HTTPURL("http://example.com:0/") == nil)
+        #expect(HTTPURL("https://example.com:99999/") == nil)
+    }
+
+    @Test func detectionReadsRoutesAndResolvers() {
+        let table = """
+            Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT
+            eth0\t0000A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0
+            eth0\t00000000\t0100A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0
+            """
+        let route = LinkState.defaultRoute(table: table)
+        #expect(route?.interface == "eth0" && route?.gateway == "192.168.0.1")
+        #expect(Detected.resolvers(resolvConf: "# comment\nnameserver 192.0.2.53\nnameserver 192.0.2.54\n", upstreamConf: nil)
+                == ["192.0.2.53", "192.0.2.54"])
+        // Behind the systemd-resolved stub: the servers it forwards to.
+        #expect(Detected.resolvers(resolvConf: "nameserver 127.0.0.53\noptions edns0\n",
+                                   upstreamConf: "nameserver 198.51.100.1\nnameserver 198.51.100.2\n") == ["198.51.100.1", "198.51.100.2"])
+        let c = MonitorConfig.detected(Detected(interface: "eth0", gateway: "192.0.2.1", resolvers: ["192.0.2.53"]))
+        #expect(c.targets.map(\.name) == ["router", "isp-edge", "resolver", "one-one", "quad-nine", "edge-tcp", "web"])
+        #expect(c.interfaces == ["eth0"])
+    }
+}
