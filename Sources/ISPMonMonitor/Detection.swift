@@ -58,3 +58,69 @@ extension MonitorConfig {
         return c
     }
 }
+
+extension MonitorConfig {
+    /// The commented YAML `ispmon init` writes; it parses back to `detected(d)`.
+    public static func initialYAML(_ d: Detected) -> String {
+        let c = detected(d)
+        var y = """
+            # ispmon configuration (shared/spec/config.md), written by `ispmon init`.
+            # Durations: 500ms, 5s, 2m, 1h. Check it with `ispmon run --config FILE` (a bad key
+            # stops it with the line number).
+
+            # data: /var/lib/ispmon        # the store (default: --data, $ISPMON_DATA, /var/lib/ispmon as root)
+            log_level: info                # trace, debug, info, notice, warning, error, critical
+            down_after: 3                  # consecutive failures before a target is down
+
+            """
+        if let i = d.interface {
+            y += "interfaces: [\(i)]             # watched for link (cable, Wi-Fi) events: the default route's\n"
+        } else {
+            y += "# interfaces: [eth0]           # no default route found: name the interface to watch\n"
+        }
+        y += """
+
+            defaults:
+              interval: 5s
+              timeout: 2s
+
+            # The path from this machine to the internet, in the order diagnosis walks it.
+            targets:
+
+            """
+        for t in c.targets {
+            switch t.role {
+            case .gateway: y += "  # The router (the default gateway).\n"
+            case .isp: y += "  # The ISP's first hop beyond the router, found by path discovery.\n"
+            case .dns where t.name == "resolver": y += "  # The resolvers this machine uses (asked directly, with real DNS queries).\n"
+            case .internet where t.name == publicTargets.first?.name:
+                y += "  # Public reference hosts: when all of them fail at once, the internet is down.\n"
+            default: break
+            }
+            y += "  - name: \(t.name)\n    role: \(t.role.name)\n    method: \(t.method.name)\n"
+            switch t.address {
+            case .auto: y += "    host: auto\n"
+            case let .host(h, port):
+                y += "    host: \"\(h)\"\n"
+                if let port, t.method != .dns || port != 53 { y += "    port: \(port)\n" }
+            case .url(let u): y += "    url: \(u)\n"
+            }
+            if t.method == .dns { y += "    query: \(t.query)\n" }
+            if t.interval != c.defaultInterval { y += "    interval: \(t.interval / 1_000_000)s\n" }
+        }
+        y += """
+
+            # Speed tests: download (and upload) throughput against URLs you choose.
+            # speedtest:
+            #   enabled: true
+            #   download_url: http://speed.example.net/download?bytes=25000000
+            #   interval: 2h
+            #   max_duration: 30s
+
+            jobs:                          # run | paused | disabled (also: ispmon job NAME ...)
+              probes: run
+
+            """
+        return y
+    }
+}

@@ -11,8 +11,9 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "The monitor: probe every target, record each result, keep the views, until SIGINT or SIGTERM.",
         discussion: """
-            Without --config it uses what `ispmon init` would detect (this machine's gateway and \
-            resolvers, and public reference hosts). A second monitor on the same store is refused.
+            Without --config it reads the file `ispmon init` writes by default, and without that, \
+            what `ispmon init` would detect (this machine's gateway and resolvers, and public \
+            reference hosts). A second monitor on the same store is refused.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -73,7 +74,10 @@ struct RunCommand: ParsableCommand {
     }
 
     func loadConfig() throws -> MonitorConfig {
-        guard let config else { return MonitorConfig.detected() }
+        let defaultPath = ConfigLocation.defaultPath
+        guard let config = config ?? (FileManager.default.fileExists(atPath: defaultPath) ? defaultPath : nil) else {
+            return MonitorConfig.detected()
+        }
         let text: String
         do { text = try String(contentsOfFile: config, encoding: .utf8) } catch {
             throw ValidationError("cannot read config \(config): \((error as NSError).localizedDescription)")

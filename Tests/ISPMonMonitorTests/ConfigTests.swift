@@ -140,3 +140,16 @@ import ISPMonCore
         #expect(c.interfaces == ["eth0"])
     }
 }
+
+@Suite struct InitTests {
+    @Test func theWrittenConfigParsesBackToWhatWasDetected() throws {
+        for d in [Detected(interface: "eth0", gateway: "192.0.2.1", resolvers: ["192.0.2.53", "2001:db8::53"]),
+                  Detected(interface: nil, gateway: nil, resolvers: [])] {
+            let text = MonitorConfig.initialYAML(d)
+            var parsed = try MonitorConfig.parse(text, file: "ispmon.yaml")
+            parsed.logLevel = nil
+            parsed.jobs = [:]
+            #expect(parsed == MonitorConfig.detected(d), "\(text)")
+        }
+    }
+}
