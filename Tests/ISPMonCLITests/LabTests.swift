@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import ISPMonCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// End to end in the lab network (tools/netlab: namespaces, veth, nftables, dnsmasq,
+/// a web server; no packet leaves this machine): the real `ispmon run` watches the lab
+/// while each fault is injected, and each fault must be exactly one outage with the
+/// right cause, culprits and duration, while one dead host or random loss makes none.
+@Suite(.serialized) struct LabTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    static func netlab(_ prefix: String, _ args: [String]) throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = [root + "/tools/netlab"] + args
+        p.environment = ProcessInfo.processInfo.environment.merging(["NETLAB_PREFIX": prefix]) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+    static var skipReason: String? {
+        if getuid() != 0 { return "needs root (network namespaces); CI runs as root" }
+        for tool in ["/usr/sbin/ip", "/usr/sbin/nft", "/usr/sbin/dnsmasq"] where !FileManager.default.isExecutableFile(atPath: tool) {
+            return "needs \(tool) (tools/test installs iproute2, nftables, dnsmasq-base)"
+        }
+        return nil
+    }
+
+    @Test func eachFaultIsOneOutageWithItsCause() throws {
+        if let reason = Self.skipReason {
+            print("LabTests skipped: \(reason)")
+            return
+        }
+        let prefix = "t" + String((0..<4).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
+        let dir = TempDir()
+        defer {
+            _ = try? Self.netlab(prefix, ["down"])
+            dir.cleanup()
+        }
+        #expect(try Self.netlab(prefix, ["up"]) == 0, "tools/netlab up failed")
+        let config = Process()
+        config.executableURL = URL(fileURLWithPath: "/bin/bash")
+        config.arguments = [Self.root + "/tools/netlab", "config", "400ms"]
+        let out = Pipe()
+        config.standardOutput = out
+        try config.run()
+        try out.fileHandleForReading.readToEnd()?.write(to: URL(fileURLWithPath: dir.file("lab.yaml")))
+        config.waitUntilExit()
+
+        let monitor = Process()
+        monitor.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+        monitor.arguments = ["netns", "exec", "\(prefix)-host", CLI.binary, "run", "--config", dir.file("lab.yaml"),
+                             "--data", dir.file("store"), "--log-level", "warning"]
+        monitor.standardOutput = FileHandle.nullDevice
+        monitor.standardError = FileHandle.nullDevice
+        try monitor.run()
+        defer { if monitor.isRunning { kill(monitor.processIdentifier, SIGKILL) } }
+        usleep(3_000_000)
+        var windows: [(String, Date, Date)] = []
+        for fault in [["router-hang"], ["isp-down"], ["resolver-down"], ["cable-pulled"], ["host-down"], ["loss", "10"]] {
+            let start = Date()
+            #expect(try Self.netlab(prefix, ["fault"] + fault) == 0, "fault \(fault[0])")
+            usleep(4_000_000)
+            #expect(try Self.netlab(prefix, ["restore", fault[0]]) == 0, "restore \(fault[0])")
+            windows.append((fault[0], start, Date()))
+            usleep(3_000_000)
+        }
+        kill(monitor.processIdentifier, SIGTERM)
+        monitor.waitUntilExit()
+        #expect(monitor.terminationStatus == 0)
+
+        let r = try CLI.run(["outages", "--json"], data: dir.file("store"))
+        let outages = try JSONSerialization.jsonObject(with: r.stdout) as? [[String: Any]] ?? []
+        let expected: [(String, String, String, [String])] = [
+            ("router-hang", "connectivity", "gateway", ["router"]),
+            ("isp-down", "connectivity", "isp", ["isp-edge"]),
+            ("resolver-down", "dns", "dns", ["resolver"]),
+            ("cable-pulled", "connectivity", "local", ["eth0"]),
+        ]
+        #expect(outages.count == expected.count, "\(r.out)")
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        for (fault, kind, cause, culprits) in expected {
+            guard let w = windows.first(where: { $0.0 == fault }) else { continue }
+            let matching = outages.filter { o in
+                guard let s = (o["start"] as? String).flatMap(iso.date(from:)) else { return false }
+                return s >= w.1.addingTimeInterval(-1) && s <= w.2
+            }
+            #expect(matching.count == 1, "\(fault): \(matching)")
+            guard let o = matching.first else { continue }
+            #expect(o["kind"] as? String == kind, "\(fault)")
+            #expect(o["cause"] as? String == cause, "\(fault)")
+            #expect(o["culprits"] as? [String] == culprits, "\(fault)")
+            let seconds = o["duration_s"] as? Double ?? 0
+            #expect(seconds > 3 && seconds < 6, "\(fault) lasted \(seconds) s for a 4 s fault")
+        }
+        let log = try CLI.run(["events", "--json", "--type", "monitor"], data: dir.file("store")).out
+        #expect(log.split(separator: "\n").last?.contains("\"state\":\"stopped\"") == true)
+    }
+}
