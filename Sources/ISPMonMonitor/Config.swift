@@ -283,7 +283,9 @@ struct ConfigParser {
         }
         if let n = m["interval"] { s.interval = try duration(n, "speedtest.interval") }
         if let n = m["max_duration"] { s.maxDuration = try duration(n, "speedtest.max_duration") }
-        if s.enabled && s.downloadURL == nil { throw error(node, "speedtest: download_url is required when enabled") }
+        if s.enabled && (s.downloadURL == nil || s.uploadURL == nil) {
+            throw error(node, "speedtest: download_url and upload_url are required when enabled")
+        }
         return s
     }
 

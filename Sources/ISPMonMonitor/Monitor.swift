@@ -34,6 +34,7 @@ public final class Monitor: @unchecked Sendable {
     let schedulerDone = DispatchSemaphore(value: 0)
     let inFlight = Mutex<Set<String>>([])
     let probesJob: JobState.State
+    var speedTester: SpeedTester?
 
     public init(config: MonitorConfig, writer: GroupCommitWriter, interfaces: [String], logger: Logger) throws {
         self.config = config
@@ -47,6 +48,9 @@ public final class Monitor: @unchecked Sendable {
             logger.info("icmp through \(pinger!.kind.rawValue) sockets")
         } else {
             pinger = nil
+        }
+        if let s = config.speedTest, s.enabled, s.downloadURL?.secure == true || s.uploadURL?.secure == true {
+            throw MonitorError("speedtest: https is not supported by this ispmon yet (use http:// URLs)")
         }
         for t in config.targets {
             if t.address == .auto {
@@ -68,6 +72,15 @@ public final class Monitor: @unchecked Sendable {
         let thread = Thread { [self] in schedule() }
         thread.name = "ispmon.scheduler"
         thread.start()
+        if let s = config.speedTest, s.enabled, (config.jobs[.speedtest] ?? .run) == .run {
+            // The first test a minute in (ISPMON_SPEEDTEST_DELAY in seconds overrides, for tests and demos).
+            let delay = ProcessInfo.processInfo.environment["ISPMON_SPEEDTEST_DELAY"].flatMap(Double.init).map { Int64($0 * 1e6) }
+            let tester = SpeedTester(s, firstDelay: delay ?? 60_000_000) { [self] event in
+                do { try record(event) } catch { logger.error("could not record a speed test: \(error)") }
+            }
+            speedTester = tester
+            tester.start()
+        }
     }
 
     /// Stops probing and writes `monitor stopped`; returns once it is durable.
@@ -78,6 +91,7 @@ public final class Monitor: @unchecked Sendable {
         wake.broadcast()
         wake.unlock()
         schedulerDone.wait()
+        speedTester?.stop()
         try accepting.withLock { open in
             open = false
             try writer.submit([Event(time: Monitor.now(), body: .monitor(MonitorState(state: .stopped, version: ISPMonVersion.current)))][...])

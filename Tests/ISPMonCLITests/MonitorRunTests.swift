@@ -48,8 +48,9 @@ import Glibc
         """
     }
 
-    func start(_ configFile: String, data: String) throws -> Process {
+    func start(_ configFile: String, data: String, environment: [String: String] = [:]) throws -> Process {
         let p = Process()
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         p.executableURL = URL(fileURLWithPath: CLI.binary)
         p.arguments = ["run", "--config", configFile, "--data", data, "--log-level", "warning"]
         p.standardOutput = FileHandle.nullDevice
@@ -134,5 +135,78 @@ import Glibc
         #expect(missing.status != 0 && missing.stderr.hasPrefix("ispmon: cannot read config \(dir.file("nope.yaml"))"), "\(missing.stderr)")
         let level = try CLI.run(["run", "--config", dir.file("bad.yaml"), "--log-level", "loud"], data: dir.file("store"))
         #expect(level.status != 0 && level.stderr.contains("--log-level 'loud' is not one of"))
+    }
+
+    /// tools/lab-httpd.py on a loopback port: downloads of any size, uploads to nowhere.
+    final class SpeedServer {
+        let process = Process()
+        let port = UInt16.random(in: 20_000...40_000)
+        init() throws {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", LabTests.root + "/tools/lab-httpd.py", String(port), "127.0.0.1"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(700_000)
+        }
+        deinit {
+            kill(process.processIdentifier, SIGKILL)  // SIGTERM may be blocked in a child of a test thread
+            process.waitUntilExit()
+        }
+    }
+
+    func speedConfig(_ ports: Ports, _ server: SpeedServer, maxDuration: String) -> String {
+        config(ports, extra: """
+            speedtest:
+              enabled: true
+              download_url: http://127.0.0.1:\(server.port)/download?bytes=1000000000000
+              upload_url: http://127.0.0.1:\(server.port)/upload
+              interval: 1h
+              max_duration: \(maxDuration)
+            """)
+    }
+
+    @Test func speedTestsRunBesideTheProbesWithoutDelayingThem() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let ports = Ports()
+        let server = try SpeedServer()
+        try speedConfig(ports, server, maxDuration: "2s").write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
+        let p = try start(dir.file("ispmon.yaml"), data: dir.file("store"), environment: ["ISPMON_SPEEDTEST_DELAY": "0.5"])
+        usleep(4_000_000)
+        #expect(stop(p, SIGTERM) < 2)
+        let log = try events(dir.file("store"))
+        let tests = log.compactMap { e -> (Int64, SpeedTest)? in if case .speedtest(let s) = e.body { (e.time.microseconds, s) } else { nil } }
+        #expect(tests.count == 1)
+        guard let (start, test) = tests.first, case let .ok(down, up) = test.outcome else {
+            Issue.record("no successful speed test: \(tests)"); return
+        }
+        #expect(down > 1 && up > 1, "down \(down) Mbps, up \(up) Mbps")
+        #expect(test.server == "http://127.0.0.1:\(server.port)/download?bytes=1000000000000")
+        // While it ran (2 s from `start`), every target was still probed every ~200 ms.
+        for target in ["router", "dead", "one"] {
+            let times = log.compactMap { e -> Int64? in
+                if case .probe(let probe) = e.body, probe.target == target { e.time.microseconds } else { nil }
+            }.filter { $0 >= start - 500_000 && $0 <= start + 2_500_000 }
+            #expect(times.count >= 10, "\(target): \(times.count) probes during the speed test")
+            let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
+            #expect((gaps.max() ?? 0) < 600_000, "\(target): a \(gaps.max() ?? 0) µs gap between probes during the speed test")
+        }
+    }
+
+    @Test func stoppingDuringASpeedTestIsStillQuick() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let ports = Ports()
+        let server = try SpeedServer()
+        try speedConfig(ports, server, maxDuration: "30s").write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
+        let p = try start(dir.file("ispmon.yaml"), data: dir.file("store"), environment: ["ISPMON_SPEEDTEST_DELAY": "0.2"])
+        usleep(1_500_000)
+        let seconds = stop(p, SIGTERM)
+        #expect(p.terminationStatus == 0 && seconds < 2, "took \(seconds) s")
+        let log = try events(dir.file("store"))
+        #expect(!log.contains { if case .speedtest = $0.body { true } else { false } }, "an aborted speed test is not recorded")
+        guard case .monitor(let last)? = log.last?.body else { Issue.record("no monitor event last"); return }
+        #expect(last.state == .stopped)
     }
 }

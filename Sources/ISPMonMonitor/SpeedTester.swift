@@ -1,0 +1,161 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Foundation
+import ISPMonCore
+import Synchronization
+
+/// Speed tests on a thread of their own: a download then an upload, each bounded
+/// by half of `max_duration`, recorded as `speedtest` events in Mbps (10^6 bit/s).
+/// The probes never wait for it, and it stops within a fraction of a second of
+/// the monitor stopping.
+final class SpeedTester: @unchecked Sendable {
+    // @unchecked: `stopping` is read by the transfer loops, written once by `stop()`.
+    let settings: MonitorConfig.SpeedTest
+    let record: @Sendable (Event) -> Void
+    let stopping = Atomic<Bool>(false)
+    let wake = NSCondition()
+    let done = DispatchSemaphore(value: 0)
+    /// Delay before the first test, in µs (tests use a short one).
+    let firstDelay: Int64
+
+    init(_ settings: MonitorConfig.SpeedTest, firstDelay: Int64, record: @escaping @Sendable (Event) -> Void) {
+        self.settings = settings
+        self.firstDelay = firstDelay
+        self.record = record
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            defer { done.signal() }
+            var due = monotonicMicroseconds() + firstDelay
+            while !stopping.load(ordering: .relaxed) {
+                let left = due - monotonicMicroseconds()
+                if left > 0 {
+                    wake.lock()
+                    if !stopping.load(ordering: .relaxed) { _ = wake.wait(until: Date(timeIntervalSinceNow: Double(left) / 1e6)) }
+                    wake.unlock()
+                    continue
+                }
+                let time = Monitor.now()
+                let test = run()
+                if !stopping.load(ordering: .relaxed) { record(Event(time: time, body: .speedtest(test))) }
+                due += settings.interval
+                if due < monotonicMicroseconds() { due = monotonicMicroseconds() + settings.interval }
+            }
+        }
+        thread.name = "ispmon.speedtest"
+        thread.start()
+    }
+
+    func stop() {
+        stopping.store(true, ordering: .relaxed)
+        wake.lock()
+        wake.broadcast()
+        wake.unlock()
+        done.wait()
+    }
+
+    /// One speed test: idle RTT (a TCP connect), download, upload.
+    func run() -> SpeedTest {
+        guard let down = settings.downloadURL, let up = settings.uploadURL else {
+            return SpeedTest(server: "", outcome: .failed(error: "config"))
+        }
+        let server = String(down.description.utf8.prefix(256)) ?? down.host
+        let half = settings.maxDuration / 2
+        var rtt: Int64?
+        if case .ok(let r, _) = TCPProbe.run(host: down.host, port: down.port, timeout: 2_000_000) { rtt = r }
+        switch transfer(down, upload: false, budget: half) {
+        case .failure(let f): return SpeedTest(server: server, outcome: .failed(error: f.code), rtt: rtt)
+        case .success(let downMbps):
+            switch transfer(up, upload: true, budget: half) {
+            case .failure(let f): return SpeedTest(server: server, outcome: .failed(error: f.code), rtt: rtt)
+            case .success(let upMbps):
+                return SpeedTest(server: server, outcome: .ok(downMbps: downMbps, upMbps: upMbps), rtt: rtt)
+            }
+        }
+    }
+
+    /// Mbps of one transfer, over at most `budget` µs (a transfer cut short by the budget still counts).
+    func transfer(_ url: HTTPURL, upload: Bool, budget: Int64) -> Result<Double, ProbeFailure> {
+        guard !url.secure else { return .failure(ProbeFailure("tls", "https is not supported by this ispmon yet")) }
+        let start = monotonicMicroseconds()
+        let deadline = start + budget
+        guard let address = Resolver.resolve(url.host, port: url.port) else { return .failure(ProbeFailure("resolve", nil)) }
+        let fd: FileDescriptor
+        switch Sockets.connect(address, type: Int32(SOCK_STREAM.rawValue), deadline: deadline) {
+        case .success(let s): fd = s
+        case .failure(let f): return .failure(f)
+        }
+        let host = (url.host.contains(":") ? "[\(url.host)]" : url.host) + (url.port == 80 ? "" : ":\(url.port)")
+        let size: Int64 = 1 << 40  // an upload is cut by the budget, not by its size
+        let head = upload
+            ? "POST \(url.path) HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: ispmon\r\nContent-Type: application/octet-stream\r\nContent-Length: \(size)\r\nConnection: close\r\n\r\n"
+            : "GET \(url.path) HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: ispmon\r\nConnection: close\r\n\r\n"
+        guard sendAll(fd.raw, Array(head.utf8), deadline: deadline) else { return .failure(ProbeFailure("timeout", nil)) }
+        let bodyStart = monotonicMicroseconds()
+        var bytes: Int64 = 0
+        if upload {
+            let block = [UInt8](repeating: 0x5A, count: 65536)
+            while monotonicMicroseconds() < deadline && !stopping.load(ordering: .relaxed) {
+                guard Sockets.wait(fd.raw, Int16(POLLOUT), until: min(deadline, monotonicMicroseconds() + 100_000)) else { continue }
+                let n = block.withUnsafeBytes { send(fd.raw, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if n < 0 {
+                    if errno == EAGAIN || errno == EINTR { continue }
+                    if bytes == 0 { return .failure(ProbeFailure(Sockets.errorCode(errno), Sockets.message(errno))) }
+                    break
+                }
+                bytes += Int64(n)
+            }
+        } else {
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            var header: [UInt8] = []
+            var inBody = false
+            while monotonicMicroseconds() < deadline && !stopping.load(ordering: .relaxed) {
+                guard Sockets.wait(fd.raw, Int16(POLLIN), until: min(deadline, monotonicMicroseconds() + 100_000)) else { continue }
+                let n = buffer.withUnsafeMutableBytes { recv(fd.raw, $0.baseAddress, $0.count, 0) }
+                if n < 0 {
+                    if errno == EAGAIN || errno == EINTR { continue }
+                    return .failure(ProbeFailure(Sockets.errorCode(errno), Sockets.message(errno)))
+                }
+                if n == 0 { break }
+                if inBody {
+                    bytes += Int64(n)
+                    continue
+                }
+                header += buffer[..<n]
+                guard let end = SpeedTester.headerEnd(header) else { continue }
+                let status = String(decoding: header.prefix { $0 != 0x0D }, as: UTF8.self).split(separator: " ")
+                guard status.count >= 2, let code = Int(status[1]) else { return .failure(ProbeFailure("http-malformed", nil)) }
+                guard (200...299).contains(code) else { return .failure(ProbeFailure("http-status", String(code))) }
+                bytes += Int64(header.count - end)
+                inBody = true
+            }
+        }
+        let seconds = Double(monotonicMicroseconds() - bodyStart) / 1e6
+        guard bytes > 0, seconds > 0 else { return .failure(ProbeFailure("timeout", nil)) }
+        return .success((Double(bytes) * 8 / seconds / 1e6 * 10).rounded() / 10)
+    }
+
+    static func headerEnd(_ b: [UInt8]) -> Int? {
+        guard b.count >= 4 else { return nil }
+        for i in 3..<b.count where b[i] == 0x0A && b[i - 1] == 0x0D && b[i - 2] == 0x0A && b[i - 3] == 0x0D { return i + 1 }
+        return nil
+    }
+
+    func sendAll(_ fd: Int32, _ data: [UInt8], deadline: Int64) -> Bool {
+        var sent = 0
+        while sent < data.count {
+            guard Sockets.wait(fd, Int16(POLLOUT), until: deadline) else { return false }
+            let n = data[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0 {
+                if errno == EAGAIN || errno == EINTR { continue }
+                return false
+            }
+            sent += n
+        }
+        return true
+    }
+}
