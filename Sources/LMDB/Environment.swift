@@ -36,7 +36,7 @@ public final class Environment: @unchecked Sendable {
             try check(mdb_env_set_mapsize(env, options.mapSize), "mdb_env_set_mapsize")
             var flags = UInt32(MDB_NOTLS)
             if options.readOnly { flags |= UInt32(MDB_RDONLY) }
-            try check(mdb_env_open(env, path, flags, 0o644), "opening LMDB environment \(path)")
+            try check(mdb_env_open(env, path, flags, 0o664), "opening LMDB environment \(path)")
             var dead: Int32 = 0
             try check(mdb_reader_check(env, &dead), "mdb_reader_check \(path)")
         } catch {
