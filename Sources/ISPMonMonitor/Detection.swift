@@ -6,14 +6,28 @@ public struct Detected: Sendable, Equatable {
     public var interface: String?
     public var gateway: String?
     public var resolvers: [String]
+    /// The ISP's first hop, when path discovery found it.
+    public var ispHop: String?
+
+    public init(interface: String?, gateway: String?, resolvers: [String], ispHop: String? = nil) {
+        self.interface = interface
+        self.gateway = gateway
+        self.resolvers = resolvers
+        self.ispHop = ispHop
+    }
 
     /// The default route's interface and gateway, and the resolvers of `/etc/resolv.conf`
     /// (behind the systemd-resolved stub, the upstream servers it uses).
-    public static func here() -> Detected {
+    /// `traceTo`: trace the path to that host to find the ISP's first hop (needs CAP_NET_RAW).
+    public static func here(traceTo: String? = nil) -> Detected {
         let route = LinkState.defaultRoute()
-        return Detected(interface: route?.interface, gateway: route?.gateway,
-                        resolvers: resolvers(resolvConf: try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8),
-                                             upstreamConf: try? String(contentsOfFile: "/run/systemd/resolve/resolv.conf", encoding: .utf8)))
+        var d = Detected(interface: route?.interface, gateway: route?.gateway,
+                         resolvers: resolvers(resolvConf: try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8),
+                                              upstreamConf: try? String(contentsOfFile: "/run/systemd/resolve/resolv.conf", encoding: .utf8)))
+        if let traceTo, let hops = try? PathTracer.trace(to: traceTo) {
+            d.ispHop = PathTracer.ispHop(hops, gateway: d.gateway, destination: traceTo)
+        }
+        return d
     }
 
     /// The `nameserver` lines of a resolv.conf; the stub (127.0.0.53) is replaced by `upstreamConf`'s.
@@ -52,7 +66,7 @@ extension MonitorConfig {
                                     interval: interval ?? c.defaultInterval, timeout: c.defaultTimeout))
         }
         if let gw = d.gateway { add("router", .gateway, .icmp, .host(gw, port: nil)) }
-        add("isp-edge", .isp, .icmp, .auto)
+        add("isp-edge", .isp, .icmp, d.ispHop.map { .host($0, port: nil) } ?? .auto)
         for (i, r) in d.resolvers.prefix(3).enumerated() { add(i == 0 ? "resolver" : "resolver-\(i + 1)", .dns, .dns, .host(r, port: 53)) }
         for t in publicTargets { add(t.name, .internet, t.method, t.address, interval: t.method == .http ? 30_000_000 : nil) }
         return c
@@ -91,7 +105,7 @@ extension MonitorConfig {
         for t in c.targets {
             switch t.role {
             case .gateway: y += "  # The router (the default gateway).\n"
-            case .isp: y += "  # The ISP's first hop beyond the router, found by path discovery.\n"
+            case .isp: y += "  # The ISP's first hop beyond the router, found by path discovery (auto: looked up while running).\n"
             case .dns where t.name == "resolver": y += "  # The resolvers this machine uses (asked directly, with real DNS queries).\n"
             case .internet where t.name == publicTargets.first?.name:
                 y += "  # Public reference hosts: when all of them fail at once, the internet is down.\n"

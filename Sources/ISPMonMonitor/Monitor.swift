@@ -35,6 +35,13 @@ public final class Monitor: @unchecked Sendable {
     let inFlight = Mutex<Set<String>>([])
     let probesJob: JobState.State
     var speedTester: SpeedTester?
+    /// The ISP's first hop found by path discovery (probed for `host: auto` targets).
+    let ispHop = Mutex<String?>(nil)
+    /// Set when the trace should run again (the gateway changed).
+    let traceWake = NSCondition()
+    var traceRequested = true
+    let traceDone = DispatchSemaphore(value: 0)
+    var tracing = false
 
     public init(config: MonitorConfig, writer: GroupCommitWriter, interfaces: [String], logger: Logger) throws {
         self.config = config
@@ -53,9 +60,9 @@ public final class Monitor: @unchecked Sendable {
             throw MonitorError("speedtest: https is not supported by this ispmon yet (use http:// URLs)")
         }
         for t in config.targets {
-            if t.address == .auto {
+            if t.address == .auto && (config.jobs[.trace] ?? .run) != .run {
                 // Probing nothing is better than recording failures that would blame the ISP.
-                logger.warning("target \(t.name): host auto needs path discovery, which this ispmon does not do yet: not probed")
+                logger.warning("target \(t.name): host auto needs the trace job, which is not running: not probed")
             }
             if case .url(let url) = t.address, url.secure {
                 throw MonitorError("target \(t.name): https is not supported by this ispmon yet (use http://, or method tcp with port 443)")
@@ -72,6 +79,12 @@ public final class Monitor: @unchecked Sendable {
         let thread = Thread { [self] in schedule() }
         thread.name = "ispmon.scheduler"
         thread.start()
+        if (config.jobs[.trace] ?? .run) == .run && config.targets.contains(where: { $0.address == .auto }) {
+            tracing = true
+            let tracer = Thread { [self] in traceLoop() }
+            tracer.name = "ispmon.trace"
+            tracer.start()
+        }
         if let s = config.speedTest, s.enabled, (config.jobs[.speedtest] ?? .run) == .run {
             // The first test a minute in (ISPMON_SPEEDTEST_DELAY in seconds overrides, for tests and demos).
             let delay = ProcessInfo.processInfo.environment["ISPMON_SPEEDTEST_DELAY"].flatMap(Double.init).map { Int64($0 * 1e6) }
@@ -92,6 +105,12 @@ public final class Monitor: @unchecked Sendable {
         wake.unlock()
         schedulerDone.wait()
         speedTester?.stop()
+        if tracing {
+            traceWake.lock()
+            traceWake.broadcast()
+            traceWake.unlock()
+            traceDone.wait()
+        }
         try accepting.withLock { open in
             open = false
             try writer.submit([Event(time: Monitor.now(), body: .monitor(MonitorState(state: .stopped, version: ISPMonVersion.current)))][...])
@@ -133,7 +152,8 @@ public final class Monitor: @unchecked Sendable {
                 nextLinkCheck = now + 1_000_000
             }
             if probesJob == .run {
-                for (i, t) in config.targets.enumerated() where due[i] <= now && t.address != .auto {
+                let hop = ispHop.withLock { $0 }
+                for (i, t) in config.targets.enumerated() where due[i] <= now && (t.address != .auto || hop != nil) {
                     launch(t)
                     // The next one an interval after this one was due, with up to 1 % (at most 100 ms) of jitter.
                     let jitter = min(t.interval / 100, 100_000)
@@ -154,6 +174,51 @@ public final class Monitor: @unchecked Sendable {
             wake.unlock()
             if stop { return }
         }
+    }
+
+    /// Path discovery at start, every hour, and whenever the gateway changes.
+    func traceLoop() {
+        defer { traceDone.signal() }
+        let destination = config.targets.first { t in
+            if t.role == .internet, t.method == .icmp, case .host = t.address { true } else { false }
+        }.flatMap { t -> String? in if case .host(let h, _) = t.address { h } else { nil } } ?? "1.1.1.1"
+        var lastGateway = LinkState.defaultRoute()?.gateway
+        while true {
+            traceWake.lock()
+            while !traceRequested && !isStopping {
+                _ = traceWake.wait(until: Date(timeIntervalSinceNow: 1))
+                let gateway = LinkState.defaultRoute()?.gateway
+                if gateway != lastGateway {
+                    logger.info("the gateway changed (\(lastGateway ?? "none") → \(gateway ?? "none")): path discovery again")
+                    lastGateway = gateway
+                    traceRequested = true
+                }
+                if monotonicMicroseconds() >= nextTrace { traceRequested = true }
+            }
+            traceRequested = false
+            let stop = isStopping
+            traceWake.unlock()
+            if stop { return }
+            nextTrace = monotonicMicroseconds() + 3_600_000_000
+            do {
+                let time = Monitor.now()
+                let hops = try PathTracer.trace(to: destination)
+                try record(Event(time: time, body: .trace(Trace(destination: destination, hops: hops))))
+                let hop = PathTracer.ispHop(hops, gateway: lastGateway, destination: destination)
+                if hop != ispHop.withLock({ $0 }) { logger.info("the ISP's first hop: \(hop ?? "not found")") }
+                ispHop.withLock { $0 = hop }
+            } catch {
+                logger.warning("\(error): host auto targets are not probed")
+                return
+            }
+        }
+    }
+
+    var nextTrace: Int64 = 0
+    var isStopping: Bool {
+        wake.lock()
+        defer { wake.unlock() }
+        return stopping
     }
 
     func checkLinks(_ links: inout [String: Bool]) {
@@ -208,6 +273,9 @@ public final class Monitor: @unchecked Sendable {
         case (.icmp, .host(let host, _)):
             guard let pinger else { return .failed(error: "icmp-unavailable", detail: nil) }
             return pinger.ping(host, timeout: t.timeout)
+        case (.icmp, .auto):
+            guard let pinger, let hop = ispHop.withLock({ $0 }) else { return .failed(error: "no-route", detail: "ISP hop unknown") }
+            return pinger.ping(hop, timeout: t.timeout)
         case (.tcp, .host(let host, let port)):
             return TCPProbe.run(host: host, port: port ?? 0, timeout: t.timeout)
         case (.dns, .host(let host, let port)):

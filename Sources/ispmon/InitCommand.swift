@@ -22,6 +22,10 @@ struct InitCommand: ParsableCommand {
     var config: String?
     @Flag(help: "Overwrite an existing file.")
     var force = false
+    @Option(name: .customLong("trace-to"), help: ArgumentHelp(
+        "Find the ISP's first hop by tracing the path to this host (needs CAP_NET_RAW or root; else `host: auto`).",
+        valueName: "HOST"))
+    var traceTo = "1.1.1.1"
 
     func run() throws {
         try ispmon.run {
@@ -29,7 +33,7 @@ struct InitCommand: ParsableCommand {
             if FileManager.default.fileExists(atPath: path) && !force {
                 throw ValidationError("\(path) exists: not overwritten (use --force)")
             }
-            let detected = Detected.here()
+            let detected = Detected.here(traceTo: traceTo)
             let text = MonitorConfig.initialYAML(detected)
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                     withIntermediateDirectories: true)
@@ -38,7 +42,7 @@ struct InitCommand: ParsableCommand {
             print("  interface: \(detected.interface ?? "(none found)")")
             print("  gateway:   \(detected.gateway ?? "(none found)")")
             print("  resolvers: \(detected.resolvers.isEmpty ? "(none found)" : detected.resolvers.joined(separator: ", "))")
-            print("  ISP hop:   auto (path discovery)")
+            print("  ISP hop:   \(detected.ispHop ?? "auto (found by path discovery while running)")")
             print("check it, then: ispmon run --config \(path)")
         }
     }

@@ -103,5 +103,22 @@ import Glibc
         }
         let log = try CLI.run(["events", "--json", "--type", "monitor"], data: dir.file("store")).out
         #expect(log.split(separator: "\n").last?.contains("\"state\":\"stopped\"") == true)
+        // Path discovery found the ISP's edge (isp-edge is `host: auto` in the lab's config).
+        let traces = try CLI.run(["events", "--json", "--type", "trace"], data: dir.file("store")).out
+        #expect(traces.contains("\"destination\":\"203.0.113.10\"") && traces.contains("\"address\":\"198.51.100.1\""), "\(traces)")
+
+        // `ispmon init` in the lab's host finds its interface, gateway, resolver and ISP hop.
+        let initFile = dir.file("init.yaml")
+        let initProcess = Process()
+        initProcess.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+        initProcess.arguments = ["netns", "exec", "\(prefix)-host", CLI.binary, "init", "--config", initFile, "--trace-to", "203.0.113.10"]
+        initProcess.standardOutput = FileHandle.nullDevice
+        try initProcess.run()
+        initProcess.waitUntilExit()
+        let written = try String(contentsOfFile: initFile, encoding: .utf8)
+        #expect(written.contains("interfaces: [eth0]"))
+        for (name, host) in [("router", "192.0.2.1"), ("isp-edge", "198.51.100.1"), ("resolver", "203.0.113.53")] {
+            #expect(written.contains("- name: \(name)\n") && written.contains("host: \"\(host)\""), "\(name) \(host) not in:\n\(written)")
+        }
     }
 }
