@@ -33,7 +33,9 @@ public final class Monitor: @unchecked Sendable {
     var stopping = false
     let schedulerDone = DispatchSemaphore(value: 0)
     let inFlight = Mutex<Set<String>>([])
-    let probesJob: JobState.State
+    /// Each job's state: from the config, then from `ispmon job` at run time.
+    let jobs: Mutex<[MonitorConfig.JobName: JobState.State]>
+    var control: ControlChannel.Server?
     var speedTester: SpeedTester?
     /// The ISP's first hop found by path discovery (probed for `host: auto` targets).
     let ispHop = Mutex<String?>(nil)
@@ -49,7 +51,9 @@ public final class Monitor: @unchecked Sendable {
         self.interfaces = interfaces
         self.logger = logger
         slots = DispatchSemaphore(value: max(4, min(64, config.targets.count * 2)))
-        probesJob = config.jobs[.probes] ?? .run
+        var states: [MonitorConfig.JobName: JobState.State] = [:]
+        for job in MonitorConfig.JobName.allCases { states[job] = config.jobs[job] ?? .run }
+        jobs = Mutex(states)
         if config.targets.contains(where: { $0.method == .icmp }) {
             pinger = try ICMPPinger()
             logger.info("icmp through \(pinger!.kind.rawValue) sockets")
@@ -79,21 +83,51 @@ public final class Monitor: @unchecked Sendable {
         let thread = Thread { [self] in schedule() }
         thread.name = "ispmon.scheduler"
         thread.start()
-        if (config.jobs[.trace] ?? .run) == .run && config.targets.contains(where: { $0.address == .auto }) {
+        if config.targets.contains(where: { $0.address == .auto }) {
             tracing = true
             let tracer = Thread { [self] in traceLoop() }
             tracer.name = "ispmon.trace"
             tracer.start()
         }
-        if let s = config.speedTest, s.enabled, (config.jobs[.speedtest] ?? .run) == .run {
+        if let s = config.speedTest, s.enabled {
             // The first test a minute in (ISPMON_SPEEDTEST_DELAY in seconds overrides, for tests and demos).
             let delay = ProcessInfo.processInfo.environment["ISPMON_SPEEDTEST_DELAY"].flatMap(Double.init).map { Int64($0 * 1e6) }
-            let tester = SpeedTester(s, firstDelay: delay ?? 60_000_000) { [self] event in
+            let tester = SpeedTester(s, firstDelay: delay ?? 60_000_000, isRunning: { [self] in
+                jobs.withLock { $0[.speedtest] ?? .run } == .run
+            }) { [self] event in
                 do { try record(event) } catch { logger.error("could not record a speed test: \(error)") }
             }
             speedTester = tester
             tester.start()
         }
+    }
+
+    /// Answers `ispmon job` requests through `control.sock` in `directory`.
+    public func listen(directory: String) throws {
+        control = try ControlChannel.Server(directory: directory) { [self] request in handle(request) }
+    }
+
+    /// `job NAME run|paused|disabled`: changes the job and records a `job` event.
+    func handle(_ request: String) -> String {
+        let words = request.split(separator: " ").map(String.init)
+        guard words.count == 3, words[0] == "job", let job = MonitorConfig.JobName(rawValue: words[1]),
+              let state = JobState.State(rawValue: words[2]) else {
+            return "error: not a job request: \(request)"
+        }
+        let old = jobs.withLock { j in defer { j[job] = state }; return j[job] }
+        guard old != state else { return "ok: \(job.rawValue) is already \(state.rawValue)" }
+        do { try record(Event(time: Monitor.now(), body: .job(JobState(job: job.rawValue, state: state)))) } catch {
+            return "error: \(error)"
+        }
+        logger.info("job \(job.rawValue): \(state.rawValue)")
+        wake.lock()
+        wake.broadcast()  // the scheduler picks it up at once
+        wake.unlock()
+        traceWake.lock()
+        if job == .trace && state == .run { traceRequested = true }
+        traceWake.broadcast()
+        traceWake.unlock()
+        return "ok: \(job.rawValue) \(state.rawValue)"
     }
 
     /// Stops probing and writes `monitor stopped`; returns once it is durable.
@@ -104,6 +138,7 @@ public final class Monitor: @unchecked Sendable {
         wake.broadcast()
         wake.unlock()
         schedulerDone.wait()
+        control?.stop()
         speedTester?.stop()
         if tracing {
             traceWake.lock()
@@ -151,6 +186,7 @@ public final class Monitor: @unchecked Sendable {
                 checkLinks(&links)
                 nextLinkCheck = now + 1_000_000
             }
+            let probesJob = jobs.withLock { $0[.probes] ?? .run }
             if probesJob == .run {
                 let hop = ispHop.withLock { $0 }
                 for (i, t) in config.targets.enumerated() where due[i] <= now && (t.address != .auto || hop != nil) {
@@ -185,7 +221,7 @@ public final class Monitor: @unchecked Sendable {
         var lastGateway = LinkState.defaultRoute()?.gateway
         while true {
             traceWake.lock()
-            while !traceRequested && !isStopping {
+            while (!traceRequested || jobs.withLock({ $0[.trace] ?? .run }) != .run) && !isStopping {
                 _ = traceWake.wait(until: Date(timeIntervalSinceNow: 1))
                 let gateway = LinkState.defaultRoute()?.gateway
                 if gateway != lastGateway {

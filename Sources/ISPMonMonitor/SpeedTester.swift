@@ -21,8 +21,13 @@ final class SpeedTester: @unchecked Sendable {
     /// Delay before the first test, in µs (tests use a short one).
     let firstDelay: Int64
 
-    init(_ settings: MonitorConfig.SpeedTest, firstDelay: Int64, record: @escaping @Sendable (Event) -> Void) {
+    /// Whether the speedtest job is `run` now (paused or disabled: the turn is skipped).
+    let isRunning: @Sendable () -> Bool
+
+    init(_ settings: MonitorConfig.SpeedTest, firstDelay: Int64, isRunning: @escaping @Sendable () -> Bool,
+         record: @escaping @Sendable (Event) -> Void) {
         self.settings = settings
+        self.isRunning = isRunning
         self.firstDelay = firstDelay
         self.record = record
     }
@@ -39,9 +44,11 @@ final class SpeedTester: @unchecked Sendable {
                     wake.unlock()
                     continue
                 }
-                let time = Monitor.now()
-                let test = run()
-                if !stopping.load(ordering: .relaxed) { record(Event(time: time, body: .speedtest(test))) }
+                if isRunning() {
+                    let time = Monitor.now()
+                    let test = run()
+                    if !stopping.load(ordering: .relaxed) { record(Event(time: time, body: .speedtest(test))) }
+                }
                 due += settings.interval
                 if due < monotonicMicroseconds() { due = monotonicMicroseconds() + settings.interval }
             }

@@ -63,6 +63,7 @@ struct RunCommand: ParsableCommand {
                 sources.append(source)
             }
             try monitor.start()
+            try monitor.listen(directory: log.directory)
             logger.info("monitoring \(settings.targets.count) targets and \(interfaces.count) interfaces into \(log.directory)")
             stop.wait()
             logger.info("stopping")

@@ -209,4 +209,35 @@ import Glibc
         guard case .monitor(let last)? = log.last?.body else { Issue.record("no monitor event last"); return }
         #expect(last.state == .stopped)
     }
+
+    @Test func jobsArePausedAndResumedWhileTheMonitorRuns() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let ports = Ports()
+        try config(ports).write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
+        let none = try CLI.run(["job", "probes", "pause"], data: dir.file("store"))
+        #expect(none.status != 0 && none.stderr.contains("no monitor is running on"), "\(none.stderr)")
+        let p = try start(dir.file("ispmon.yaml"), data: dir.file("store"))
+        usleep(800_000)
+        let pause = try CLI.run(["job", "probes", "pause"], data: dir.file("store"))
+        #expect(pause.status == 0 && pause.out == "probes paused\n", "\(pause.stderr)")
+        usleep(1_000_000)
+        let resume = try CLI.run(["job", "probes", "run"], data: dir.file("store"))
+        #expect(resume.status == 0, "\(resume.stderr)")
+        usleep(800_000)
+        let bad = try CLI.run(["job", "coffee", "run"], data: dir.file("store"))
+        #expect(bad.status != 0 && bad.stderr.contains("no job 'coffee': choose probes, speedtest, trace"))
+        #expect(stop(p, SIGTERM) < 2)
+        let log = try events(dir.file("store"))
+        let jobTimes = log.compactMap { e -> (JobState, Int64)? in if case .job(let j) = e.body { (j, e.time.microseconds) } else { nil } }
+        #expect(jobTimes.map(\.0) == [JobState(job: "probes", state: .paused), JobState(job: "probes", state: .run)])
+        guard jobTimes.count == 2 else { return }
+        // No probe starts while paused (one already under way may finish just after).
+        let during = log.filter { e in
+            if case .probe = e.body { e.time.microseconds > jobTimes[0].1 + 250_000 && e.time.microseconds < jobTimes[1].1 } else { false }
+        }
+        #expect(during.isEmpty, "\(during.count) probes while paused")
+        let after = log.filter { e in if case .probe = e.body { e.time.microseconds > jobTimes[1].1 } else { false } }
+        #expect(after.count >= 6)
+    }
 }

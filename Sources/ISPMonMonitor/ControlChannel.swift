@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Foundation
+
+/// How `ispmon job NAME run|pause|disable` reaches the running monitor: a UNIX
+/// datagram socket, `control.sock` in the store's directory (as private as the
+/// store). A request is `job NAME STATE`; the answer is `ok` or `error: …`.
+public enum ControlChannel {
+    public static func path(_ directory: String) -> String { directory + "/control.sock" }
+
+    static func address(_ path: String) -> sockaddr_un? {
+        var a = sockaddr_un()
+        a.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: a.sun_path) else { return nil }
+        withUnsafeMutableBytes(of: &a.sun_path) { $0.copyBytes(from: bytes) }
+        return a
+    }
+
+    /// Sends one request to the monitor of `directory` and returns its answer.
+    public static func send(_ request: String, directory: String, timeout: Int64 = 3_000_000) throws(MonitorError) -> String {
+        let server = path(directory)
+        guard FileManager.default.fileExists(atPath: server) else { throw MonitorError("no monitor is running on \(directory)") }
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw MonitorError("socket: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        // An abstract client address, so that the monitor can answer.
+        var me = sockaddr_un()
+        me.sun_family = sa_family_t(AF_UNIX)
+        let name = Array("\0ispmon-job-\(getpid())-\(UInt32.random(in: 0...UInt32.max))".utf8)
+        withUnsafeMutableBytes(of: &me.sun_path) { $0.copyBytes(from: name) }
+        let meLength = socklen_t(MemoryLayout<sa_family_t>.size + name.count)
+        _ = withUnsafePointer(to: &me) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, meLength) } }
+        guard var to = address(server) else { throw MonitorError("the store path is too long for a socket") }
+        let bytes = Array(request.utf8)
+        let sent = bytes.withUnsafeBytes { b in
+            withUnsafePointer(to: &to) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(fd, b.baseAddress, b.count, 0, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            } }
+        }
+        guard sent == bytes.count else {
+            throw MonitorError("no monitor is running on \(directory) (\(String(cString: strerror(errno))))")
+        }
+        guard Sockets.wait(fd, Int16(POLLIN), until: monotonicMicroseconds() + timeout) else {
+            throw MonitorError("the monitor on \(directory) did not answer")
+        }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        return n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : "error: empty answer"
+    }
+
+    /// The monitor's side: answers each request with `handle(request)` on a thread of its own.
+    final class Server: @unchecked Sendable {
+        let fd: Int32
+        let path: String
+        var running = true
+
+        init(directory: String, handle: @escaping @Sendable (String) -> String) throws(MonitorError) {
+            path = ControlChannel.path(directory)
+            unlink(path)  // a socket left by a monitor that died (the monitor lock says none runs now)
+            let sock = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            fd = sock
+            guard sock >= 0, var a = ControlChannel.address(path) else { throw MonitorError("cannot create \(path)") }
+            let rc = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(sock, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+            guard rc == 0 else { throw MonitorError("cannot create \(path): \(String(cString: strerror(errno)))") }
+            chmod(path, 0o660)
+            let fd = sock
+            let thread = Thread { [self] in
+                var buffer = [UInt8](repeating: 0, count: 512)
+                while running {
+                    guard Sockets.wait(fd, Int16(POLLIN), until: monotonicMicroseconds() + 200_000) else { continue }
+                    var from = sockaddr_un()
+                    var fromLength = socklen_t(MemoryLayout<sockaddr_un>.size)
+                    let n = buffer.withUnsafeMutableBytes { b in
+                        withUnsafeMutablePointer(to: &from) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, b.baseAddress, b.count, 0, $0, &fromLength) } }
+                    }
+                    guard n > 0 else { continue }
+                    let answer = Array(handle(String(decoding: buffer[..<n], as: UTF8.self)).utf8)
+                    _ = answer.withUnsafeBytes { b in
+                        withUnsafePointer(to: &from) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, b.baseAddress, b.count, 0, $0, fromLength) } }
+                    }
+                }
+            }
+            thread.name = "ispmon.control"
+            thread.start()
+        }
+
+        func stop() {
+            running = false
+            unlink(path)
+        }
+    }
+}
