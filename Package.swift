@@ -27,6 +27,8 @@ let package = Package(
         // C libraries, found through pkg-config; apt names the package that provides them.
         .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // TLS for https probes and speed tests.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 
         // A small Swift face on liblmdb that knows nothing of ispmon.
         .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: swiftSettings),
@@ -41,7 +43,7 @@ let package = Package(
         .target(
             name: "ISPMonMonitor",
             dependencies: [
-                "ISPMonCore", "ISPMonStore",
+                "ISPMonCore", "ISPMonStore", "COpenSSL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],

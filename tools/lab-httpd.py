@@ -7,7 +7,8 @@
   GET  /status/CODE        an empty answer with that status
   GET  anything else       200 "ok"
 
-Usage: lab-httpd.py PORT [BIND_ADDRESS]   (default 127.0.0.1)
+Usage: lab-httpd.py PORT [BIND_ADDRESS [CERT_FILE KEY_FILE]]   (default 127.0.0.1; with a
+certificate and key it speaks https)
 """
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -66,4 +67,10 @@ class Handler(BaseHTTPRequestHandler):
 if __name__ == "__main__":
     port = int(sys.argv[1])
     bind = sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1"
-    ThreadingHTTPServer((bind, port), Handler).serve_forever()
+    server = ThreadingHTTPServer((bind, port), Handler)
+    if len(sys.argv) > 4:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[3], sys.argv[4])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    server.serve_forever()

@@ -60,16 +60,10 @@ public final class Monitor: @unchecked Sendable {
         } else {
             pinger = nil
         }
-        if let s = config.speedTest, s.enabled, s.downloadURL?.secure == true || s.uploadURL?.secure == true {
-            throw MonitorError("speedtest: https is not supported by this ispmon yet (use http:// URLs)")
-        }
         for t in config.targets {
             if t.address == .auto && (config.jobs[.trace] ?? .run) != .run {
                 // Probing nothing is better than recording failures that would blame the ISP.
                 logger.warning("target \(t.name): host auto needs the trace job, which is not running: not probed")
-            }
-            if case .url(let url) = t.address, url.secure {
-                throw MonitorError("target \(t.name): https is not supported by this ispmon yet (use http://, or method tcp with port 443)")
             }
         }
     }

@@ -87,47 +87,47 @@ final class SpeedTester: @unchecked Sendable {
 
     /// Mbps of one transfer, over at most `budget` µs (a transfer cut short by the budget still counts).
     func transfer(_ url: HTTPURL, upload: Bool, budget: Int64) -> Result<Double, ProbeFailure> {
-        guard !url.secure else { return .failure(ProbeFailure("tls", "https is not supported by this ispmon yet")) }
-        let start = monotonicMicroseconds()
-        let deadline = start + budget
-        guard let address = Resolver.resolve(url.host, port: url.port) else { return .failure(ProbeFailure("resolve", nil)) }
-        let fd: FileDescriptor
-        switch Sockets.connect(address, type: Int32(SOCK_STREAM.rawValue), deadline: deadline) {
-        case .success(let s): fd = s
+        let deadline = monotonicMicroseconds() + budget
+        let connection: Connection
+        switch Connection.open(url, deadline: deadline) {
+        case .success(let c): connection = c
         case .failure(let f): return .failure(f)
         }
-        let host = (url.host.contains(":") ? "[\(url.host)]" : url.host) + (url.port == 80 ? "" : ":\(url.port)")
+        let defaultPort: UInt16 = url.secure ? 443 : 80
+        let host = (url.host.contains(":") ? "[\(url.host)]" : url.host) + (url.port == defaultPort ? "" : ":\(url.port)")
         let size: Int64 = 1 << 40  // an upload is cut by the budget, not by its size
         let head = upload
             ? "POST \(url.path) HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: ispmon\r\nContent-Type: application/octet-stream\r\nContent-Length: \(size)\r\nConnection: close\r\n\r\n"
             : "GET \(url.path) HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: ispmon\r\nConnection: close\r\n\r\n"
-        guard sendAll(fd.raw, Array(head.utf8), deadline: deadline) else { return .failure(ProbeFailure("timeout", nil)) }
+        if let f = connection.writeAll(Array(head.utf8), until: deadline) { return .failure(f) }
         let bodyStart = monotonicMicroseconds()
         var bytes: Int64 = 0
+        // Short waits, so that a stopping monitor is not kept waiting.
+        func slice() -> Int64 { min(deadline, monotonicMicroseconds() + 100_000) }
         if upload {
             let block = [UInt8](repeating: 0x5A, count: 65536)
-            while monotonicMicroseconds() < deadline && !stopping.load(ordering: .relaxed) {
-                guard Sockets.wait(fd.raw, Int16(POLLOUT), until: min(deadline, monotonicMicroseconds() + 100_000)) else { continue }
-                let n = block.withUnsafeBytes { send(fd.raw, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                if n < 0 {
-                    if errno == EAGAIN || errno == EINTR { continue }
-                    if bytes == 0 { return .failure(ProbeFailure(Sockets.errorCode(errno), Sockets.message(errno))) }
-                    break
+            sending: while monotonicMicroseconds() < deadline && !stopping.load(ordering: .relaxed) {
+                switch connection.write(block[...], until: slice()) {
+                case .bytes(let n): bytes += Int64(n)
+                case .timeout: continue
+                case .eof: break sending
+                case .failed(let f):
+                    if bytes == 0 { return .failure(f) }
+                    break sending
                 }
-                bytes += Int64(n)
             }
         } else {
             var buffer = [UInt8](repeating: 0, count: 65536)
             var header: [UInt8] = []
             var inBody = false
-            while monotonicMicroseconds() < deadline && !stopping.load(ordering: .relaxed) {
-                guard Sockets.wait(fd.raw, Int16(POLLIN), until: min(deadline, monotonicMicroseconds() + 100_000)) else { continue }
-                let n = buffer.withUnsafeMutableBytes { recv(fd.raw, $0.baseAddress, $0.count, 0) }
-                if n < 0 {
-                    if errno == EAGAIN || errno == EINTR { continue }
-                    return .failure(ProbeFailure(Sockets.errorCode(errno), Sockets.message(errno)))
+            receiving: while monotonicMicroseconds() < deadline && !stopping.load(ordering: .relaxed) {
+                let n: Int
+                switch connection.read(into: &buffer, until: slice()) {
+                case .bytes(let k): n = k
+                case .timeout: continue
+                case .eof: break receiving
+                case .failed(let f): return .failure(f)
                 }
-                if n == 0 { break }
                 if inBody {
                     bytes += Int64(n)
                     continue
@@ -152,17 +152,4 @@ final class SpeedTester: @unchecked Sendable {
         return nil
     }
 
-    func sendAll(_ fd: Int32, _ data: [UInt8], deadline: Int64) -> Bool {
-        var sent = 0
-        while sent < data.count {
-            guard Sockets.wait(fd, Int16(POLLOUT), until: deadline) else { return false }
-            let n = data[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EAGAIN || errno == EINTR { continue }
-                return false
-            }
-            sent += n
-        }
-        return true
-    }
 }

@@ -201,3 +201,53 @@ extension ProbeResult {
     var isOK: Bool { if case .ok = self { true } else { false } }
     func isFailure(_ code: String) -> Bool { if case .failed(code, _) = self { true } else { false } }
 }
+
+/// https against a server with a certificate from a CA made here (openssl), trusted
+/// through SSL_CERT_FILE: the handshake, the host check, and a status through TLS.
+@Suite(.serialized) struct HTTPSProbeTests {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    func shell(_ script: String, in dir: String) -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = ["-c", script]
+        p.currentDirectoryURL = URL(fileURLWithPath: dir)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try? p.run()
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+    @Test func httpsIsVerifiedAndSpokenThrough() throws {
+        guard LoopbackServer.find("openssl") != nil else { Issue.record("openssl is not installed"); return }
+        let dir = NSTemporaryDirectory() + "ispmon-tls-\(UUID())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // A CA, and a certificate for 127.0.0.1 (an IP SAN) signed by it.
+        let made = shell("""
+            set -e
+            openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=ispmon-test-ca
+            openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1
+            printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext
+            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.ext
+            """, in: dir)
+        #expect(made == 0, "openssl could not make the certificates")
+        setenv("SSL_CERT_FILE", dir + "/ca.pem", 1)  // read when the TLS context is made, on first use
+        guard let server = LoopbackServer("python3", { port in
+            [Self.repo + "/tools/lab-httpd.py", String(port), "127.0.0.1", dir + "/server.pem", dir + "/server.key"]
+        }) else { Issue.record("python3 is not installed"); return }
+        let url = HTTPURL("https://127.0.0.1:\(server.port)/")!
+        guard case .ok(_, let detail) = HTTPProbe.run(url: url, expectStatus: nil, timeout: 3_000_000) else {
+            Issue.record("https failed: \(HTTPProbe.run(url: url, expectStatus: nil, timeout: 3_000_000))"); return
+        }
+        #expect(detail == "200")
+        #expect(HTTPProbe.run(url: HTTPURL("https://127.0.0.1:\(server.port)/status/503")!, expectStatus: nil, timeout: 3_000_000)
+                == .failed(error: "http-status", detail: "503"))
+        // The certificate names 127.0.0.1, not localhost: refused.
+        let wrongName = HTTPProbe.run(url: HTTPURL("https://localhost:\(server.port)/")!, expectStatus: nil, timeout: 3_000_000)
+        #expect(wrongName.isFailure("tls"), "\(wrongName)")
+        // Plain http to a TLS port is not an answer.
+        #expect(!HTTPProbe.run(url: HTTPURL("http://127.0.0.1:\(server.port)/")!, expectStatus: nil, timeout: 1_000_000).isOK)
+    }
+}

@@ -5,9 +5,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 # Packages the build and tests need: the C libraries (with headers and
-# pkg-config files), pkg-config itself, and the lmdb tools for inspecting stores.
+# pkg-config files: LMDB, zstd, OpenSSL for https), pkg-config itself, and the lmdb
+# tools for inspecting stores.
 # A script may add its own in ISPMON_EXTRA_PACKAGES before sourcing this file.
-ISPMON_APT_PACKAGES=(liblmdb-dev libzstd-dev pkg-config lmdb-utils)
+ISPMON_APT_PACKAGES=(liblmdb-dev libzstd-dev libssl-dev pkg-config lmdb-utils)
 
 ensure_packages() {
     local missing=()

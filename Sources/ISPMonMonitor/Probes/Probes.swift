@@ -56,44 +56,30 @@ enum DNSProbe {
     }
 }
 
-/// http: a GET; success on 2xx/3xx, or on `expectStatus`.
+/// http: a GET (over TLS for https); success on 2xx/3xx, or on `expectStatus`.
 enum HTTPProbe {
     static func run(url: HTTPURL, expectStatus: Int?, timeout: Int64) -> ProbeResult {
-        guard !url.secure else { return .failed(error: "tls", detail: "https is not supported by this ispmon yet") }
         let start = monotonicMicroseconds()
         let deadline = start + timeout
-        guard let address = Resolver.resolve(url.host, port: url.port) else {
-            return .failed(error: "resolve", detail: "cannot resolve \(url.host)")
-        }
-        let fd: FileDescriptor
-        switch Sockets.connect(address, type: Int32(SOCK_STREAM.rawValue), deadline: deadline) {
-        case .success(let s): fd = s
+        let connection: Connection
+        switch Connection.open(url, deadline: deadline) {
+        case .success(let c): connection = c
         case .failure(let f): return f.result
         }
-        let hostHeader = (url.host.contains(":") ? "[\(url.host)]" : url.host) + (url.port == 80 ? "" : ":\(url.port)")
+        let defaultPort: UInt16 = url.secure ? 443 : 80
+        let hostHeader = (url.host.contains(":") ? "[\(url.host)]" : url.host) + (url.port == defaultPort ? "" : ":\(url.port)")
         let request = Array("GET \(url.path) HTTP/1.1\r\nHost: \(hostHeader)\r\nUser-Agent: ispmon\r\nAccept: */*\r\nConnection: close\r\n\r\n".utf8)
-        var sent = 0
-        while sent < request.count {
-            guard Sockets.wait(fd.raw, Int16(POLLOUT), until: deadline) else { return .failed(error: "timeout", detail: nil) }
-            let n = request[sent...].withUnsafeBytes { send(fd.raw, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EAGAIN || errno == EINTR { continue }
-                return .failed(error: Sockets.errorCode(errno), detail: Sockets.message(errno))
-            }
-            sent += n
-        }
+        if let f = connection.writeAll(request, until: deadline) { return f.result }
         // The status line is all we need.
         var head: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1024)
-        while !head.contains(0x0A) && head.count < 8192 {
-            guard Sockets.wait(fd.raw, Int16(POLLIN), until: deadline) else { return .failed(error: "timeout", detail: nil) }
-            let n = buffer.withUnsafeMutableBytes { recv(fd.raw, $0.baseAddress, $0.count, 0) }
-            if n < 0 {
-                if errno == EAGAIN || errno == EINTR { continue }
-                return .failed(error: Sockets.errorCode(errno), detail: Sockets.message(errno))
+        reading: while !head.contains(0x0A) && head.count < 8192 {
+            switch connection.read(into: &buffer, until: deadline) {
+            case .bytes(let n): head += buffer[..<n]
+            case .eof: break reading
+            case .timeout: return .failed(error: "timeout", detail: nil)
+            case .failed(let f): return f.result
             }
-            if n == 0 { break }
-            head += buffer[..<n]
         }
         let rtt = monotonicMicroseconds() - start
         let line = String(decoding: head.prefix { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self)
