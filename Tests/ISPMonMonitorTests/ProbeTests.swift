@@ -84,30 +84,29 @@ final class UDPResponder: @unchecked Sendable {
 
 /// The probes against real servers on loopback (no packet leaves this machine).
 @Suite(.serialized) struct ProbeTests {
-    /// A TCP port nobody listens on: bound, then closed.
-    static func closedPort(_ type: Int32 = Int32(SOCK_STREAM.rawValue)) -> UInt16 {
+    /// A socket bound to a free loopback port (listening, for TCP, when `listening`).
+    static func bound(_ type: Int32, listening: Bool) -> (fd: Int32, port: UInt16) {
         let fd = socket(AF_INET, type, 0)
-        defer { close(fd) }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        if listening { listen(fd, 8) }
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return UInt16(bigEndian: addr.sin_port)
+        return (fd, UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// A port nobody listens on: bound, then closed.
+    static func closedPort(_ type: Int32 = Int32(SOCK_STREAM.rawValue)) -> UInt16 {
+        let (fd, port) = bound(type, listening: false)
+        close(fd)
+        return port
     }
 
     @Test func tcpConnectsOrSaysRefused() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (listener, port) = Self.bound(Int32(SOCK_STREAM.rawValue), listening: true)
         defer { close(listener) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, len) } }
-        listen(listener, 8)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &len) } }
-        let port = UInt16(bigEndian: addr.sin_port)
         guard case .ok(let rtt, _) = TCPProbe.run(host: "127.0.0.1", port: port, timeout: 1_000_000) else {
             Issue.record("no connection to a listening port"); return
         }
