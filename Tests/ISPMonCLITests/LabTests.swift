@@ -13,16 +13,38 @@ import Glibc
 @Suite(.serialized) struct LabTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
-    static func netlab(_ prefix: String, _ args: [String]) throws -> Int32 {
+    @discardableResult
+    static func netlab(_ prefix: String, _ args: [String], environment: [String: String] = [:], output: String? = nil) throws -> Int32 {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
         p.arguments = [root + "/tools/netlab"] + args
-        p.environment = ProcessInfo.processInfo.environment.merging(["NETLAB_PREFIX": prefix]) { $1 }
-        p.standardOutput = FileHandle.nullDevice
+        p.environment = ProcessInfo.processInfo.environment.merging(environment.merging(["NETLAB_PREFIX": prefix]) { $1 }) { $1 }
+        if let output {
+            _ = FileManager.default.createFile(atPath: output, contents: nil)
+            p.standardOutput = FileHandle(forWritingAtPath: output)
+        } else {
+            p.standardOutput = FileHandle.nullDevice
+        }
         p.standardError = FileHandle.nullDevice
         try p.run()
         p.waitUntilExit()
         return p.terminationStatus
+    }
+
+    /// Starts `ispmon run` as the lab's host.
+    static func monitor(_ prefix: String, config: String, data: String, environment: [String: String] = [:]) throws -> Process {
+        let monitor = Process()
+        monitor.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+        monitor.arguments = ["netns", "exec", "\(prefix)-host", CLI.binary, "run", "--config", config, "--data", data, "--log-level", "warning"]
+        monitor.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        monitor.standardOutput = FileHandle.nullDevice
+        monitor.standardError = FileHandle.nullDevice
+        try monitor.run()
+        return monitor
+    }
+
+    static func newPrefix() -> String {
+        "t" + String((0..<4).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
     }
 
     static var skipReason: String? {
@@ -38,29 +60,15 @@ import Glibc
             print("LabTests skipped: \(reason)")
             return
         }
-        let prefix = "t" + String((0..<4).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
+        let prefix = Self.newPrefix()
         let dir = TempDir()
         defer {
             _ = try? Self.netlab(prefix, ["down"])
             dir.cleanup()
         }
         #expect(try Self.netlab(prefix, ["up"]) == 0, "tools/netlab up failed")
-        let config = Process()
-        config.executableURL = URL(fileURLWithPath: "/bin/bash")
-        config.arguments = [Self.root + "/tools/netlab", "config", "400ms"]
-        let out = Pipe()
-        config.standardOutput = out
-        try config.run()
-        try out.fileHandleForReading.readToEnd()?.write(to: URL(fileURLWithPath: dir.file("lab.yaml")))
-        config.waitUntilExit()
-
-        let monitor = Process()
-        monitor.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-        monitor.arguments = ["netns", "exec", "\(prefix)-host", CLI.binary, "run", "--config", dir.file("lab.yaml"),
-                             "--data", dir.file("store"), "--log-level", "warning"]
-        monitor.standardOutput = FileHandle.nullDevice
-        monitor.standardError = FileHandle.nullDevice
-        try monitor.run()
+        try Self.netlab(prefix, ["config", "400ms"], output: dir.file("lab.yaml"))
+        let monitor = try Self.monitor(prefix, config: dir.file("lab.yaml"), data: dir.file("store"))
         defer { if monitor.isRunning { kill(monitor.processIdentifier, SIGKILL) } }
         usleep(3_000_000)
         var windows: [(String, Date, Date)] = []
@@ -119,6 +127,46 @@ import Glibc
         #expect(written.contains("interfaces: [eth0]"))
         for (name, host) in [("router", "192.0.2.1"), ("isp-edge", "198.51.100.1"), ("resolver", "203.0.113.53")] {
             #expect(written.contains("- name: \(name)\n") && written.contains("host: \"\(host)\""), "\(name) \(host) not in:\n\(written)")
+        }
+    }
+
+    @Test func speedTestsInTheLabDoNotDelayProbes() throws {
+        if let reason = Self.skipReason {
+            print("LabTests skipped: \(reason)")
+            return
+        }
+        let prefix = Self.newPrefix()
+        let dir = TempDir()
+        defer {
+            _ = try? Self.netlab(prefix, ["down"])
+            dir.cleanup()
+        }
+        #expect(try Self.netlab(prefix, ["up"]) == 0, "tools/netlab up failed")
+        try Self.netlab(prefix, ["config", "250ms"], environment: ["SPEEDTEST": "true", "SPEEDTEST_MAX_DURATION": "4s"],
+                        output: dir.file("lab.yaml"))
+        let monitor = try Self.monitor(prefix, config: dir.file("lab.yaml"), data: dir.file("store"),
+                                       environment: ["ISPMON_SPEEDTEST_DELAY": "1"])
+        defer { if monitor.isRunning { kill(monitor.processIdentifier, SIGKILL) } }
+        usleep(7_000_000)
+        kill(monitor.processIdentifier, SIGTERM)
+        monitor.waitUntilExit()
+        #expect(monitor.terminationStatus == 0)
+        let lines = try CLI.run(["export"], data: dir.file("store")).out.split(separator: "\n")
+        let log = try lines.map { line in try Array(line.utf8).withUnsafeBytes { try EventJSON.parse(line: $0) } }
+        let tests = log.compactMap { e -> (Int64, SpeedTest)? in if case .speedtest(let s) = e.body { (e.time.microseconds, s) } else { nil } }
+        #expect(tests.count == 1)
+        guard let (start, test) = tests.first, case let .ok(down, up) = test.outcome else {
+            Issue.record("no successful speed test in the lab: \(tests)"); return
+        }
+        #expect(down > 1 && up > 1, "down \(down), up \(up) Mbps")
+        // During the 4 s test, each target kept its 250 ms schedule.
+        for target in ["router", "isp-edge", "one", "resolver"] {
+            let times = log.compactMap { e -> Int64? in
+                if case .probe(let p) = e.body, p.target == target { e.time.microseconds } else { nil }
+            }.filter { $0 >= start && $0 <= start + 4_000_000 }
+            let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
+            #expect(times.count >= 12 && (gaps.max() ?? .max) < 750_000,
+                    "\(target): \(times.count) probes, largest gap \(gaps.max() ?? -1) µs during the speed test")
         }
     }
 }
