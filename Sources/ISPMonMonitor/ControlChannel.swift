@@ -71,7 +71,7 @@ public enum ControlChannel {
             let thread = Thread { [self] in
                 var buffer = [UInt8](repeating: 0, count: 512)
                 while running {
-                    guard Sockets.wait(fd, Int16(POLLIN), until: monotonicMicroseconds() + 200_000) else { continue }
+                    guard Sockets.wait(fd, Int16(POLLIN), until: monotonicMicroseconds() + 500_000) else { continue }
                     var from = sockaddr_un()
                     var fromLength = socklen_t(MemoryLayout<sockaddr_un>.size)
                     let n = buffer.withUnsafeMutableBytes { b in

@@ -43,7 +43,10 @@ struct RunCommand: ParsableCommand {
                                      viewOptions: Projection.Options(downAfter: settings.downAfter))
             let lock = try MonitorLock(directory: log.directory)
             let interfaces = settings.interfaces ?? LinkState.defaultRoute().map { [$0.interface] } ?? []
-            let writer = try GroupCommitWriter(store: log)
+            // Probe results wait up to 200 ms to share a durable commit: a few commits a second, not one per probe.
+            var writerOptions = GroupCommitWriter.Options()
+            writerOptions.maxDelay = 200_000
+            let writer = try GroupCommitWriter(store: log, options: writerOptions)
             let monitor = try Monitor(config: settings, writer: writer, interfaces: interfaces, logger: logger)
 
             // SIGINT and SIGTERM end the monitor cleanly: the main thread waits for either.

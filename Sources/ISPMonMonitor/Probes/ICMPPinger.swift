@@ -137,7 +137,7 @@ final class ICMPPinger: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 2048)
         while !state.withLock({ $0.stopping }) {
             for i in fds.indices { fds[i].revents = 0 }
-            guard poll(&fds, nfds_t(fds.count), 100) > 0 else { continue }
+            guard poll(&fds, nfds_t(fds.count), 500) > 0 else { continue }
             for (i, p) in fds.enumerated() where p.revents & Int16(POLLIN) != 0 {
                 let socket = i == 0 ? v4 : v6!
                 while true {
