@@ -18,7 +18,10 @@ import Synchronization
 /// wait for one another; a failure, a timeout or an unexpected error in one
 /// probe becomes an event or a log line, never a stopped monitor.
 public final class Monitor: @unchecked Sendable {
-    // @unchecked: the scheduler's state is used only on its thread; shared state is in Mutexes.
+    // @unchecked: `stopping` is guarded by `wake`, `traceRequested` by `traceWake`,
+    // `nextTrace` belongs to the trace thread; `speedTester`, `control` and `tracing`
+    // are set by start()/listen() before the threads that read them exist, and read
+    // again only by stop() on the same thread; everything else is a Mutex or immutable.
     public let config: MonitorConfig
     public let interfaces: [String]
     let writer: GroupCommitWriter
