@@ -61,11 +61,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // What several test targets share (a temporary directory).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "ISPMonCoreTests", dependencies: ["ISPMonCore"], swiftSettings: swiftSettings),
         // Runs the real `ispmon` binary: import/export, bad input, damage, kill -9.
         .testTarget(
             name: "ISPMonCLITests",
-            dependencies: ["ispmon", "ISPMonCore", "ISPMonStore", "LMDB"],
+            dependencies: ["ispmon", "ISPMonCore", "ISPMonStore", "LMDB", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -75,7 +77,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ISPMonStoreTests",
-            dependencies: ["ISPMonStore", "ISPMonCore", "LMDB"],
+            dependencies: ["ISPMonStore", "ISPMonCore", "LMDB", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import ISPMonCore
 
 /// Runs the `ispmon` built next to this test binary.
@@ -74,16 +75,6 @@ func startBackgroundIngest(events: Int, batch: Int, data: String) throws -> Proc
     return writer
 }
 
-struct TempDir {
-    let path: String
-    init() {
-        var template = Array((NSTemporaryDirectory() + "ispmon-cli.XXXXXX").utf8CString)
-        let p = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        path = p.map { String(cString: $0) } ?? NSTemporaryDirectory() + "ispmon-cli-\(UUID())"
-    }
-    func cleanup() { try? FileManager.default.removeItem(atPath: path) }
-    func file(_ name: String) -> String { path + "/" + name }
-}
 
 func ndjson(_ events: [Event], withSeq: Bool = false) -> Data {
     var out: [UInt8] = []

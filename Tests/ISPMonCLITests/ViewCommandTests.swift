@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import ISPMonCore
 
 /// The view commands on a real store: two hours of a home network with an ISP

@@ -1,19 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import ISPMonCore
 @testable import ISPMonStore
 import LMDB
 
-/// A fresh directory under the system temp folder, removed by `cleanup()`.
-struct TempDir {
-    let path: String
-    init() {
-        var template = Array((NSTemporaryDirectory() + "ispmon-test.XXXXXX").utf8CString)
-        let p = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        path = p.map { String(cString: $0) } ?? NSTemporaryDirectory() + "ispmon-test-\(UUID())"
-    }
-    func cleanup() { try? FileManager.default.removeItem(atPath: path) }
-}
 
 func allEvents(_ store: EventStore, from: UInt64 = 1) throws -> [Event] {
     var out: [Event] = []

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ISPMonCore
 @testable import ISPMonStore
 import LMDB
