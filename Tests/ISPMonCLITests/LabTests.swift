@@ -44,8 +44,21 @@ import Glibc
         return monitor
     }
 
-    static func newPrefix() -> String {
-        "t" + String((0..<4).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
+    /// Runs `body` with a lab of its own (a fresh namespace prefix) and a temporary
+    /// directory, both removed afterwards; skips, saying why, where labs cannot be made.
+    static func withLab(_ body: (_ prefix: String, _ dir: TempDir) throws -> Void) throws {
+        if let reason = skipReason {
+            print("LabTests skipped: \(reason)")
+            return
+        }
+        let prefix = "t" + String((0..<4).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
+        let dir = TempDir()
+        defer {
+            _ = try? netlab(prefix, ["down"])
+            dir.cleanup()
+        }
+        #expect(try netlab(prefix, ["up"]) == 0, "tools/netlab up failed")
+        try body(prefix, dir)
     }
 
     static var skipReason: String? {
@@ -57,117 +70,99 @@ import Glibc
     }
 
     @Test func eachFaultIsOneOutageWithItsCause() throws {
-        if let reason = Self.skipReason {
-            print("LabTests skipped: \(reason)")
-            return
-        }
-        let prefix = Self.newPrefix()
-        let dir = TempDir()
-        defer {
-            _ = try? Self.netlab(prefix, ["down"])
-            dir.cleanup()
-        }
-        #expect(try Self.netlab(prefix, ["up"]) == 0, "tools/netlab up failed")
-        try Self.netlab(prefix, ["config", "400ms"], output: dir.file("lab.yaml"))
-        let monitor = try Self.monitor(prefix, config: dir.file("lab.yaml"), data: dir.file("store"))
-        defer { if monitor.isRunning { kill(monitor.processIdentifier, SIGKILL) } }
-        usleep(3_000_000)
-        var windows: [(String, Date, Date)] = []
-        for fault in [["router-hang"], ["isp-down"], ["resolver-down"], ["cable-pulled"], ["host-down"], ["loss", "10"]] {
-            let start = Date()
-            #expect(try Self.netlab(prefix, ["fault"] + fault) == 0, "fault \(fault[0])")
-            usleep(4_000_000)
-            #expect(try Self.netlab(prefix, ["restore", fault[0]]) == 0, "restore \(fault[0])")
-            windows.append((fault[0], start, Date()))
+        try Self.withLab { prefix, dir in
+            try Self.netlab(prefix, ["config", "400ms"], output: dir.file("lab.yaml"))
+            let monitor = try Self.monitor(prefix, config: dir.file("lab.yaml"), data: dir.file("store"))
+            defer { if monitor.isRunning { kill(monitor.processIdentifier, SIGKILL) } }
             usleep(3_000_000)
-        }
-        kill(monitor.processIdentifier, SIGTERM)
-        monitor.waitUntilExit()
-        #expect(monitor.terminationStatus == 0)
-
-        let r = try CLI.run(["outages", "--json"], data: dir.file("store"))
-        let outages = try JSONSerialization.jsonObject(with: r.stdout) as? [[String: Any]] ?? []
-        let expected: [(String, String, String, [String])] = [
-            ("router-hang", "connectivity", "gateway", ["router"]),
-            ("isp-down", "connectivity", "isp", ["isp-edge"]),
-            ("resolver-down", "dns", "dns", ["resolver"]),
-            ("cable-pulled", "connectivity", "local", ["eth0"]),
-        ]
-        #expect(outages.count == expected.count, "\(r.out)")
-        let iso = ISO8601DateFormatter()
-        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        for (fault, kind, cause, culprits) in expected {
-            guard let w = windows.first(where: { $0.0 == fault }) else { continue }
-            let matching = outages.filter { o in
-                guard let s = (o["start"] as? String).flatMap(iso.date(from:)) else { return false }
-                return s >= w.1.addingTimeInterval(-1) && s <= w.2
+            var windows: [(String, Date, Date)] = []
+            for fault in [["router-hang"], ["isp-down"], ["resolver-down"], ["cable-pulled"], ["host-down"], ["loss", "10"]] {
+                let start = Date()
+                #expect(try Self.netlab(prefix, ["fault"] + fault) == 0, "fault \(fault[0])")
+                usleep(4_000_000)
+                #expect(try Self.netlab(prefix, ["restore", fault[0]]) == 0, "restore \(fault[0])")
+                windows.append((fault[0], start, Date()))
+                usleep(3_000_000)
             }
-            #expect(matching.count == 1, "\(fault): \(matching)")
-            guard let o = matching.first else { continue }
-            #expect(o["kind"] as? String == kind, "\(fault)")
-            #expect(o["cause"] as? String == cause, "\(fault)")
-            #expect(o["culprits"] as? [String] == culprits, "\(fault)")
-            let seconds = o["duration_s"] as? Double ?? 0
-            #expect(seconds > 3 && seconds < 6, "\(fault) lasted \(seconds) s for a 4 s fault")
-        }
-        let log = try CLI.run(["events", "--json", "--type", "monitor"], data: dir.file("store")).out
-        #expect(log.split(separator: "\n").last?.contains("\"state\":\"stopped\"") == true)
-        // Path discovery found the ISP's edge (isp-edge is `host: auto` in the lab's config).
-        let traces = try CLI.run(["events", "--json", "--type", "trace"], data: dir.file("store")).out
-        #expect(traces.contains("\"destination\":\"203.0.113.10\"") && traces.contains("\"address\":\"198.51.100.1\""), "\(traces)")
+            kill(monitor.processIdentifier, SIGTERM)
+            monitor.waitUntilExit()
+            #expect(monitor.terminationStatus == 0)
 
-        // `ispmon init` in the lab's host finds its interface, gateway, resolver and ISP hop.
-        let initFile = dir.file("init.yaml")
-        let initProcess = Process()
-        initProcess.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-        initProcess.arguments = ["netns", "exec", "\(prefix)-host", CLI.binary, "init", "--config", initFile, "--trace-to", "203.0.113.10"]
-        initProcess.standardOutput = FileHandle.nullDevice
-        try initProcess.run()
-        initProcess.waitUntilExit()
-        let written = try String(contentsOfFile: initFile, encoding: .utf8)
-        #expect(written.contains("interfaces: [eth0]"))
-        for (name, host) in [("router", "192.0.2.1"), ("isp-edge", "198.51.100.1"), ("resolver", "203.0.113.53")] {
-            #expect(written.contains("- name: \(name)\n") && written.contains("host: \"\(host)\""), "\(name) \(host) not in:\n\(written)")
+            let r = try CLI.run(["outages", "--json"], data: dir.file("store"))
+            let outages = try JSONSerialization.jsonObject(with: r.stdout) as? [[String: Any]] ?? []
+            let expected: [(String, String, String, [String])] = [
+                ("router-hang", "connectivity", "gateway", ["router"]),
+                ("isp-down", "connectivity", "isp", ["isp-edge"]),
+                ("resolver-down", "dns", "dns", ["resolver"]),
+                ("cable-pulled", "connectivity", "local", ["eth0"]),
+            ]
+            #expect(outages.count == expected.count, "\(r.out)")
+            let iso = ISO8601DateFormatter()
+            iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            for (fault, kind, cause, culprits) in expected {
+                guard let w = windows.first(where: { $0.0 == fault }) else { continue }
+                let matching = outages.filter { o in
+                    guard let s = (o["start"] as? String).flatMap(iso.date(from:)) else { return false }
+                    return s >= w.1.addingTimeInterval(-1) && s <= w.2
+                }
+                #expect(matching.count == 1, "\(fault): \(matching)")
+                guard let o = matching.first else { continue }
+                #expect(o["kind"] as? String == kind, "\(fault)")
+                #expect(o["cause"] as? String == cause, "\(fault)")
+                #expect(o["culprits"] as? [String] == culprits, "\(fault)")
+                let seconds = o["duration_s"] as? Double ?? 0
+                #expect(seconds > 3 && seconds < 6, "\(fault) lasted \(seconds) s for a 4 s fault")
+            }
+            let log = try CLI.run(["events", "--json", "--type", "monitor"], data: dir.file("store")).out
+            #expect(log.split(separator: "\n").last?.contains("\"state\":\"stopped\"") == true)
+            // Path discovery found the ISP's edge (isp-edge is `host: auto` in the lab's config).
+            let traces = try CLI.run(["events", "--json", "--type", "trace"], data: dir.file("store")).out
+            #expect(traces.contains("\"destination\":\"203.0.113.10\"") && traces.contains("\"address\":\"198.51.100.1\""), "\(traces)")
+
+            // `ispmon init` in the lab's host finds its interface, gateway, resolver and ISP hop.
+            let initFile = dir.file("init.yaml")
+            let initProcess = Process()
+            initProcess.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+            initProcess.arguments = ["netns", "exec", "\(prefix)-host", CLI.binary, "init", "--config", initFile, "--trace-to", "203.0.113.10"]
+            initProcess.standardOutput = FileHandle.nullDevice
+            try initProcess.run()
+            initProcess.waitUntilExit()
+            let written = try String(contentsOfFile: initFile, encoding: .utf8)
+            #expect(written.contains("interfaces: [eth0]"))
+            for (name, host) in [("router", "192.0.2.1"), ("isp-edge", "198.51.100.1"), ("resolver", "203.0.113.53")] {
+                #expect(written.contains("- name: \(name)\n") && written.contains("host: \"\(host)\""), "\(name) \(host) not in:\n\(written)")
+            }
         }
     }
 
     @Test func speedTestsInTheLabDoNotDelayProbes() throws {
-        if let reason = Self.skipReason {
-            print("LabTests skipped: \(reason)")
-            return
-        }
-        let prefix = Self.newPrefix()
-        let dir = TempDir()
-        defer {
-            _ = try? Self.netlab(prefix, ["down"])
-            dir.cleanup()
-        }
-        #expect(try Self.netlab(prefix, ["up"]) == 0, "tools/netlab up failed")
-        try Self.netlab(prefix, ["config", "250ms"], environment: ["SPEEDTEST": "true", "SPEEDTEST_MAX_DURATION": "4s"],
-                        output: dir.file("lab.yaml"))
-        let monitor = try Self.monitor(prefix, config: dir.file("lab.yaml"), data: dir.file("store"),
-                                       environment: ["ISPMON_SPEEDTEST_DELAY": "1"])
-        defer { if monitor.isRunning { kill(monitor.processIdentifier, SIGKILL) } }
-        usleep(7_000_000)
-        kill(monitor.processIdentifier, SIGTERM)
-        monitor.waitUntilExit()
-        #expect(monitor.terminationStatus == 0)
-        let lines = try CLI.run(["export"], data: dir.file("store")).out.split(separator: "\n")
-        let log = try lines.map { line in try Array(line.utf8).withUnsafeBytes { try EventJSON.parse(line: $0) } }
-        let tests = log.compactMap { e -> (Int64, SpeedTest)? in if case .speedtest(let s) = e.body { (e.time.microseconds, s) } else { nil } }
-        #expect(tests.count == 1)
-        guard let (start, test) = tests.first, case let .ok(down, up) = test.outcome else {
-            Issue.record("no successful speed test in the lab: \(tests)"); return
-        }
-        #expect(down > 1 && up > 1, "down \(down), up \(up) Mbps")
-        // During the 4 s test, each target kept its 250 ms schedule.
-        for target in ["router", "isp-edge", "one", "resolver"] {
-            let times = log.compactMap { e -> Int64? in
-                if case .probe(let p) = e.body, p.target == target { e.time.microseconds } else { nil }
-            }.filter { $0 >= start && $0 <= start + 4_000_000 }
-            let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
-            #expect(times.count >= 12 && (gaps.max() ?? .max) < 750_000,
-                    "\(target): \(times.count) probes, largest gap \(gaps.max() ?? -1) µs during the speed test")
+        try Self.withLab { prefix, dir in
+            try Self.netlab(prefix, ["config", "250ms"], environment: ["SPEEDTEST": "true", "SPEEDTEST_MAX_DURATION": "4s"],
+                            output: dir.file("lab.yaml"))
+            let monitor = try Self.monitor(prefix, config: dir.file("lab.yaml"), data: dir.file("store"),
+                                           environment: ["ISPMON_SPEEDTEST_DELAY": "1"])
+            defer { if monitor.isRunning { kill(monitor.processIdentifier, SIGKILL) } }
+            usleep(7_000_000)
+            kill(monitor.processIdentifier, SIGTERM)
+            monitor.waitUntilExit()
+            #expect(monitor.terminationStatus == 0)
+            let lines = try CLI.run(["export"], data: dir.file("store")).out.split(separator: "\n")
+            let log = try lines.map { line in try Array(line.utf8).withUnsafeBytes { try EventJSON.parse(line: $0) } }
+            let tests = log.compactMap { e -> (Int64, SpeedTest)? in if case .speedtest(let s) = e.body { (e.time.microseconds, s) } else { nil } }
+            #expect(tests.count == 1)
+            guard let (start, test) = tests.first, case let .ok(down, up) = test.outcome else {
+                Issue.record("no successful speed test in the lab: \(tests)"); return
+            }
+            #expect(down > 1 && up > 1, "down \(down), up \(up) Mbps")
+            // During the 4 s test, each target kept its 250 ms schedule.
+            for target in ["router", "isp-edge", "one", "resolver"] {
+                let times = log.compactMap { e -> Int64? in
+                    if case .probe(let p) = e.body, p.target == target { e.time.microseconds } else { nil }
+                }.filter { $0 >= start && $0 <= start + 4_000_000 }
+                let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
+                #expect(times.count >= 12 && (gaps.max() ?? .max) < 750_000,
+                        "\(target): \(times.count) probes, largest gap \(gaps.max() ?? -1) µs during the speed test")
+            }
         }
     }
 }

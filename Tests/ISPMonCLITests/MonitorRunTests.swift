@@ -241,4 +241,30 @@ import Glibc
         let after = log.filter { e in if case .probe = e.body { e.time.microseconds > jobTimes[1].1 } else { false } }
         #expect(after.count >= 6)
     }
+
+    @Test func killDashNineLeavesAStoreThatVerifiesAndAMonitorThatRestarts() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let ports = Ports()
+        try config(ports).write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
+        for round in 0..<3 {
+            let p = try start(dir.file("ispmon.yaml"), data: dir.file("store"))
+            usleep(UInt32(600_000 + round * 350_000))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            // Log and views agree, and the lock and control socket died with the process.
+            let v = try CLI.run(["verify"], data: dir.file("store"))
+            #expect(v.status == 0, "round \(round): \(v.stderr)")
+        }
+        let p = try start(dir.file("ispmon.yaml"), data: dir.file("store"))
+        usleep(700_000)
+        #expect(try CLI.run(["job", "probes", "pause"], data: dir.file("store")).status == 0)
+        #expect(stop(p, SIGTERM) < 2 && p.terminationStatus == 0)
+        let monitorEvents = try events(dir.file("store")).compactMap { e -> MonitorState.State? in
+            if case .monitor(let m) = e.body { m.state } else { nil }
+        }
+        // Four starts; only the last run stopped cleanly.
+        #expect(monitorEvents == [.started, .started, .started, .started, .stopped])
+        #expect(try CLI.run(["verify"], data: dir.file("store")).status == 0)
+    }
 }
