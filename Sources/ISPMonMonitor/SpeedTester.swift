@@ -134,8 +134,7 @@ final class SpeedTester: @unchecked Sendable {
                 }
                 header += buffer[..<n]
                 guard let end = SpeedTester.headerEnd(header) else { continue }
-                let status = String(decoding: header.prefix { $0 != 0x0D }, as: UTF8.self).split(separator: " ")
-                guard status.count >= 2, let code = Int(status[1]) else { return .failure(ProbeFailure("http-malformed", nil)) }
+                guard let code = HTTPProbe.status(header) else { return .failure(ProbeFailure("http-malformed", nil)) }
                 guard (200...299).contains(code) else { return .failure(ProbeFailure("http-status", String(code))) }
                 bytes += Int64(header.count - end)
                 inBody = true

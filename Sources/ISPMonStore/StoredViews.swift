@@ -88,7 +88,9 @@ extension EventStore {
                         try forEachRecord(prefix, in: db, txn) { k, v in try loader.add(key: k, value: v) }
                     }
                 }
-                return loader.projection(options: viewOptions(try metas(txn)), keepsHistory: true)
+                var stored: [View: ViewRecords.Meta] = [:]
+                for v in all { stored[v.view] = v.stored }
+                return loader.projection(options: viewOptions(stored), keepsHistory: true)
             }
         } catch {
             throw StoreError.wrap(error, path: directory)
