@@ -20,13 +20,15 @@ struct CLI {
     static let timeLimit: Double = 300
 
     @discardableResult
-    static func run(_ args: [String], stdin: Data? = nil, data: String? = nil) throws -> Result {
+    static func run(_ args: [String], stdin: Data? = nil, data: String? = nil,
+                    environment: [String: String] = [:]) throws -> Result {
         signal(SIGPIPE, SIG_IGN)  // a child that exits early must not kill the test process
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args + (data.map { ["--data", $0] } ?? [])
         var env = ProcessInfo.processInfo.environment
         env["ISPMON_DATA"] = nil
+        env.merge(environment) { $1 }
         p.environment = env
         let out = Pipe(), err = Pipe(), input = Pipe()
         p.standardOutput = out
