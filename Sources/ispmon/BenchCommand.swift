@@ -20,10 +20,20 @@ struct IngestBench: ParsableCommand {
             noise and spikes, ~0.5 % failures, DNS and HTTP details and a speed test every two hours. \
             They are appended through the same path the monitor uses, one durable commit every B events. \
             Without --data a temporary store is used and removed; a --data store must be new or empty.
+
+            With --faults DAYS instead of --events, the stream is DAYS days (from \
+            2026-03-01T00:00:00Z) of a home network with faults, the one the tests diagnose: each \
+            day the router hangs, the ISP's edge goes down, the resolvers fail, the cable is \
+            pulled, one hour is lossy and the monitor restarts; from noon of the first day one \
+            web host is dead. The faults are listed after the result (not with --json). \
+            `tools/run demo` shows what ispmon makes of them.
             """)
 
     @Option(help: "Number of events.")
-    var events: Int
+    var events: Int?
+
+    @Option(help: ArgumentHelp("Instead of --events: DAYS days of a home network with faults (1 to 31).", valueName: "DAYS"))
+    var faults: Int?
 
     @Option(help: "Events per durable commit.")
     var batch = 1000
@@ -31,8 +41,8 @@ struct IngestBench: ParsableCommand {
     @Option(help: ArgumentHelp("Store directory to write (kept afterwards; must not hold events).", valueName: "DIR"))
     var data: String?
 
-    @Option(help: "Seed of the generated stream.")
-    var seed: UInt64 = 42
+    @Option(help: ArgumentHelp("Seed of the generated stream (default: 42; with --faults, 7).", valueName: "SEED"))
+    var seed: UInt64?
 
     @Flag(help: "Print the result as one JSON object.")
     var json = false
@@ -40,14 +50,34 @@ struct IngestBench: ParsableCommand {
     @Flag(help: ArgumentHelp("Print `committed SEQ` after each durable commit (for crash tests).", visibility: .hidden))
     var reportCommits = false
 
+    /// More days would hold over a million events in memory at once, for no benefit to a demo or test.
+    static let maxFaultDays = 31
+
     func validate() throws {
-        guard events > 0 else { throw ValidationError("--events must be positive") }
+        switch (events, faults) {
+        case (nil, nil): throw ValidationError("give --events N (or --faults DAYS)")
+        case (.some, .some): throw ValidationError("give --events or --faults, not both")
+        case (let n?, nil): guard n > 0 else { throw ValidationError("--events must be positive") }
+        case (nil, let d?):
+            guard (1...IngestBench.maxFaultDays).contains(d) else {
+                throw ValidationError("--faults must be 1 to \(IngestBench.maxFaultDays) days")
+            }
+        }
         guard batch > 0 else { throw ValidationError("--batch must be positive") }
     }
 
     func run() throws {
         try ispmon.run {
-            let stream = Array(SyntheticStream(seed: seed).prefix(events))
+            // Generated before the clock starts: only appending is timed.
+            var windows: [SyntheticFaults.Window] = []
+            let stream: [Event]
+            if let faults {
+                let generated = SyntheticFaults(days: faults, seed: seed ?? 7)
+                stream = generated.events
+                windows = generated.windows
+            } else {
+                stream = Array(SyntheticStream(seed: seed ?? 42).prefix(events ?? 0))
+            }
             let directory: String
             var temporary = false
             if let data {
@@ -82,14 +112,52 @@ struct IngestBench: ParsableCommand {
                 elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
                 bytes = log.bytesOnDisk()
             }
-            let rate = Double(events) / elapsed
+            let count = stream.count
+            let rate = Double(count) / elapsed
             if json {
                 print(String(format: "{\"events\":%d,\"batch\":%d,\"seconds\":%.6f,\"events_per_s\":%.0f,\"bytes_on_disk\":%d,\"bytes_per_event\":%.3f}",
-                             events, batch, elapsed, rate, bytes, Double(bytes) / Double(events)))
-            } else {
-                print(String(format: "%d events, batch %d: %.3f s, %.0f events/s, %d bytes on disk, %.3f bytes/event",
-                             events, batch, elapsed, rate, bytes, Double(bytes) / Double(events)))
+                             count, batch, elapsed, rate, bytes, Double(bytes) / Double(count)))
+                return
             }
+            print(String(format: "%d events, batch %d: %.3f s, %.0f events/s, %d bytes on disk, %.3f bytes/event",
+                         count, batch, elapsed, rate, bytes, Double(bytes) / Double(count)))
+            guard !windows.isEmpty else { return }
+            // What was injected, so that a reader can hold `ispmon outages` against it.
+            print("faults in the stream (local time), and what ispmon should make of them:")
+            let rows = windows.sorted { ($0.start, $0.fault.rawValue) < ($1.start, $1.fault.rawValue) }.map { w in
+                [Output.localTime(w.start), w.fault == .hostDies ? "(for good)" : Output.localTime(w.end),
+                 w.fault.summary, w.fault.expected]
+            }
+            let table = Output.table(["FROM", "TO", "FAULT", "EXPECTED"], rows)
+            print(table.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        }
+    }
+}
+
+extension SyntheticFaults.Fault {
+    /// The fault in words.
+    var summary: String {
+        switch self {
+        case .routerHang: "the router hangs"
+        case .ispDown: "the ISP's edge goes down"
+        case .dnsDown: "both resolvers fail"
+        case .cablePulled: "the cable is pulled (eth0 down)"
+        case .lossyHour: "5 % loss to the internet"
+        case .monitorRestart: "the monitor is stopped"
+        case .hostDies: "the web host dies"
+        }
+    }
+
+    /// The diagnosis the rules of docs/views.md give it.
+    var expected: String {
+        switch self {
+        case .routerHang: "an outage caused by the router"
+        case .ispDown: "an outage caused by the ISP"
+        case .dnsDown: "a DNS outage"
+        case .cablePulled: "an outage caused by this machine's link"
+        case .lossyHour: "no outage (loss shows in latency)"
+        case .monitorRestart: "no outage (unmonitored time)"
+        case .hostDies: "no outage (one host of several)"
         }
     }
 }
