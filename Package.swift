@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ISPMonCore", targets: ["ISPMonCore"]),
         .library(name: "ISPMonStore", targets: ["ISPMonStore"]),
         .library(name: "LMDB", targets: ["LMDB"]),
+        .library(name: "ISPMonQuery", targets: ["ISPMonQuery"]),
         .library(name: "ISPMonMonitor", targets: ["ISPMonMonitor"]),
     ],
     dependencies: [
@@ -39,6 +40,10 @@ let package = Package(
         // The event log on LMDB.
         .target(name: "ISPMonStore", dependencies: ["LMDB", "ISPMonCore"], swiftSettings: swiftSettings),
 
+        // The questions asked of a store, as typed answers and their one JSON form:
+        // what the CLI and the web server both answer with.
+        .target(name: "ISPMonQuery", dependencies: ["ISPMonCore", "ISPMonStore"], swiftSettings: swiftSettings),
+
         // The monitor: config, probes (real sockets), scheduler, link watcher.
         .target(
             name: "ISPMonMonitor",
@@ -54,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "ispmon",
             dependencies: [
-                "ISPMonCore", "ISPMonStore", "ISPMonMonitor",
+                "ISPMonCore", "ISPMonStore", "ISPMonQuery", "ISPMonMonitor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -68,11 +73,17 @@ let package = Package(
         .testTarget(
             name: "ISPMonCLITests",
             dependencies: ["ispmon", "ISPMonCore", "ISPMonStore", "LMDB", "TestSupport"],
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ISPMonMonitorTests",
             dependencies: ["ISPMonMonitor", "ISPMonCore", "ISPMonStore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ISPMonQueryTests",
+            dependencies: ["ISPMonQuery", "ISPMonCore", "ISPMonStore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

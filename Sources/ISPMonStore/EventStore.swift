@@ -230,6 +230,36 @@ public final class EventStore: @unchecked Sendable {
         }
     }
 
+    /// Calls `body` with every event from `seq` (clamped to the newest) down to `last`,
+    /// newest first, until it returns false. Each record is read in its own short read
+    /// transaction, like ``forEachChunk(from:_:)``.
+    public func forEachBackward(from seq: UInt64 = .max, through last: UInt64 = 1,
+                                _ body: (UInt64, Event) throws -> Bool) throws {
+        let decoder = ChunkDecoder()
+        var next = min(seq, try lastSeq())
+        while next >= max(last, 1) {
+            let blob: [UInt8]?
+            do { blob = try record(containing: next) } catch { throw StoreError.wrap(error, path: directory) }
+            guard let blob else { return }
+            let chunk: DecodedChunk
+            do { chunk = try blob.withUnsafeBytes { try decoder.decode($0) } } catch {
+                throw StoreError(.damaged("record holding seq \(next): \(error)"), path: directory)
+            }
+            guard chunk.firstSeq <= next, next <= chunk.lastSeq else {
+                throw StoreError(.damaged("record holding seq \(next) holds \(chunk.firstSeq)…\(chunk.lastSeq)"), path: directory)
+            }
+            var i = Int(next - chunk.firstSeq)
+            while i >= 0 {
+                let s = chunk.firstSeq + UInt64(i)
+                if s < last { return }
+                guard try body(s, chunk.event(at: i)) else { return }
+                i -= 1
+            }
+            guard chunk.firstSeq > 1 else { return }
+            next = chunk.firstSeq - 1
+        }
+    }
+
     /// One event by sequence number.
     public func event(at seq: UInt64) throws -> Event? {
         var found: Event?

@@ -1,11 +1,17 @@
 public import LMDB
+import ISPMonCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
 
-/// Everything that can go wrong with a store, each with a message for a person.
+/// Everything that can go wrong with a store: a kind to act on, and the store's path.
+///
+/// The description names the store and what happened, for logs; it is no
+/// contract. What to tell a person to do about it (which command to run, which
+/// option to pass) is each front end's business: the CLI's words are not the web
+/// page's.
 public struct StoreError: Error, CustomStringConvertible, Sendable {
     public enum Kind: Sendable {
         /// There is no store at the path (and we were not asked to create one).
@@ -20,8 +26,14 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         case alreadyOpen
         /// The writer was closed before this append.
         case closed
+        /// A monitor (this pid; 0 when unreadable) holds the store.
+        case monitorRunning(pid: Int32?)
+        /// A system call on a file of the store failed.
+        case io(operation: String, errno: Int32)
         /// Anything else LMDB reported.
         case lmdb(LMDBError)
+        /// An error of no kind above (a bug, if it ever shows).
+        case other(String)
     }
 
     public var kind: Kind
@@ -35,20 +47,26 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch kind {
         case .missing:
-            return "no ispmon store at \(path) (create one with `ispmon import` or `ispmon run`, or pass --data DIR)"
+            return "no ispmon store at \(path)"
         case let .newerFormat(found, supported):
-            return "the store at \(path) was written by a newer ispmon (store format \(found); this ispmon reads formats up to \(supported)): upgrade ispmon"
+            return "the store at \(path) was written by a newer ispmon (store format \(found); this ispmon reads formats up to \(supported))"
         case .damaged(let what):
             return "the store at \(path) is damaged: \(what)"
         case .diskFull:
-            return "the disk holding \(path) is full: the commit under way was not written, everything committed before is intact (free some space and try again)"
+            return "the disk holding \(path) is full: the commit under way was not written, everything committed before is intact"
         case .alreadyOpen:
             return "the store at \(path) is already open in this process"
         case .closed:
             return "the writer of \(path) is closed"
+        case .monitorRunning(let pid):
+            return "another ispmon monitor (pid \(pid.map(String.init) ?? "?")) is running on \(path)"
+        case let .io(operation, code):
+            return "\(operation): \(String(cString: strerror(code)))"
         case .lmdb(let e):
             if e.isCorrupted { return "the store at \(path) is damaged: \(e.message)" }
             return "store \(path): \(e)"
+        case .other(let what):
+            return "store \(path): \(what)"
         }
     }
 
@@ -61,7 +79,9 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         case let e as LMDBError where e.code == EIO && freeBytes(path).map({ $0 < 1 << 20 }) == true:
             return StoreError(.diskFull, path: path)
         case let e as LMDBError: return StoreError(.lmdb(e), path: path)
-        default: return StoreError(.damaged("\(error)"), path: path)
+        // What the decoders throw about bytes they read from the store.
+        case let e as CorruptData: return StoreError(.damaged(e.description), path: path)
+        default: return StoreError(.other("\(error)"), path: path)
         }
     }
 }

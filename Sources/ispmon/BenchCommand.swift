@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ISPMonCore
+import ISPMonQuery
 import ISPMonStore
 
 struct BenchCommand: ParsableCommand {
@@ -125,7 +126,7 @@ struct IngestBench: ParsableCommand {
             // What was injected, so that a reader can hold `ispmon outages` against it.
             print("faults in the stream (local time), and what ispmon should make of them:")
             let rows = windows.sorted { ($0.start, $0.fault.rawValue) < ($1.start, $1.fault.rawValue) }.map { w in
-                [Output.localTime(w.start), w.fault == .hostDies ? "(for good)" : Output.localTime(w.end),
+                [LocalTime.format(w.start), w.fault == .hostDies ? "(for good)" : LocalTime.format(w.end),
                  w.fault.summary, w.fault.expected]
             }
             let table = Output.table(["FROM", "TO", "FAULT", "EXPECTED"], rows)

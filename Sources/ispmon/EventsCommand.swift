@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ISPMonCore
+import ISPMonQuery
 import ISPMonStore
 
 struct EventsCommand: ParsableCommand {
@@ -51,17 +52,7 @@ struct EventsCommand: ParsableCommand {
 
 /// One line per event for people: local time, aligned columns, units.
 enum EventTable {
-    static let header = pad("SEQ", 8) + "  " + pad("TIME (\(zoneName))", 26) + "  " + pad("TYPE", 9) + "  " + pad("SUBJECT", 20) + "  RESULT\n"
-
-    /// The local zone as people read it, e.g. `CET` or `UTC+01:00`.
-    static let zoneName: String = {
-        var now = time(nil)
-        var tm = tm()
-        localtime_r(&now, &tm)
-        if let z = tm.tm_zone { return String(cString: z) }
-        let off = tm.tm_gmtoff / 60
-        return String(format: "UTC%@%02d:%02d", off < 0 ? "-" : "+", abs(off) / 60, abs(off) % 60)
-    }()
+    static let header = pad("SEQ", 8) + "  " + pad("TIME (\(LocalTime.zoneName))", 26) + "  " + pad("TYPE", 9) + "  " + pad("SUBJECT", 20) + "  RESULT\n"
 
     static func row(seq: UInt64, _ e: Event) -> String {
         let (subject, result): (String, String)
@@ -98,7 +89,7 @@ enum EventTable {
             subject = n.outage
             result = n.text
         }
-        return pad(String(seq), 8, right: true) + "  " + pad(localTime(e.time), 26) + "  " + pad(e.type.rawValue, 9) + "  "
+        return pad(String(seq), 8, right: true) + "  " + pad(LocalTime.format(e.time.microseconds, microseconds: true), 26) + "  " + pad(e.type.rawValue, 9) + "  "
             + pad(subject, 20) + "  " + result + "\n"
     }
 
@@ -113,15 +104,5 @@ enum EventTable {
         guard n < width else { return s }
         let spaces = String(repeating: " ", count: width - n)
         return right ? spaces + s : s + spaces
-    }
-
-    /// `2026-03-01 13:00:00.250000 +01:00`-style local time (microseconds kept).
-    static func localTime(_ t: Timestamp) -> String {
-        var secs = time_t(t.microseconds.floorDivided(by: 1_000_000).0)
-        let micros = t.microseconds - Int64(secs) * 1_000_000
-        var tm = tm()
-        localtime_r(&secs, &tm)
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d.%06lld", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                      tm.tm_hour, tm.tm_min, tm.tm_sec, micros)
     }
 }

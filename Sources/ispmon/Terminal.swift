@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ISPMonStore
 import ISPMonCore
 
 /// Output helpers: buffered stdout, one-line errors on stderr, progress on a terminal.
@@ -96,8 +97,27 @@ func run(_ body: () throws -> Void) throws {
         throw e
     } catch let e as CleanExit {
         throw e
+    } catch let e as StoreError {
+        Terminal.error(inWords(e))
+        throw ExitCode(1)
     } catch {
         Terminal.error("\(error)")
         throw ExitCode(1)
+    }
+}
+
+/// A store error as the CLI says it: what happened, and what to do here.
+func inWords(_ e: StoreError) -> String {
+    switch e.kind {
+    case .missing:
+        return "no ispmon store at \(e.path) (create one with `ispmon import` or `ispmon run`, or pass --data DIR)"
+    case .newerFormat:
+        return "\(e): upgrade ispmon"
+    case .diskFull:
+        return "\(e) (free some space and try again)"
+    case .monitorRunning(let pid):
+        return "another ispmon monitor (pid \(pid.map(String.init) ?? "?")) is already running on \(e.path): stop it first"
+    case .damaged, .alreadyOpen, .closed, .io, .lmdb, .other:
+        return "\(e)"
     }
 }

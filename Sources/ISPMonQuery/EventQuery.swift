@@ -1,0 +1,112 @@
+public import ISPMonCore
+import ISPMonStore
+
+/// A search of the raw log (`ispmon events`, `GET /api/v1/events`): filters, a
+/// text search, and paging by sequence number without gaps.
+public struct EventQuery: Sendable, Hashable {
+    public enum Order: String, Sendable, Hashable { case asc, desc }
+
+    public static let defaultLimit = 100
+    public static let maxLimit = 10_000
+
+    public var window: TimeWindow
+    public var type: EventType?
+    /// Only probes of this target.
+    public var target: String?
+    /// A case-insensitive substring of a probe's target, error or detail, a note's
+    /// text, or a speed test's server or error.
+    public var text: String?
+    /// Only events with a sequence number below / above these (the paging cursors).
+    public var beforeSeq: UInt64?
+    public var afterSeq: UInt64?
+    public var limit: Int
+    public var order: Order
+
+    public init(window: TimeWindow = TimeWindow(), type: EventType? = nil, target: String? = nil, text: String? = nil,
+                beforeSeq: UInt64? = nil, afterSeq: UInt64? = nil, limit: Int = EventQuery.defaultLimit, order: Order = .desc) {
+        self.window = window
+        self.type = type
+        self.target = target
+        self.text = text
+        self.beforeSeq = beforeSeq
+        self.afterSeq = afterSeq
+        self.limit = limit
+        self.order = order
+    }
+
+    public func validate() throws(QueryError) {
+        guard (1...EventQuery.maxLimit).contains(limit) else {
+            throw QueryError(.invalid(parameter: "limit", reason: "must be 1 to \(EventQuery.maxLimit), not \(limit)"))
+        }
+        if let text, text.utf8.count > 1024 {
+            throw QueryError(.invalid(parameter: "q", reason: "at most 1024 bytes"))
+        }
+    }
+
+    public func matches(_ e: Event) -> Bool {
+        if !window.contains(e.time.microseconds) { return false }
+        if let type, e.type != type { return false }
+        if let target {
+            guard case .probe(let p) = e.body, p.target == target else { return false }
+        }
+        if let needle = text?.lowercased(), !needle.isEmpty {
+            return EventQuery.searchable(e).contains { $0.lowercased().contains(needle) }
+        }
+        return true
+    }
+
+    static func searchable(_ e: Event) -> [String] {
+        switch e.body {
+        case .probe(let p):
+            var fields = [p.target]
+            if case .failed(let error) = p.outcome { fields.append(error) }
+            if let d = p.detail { fields.append(d) }
+            return fields
+        case .speedtest(let s):
+            if case .failed(let error) = s.outcome { return [s.server, error] }
+            return [s.server]
+        case .note(let n): return [n.text]
+        case .link, .trace, .monitor, .job: return []
+        }
+    }
+}
+
+/// One event of the log with its sequence number.
+public struct LoggedEvent: Sendable, Hashable {
+    public var seq: UInt64
+    public var event: Event
+}
+
+extension Queries {
+    /// The events the query selects, in its order, at most `limit`. Descending reads
+    /// the log backwards from the newest (or `beforeSeq`), so the first page is cheap.
+    public func events(_ q: EventQuery) throws -> [LoggedEvent] {
+        try q.validate()
+        return try search(q, limit: q.limit)
+    }
+
+    /// Every `trace` event in the window, newest first.
+    public func traces(_ window: TimeWindow = TimeWindow()) throws -> [LoggedEvent] {
+        try search(EventQuery(window: window, type: .trace), limit: .max)
+    }
+
+    func search(_ q: EventQuery, limit: Int) throws -> [LoggedEvent] {
+        var found: [LoggedEvent] = []
+        let low = (q.afterSeq ?? 0) &+ 1
+        let high = q.beforeSeq.map { $0 == 0 ? 0 : $0 - 1 } ?? .max
+        guard low <= high, low > 0 else { return [] }
+        switch q.order {
+        case .asc:
+            try store.forEach(from: low, through: high) { seq, e in
+                if q.matches(e) { found.append(LoggedEvent(seq: seq, event: e)) }
+                return found.count < limit
+            }
+        case .desc:
+            try store.forEachBackward(from: high, through: low) { seq, e in
+                if q.matches(e) { found.append(LoggedEvent(seq: seq, event: e)) }
+                return found.count < limit
+            }
+        }
+        return found
+    }
+}

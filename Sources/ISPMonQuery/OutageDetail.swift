@@ -1,0 +1,173 @@
+public import ISPMonCore
+
+/// One outage as the outage page and `GET /api/v1/outages/{id}` show it: the
+/// outage, the diagnosis in plain words, and every target's and interface's states
+/// around it.
+public struct OutageDetail: Sendable, Hashable {
+    public var outage: Outage
+    /// Which layers answered, which did not and from when, and what that makes the cause.
+    public var explanation: String
+    /// One lane per target (by name), then per interface (by name), from
+    /// ``margin`` before the start to ``margin`` after the end (or the newest event).
+    public var timeline: [Lane]
+
+    /// 10 minutes, in µs.
+    public static let margin: Int64 = 600_000_000
+
+    public struct Lane: Sendable, Hashable {
+        /// The target's name, or the interface's.
+        public var name: String
+        /// The target's role, or `interface`.
+        public var role: String
+        public var intervals: [Span]
+    }
+
+    public struct Span: Sendable, Hashable {
+        public var start: Int64
+        /// Nil while the state lasts (it reaches the newest event).
+        public var end: Int64?
+        public var state: Projection.Condition
+    }
+
+    public init?(id: String, in p: Projection) {
+        guard let o = p.outages().first(where: { $0.id == id }) else { return nil }
+        outage = o
+        let now = p.newestTime ?? o.start
+        let from = o.start - OutageDetail.margin
+        let to = min(now, (o.end ?? now) + OutageDetail.margin)
+        var lanes: [Lane] = []
+        for t in p.targets.values.sorted(by: { $0.name < $1.name }) {
+            let layer = Projection.Layer(role: t.role)
+            // Unknown where nothing of its layer was known, and since the target itself
+            // became unknown (a stopped monitor); down in its down intervals; else up.
+            var unknown = p.layers[layer]?.known.complement(from: from, to: to) ?? [Interval(start: from, end: to)]
+            if t.state == .unknown, let since = t.since { unknown.append(Interval(start: since, end: nil)) }
+            let spans = OutageDetail.spans(from: from, to: to, now: now, down: t.down.intervals, unknown: unknown)
+            lanes.append(Lane(name: t.name, role: t.role.name, intervals: spans))
+        }
+        for i in p.interfaces.values.sorted(by: { $0.name < $1.name }) {
+            var unknown = p.layers[.local]?.known.complement(from: from, to: to) ?? [Interval(start: from, end: to)]
+            if i.up == nil { unknown.append(Interval(start: now, end: nil)) }
+            let spans = OutageDetail.spans(from: from, to: to, now: now, down: i.down.intervals, unknown: unknown)
+            lanes.append(Lane(name: i.name, role: "interface", intervals: spans))
+        }
+        timeline = lanes
+        explanation = OutageDetail.explain(o, p, now: now)
+    }
+
+    /// The states of one lane over [from, to]: down wins over unknown, unknown over up;
+    /// neighbouring spans of one state are merged.
+    static func spans(from: Int64, to: Int64, now: Int64, down: [Interval], unknown: [Interval]) -> [Span] {
+        var cuts: Set<Int64> = [from, to]
+        for i in down + unknown {
+            for t in [i.start, i.end ?? to] where t > from && t < to { cuts.insert(t) }
+        }
+        let points = cuts.sorted()
+        func covers(_ list: [Interval], _ t: Int64) -> Bool {
+            list.contains { $0.start <= t && t < ($0.end ?? .max) }
+        }
+        var result: [Span] = []
+        for (a, b) in zip(points, points.dropFirst()) {
+            let state: Projection.Condition = covers(down, a) ? .down : covers(unknown, a) ? .unknown : .up
+            if let last = result.last, last.state == state {
+                result[result.count - 1].end = b
+            } else {
+                result.append(Span(start: a, end: b, state: state))
+            }
+        }
+        if to >= now, !result.isEmpty { result[result.count - 1].end = nil }  // it lasts
+        return result
+    }
+
+    /// The diagnosis in plain words, layer by layer along the path.
+    static func explain(_ o: Outage, _ p: Projection, now: Int64) -> String {
+        let end = o.end ?? now
+        let span = "from \(Timestamp(microseconds: o.start)) " + (o.end.map { "to \(Timestamp(microseconds: $0))" } ?? "until now")
+            + " (\(NumberText.duration(o.duration))" + (o.end == nil ? " so far)" : ")")
+        var sentences: [String] = []
+        switch o.kind {
+        case .connectivity:
+            sentences.append("The internet hosts did not answer \(span).")
+        case .dns:
+            sentences.append("The DNS resolvers did not answer \(span), while the internet hosts did.")
+        }
+        let layers: [Projection.Layer] = o.kind == .connectivity ? [.local, .device, .gateway, .isp] : [.dns]
+        for layer in layers {
+            guard let track = p.layers[layer], track.known.intervals.contains(where: { $0.meets(o.start, end) }) else {
+                if o.kind == .connectivity { sentences.append("Nothing watched \(layer.inWords) then.") }
+                continue
+            }
+            let downTime = track.down.intervals.reduce(Int64(0)) { $0 + $1.overlap(o.start, end, now: now) }
+            let culprits = o.kind == .dns || o.cause.rawValue == layer.rawValue ? o.culprits : []
+            let named = culprits.isEmpty ? "" : " (" + culprits.joined(separator: ", ") + ")"
+            if downTime == 0 {
+                sentences.append("\(layer.inWords.capitalizedFirst) answered throughout.")
+            } else if let first = track.down.intervals.first(where: { $0.meets(o.start, end) }), 2 * downTime >= end - o.start {
+                sentences.append("\(layer.inWords.capitalizedFirst)\(named) did not answer from \(Timestamp(microseconds: max(first.start, o.start))).")
+            } else {
+                sentences.append("\(layer.inWords.capitalizedFirst)\(named) did not answer for \(NumberText.duration(downTime)) of it, less than half.")
+            }
+        }
+        let culprits = o.culprits.isEmpty ? "" : " (" + o.culprits.joined(separator: ", ") + ")"
+        switch o.cause {
+        case .upstream:
+            sentences.append("The ISP's first hop answered, so the fault lies beyond the ISP's edge.")
+        case .isp:
+            sentences.append("The router answered and nothing beyond it did, so the cause is the ISP (beyond the router).")
+        case .unknown:
+            sentences.append("Nothing on the path was watched or answered, so the cause is unknown.")
+        default:
+            sentences.append("So the cause is \(o.cause.inWords)\(culprits).")
+        }
+        return sentences.joined(separator: " ")
+    }
+}
+
+extension Projection.Layer {
+    init(role: Role) {
+        switch role {
+        case .device: self = .device
+        case .gateway: self = .gateway
+        case .isp: self = .isp
+        case .internet: self = .internet
+        case .dns: self = .dns
+        }
+    }
+}
+
+extension Interval {
+    /// Shares some time with [a, b) (or holds the instant a when a == b); an open interval lasts.
+    func meets(_ a: Int64, _ b: Int64) -> Bool {
+        let e = end ?? .max
+        if a == b { return start <= a && e > a }
+        return start < b && e > a
+    }
+
+    /// µs shared with [a, b), an open end counting up to `now`.
+    func overlap(_ a: Int64, _ b: Int64, now: Int64) -> Int64 {
+        let e = end ?? max(now, start)
+        return max(0, min(e, b) - max(start, a))
+    }
+}
+
+extension IntervalTrack {
+    /// The parts of [from, to) this track is off.
+    func complement(from: Int64, to: Int64) -> [Interval] {
+        var result: [Interval] = []
+        var cursor = from
+        for i in intervals {
+            let e = i.end ?? .max
+            if e <= cursor { continue }
+            if i.start >= to { break }
+            if i.start > cursor { result.append(Interval(start: cursor, end: i.start)) }
+            cursor = max(cursor, e)
+            if cursor >= to { break }
+        }
+        if cursor < to { result.append(Interval(start: cursor, end: to)) }
+        return result
+    }
+}
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

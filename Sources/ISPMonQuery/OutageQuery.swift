@@ -1,0 +1,34 @@
+public import ISPMonCore
+
+/// `ispmon outages`: the outages that overlap a window, optionally only the long ones.
+public struct OutageQuery: Sendable, Hashable {
+    public var window: TimeWindow
+    /// In seconds: only outages lasting at least this long.
+    public var minDuration: Double?
+
+    public init(window: TimeWindow = TimeWindow(), minDuration: Double? = nil) {
+        self.window = window
+        self.minDuration = minDuration
+    }
+
+    /// The answer from the views `p`, sorted by start. An open outage lasts until the newest event.
+    public func answer(_ p: Projection) -> [Outage] {
+        let now = p.newestTime ?? 0
+        return p.outages().filter { o in
+            if !window.overlaps(o.start, o.end ?? now) { return false }
+            if let minDuration, Double(o.duration) / 1e6 < minDuration { return false }
+            return true
+        }
+    }
+}
+
+extension Queries {
+    public func outages(_ q: OutageQuery = OutageQuery(), asOf: Timestamp? = nil) throws -> [Outage] {
+        q.answer(try views(asOf: asOf))
+    }
+
+    /// One outage with its explanation and timeline; nil when no outage has the id.
+    public func outage(id: String, asOf: Timestamp? = nil) throws -> OutageDetail? {
+        OutageDetail(id: id, in: try views(asOf: asOf))
+    }
+}
