@@ -83,7 +83,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ISPMonQueryTests",
-            dependencies: ["ISPMonQuery", "ISPMonCore", "ISPMonStore", "TestSupport"],
+            dependencies: ["ISPMonQuery", "ISPMonCore", "ISPMonStore", "LMDB", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

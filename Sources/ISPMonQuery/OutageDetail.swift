@@ -112,7 +112,7 @@ public struct OutageDetail: Sendable, Hashable {
         switch o.cause {
         case .upstream:
             sentences.append("The ISP's first hop answered, so the fault lies beyond the ISP's edge.")
-        case .isp:
+        case .isp where o.culprits.isEmpty:  // no ISP hop watched: the fallback rule
             sentences.append("The router answered and nothing beyond it did, so the cause is the ISP (beyond the router).")
         case .unknown:
             sentences.append("Nothing on the path was watched or answered, so the cause is unknown.")

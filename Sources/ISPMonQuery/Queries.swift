@@ -15,7 +15,7 @@ import Synchronization
 public final class Queries: Sendable {
     public let store: EventStore
     let notice: @Sendable (String) -> Void
-    /// The stale views already reported, so each is said once.
+    /// The stale views already reported (by name), so each is said once.
     let reported = Mutex<Set<String>>([])
     /// The last replay, by the sequence number it reflects.
     let replayed = Mutex<Projection?>(nil)
@@ -36,9 +36,9 @@ public final class Queries: Sendable {
         if let asOf { return try store.project(asOf: asOf) }
         if let stored = try store.loadViews(which, hoursOf: target) { return stored }
         let stale = try store.viewStatus().filter { $0.problem != nil && (which.contains($0.view) || $0.view == .outages) }
-        let reason = stale.map { "the \($0.view.rawValue) view is not current (\($0.problem ?? ""))" }.joined(separator: "; ")
-        let first = reported.withLock { $0.insert(reason).inserted }
-        if first { notice(reason + ": answering from a replay of the log in memory") }
+        for view in stale where reported.withLock({ $0.insert(view.view.rawValue).inserted }) {
+            notice("the \(view.view.rawValue) view is not current (\(view.problem ?? "")): answering from a replay of the log in memory")
+        }
         let last = try store.lastSeq()
         if let p = replayed.withLock({ $0 }), p.lastSeq == last { return p }
         let p = try store.project(through: last)
