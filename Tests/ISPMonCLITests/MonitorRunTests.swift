@@ -76,6 +76,12 @@ import Glibc
         return try out.split(separator: "\n").map { line in try Array(line.utf8).withUnsafeBytes { try EventJSON.parse(line: $0) } }
     }
 
+    /// What `ispmon status --json` says of the monitor.
+    func monitorState(_ data: String) throws -> String? {
+        let status = try JSONSerialization.jsonObject(with: try CLI.run(["status", "--json"], data: data).stdout) as? [String: Any]
+        return status?["monitor"] as? String
+    }
+
     @Test func runRecordsEveryTargetAndStopsCleanlyOnSIGTERM() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
@@ -83,6 +89,7 @@ import Glibc
         try config(ports).write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
         let p = try start(dir.file("ispmon.yaml"), data: dir.file("store"))
         usleep(1_500_000)
+        #expect(try monitorState(dir.file("store")) == "running", "ispmon run holds the store")
         let seconds = stop(p, SIGTERM)
         #expect(p.terminationReason == .exit && p.terminationStatus == 0)
         #expect(seconds < 2, "took \(seconds) s to stop")
@@ -252,6 +259,8 @@ import Glibc
             usleep(UInt32(600_000 + round * 350_000))
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
+            // The log's last monitor event says started, but nothing runs.
+            #expect(try monitorState(dir.file("store")) == "stopped", "round \(round)")
             // Log and views agree, and the lock and control socket died with the process.
             let v = try CLI.run(["verify"], data: dir.file("store"))
             #expect(v.status == 0, "round \(round): \(v.stderr)")
