@@ -6,9 +6,11 @@ import CLMDB
 /// share it. Read transactions may run on any thread (`MDB_NOTLS`); a write
 /// transaction runs start to end on the thread that called ``write(_:)``.
 public final class Environment: @unchecked Sendable {
-    // @unchecked: the handle is thread-safe per LMDB's rules above; the map-size
-    // field is only changed by the writer with no transaction of its own open.
+    // @unchecked: the handle is thread-safe per LMDB's rules above; the map size
+    // changes only inside `resizeLock.resize`, with no transaction of this process
+    // active (every transaction runs inside `resizeLock.transaction`).
     let handle: OpaquePointer
+    let resizeLock = ResizeLock()
     public let path: String
 
     public struct Options: Sendable {
@@ -57,16 +59,34 @@ public final class Environment: @unchecked Sendable {
         return info.me_mapsize
     }
 
-    /// Grows the map. Only legal with no transaction open in this process.
-    func grow() throws(LMDBError) {
-        let current = mapSize
-        let next = current + min(current, options.maxGrowthStep)
-        try check(mdb_env_set_mapsize(handle, next), "growing the LMDB map to \(next) bytes")
+    /// Grows the map from `seen` (what it was when the write found it full): once
+    /// no transaction of this process is active, and only if nobody grew it meanwhile.
+    func grow(from seen: Int) throws(LMDBError) {
+        try resizeLock.resize { () throws(LMDBError) in
+            let current = mapSize
+            guard current == seen else { return }
+            let next = current + min(current, options.maxGrowthStep)
+            try check(mdb_env_set_mapsize(handle, next), "growing the LMDB map to \(next) bytes")
+        }
     }
 
-    /// Adopts a map size another process set (after `MDB_MAP_RESIZED`).
+    /// Adopts a map size another process set (after `MDB_MAP_RESIZED`), once no
+    /// transaction of this process is active.
     func adoptMapSize() throws(LMDBError) {
-        try check(mdb_env_set_mapsize(handle, 0), "adopting the LMDB map size")
+        try resizeLock.resize { () throws(LMDBError) in
+            try check(mdb_env_set_mapsize(handle, 0), "adopting the LMDB map size")
+        }
+    }
+
+    /// Begins a transaction, adopting a map size another process set when LMDB asks.
+    /// Call inside `resizeLock.transaction`; `adopt` leaves it (a resize needs that).
+    func begin(_ flags: UInt32, _ what: String) throws(LMDBError) -> OpaquePointer? {
+        var txn: OpaquePointer?
+        let rc = mdb_txn_begin(handle, nil, flags, &txn)
+        if rc == MDB_MAP_RESIZED { return nil }
+        try check(rc, "mdb_txn_begin (\(what)) \(path)")
+        guard let txn else { throw LMDBError(code: MDB_BAD_TXN, context: "mdb_txn_begin returned no transaction") }
+        return txn
     }
 
     /// Opens a named database, creating it when `create` (in a write transaction);
@@ -75,18 +95,22 @@ public final class Environment: @unchecked Sendable {
         if options.readOnly || !create {
             // A handle opened in a read transaction outlives it only if that transaction
             // is committed (an abort closes it).
-            var txn: OpaquePointer?
-            try check(mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn), "mdb_txn_begin (read) \(path)")
-            guard let txn else { throw LMDBError(code: MDB_BAD_TXN, context: "mdb_txn_begin returned no transaction") }
-            let db: Database
-            do {
-                db = try Transaction(handle: txn).openDatabase(name, create: false)
-            } catch {
-                mdb_txn_abort(txn)
-                throw error
+            while true {
+                let db: Database? = try resizeLock.transaction {
+                    guard let txn = try begin(UInt32(MDB_RDONLY), "read") else { return nil }
+                    let db: Database
+                    do {
+                        db = try Transaction(handle: txn).openDatabase(name, create: false)
+                    } catch {
+                        mdb_txn_abort(txn)
+                        throw error
+                    }
+                    try check(mdb_txn_commit(txn), "opening database \(name)")
+                    return db
+                }
+                if let db { return db }
+                try adoptMapSize()
             }
-            try check(mdb_txn_commit(txn), "opening database \(name)")
-            return db
         }
         return try write { txn in try txn.openDatabase(name, create: create) }
     }
@@ -94,16 +118,24 @@ public final class Environment: @unchecked Sendable {
     /// Runs `body` in a read-only transaction: a consistent snapshot that never
     /// blocks the writer. Buffers handed out inside are valid only inside.
     public func read<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {
-        var txn: OpaquePointer?
-        var rc = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn)
-        if rc == MDB_MAP_RESIZED {
+        while true {
+            let result: R? = try resizeLock.transaction {
+                guard let txn = try begin(UInt32(MDB_RDONLY), "read") else { return nil }
+                defer { mdb_txn_abort(txn) }
+                return try body(Transaction(handle: txn))
+            }
+            if let result { return result }
             try adoptMapSize()
-            rc = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn)
         }
-        try check(rc, "mdb_txn_begin (read) \(path)")
-        guard let txn else { throw LMDBError(code: MDB_BAD_TXN, context: "mdb_txn_begin returned no transaction") }
-        defer { mdb_txn_abort(txn) }
-        return try body(Transaction(handle: txn))
+    }
+
+    /// What one attempt of a write transaction came to.
+    enum Attempt<R> {
+        case done(R)
+        /// Another process resized the map: adopt its size and start again.
+        case resized
+        /// The map is full at this size: grow it and start again.
+        case full(Int)
     }
 
     /// Runs `body` in a write transaction and commits it durably; a throw rolls
@@ -112,32 +144,29 @@ public final class Environment: @unchecked Sendable {
     /// change the store, never state outside it.
     public func write<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {
         while true {
-            var txn: OpaquePointer?
-            var rc = mdb_txn_begin(handle, nil, 0, &txn)
-            if rc == MDB_MAP_RESIZED {
-                try adoptMapSize()
-                rc = mdb_txn_begin(handle, nil, 0, &txn)
+            let attempt: Attempt<R> = try resizeLock.transaction {
+                let size = mapSize
+                guard let txn = try begin(0, "write") else { return .resized }
+                let result: R
+                do {
+                    result = try body(Transaction(handle: txn))
+                } catch let error as LMDBError where error.isMapFull {
+                    mdb_txn_abort(txn)
+                    return .full(size)
+                } catch {
+                    mdb_txn_abort(txn)
+                    throw error
+                }
+                let rc = mdb_txn_commit(txn)  // frees the transaction whatever the outcome
+                if rc == MDB_MAP_FULL { return .full(size) }
+                try check(rc, "committing to \(path)")
+                return .done(result)
             }
-            try check(rc, "mdb_txn_begin (write) \(path)")
-            guard let txn else { throw LMDBError(code: MDB_BAD_TXN, context: "mdb_txn_begin returned no transaction") }
-            let result: R
-            do {
-                result = try body(Transaction(handle: txn))
-            } catch let error as LMDBError where error.isMapFull {
-                mdb_txn_abort(txn)
-                try grow()
-                continue
-            } catch {
-                mdb_txn_abort(txn)
-                throw error
+            switch attempt {
+            case .done(let result): return result
+            case .resized: try adoptMapSize()
+            case .full(let size): try grow(from: size)
             }
-            rc = mdb_txn_commit(txn)  // frees the transaction whatever the outcome
-            if rc == MDB_MAP_FULL {
-                try grow()
-                continue
-            }
-            try check(rc, "committing to \(path)")
-            return result
         }
     }
 }
