@@ -1,4 +1,4 @@
-/// One immutable fact in the log (shared/spec/events.md).
+/// One immutable fact in the log (docs/events.md).
 public struct Event: Sendable, Hashable {
     public var time: Timestamp
     public var body: Body

@@ -1,4 +1,4 @@
-/// The NDJSON form of events (shared/spec/events.md): strict parsing with one
+/// The NDJSON form of events (docs/events.md): strict parsing with one
 /// reason per bad line, and the exact export form.
 public enum EventJSON {
     /// Why a line is not a valid event; the caller adds `FILE:LINE:`.

@@ -1,7 +1,7 @@
 public import ISPMonCore
 import Yams
 
-/// The monitor's configuration (shared/spec/config.md), checked strictly: an
+/// The monitor's configuration (docs/config.md), checked strictly: an
 /// unknown key, a bad value or a duplicate target name is a ``ConfigError``
 /// naming the file, the line and the key, and the monitor does not start.
 public struct MonitorConfig: Sendable, Equatable {

@@ -78,7 +78,7 @@ extension MonitorConfig {
     public static func initialYAML(_ d: Detected) -> String {
         let c = detected(d)
         var y = """
-            # ispmon configuration (shared/spec/config.md), written by `ispmon init`.
+            # ispmon configuration (docs/config.md in the ispmon sources), written by `ispmon init`.
             # Durations: 500ms, 5s, 2m, 1h. Check it with `ispmon run --config FILE` (a bad key
             # stops it with the line number).
 

@@ -46,7 +46,7 @@ struct EventTypeArgument: ExpressibleByArgument {
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Print the log as NDJSON (shared/spec/events.md); `ispmon import` of it is lossless.")
+        abstract: "Print the log as NDJSON (docs/events.md); `ispmon import` of it is lossless.")
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var filter: EventFilter

@@ -6,7 +6,7 @@ import ISPMonStore
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Append NDJSON events (shared/spec/events.md) to the log.",
+        abstract: "Append NDJSON events (docs/events.md) to the log.",
         discussion: """
             Every file is checked in full before anything is appended: one bad line rejects the \
             whole invocation with FILE:LINE: reason and appends nothing. With --skip-invalid the \

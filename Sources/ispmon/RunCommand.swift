@@ -17,7 +17,7 @@ struct RunCommand: ParsableCommand {
             """)
 
     @OptionGroup var store: StoreOptions
-    @Option(help: ArgumentHelp("The YAML config (shared/spec/config.md).", valueName: "FILE"))
+    @Option(help: ArgumentHelp("The YAML config (docs/config.md).", valueName: "FILE"))
     var config: String?
     @Option(name: .customLong("log-level"), help: ArgumentHelp(
         "trace, debug, info, notice, warning, error or critical (default: the config's, else info).", valueName: "LEVEL"))

@@ -1,7 +1,7 @@
 import Testing
 @testable import ISPMonCore
 
-/// Hand-built scenarios for each rule of shared/spec/views.md, with the expected
+/// Hand-built scenarios for each rule of docs/views.md, with the expected
 /// numbers worked out by hand in the comments.
 struct Scenario {
     static let t0: Int64 = 1_772_366_400_000_000  // 2026-03-01T12:00:00Z

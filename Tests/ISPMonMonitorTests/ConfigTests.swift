@@ -3,7 +3,7 @@ import Testing
 import ISPMonCore
 
 @Suite struct ConfigTests {
-    /// The example of shared/spec/config.md, as written there.
+    /// A config with every section and method, like the example in docs/config.md.
     static let example = """
         data: /var/lib/ispmon          # the store (also --data, $ISPMON_DATA)
         log_level: info
