@@ -36,12 +36,16 @@ final class BackgroundSealer: @unchecked Sendable {
         }
     }
 
-    /// The finished chunk, if any; with `wait`, waits for the job under way.
-    func take(wait: Bool) -> Output? {
+    /// The finished chunk, if any; with `wait`, waits for the job under way. It stays
+    /// until ``discard()``: a write transaction that installs it may be run again.
+    func peek(wait: Bool) -> Output? {
         if wait { group.wait() }
-        return finished.withLock { r in
-            defer { r = nil }
-            return r
-        }
+        return finished.withLock { $0 }
+    }
+
+    /// Forgets the job: waits for it if under way, then drops its chunk (installed, or stale).
+    func discard() {
+        group.wait()
+        finished.withLock { $0 = nil }
     }
 }

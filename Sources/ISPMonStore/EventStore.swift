@@ -293,8 +293,10 @@ public final class EventStore: @unchecked Sendable {
     func commit(_ batches: [PreparedBatch]) throws(StoreError) -> ClosedRange<UInt64> {
         do {
             return try writeLock.withLock { _ in
-                let range = try env.write { txn in try writer.commit(batches, store: self, txn: txn) }
-                writer.committed()
+                // The transaction only computes (it may run again after the map grew);
+                // the writer's memory changes once the commit is durable.
+                let (range, plan) = try env.write { txn in try writer.plan(batches, store: self, txn: txn) }
+                writer.apply(plan)
                 return range
             }
         } catch {
@@ -306,30 +308,57 @@ public final class EventStore: @unchecked Sendable {
     ///
     /// The unsealed tail is mirrored in memory as builders, so sealing never
     /// decodes: `sealing` is the oldest part, handed to the background sealer;
-    /// `current` is what came after. If anything disagrees with the store (a
-    /// failed commit, another process's append), the mirror is rebuilt from the
-    /// tail segments and any seal under way is discarded.
+    /// `current` is what came after. If anything disagrees with the store (another
+    /// process's append), the mirror is read back from the tail segments and any
+    /// seal under way is discarded.
+    ///
+    /// A write transaction may be run more than once (after the map grew), so it
+    /// never changes this state: ``plan(_:store:txn:)`` writes the store and says
+    /// what changes, and ``apply(_:)`` changes it once the commit is durable. A
+    /// failed commit leaves the state as it was, which still matches the store.
     final class Writer: @unchecked Sendable {
+        // @unchecked: used only under the store's `writeLock`.
         let segmentEncoder: ChunkEncoder
         let sealEncoder: ChunkEncoder
         let sealer: BackgroundSealer
         let decoder = ChunkDecoder()
         let threshold: Int
 
+        /// The tail as this process last committed it.
+        struct Mirror {
+            var sealing: (first: UInt64, count: Int)?
+            /// The tail after `sealing`, as the batches were committed (joined by the sealer,
+            /// off this thread).
+            var current: [ChunkBuilder] = []
+            var currentCount = 0
+            var currentFirst: UInt64 = 1
+        }
+
+        var mirror = Mirror()
         var mirrorValid = false
+        /// Tells a seal under way for a mirror that was since read back from the store.
         var generation = 0
-        var sealing: (first: UInt64, count: Int)?
-        /// The tail after `sealing`, as the batches were committed (joined by the sealer,
-        /// off this thread).
-        var current: [ChunkBuilder] = []
-        var currentCount = 0
-        var currentFirst: UInt64 = 1
 
         /// The views as of the last commit, without history; trusted only while
         /// `viewsValid` and the store's views generation is `viewsGeneration`.
         var viewMirror: Projection?
         var viewsValid = false
         var viewsGeneration: UInt64 = 0
+
+        /// What one commit changes in the writer's memory.
+        struct Plan {
+            /// The mirror read back from the tail, replacing ours (its seal is discarded).
+            var rebuilt: Mirror?
+            /// The finished seal was installed.
+            var installed = false
+            var appended: [ChunkBuilder] = []
+            /// The sequence number after the commit's events.
+            var next: UInt64 = 1
+            /// The whole tail was sealed in the transaction.
+            var sealedInline = false
+            var views: Projection?
+            var viewsGeneration: UInt64 = 0
+        }
 
         init(options: Options) {
             // Segments are short-lived: encode them fast rather than small.
@@ -339,23 +368,26 @@ public final class EventStore: @unchecked Sendable {
             threshold = options.sealThreshold
         }
 
-        /// Appends prepared batches as tail segments in one transaction and keeps
-        /// the mirror and the background sealer going.
-        func commit(_ batches: [PreparedBatch], store: EventStore, txn: borrowing Transaction) throws -> ClosedRange<UInt64> {
+        /// Appends prepared batches as tail segments in the transaction, installs a
+        /// finished seal and updates the views; returns the range and what changes.
+        func plan(_ batches: [PreparedBatch], store: EventStore, txn: borrowing Transaction) throws -> (ClosedRange<UInt64>, Plan) {
+            var plan = Plan()
             let first = try store.lastSeq(txn) + 1
             let storedTailFirst = try store.tailFirstSeq(txn) ?? first
-            let mirrored = UInt64(sealing?.count ?? 0) + UInt64(currentCount)
-            if !(mirrorValid && (sealing?.first ?? currentFirst) == storedTailFirst && mirrored == first - storedTailFirst) {
-                try rebuildMirror(store: store, txn: txn, tailFirst: storedTailFirst, first: first)
+            let mirrored = UInt64(mirror.sealing?.count ?? 0) + UInt64(mirror.currentCount)
+            if !(mirrorValid && (mirror.sealing?.first ?? mirror.currentFirst) == storedTailFirst && mirrored == first - storedTailFirst) {
+                plan.rebuilt = try readMirror(store: store, txn: txn, tailFirst: storedTailFirst, first: first)
             }
-            mirrorValid = false  // until this commit has returned
+            var sealing = plan.rebuilt == nil ? mirror.sealing : nil
+            var count = (plan.rebuilt ?? mirror).currentCount
 
             // Install a finished seal; wait for it only when the tail has grown a second threshold.
-            if let s = sealing, let done = sealer.take(wait: currentCount >= threshold) {
+            if let s = sealing, let done = sealer.peek(wait: count >= threshold) {
                 guard done.generation == generation, done.first == s.first else {
                     throw StoreError(.damaged("internal: a stale sealed chunk"), path: store.directory)
                 }
                 try install(done, store: store, txn: txn)
+                plan.installed = true
                 sealing = nil
             }
 
@@ -365,41 +397,66 @@ public final class EventStore: @unchecked Sendable {
                 let segment = batch.first == next ? batch.segment ?? [] : []
                 try put(store.tail, seq: next,
                         segment.isEmpty ? segmentEncoder.encode(batch.builder, firstSeq: next) : segment, txn)
-                current.append(batch.builder)
-                currentCount += batch.count
+                plan.appended.append(batch.builder)
+                count += batch.count
                 next += UInt64(batch.count)
             }
-            try updateViews(batches, first: first, store: store, txn: txn)
+            plan.next = next
+            (plan.views, plan.viewsGeneration) = try updateViews(batches, first: first, store: store, txn: txn)
 
-            if sealing == nil && currentCount >= threshold {
-                if currentCount > ChunkFormat.maxEvents {
-                    // One enormous append: seal it here, in pieces.
-                    try sealInline(store: store, txn: txn)
-                } else {
-                    sealer.start(current, first: currentFirst, generation: generation)
-                    sealing = (currentFirst, currentCount)
-                    current = []
-                    currentCount = 0
-                    currentFirst = next
-                }
+            if sealing == nil && count >= threshold && count > ChunkFormat.maxEvents {
+                // One enormous append: seal it here, in pieces.
+                try sealInline(store: store, txn: txn, from: (plan.rebuilt ?? mirror).currentFirst)
+                plan.sealedInline = true
             }
-            return first...(next - 1)
+            return (first...(next - 1), plan)
         }
 
-        func committed() {
+        /// Changes the writer's memory as a durable commit planned it, and starts sealing
+        /// when the tail has grown to the threshold.
+        func apply(_ plan: Plan) {
+            if let rebuilt = plan.rebuilt {
+                if mirror.sealing != nil { sealer.discard() }
+                generation += 1
+                mirror = rebuilt
+            }
+            if plan.installed {
+                sealer.discard()
+                mirror.sealing = nil
+            }
+            if plan.sealedInline {
+                mirror.current = []
+                mirror.currentCount = 0
+                mirror.currentFirst = plan.next
+            } else {
+                mirror.current += plan.appended
+                mirror.currentCount += plan.appended.reduce(0) { $0 + $1.count }
+            }
+            if mirror.sealing == nil && mirror.currentCount >= threshold {
+                sealer.start(mirror.current, first: mirror.currentFirst, generation: generation)
+                mirror.sealing = (mirror.currentFirst, mirror.currentCount)
+                mirror.current = []
+                mirror.currentCount = 0
+                mirror.currentFirst = plan.next
+            }
             mirrorValid = true
-            viewsValid = true
+            viewMirror = plan.views
+            viewsGeneration = plan.viewsGeneration
+            viewsValid = plan.views != nil
         }
 
-        /// Waits for a seal under way and installs it (used before closing, and by benchmarks).
-        func finishSealing(store: EventStore, txn: borrowing Transaction) throws {
-            guard let s = sealing else { return }
-            guard mirrorValid, let done = sealer.take(wait: true), done.generation == generation, done.first == s.first else {
-                return
-            }
-            mirrorValid = false
+        /// Waits for a seal under way and installs it (used before closing, and by
+        /// benchmarks); true when one was installed (then call ``sealInstalled()``).
+        func finishSealing(store: EventStore, txn: borrowing Transaction) throws -> Bool {
+            guard let s = mirror.sealing, mirrorValid, let done = sealer.peek(wait: true),
+                  done.generation == generation, done.first == s.first else { return false }
             try install(done, store: store, txn: txn)
-            sealing = nil
+            return true
+        }
+
+        func sealInstalled() {
+            sealer.discard()
+            mirror.sealing = nil
         }
 
         /// Puts a sealed chunk and removes the tail segments it replaces.
@@ -417,29 +474,26 @@ public final class EventStore: @unchecked Sendable {
             }
         }
 
-        func rebuildMirror(store: EventStore, txn: borrowing Transaction, tailFirst: UInt64, first: UInt64) throws {
-            if sealing != nil { _ = sealer.take(wait: true) }
-            generation += 1
-            sealing = nil
-            current = []
-            currentCount = 0
-            currentFirst = tailFirst
+        /// The mirror of the tail as the store holds it.
+        func readMirror(store: EventStore, txn: borrowing Transaction, tailFirst: UInt64, first: UInt64) throws -> Mirror {
+            var m = Mirror(sealing: nil, current: [], currentCount: 0, currentFirst: tailFirst)
             try txn.withCursor(store.tail) { c in
                 var entry = try c.first()
                 while let e = entry {
                     let piece = ChunkBuilder(try decoder.decode(e.value))
-                    currentCount += piece.count
-                    current.append(piece)
+                    m.currentCount += piece.count
+                    m.current.append(piece)
                     entry = try c.next()
                 }
             }
-            guard UInt64(currentCount) == first - tailFirst else {
+            guard UInt64(m.currentCount) == first - tailFirst else {
                 throw StoreError(.damaged("the tail does not hold the events \(tailFirst)…\(first - 1)"), path: store.directory)
             }
+            return m
         }
 
-        /// Seals all of `current` in this transaction, as several chunks if needed.
-        func sealInline(store: EventStore, txn: borrowing Transaction) throws {
+        /// Seals the whole tail (its first event at `first`) in this transaction, as several chunks if needed.
+        func sealInline(store: EventStore, txn: borrowing Transaction, from first: UInt64) throws {
             var all: [Event] = []
             try txn.withCursor(store.tail) { c in
                 var entry = try c.first()
@@ -451,14 +505,11 @@ public final class EventStore: @unchecked Sendable {
             var start = 0
             while start < all.count {
                 let end = min(all.count, start + ChunkFormat.maxEvents / 2)
-                try put(store.chunks, seq: currentFirst + UInt64(start),
-                        sealEncoder.encode(all[start..<end], firstSeq: currentFirst + UInt64(start)), txn)
+                try put(store.chunks, seq: first + UInt64(start),
+                        sealEncoder.encode(all[start..<end], firstSeq: first + UInt64(start)), txn)
                 start = end
             }
             try txn.removeAll(store.tail)
-            currentFirst += UInt64(all.count)
-            current = []
-            currentCount = 0
         }
 
         func put(_ db: Database, seq: UInt64, _ blob: [UInt8], _ txn: borrowing Transaction) throws {
@@ -472,8 +523,7 @@ public final class EventStore: @unchecked Sendable {
     public func finishSealing() throws(StoreError) {
         do {
             try writeLock.withLock { _ in
-                try env.write { txn in try writer.finishSealing(store: self, txn: txn) }
-                writer.committed()
+                if try env.write({ txn in try writer.finishSealing(store: self, txn: txn) }) { writer.sealInstalled() }
             }
         } catch {
             throw StoreError.wrap(error, path: directory)

@@ -1,6 +1,5 @@
 public import ISPMonCore
 import LMDB
-import Glibc
 
 /// The views, stored in the `views` database next to the log they derive from.
 ///
@@ -224,17 +223,19 @@ extension EventStore {
 }
 
 extension EventStore.Writer {
-    /// Applies a commit's batches (sequence numbers from `first`) to the views and
-    /// writes what changed, in the commit's transaction.
-    func updateViews(_ batches: [PreparedBatch], first: UInt64, store: EventStore, txn: borrowing Transaction) throws {
+    /// Applies a commit's batches (sequence numbers from `first`) to a copy of the
+    /// writer's projection and writes what changed, in the commit's transaction;
+    /// returns the projection and the views generation it belongs to.
+    func updateViews(_ batches: [PreparedBatch], first: UInt64, store: EventStore,
+                     txn: borrowing Transaction) throws -> (Projection, UInt64) {
         let generation = try store.generation(txn)
-        if !(viewsValid && viewMirror?.lastSeq == first - 1 && generation == viewsGeneration) {
-            viewMirror = try store.loadWriterViews(txn, logSeq: first - 1)
-            viewsGeneration = try store.generation(txn)
+        var projection: Projection
+        if viewsValid, let mirror = viewMirror, mirror.lastSeq == first - 1, generation == viewsGeneration {
+            projection = mirror
+        } else {
+            projection = try store.loadWriterViews(txn, logSeq: first - 1)
         }
-        viewsValid = false  // until this commit has returned
-        guard var projection = viewMirror else { return }
-        viewMirror = nil  // no second reference: applying must not copy the projection
+        let loadedGeneration = try store.generation(txn)
         var next = first
         for batch in batches where batch.count > 0 {
             try projection.apply(batch.builder, firstSeq: next, hours: batch.hours) { target, start in
@@ -243,9 +244,8 @@ extension EventStore.Writer {
             next += UInt64(batch.count)
         }
         let changes = projection.takeChanges()
-        let options = projection.options
-        viewMirror = projection
-        if getenv("ISPMON_NO_VIEWS") == nil { try store.write(changes, views: Set(EventStore.View.allCases), txn) }
-        try store.putMetas(Set(EventStore.View.allCases), seq: next - 1, options: options, txn)
+        try store.write(changes, views: Set(EventStore.View.allCases), txn)
+        try store.putMetas(Set(EventStore.View.allCases), seq: next - 1, options: projection.options, txn)
+        return (projection, loadedGeneration)
     }
 }
