@@ -76,6 +76,8 @@ public final class ChunkDecoder {
                 var origin: Int64; var interval: Int64; var residualBase: Int64; var rttBase: Int64 }
             var metas: [SeriesMeta] = []
             var probeCount = 0
+            // Each series names its target by an index into the string table, which must not be empty.
+            guard seriesCount == 0 || stringCount > 0 else { throw CorruptData("\(seriesCount) series but no strings for their targets") }
             for _ in 0..<seriesCount {
                 let target = try m.count(max: stringCount - 1)
                 guard let role = Role(rawValue: try m.byte()), let method = ProbeMethod(rawValue: try m.byte()) else {

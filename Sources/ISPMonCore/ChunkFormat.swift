@@ -26,8 +26,9 @@ public enum ChunkFormat {
     public static let maxEvents = 1 << 22
     /// Above this many streams the interleaving is stored as plain stream numbers.
     static let maxPredictedStreams = 64
-    static let headerCRCOffset = 1
-    static let crcCoveredOffset = 5
+    /// Where the CRC-32C (little-endian u32) sits, and where the bytes it covers start.
+    public static let headerCRCOffset = 1
+    public static let crcCoveredOffset = 5
 }
 
 /// The cheap-to-read front of a chunk: where it sits in the log.
