@@ -4,12 +4,50 @@ import Glibc
 import Musl
 #endif
 import Foundation
+public import ISPMonCore
 
 /// How `ispmon job NAME run|pause|disable` reaches the running monitor: a UNIX
 /// datagram socket, `control.sock` in the store's directory (as private as the
 /// store). A request is `job NAME STATE`; the answer is `ok` or `error: …`.
 public enum ControlChannel {
     public static func path(_ directory: String) -> String { directory + "/control.sock" }
+
+    /// A request to the running monitor, `job NAME STATE`, parsed from the datagram a client sent.
+    public struct Request: Sendable, Equatable {
+        public var job: MonitorConfig.JobName
+        public var state: JobState.State
+
+        public init(job: MonitorConfig.JobName, state: JobState.State) {
+            self.job = job
+            self.state = state
+        }
+
+        /// The request as it travels, and as the monitor's handler reads it.
+        public var text: String { "job \(job.rawValue) \(state.rawValue)" }
+
+        /// Why a datagram is not a request; the monitor answers `error: ` and this.
+        public struct Invalid: Error, Sendable, CustomStringConvertible {
+            public var reason: String
+            public var description: String { reason }
+        }
+
+        /// The largest request read (the server's receive buffer).
+        public static let maxBytes = 512
+
+        /// Reads `job NAME STATE`: three words of printable ASCII separated by spaces.
+        public static func parse(_ datagram: some Collection<UInt8>) throws(Invalid) -> Request {
+            guard datagram.count <= maxBytes, datagram.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+                throw Invalid(reason: "not a job request (\(datagram.count) bytes, not all printable ASCII)")
+            }
+            let text = String(decoding: datagram, as: UTF8.self)
+            let words = text.split(separator: " ")
+            guard words.count == 3, words[0] == "job", let job = MonitorConfig.JobName(rawValue: String(words[1])),
+                  let state = JobState.State(rawValue: String(words[2])) else {
+                throw Invalid(reason: "not a job request: \(text)")
+            }
+            return Request(job: job, state: state)
+        }
+    }
 
     static func address(_ path: String) -> sockaddr_un? {
         var a = sockaddr_un()
@@ -78,7 +116,10 @@ public enum ControlChannel {
                         withUnsafeMutablePointer(to: &from) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, b.baseAddress, b.count, 0, $0, &fromLength) } }
                     }
                     guard n > 0 else { continue }
-                    let answer = Array(handle(String(decoding: buffer[..<n], as: UTF8.self)).utf8)
+                    // Only a well-formed request reaches the monitor, in its canonical form.
+                    let reply: String
+                    do throws(Request.Invalid) { reply = handle(try Request.parse(buffer[..<n]).text) } catch { reply = "error: \(error)" }
+                    let answer = Array(reply.utf8)
                     _ = answer.withUnsafeBytes { b in
                         withUnsafePointer(to: &from) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, b.baseAddress, b.count, 0, $0, fromLength) } }
                     }

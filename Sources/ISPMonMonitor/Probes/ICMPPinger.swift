@@ -160,32 +160,9 @@ final class ICMPPinger: @unchecked Sendable {
 
     /// The sequence number a received packet answers, and whether it says "unreachable".
     func match(_ data: [UInt8], _ socket: Socket) -> (UInt16, Bool)? {
-        var icmp = data[...]
-        if socket.kind == .raw && socket.family == AF_INET {
-            guard let first = data.first else { return nil }
-            icmp = data.dropFirst(Int(first & 0x0F) * 4)  // the IPv4 header comes along on raw sockets
+        guard let reply = ICMPReply.parse(data, raw: socket.kind == .raw, v6: socket.family == AF_INET6, identifier: identifier) else {
+            return nil
         }
-        guard icmp.count >= 8 else { return nil }
-        let type = icmp[icmp.startIndex]
-        let v6 = socket.family == AF_INET6
-        func field(_ offset: Int) -> UInt16 {
-            UInt16(icmp[icmp.startIndex + offset]) << 8 | UInt16(icmp[icmp.startIndex + offset + 1])
-        }
-        if type == (v6 ? 129 : 0) {
-            // Datagram sockets get only their own replies (the kernel sets and checks the identifier).
-            if socket.kind == .raw && field(4) != identifier { return nil }
-            return (field(6), false)
-        }
-        // Destination unreachable quotes our request: IPv4 header + 8 bytes of it (raw IPv4 only).
-        if socket.kind == .raw && !v6 && type == 3 && icmp.count >= 8 + 20 + 8 {
-            let inner = icmp.dropFirst(8)
-            let ihl = Int(inner[inner.startIndex] & 0x0F) * 4
-            let echo = inner.dropFirst(ihl)
-            guard echo.count >= 8, echo[echo.startIndex] == 8 else { return nil }
-            let id = UInt16(echo[echo.startIndex + 4]) << 8 | UInt16(echo[echo.startIndex + 5])
-            guard id == identifier else { return nil }
-            return (UInt16(echo[echo.startIndex + 6]) << 8 | UInt16(echo[echo.startIndex + 7]), true)
-        }
-        return nil
+        return (reply.sequence, reply.unreachable)
     }
 }

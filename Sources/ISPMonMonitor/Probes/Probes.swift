@@ -82,17 +82,13 @@ enum HTTPProbe {
             }
         }
         let rtt = monotonicMicroseconds() - start
-        guard let status = HTTPProbe.status(head) else {
-            return .failed(error: "http-malformed", detail: String(String(decoding: head.prefix { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self).prefix(80)))
+        guard let status = HTTPHead.status(head) else {
+            return .failed(error: "http-malformed", detail: HTTPHead.malformedDetail(head))
         }
         let good = expectStatus.map { $0 == status } ?? (200...399).contains(status)
         return good ? .ok(rtt: rtt, detail: String(status)) : .failed(error: "http-status", detail: String(status))
     }
 
     /// The status code of a response's first line (`HTTP/1.1 200 OK`), nil when it is not one.
-    static func status(_ head: [UInt8]) -> Int? {
-        let parts = String(decoding: head.prefix { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self).split(separator: " ")
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let code = Int(parts[1]), (100...599).contains(code) else { return nil }
-        return code
-    }
+    static func status(_ head: [UInt8]) -> Int? { HTTPHead.status(head) }
 }
