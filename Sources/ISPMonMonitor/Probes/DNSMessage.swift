@@ -71,7 +71,8 @@ public enum DNSMessage {
             }
             let qtype = UInt16(response[next]) << 8 | UInt16(response[next + 1])
             guard qname.lowercased() == normalized(name), qtype == type.code else {
-                return .malformed("answer to another question (\(qname))")
+                // The name is the peer's: quoted, as it becomes the probe's detail.
+                return .malformed("answer to another question (\(PeerText.quoted(qname, maxBytes: 255)))")
             }
             offset = next + 4
         } else if rcode == 0 {

@@ -19,8 +19,8 @@ public enum HTTPHead {
     }
 
     /// The first line of a response that is not HTTP, as the detail of an `http-malformed` event:
-    /// at most 80 characters of it.
+    /// at most 80 bytes of it, control characters quoted (the line is whatever the server sent).
     public static func malformedDetail(_ head: [UInt8]) -> String {
-        String(String(decoding: head.prefix { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self).prefix(80))
+        PeerText.quoted(String(decoding: head.prefix { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self), maxBytes: 80)
     }
 }
