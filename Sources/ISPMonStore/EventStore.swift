@@ -55,6 +55,8 @@ public final class EventStore: @unchecked Sendable {
     let views: Database
     let viewState: Database
     let writer: Writer
+    /// Every commit of this process, as it becomes durable (see ``CommitFeed``).
+    public let commits = CommitFeed()
     /// Serializes this process's writers (LMDB serializes processes).
     let writeLock = Mutex<Void>(())
 
@@ -295,8 +297,14 @@ public final class EventStore: @unchecked Sendable {
             return try writeLock.withLock { _ in
                 // The transaction only computes (it may run again after the map grew);
                 // the writer's memory changes once the commit is durable.
+                let before = writer.viewsValid ? writer.viewMirror : nil
                 let (range, plan) = try env.write { txn in try writer.plan(batches, store: self, txn: txn) }
                 writer.apply(plan)
+                // Commit, then notify: subscribers only ever hear of durable events.
+                if !commits.isEmpty, let after = plan.views {
+                    commits.publish(CommitNotice(range: range, changes: ViewChange.between(
+                        before?.lastSeq == range.lowerBound - 1 ? before : nil, after, internetDown: plan.internetDown)))
+                }
                 return range
             }
         } catch {
@@ -358,6 +366,8 @@ public final class EventStore: @unchecked Sendable {
             var sealedInline = false
             var views: Projection?
             var viewsGeneration: UInt64 = 0
+            /// The internet layer's down intervals that changed (outages opened and closed).
+            var internetDown: [(position: Int, interval: Interval)] = []
         }
 
         init(options: Options) {
@@ -402,7 +412,7 @@ public final class EventStore: @unchecked Sendable {
                 next += UInt64(batch.count)
             }
             plan.next = next
-            (plan.views, plan.viewsGeneration) = try updateViews(batches, first: first, store: store, txn: txn)
+            (plan.views, plan.viewsGeneration, plan.internetDown) = try updateViews(batches, first: first, store: store, txn: txn)
 
             if sealing == nil && count >= threshold && count > ChunkFormat.maxEvents {
                 // One enormous append: seal it here, in pieces.

@@ -225,9 +225,10 @@ extension EventStore {
 extension EventStore.Writer {
     /// Applies a commit's batches (sequence numbers from `first`) to a copy of the
     /// writer's projection and writes what changed, in the commit's transaction;
-    /// returns the projection and the views generation it belongs to.
+    /// returns the projection, the views generation it belongs to, and the internet
+    /// layer's down intervals that changed (for the commit notice).
     func updateViews(_ batches: [PreparedBatch], first: UInt64, store: EventStore,
-                     txn: borrowing Transaction) throws -> (Projection, UInt64) {
+                     txn: borrowing Transaction) throws -> (Projection, UInt64, [(position: Int, interval: Interval)]) {
         let generation = try store.generation(txn)
         var projection: Projection
         if viewsValid, let mirror = viewMirror, mirror.lastSeq == first - 1, generation == viewsGeneration {
@@ -246,6 +247,9 @@ extension EventStore.Writer {
         let changes = projection.takeChanges()
         try store.write(changes, views: Set(EventStore.View.allCases), txn)
         try store.putMetas(Set(EventStore.View.allCases), seq: next - 1, options: projection.options, txn)
-        return (projection, loadedGeneration)
+        let internetDown = changes.intervals.compactMap { c in
+            c.track == .layerDown(.internet) ? (position: c.position, interval: c.interval) : nil
+        }
+        return (projection, loadedGeneration, internetDown)
     }
 }
