@@ -55,6 +55,10 @@ public struct ChunkHeader: Sendable, Equatable {
         let first = try r.varint()
         let count = try r.count(max: ChunkFormat.maxEvents)
         guard first >= 1, count >= 1 else { throw CorruptData("empty chunk or sequence 0") }
+        // The last sequence number must exist (and fit the signed integers the store counts with).
+        guard first <= UInt64(Int64.max) - UInt64(count) else {
+            throw CorruptData("sequence numbers \(first)… of \(count) events are out of range")
+        }
         return ChunkHeader(firstSeq: first, count: count)
     }
 }
@@ -97,12 +101,17 @@ struct Grid {
         guard !sample.isEmpty else { return }
         sample.sort()
         let rough = sample[sample.count / 2]
+        // Times that jump far back and forth (valid ones can span 9999 years) can add up to more
+        // steps than an Int64 holds: then the rough interval is the grid's (any grid is exact).
         var steps: Int64 = 0
+        var overflow = false
         for i in (times.startIndex + 1)..<times.endIndex where times[i] > times[i - 1] {
-            steps += roundedDivision(times[i] &- times[i - 1], rough)
+            let (sum, o) = steps.addingReportingOverflow(roundedDivision(times[i] &- times[i - 1], rough))
+            if o { overflow = true; break }
+            steps = sum
         }
         let span = times[times.endIndex - 1] &- times[times.startIndex]
-        interval = steps > 0 && span > 0 ? max(1, roundedDivision(span, steps)) : rough
+        interval = !overflow && steps > 0 && span > 0 ? max(1, roundedDivision(span, steps)) : rough
     }
 
     func step(of t: Int64) -> Int64 { interval > 0 ? roundedDivision(t &- origin, interval) : 0 }

@@ -14,6 +14,9 @@ public enum EventJSON {
     public static let maxServerBytes = 256
     public static let maxNoteBytes = 4096
     public static let maxRTTMicroseconds: Int64 = 600_000_000
+    /// Times the export form (`YYYY-…Z`, four-digit years) can write: 0001-01-01T00:00:00Z to the end of 9999.
+    public static let minTime = Timestamp(microseconds: Timestamp.days(fromCivil: 1, 1, 1) * 86_400_000_000)
+    public static let maxTime = Timestamp(microseconds: Timestamp.days(fromCivil: 10_000, 1, 1) * 86_400_000_000 - 1)
 
     /// `[A-Za-z0-9._-]{1,64}` — target and job names.
     public static func isValidName(_ s: String) -> Bool {
@@ -61,6 +64,10 @@ public enum EventJSON {
         var reason = ""
         guard let time = Timestamp.parse(rfc3339: timeText.utf8, reason: &reason) else {
             throw InvalidLine("field \"time\": \"\(timeText)\" is \(reason)")
+        }
+        // An offset can move a valid date out of the years the UTC export form can write.
+        guard time >= minTime, time <= maxTime else {
+            throw InvalidLine("field \"time\": \"\(timeText)\" is outside the years 0001 to 9999 in UTC")
         }
         if let seq = fields.take("seq") {  // export only; the log assigns positions
             guard case .number(let n) = seq, let v = Int64(n), v >= 1 else {
@@ -249,8 +256,12 @@ public enum EventJSON {
         /// Milliseconds in `[0, 600000)`, kept to the microsecond (finer digits rounded).
         mutating func optionalMilliseconds(_ key: String) throws(InvalidLine) -> Microseconds? {
             guard let (text, ms) = try optionalNumber(key) else { return nil }
-            guard ms >= 0, ms < 600_000 else { throw InvalidLine("field \"\(path)\(key)\": \(text) is out of range (0 <= ms < 600000)") }
-            return Microseconds((ms * 1000).rounded())
+            // The range applies to the value kept: 599999.9999 rounds to 600000 ms, out of range.
+            let us = ms >= 0 && ms < 600_000 ? Microseconds((ms * 1000).rounded()) : -1
+            guard us >= 0, us < maxRTTMicroseconds else {
+                throw InvalidLine("field \"\(path)\(key)\": \(text) is out of range (0 <= ms < 600000)")
+            }
+            return us
         }
 
         mutating func optionalMbps(_ key: String) throws(InvalidLine) -> Double? {

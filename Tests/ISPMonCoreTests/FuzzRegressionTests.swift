@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ISPMonCore
 
@@ -18,6 +19,73 @@ import ISPMonCore
         #expect { try damaged.withUnsafeBytes { try ChunkDecoder().decode($0) } } throws: { error in
             (error as? CorruptData)?.reason == "1 series but no strings for their targets"
         }
+    }
+
+    /// FuzzChunk: a chunk starting at a sequence number so large that its last one does not
+    /// exist (checksum valid): reading `lastSeq` overflowed and trapped.
+    @Test func chunkWhoseLastSequenceNumberOverflowsThrows() throws {
+        let found = try #require(Data(base64Encoded: "AbeBDuv///////////8BAQIcABwBBkZsb2F0cgEAAwABgIl6AAC4BgAAAAAAAAAAAAAA"))
+        for blob in [Array(found), try ChunkSurgery(ChunkEncoder().encode([probe(5, "a", 1), probe(6, "a", 2)], firstSeq: 1)).with(firstSeq: UInt64.max - 1)] {
+            #expect { try blob.withUnsafeBytes { try ChunkHeader.read($0) } } throws: { error in
+                (error as? CorruptData)?.reason.hasSuffix("are out of range") == true
+            }
+            #expect(throws: CorruptData.self) { try blob.withUnsafeBytes { try ChunkDecoder().decode($0) } }
+        }
+        let last = try ChunkSurgery(ChunkEncoder().encode([probe(5, "a", 1)], firstSeq: 1)).with(firstSeq: UInt64(Int64.max) - 1)
+        #expect(try last.withUnsafeBytes { try ChunkDecoder().decode($0) }.lastSeq == UInt64(Int64.max) - 1)
+    }
+}
+
+extension FuzzRegressionTests {
+    // MARK: NDJSON lines
+
+    func parse(_ line: String) throws -> Event {
+        try Array(line.utf8).withUnsafeBytes { try EventJSON.parse(line: $0) }
+    }
+
+    /// FuzzEventJSON: a time whose offset moves it past the end of year 9999 in UTC was accepted,
+    /// and exported as year 0000 (the export form has four-digit years), which import rejects.
+    @Test func aTimeOutsideTheExportableYearsIsABadLine() throws {
+        let found = try #require(Data(base64Encoded: "eyJ0aW1lIjoiOTk5OS0xMi0zMVQyMzo1OTo1OS45LTIzOjU5IiwidHlwZSI6InByb2JlIiwidGFyZ2V0IjoiYSIsInJvbGUiOiJkZXZpY2UiLCJtZXRob2QiOiJodHRwIiwib2siOnRydWUsInJ0dF9tcyI6NTk5OTk5Ljk5OX0="))
+        let line = String(decoding: found, as: UTF8.self)
+        #expect(line.hasPrefix(#"{"time":"9999-12-31T23:59:59.9-23:59","#))
+        #expect { try parse(line) } throws: { error in
+            (error as? EventJSON.InvalidLine)?.reason == #"field "time": "9999-12-31T23:59:59.9-23:59" is outside the years 0001 to 9999 in UTC"#
+        }
+        #expect(throws: EventJSON.InvalidLine.self) { try parse(#"{"time":"0001-01-01T00:30:00+01:00","type":"link","interface":"e","up":true}"#) }
+        // The first and last microseconds of the range are fine, and export as they came.
+        for time in ["0001-01-01T00:00:00.000000Z", "9999-12-31T23:59:59.999999Z"] {
+            let event = try parse(#"{"time":"\#(time)","type":"link","interface":"e","up":true}"#)
+            #expect(String(decoding: event.time.rfc3339Bytes(), as: UTF8.self) == time)
+        }
+    }
+
+    /// An RTT just under 600000 ms that rounds to 600000 ms at the microsecond was accepted, and
+    /// its export (`600000`) is out of range on import.
+    @Test func anRTTThatRoundsOutOfRangeIsABadLine() throws {
+        for rtt in ["599999.9995", "599999.99999999"] {
+            #expect { try parse(#"{"time":"2026-03-01T12:00:00Z","type":"probe","target":"a","role":"device","method":"icmp","ok":true,"rtt_ms":\#(rtt)}"#) } throws: { error in
+                (error as? EventJSON.InvalidLine)?.reason == #"field "rtt_ms": \#(rtt) is out of range (0 <= ms < 600000)"#
+            }
+        }
+        let ok = try parse(#"{"time":"2026-03-01T12:00:00Z","type":"probe","target":"a","role":"device","method":"icmp","ok":true,"rtt_ms":599999.9994}"#)
+        #expect(ok.body == .probe(Probe(target: "a", role: .device, method: .icmp, outcome: .ok(rtt: 599_999_999))))
+    }
+
+    // MARK: Encoding what import accepted
+
+    /// Valid times that jump back and forth across the whole range (year 1 to 9999) while most
+    /// steps are 1 µs: fitting the series' grid added up more steps than an Int64 holds, and the
+    /// encoder trapped, so `ispmon import` of such a file crashed.
+    @Test func farJumpingTimesEncode() throws {
+        let low = EventJSON.minTime.microseconds, high = EventJSON.maxTime.microseconds - 10
+        var events: [Event] = []
+        for g in 0..<40 {
+            for k in 0..<5 { events.append(probe(low + Int64(g * 10 + k), "a", 1)) }
+            events.append(probe(high + Int64(g % 10), "a", 1))
+        }
+        let blob = ChunkEncoder().encode(events, firstSeq: 1)
+        #expect(try blob.withUnsafeBytes { try ChunkDecoder().decode($0) }.events() == events)
     }
 }
 
@@ -53,6 +121,13 @@ struct ChunkSurgery {
             }
             return (version, firstSeq, count, sections)
         }
+    }
+
+    /// The chunk again, starting at another sequence number.
+    func with(firstSeq: UInt64) -> [UInt8] {
+        var c = self
+        c.firstSeq = firstSeq
+        return c.encoded()
     }
 
     func encoded() -> [UInt8] {
