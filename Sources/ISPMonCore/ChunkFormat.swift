@@ -91,12 +91,14 @@ struct Grid {
         origin = times.first ?? 0
         interval = 0
         guard times.count >= 2 else { return }
-        // A rough interval: the median of up to 63 evenly spread gaps.
+        // A rough interval: the median of up to 63 evenly spread gaps. Only gaps an Int64 holds
+        // count (times decoded from a damaged chunk can be anything), so the interval is positive.
         let stride = max(1, (times.count - 1) / 63)
         var sample: [Int64] = []
         sample.reserveCapacity(64)
         for i in Swift.stride(from: times.startIndex + 1, to: times.endIndex, by: stride) where times[i] > times[i - 1] {
-            sample.append(times[i] &- times[i - 1])
+            let (gap, o) = times[i].subtractingReportingOverflow(times[i - 1])
+            if !o { sample.append(gap) }
         }
         guard !sample.isEmpty else { return }
         sample.sort()
@@ -106,12 +108,13 @@ struct Grid {
         var steps: Int64 = 0
         var overflow = false
         for i in (times.startIndex + 1)..<times.endIndex where times[i] > times[i - 1] {
-            let (sum, o) = steps.addingReportingOverflow(roundedDivision(times[i] &- times[i - 1], rough))
-            if o { overflow = true; break }
+            let (gap, o1) = times[i].subtractingReportingOverflow(times[i - 1])
+            let (sum, o2) = steps.addingReportingOverflow(roundedDivision(gap, rough))
+            if o1 || o2 { overflow = true; break }
             steps = sum
         }
-        let span = times[times.endIndex - 1] &- times[times.startIndex]
-        interval = !overflow && steps > 0 && span > 0 ? max(1, roundedDivision(span, steps)) : rough
+        let (span, o) = times[times.endIndex - 1].subtractingReportingOverflow(times[times.startIndex])
+        interval = !overflow && !o && steps > 0 && span > 0 ? max(1, roundedDivision(span, steps)) : rough
     }
 
     func step(of t: Int64) -> Int64 { interval > 0 ? roundedDivision(t &- origin, interval) : 0 }

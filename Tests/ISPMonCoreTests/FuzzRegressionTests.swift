@@ -72,6 +72,23 @@ extension FuzzRegressionTests {
         #expect(ok.body == .probe(Probe(target: "a", role: .device, method: .icmp, outcome: .ok(rtt: 599_999_999))))
     }
 
+    // MARK: Encoding what was decoded
+
+    /// FuzzChunk: a chunk (checksum valid) whose times span more than an Int64 holds decodes, but
+    /// writing it again (as sealing does with decoded segments) trapped: the grid's interval, a
+    /// gap computed with wrapping arithmetic, came out negative.
+    @Test func timesSpanningMoreThanAnInt64Encode() throws {
+        let found = try #require(Data(base64Encoded: "Ab4nFYSBgIACPAmwAgGhAii1L/1gMAC9CADkDwwIaXNwLWVkZ2UGcm91dGVyCmVkZ2UtaHR0cHMHb25lLW9uZQZzd2l0Y0EIcmVzb2x2ZXIJcXVhZC1uaW5lCggtMgN3ZWIbZXhhbXBsZS5jb20gQSA5My4xODQuMjE1LjE0AzIwMAd0aW1lb3V0CQACAA3Kj5zs5PqlBo6HPeM9qkQBAQAN6tfkBqvs+pylgz2jtQG6BgIDAQOM6oGHsQLlugGC/gEDAwANgIAEgAGp7QH4swEEAAADsrGdPQH0AwUEAgOYwfuisQLRHZy9AQYDAAf44MrvebuVApbSAQcEAgL045jL4QQA/wEIAwMB3O4AAJi5BwIBAQACAQIBCAA2xwdGjXPUmdNBdRUcCZ1SI75lEwo8AUUotS/9IDzhAQAJCQABAgMEBQYHCAMAAQYDAQABAAMABgMBAgEDAAUEAQADBgMBAAMGAQAAAQMGAAcCBAEDBQMAAQYDAQA6AUMotS/9IDrRAQBywe/xeRRH59IAk1V3Uh0fy7wAtUvCQ7oVVLMAs1UACg5hEq38LB7ZAFIBmgBpAGheAJhu1MxbAAAAOgA6DzZvPiMkARYkAAYGDy1GOiVaAAENLydEPy0uAC47ACdlVUBRGB1QdSs7AB0ABwAHRQBPXShMRQAAADoAOgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMAAAAAAAAAAAAAAAAAAAAAAAAAAA5ADk98zrKp+A6Cw4JQwDNALAVLAynYJwsx8odOVcAHIBtGAzYFRQ5vdENHTlXADgAaC0fGwB9OkEAKQA5ADkAABQAAwECAwABAAACAAAAAAAAAAAAAAAAAAYAAgMGBgIHAwQCAwsMAAAAAAIAARItAwAJCw8ABwA6ADoAAAAAAAAAAAAAAAAAAAAAAAAAAAAACAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEKCgoAAAAAAAAACgoLGgAaBICAm+zk+qUGAAEFMC4xLjAC0A8EZXRoMAE="))
+        let chunk = try Array(found).withUnsafeBytes { try ChunkDecoder().decode($0) }
+        let again = ChunkEncoder().encode(ChunkBuilder(chunk), firstSeq: chunk.firstSeq)
+        let back = try again.withUnsafeBytes { try ChunkDecoder().decode($0) }
+        #expect(back.events().map(\.time) == chunk.events().map(\.time))
+        // The same in two events.
+        let events = [probe(Int64.min + 1, "a", 1), probe(Int64.max - 1, "a", 2), probe(Int64.max, "a", 3)]
+        let blob = ChunkEncoder().encode(events, firstSeq: 1)
+        #expect(try blob.withUnsafeBytes { try ChunkDecoder().decode($0) }.events() == events)
+    }
+
     // MARK: Encoding what import accepted
 
     /// Valid times that jump back and forth across the whole range (year 1 to 9999) while most
