@@ -1,3 +1,5 @@
+import CZstd
+
 /// A chunk decoded into columns. Views can read the columns directly;
 /// ``event(at:)`` materializes one event.
 public struct DecodedChunk: Sendable {
@@ -211,6 +213,15 @@ public final class ChunkDecoder {
             guard stored.count == rawLength else { throw CorruptData("raw section length mismatch") }
             return Array(stored)
         case 1:
+            // The buffer is sized from stored lengths: damage must not make it huge. The frame
+            // names its content size (the encoder always writes it), and no zstd frame yields more
+            // than 32 KiB per stored byte (an RLE block: 4 bytes for 128 KiB).
+            let declared = ZSTD_getFrameContentSize(stored.baseAddress, stored.count)
+            guard declared == UInt64(rawLength) else {
+                throw CorruptData(declared >= UInt64.max - 1
+                    ? "zstd section without a frame size" : "zstd frame of \(declared) bytes in a section of \(rawLength)")
+            }
+            guard rawLength <= stored.count * 32_768 else { throw CorruptData("zstd section of \(rawLength) bytes from \(stored.count)") }
             var raw = [UInt8](repeating: 0, count: rawLength)
             let result: Result<Void, CorruptData> = raw.withUnsafeMutableBytes { dst in
                 do throws(CorruptData) { try zstd.decompress(stored, into: dst); return .success(()) } catch { return .failure(error) }

@@ -21,6 +21,37 @@ import ISPMonCore
         }
     }
 
+    /// FuzzChunkBytes: a section claiming 512 MB of zstd content in a 74-byte chunk (checksum
+    /// recomputed, as the target does): the decoder allocated the claimed size before zstd failed,
+    /// which libFuzzer reports as out of memory (and a small machine would kill the reader for).
+    @Test func aZstdSectionsClaimedLengthIsCheckedBeforeAllocating() throws {
+        var found = try ChunkSurgery.withChecksum(Array(#require(Data(base64Encoded: "AQAKUlgBAQIcABwBBnJvL3V0ZXL5/wMAKwGAiXoAAP////+FjK+K/////wEBAhwAHAEGcm8vdXRlcvn/AwArAYCJegAA////9/8="))))
+        #expect { try found.withUnsafeBytes { try ChunkDecoder().decode($0) } } throws: { error in
+            (error as? CorruptData)?.reason.hasPrefix("zstd section") == true
+        }
+        // A real chunk whose compressed meta section claims 1000 bytes more: the frame says otherwise.
+        let blob = ChunkEncoder().encode(Array(SyntheticStream(seed: 5).prefix(200)), firstSeq: 1)
+        let (start, end, rawLength, encoding) = try blob.withUnsafeBytes { b in
+            var r = ByteReader(b)
+            _ = try r.byte(); _ = try r.uint32LE(); _ = try r.varint(); _ = try r.varint(); _ = try r.varint()
+            let start = r.offset
+            let rawLength = try r.varint()
+            let end = r.offset
+            return (start, end, rawLength, try r.byte())
+        }
+        #expect(encoding == 1)
+        var longer: [UInt8] = []
+        longer.appendVarint(rawLength + 1000)
+        found = blob
+        found.replaceSubrange(start..<end, with: longer)
+        found = ChunkSurgery.withChecksum(found)
+        #expect { try found.withUnsafeBytes { try ChunkDecoder().decode($0) } } throws: { error in
+            (error as? CorruptData)?.reason == "zstd frame of \(rawLength) bytes in a section of \(rawLength + 1000)"
+        }
+        found = ChunkSurgery.withChecksum(blob)
+        #expect(try found.withUnsafeBytes { try ChunkDecoder().decode($0) }.count == 200)
+    }
+
     /// FuzzChunk: a chunk starting at a sequence number so large that its last one does not
     /// exist (checksum valid): reading `lastSeq` overflowed and trapped.
     @Test func chunkWhoseLastSequenceNumberOverflowsThrows() throws {
@@ -138,6 +169,15 @@ struct ChunkSurgery {
             }
             return (version, firstSeq, count, sections)
         }
+    }
+
+    /// `blob` with its checksum recomputed.
+    static func withChecksum(_ blob: [UInt8]) -> [UInt8] {
+        var out = blob
+        guard out.count >= 5 else { return out }
+        let crc = out.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[5...])) }
+        for i in 0..<4 { out[1 + i] = UInt8(truncatingIfNeeded: crc >> UInt32(8 * i)) }
+        return out
     }
 
     /// The chunk again, starting at another sequence number.
