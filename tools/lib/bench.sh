@@ -5,23 +5,23 @@
 # Environment:
 #   ISPMON_BUILD_PATH      build ispmon in this directory instead of .build (swift build
 #                          --scratch-path); a relative path is taken from the repository root.
-#   ISPMON_BENCH_PRELOAD   a shared object (tools/lib/slowsync.c, built by tools/bench-suite
-#                          --profile pi4) loaded with LD_PRELOAD into every *measured* process,
-#                          and only into those: set-up (writing stores, exporting, building) runs
-#                          as usual. Its own settings (ISPMON_SLOWSYNC_*) come through the
-#                          environment; without it, nothing is preloaded.
+#   ISPMON_BENCH_EXEC      a launcher (tools/lib/slowsync.c built with -DSLOWSYNC_EXEC by
+#                          tools/bench-suite --profile pi4) that every *measured* command is run
+#                          through, and only those: set-up (writing stores, exporting, building)
+#                          runs as usual. Its settings (ISPMON_SLOWSYNC_*) come through the
+#                          environment; without it, measured commands run directly.
 
 BASELINE_SRC="$ROOT/Benchmarks/Baselines"
 BASELINE_OUT="$ROOT/.build-baselines"
 
 SWIFT_BUILD=(swift build -c release ${ISPMON_BUILD_PATH:+--scratch-path "$ISPMON_BUILD_PATH"})
 
-# Prefix for measured commands: `"${MEASURED[@]}" cmd args…` (env execs cmd: same pid when
-# run in the background).
+# Prefix for measured commands: `"${MEASURED[@]}" cmd args…` (the launcher execs cmd: same pid
+# when run in the background).
 MEASURED=()
-if [[ -n "${ISPMON_BENCH_PRELOAD:-}" ]]; then
-    [[ -r "$ISPMON_BENCH_PRELOAD" ]] || die "ISPMON_BENCH_PRELOAD: cannot read $ISPMON_BENCH_PRELOAD"
-    MEASURED=(env "LD_PRELOAD=$ISPMON_BENCH_PRELOAD")
+if [[ -n "${ISPMON_BENCH_EXEC:-}" ]]; then
+    [[ -x "$ISPMON_BENCH_EXEC" ]] || die "ISPMON_BENCH_EXEC: $ISPMON_BENCH_EXEC is not executable"
+    MEASURED=("$ISPMON_BENCH_EXEC")
 fi
 
 # build_ispmon — builds the release ispmon (quietly when up to date) and sets ISPMON to it.

@@ -1,12 +1,16 @@
 /*
  * slowsync.c — an LD_PRELOAD shim for `tools/bench-suite --profile pi4`: every durable flush
- * takes as long as on an SD card, and the process can be put into the profile's CPU cgroups
- * before main() runs.
+ * takes as long as on an SD card, and every thread can be limited like a slower CPU core.
  *
- * Build (tools/bench-suite does it, into a temp dir):
- *   gcc -O2 -Wall -shared -fPIC -o slowsync.so tools/lib/slowsync.c -ldl
+ * Build (tools/bench-suite does both, into a temp dir):
+ *   gcc -O2 -Wall -shared -fPIC -o slowsync.so tools/lib/slowsync.c -ldl -lpthread
+ *   gcc -O2 -Wall -DSLOWSYNC_EXEC -o slowsync-exec tools/lib/slowsync.c -ldl -lpthread
  * Use:
  *   LD_PRELOAD=/path/slowsync.so ISPMON_SLOWSYNC_US=3000 some-program ...
+ *   ISPMON_SLOWSYNC_PRELOAD=/path/slowsync.so slowsync-exec some-program ...
+ * The second form (a launcher) joins the per-thread cgroup below *before* it execs the program
+ * with LD_PRELOAD set, so that the program's start-up (the dynamic loader mapping and relocating
+ * its libraries: most of the CPU time of a short command) runs under the quota too.
  *
  * What is slowed, after the real call returns, by ISPMON_SLOWSYNC_US microseconds (default 3000;
  * 0 only counts):
@@ -25,24 +29,29 @@
  *                            {"pid":…,"exe":"…","fsync":…,"fdatasync":…,"msync":…,
  *                             "dsync_writes":…,"delay_us":…,"delayed_us_total":…}
  *                            (counts of delayed calls; a process killed by a signal writes none).
- *   ISPMON_SLOWSYNC_CGROUPS  if set, a colon-separated list of cgroup.procs files: the process
- *                            writes its pid to each before main() (so a program is inside the
- *                            profile's CPU quota without a wrapper process).
- *   ISPMON_SLOWSYNC_CPUS     if set, a CPU list ("1", "0-1", "0,2"): the process is pinned to
- *                            those CPUs before main() (sched_setaffinity).
- * A failure to join a cgroup or to pin is fatal (exit status 111): a benchmark must not silently
+ *   ISPMON_SLOWSYNC_THREAD_CGROUP  if set (cgroup v1 cpu controller only), a cgroup directory:
+ *                            every thread of the process (the main thread before main(), each
+ *                            new one as it starts, through a pthread_create wrapper) moves into
+ *                            a child cgroup of its own, DIR/t<tid>, with the CFS quota given by
+ *                            ISPMON_SLOWSYNC_THREAD_QUOTA="QUOTA_US:PERIOD_US". So each thread is
+ *                            limited like one slower core, as if every thread had a core of its
+ *                            own (v1 lets the threads of a process sit in different cgroups).
+ * A failure to set up or join a cgroup is fatal (exit status 111): a benchmark must not silently
  * run outside its profile. Children inherit the environment, hence the shim and its settings.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
-#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -84,46 +93,79 @@ static int is_sync_fd(int fd) {
     return fl != -1 && (fl & O_DSYNC) != 0; /* O_SYNC includes the O_DSYNC bit on Linux */
 }
 
-static void join_cgroups(const char *list) {
-    char *copy = strdup(list);
-    if (copy == NULL) die("strdup", NULL);
-    char pid[32];
-    int plen = snprintf(pid, sizeof pid, "%d\n", (int)getpid());
-    for (char *save = NULL, *path = strtok_r(copy, ":", &save); path != NULL;
-         path = strtok_r(NULL, ":", &save)) {
-        int fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd < 0) die("cannot open", path);
-        if (write(fd, pid, (size_t)plen) != plen) die("cannot join cgroup via", path);
-        close(fd);
-    }
-    free(copy);
+/* ---------------------------------------------------------------- per-thread CPU cgroups */
+
+static const char *thread_cg;    /* ISPMON_SLOWSYNC_THREAD_CGROUP, or NULL */
+static char thread_quota[32], thread_period[32];
+
+static void write_file(const char *path, const char *text) {
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) die("cannot open", path);
+    size_t n = strlen(text);
+    if (write(fd, text, n) != (ssize_t)n) die("cannot write", path);
+    close(fd);
 }
 
-static void pin_cpus(const char *list) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    const char *p = list;
-    while (*p) {
-        char *end;
-        long a = strtol(p, &end, 10), b;
-        if (end == p || a < 0 || a >= CPU_SETSIZE) goto bad;
-        b = a;
-        if (*end == '-') {
-            p = end + 1;
-            b = strtol(p, &end, 10);
-            if (end == p || b < a || b >= CPU_SETSIZE) goto bad;
-        }
-        for (long c = a; c <= b; c++) CPU_SET((int)c, &set);
-        if (*end == ',') end++;
-        else if (*end != '\0') goto bad;
-        p = end;
+/* Moves the calling thread into THREAD_CG/t<tid>, made with the per-thread quota. */
+static void thread_join_own_cgroup(void) {
+    int tid = (int)syscall(SYS_gettid);
+    char dir[PATH_MAX], path[PATH_MAX + 32], text[32];
+    if (snprintf(dir, sizeof dir, "%s/t%d", thread_cg, tid) >= (int)sizeof dir) {
+        errno = ENAMETOOLONG;
+        die("cgroup path too long:", thread_cg);
     }
-    if (CPU_COUNT(&set) == 0) goto bad;
-    if (sched_setaffinity(0, sizeof set, &set) != 0) die("cannot pin to CPUs", list);
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) die("cannot create cgroup", dir);
+    snprintf(path, sizeof path, "%s/cpu.cfs_period_us", dir);
+    write_file(path, thread_period);
+    snprintf(path, sizeof path, "%s/cpu.cfs_quota_us", dir);
+    write_file(path, thread_quota);
+    snprintf(path, sizeof path, "%s/tasks", dir);
+    snprintf(text, sizeof text, "%d\n", tid);
+    write_file(path, text);
+}
+
+struct thread_start {
+    void *(*fn)(void *);
+    void *arg;
+};
+
+static void *thread_trampoline(void *p) {
+    struct thread_start s = *(struct thread_start *)p;
+    free(p);
+    thread_join_own_cgroup();
+    return s.fn(s.arg);
+}
+
+int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg) {
+    static int (*f)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+    if (!f) f = real("pthread_create");
+    if (thread_cg == NULL) return f(t, attr, fn, arg);
+    struct thread_start *s = malloc(sizeof *s);
+    if (s == NULL) return EAGAIN;
+    s->fn = fn;
+    s->arg = arg;
+    int r = f(t, attr, thread_trampoline, s);
+    if (r != 0) free(s);
+    return r;
+}
+
+static void thread_cgroups_init(const char *dir) {
+    const char *q = getenv("ISPMON_SLOWSYNC_THREAD_QUOTA");
+    long quota, period;
+    char *end;
+    if (q == NULL) goto bad;
+    quota = strtol(q, &end, 10);
+    if (end == q || *end != ':' || quota < 1000) goto bad;
+    period = strtol(end + 1, &end, 10);
+    if (*end != '\0' || period < 1000) goto bad;
+    snprintf(thread_quota, sizeof thread_quota, "%ld\n", quota);
+    snprintf(thread_period, sizeof thread_period, "%ld\n", period);
+    thread_cg = dir;
+    thread_join_own_cgroup();
     return;
 bad:
     errno = EINVAL;
-    die("bad ISPMON_SLOWSYNC_CPUS", list);
+    die("ISPMON_SLOWSYNC_THREAD_QUOTA must be QUOTA_US:PERIOD_US (quota >= 1000), got", q ? q : "nothing");
 }
 
 __attribute__((constructor)) static void slowsync_init(void) {
@@ -138,10 +180,8 @@ __attribute__((constructor)) static void slowsync_init(void) {
         }
         delay_us = v;
     }
-    const char *cg = getenv("ISPMON_SLOWSYNC_CGROUPS");
-    if (cg != NULL && *cg != '\0') join_cgroups(cg);
-    const char *cpus = getenv("ISPMON_SLOWSYNC_CPUS");
-    if (cpus != NULL && *cpus != '\0') pin_cpus(cpus);
+    const char *tcg = getenv("ISPMON_SLOWSYNC_THREAD_CGROUP");
+    if (tcg != NULL && *tcg != '\0') thread_cgroups_init(tcg);
 }
 
 __attribute__((destructor)) static void slowsync_report(void) {
@@ -211,3 +251,25 @@ SYNC_WRITE(ssize_t, pwrite64, (int fd, const void *buf, size_t n, off64_t off), 
 SYNC_WRITE(ssize_t, writev, (int fd, const struct iovec *iov, int cnt), (fd, iov, cnt))
 SYNC_WRITE(ssize_t, pwritev, (int fd, const struct iovec *iov, int cnt, off_t off), (fd, iov, cnt, off))
 SYNC_WRITE(ssize_t, pwritev64, (int fd, const struct iovec *iov, int cnt, off64_t off), (fd, iov, cnt, off))
+
+/* ---------------------------------------------------------------- the launcher */
+
+#ifdef SLOWSYNC_EXEC
+/* The constructor above has already put this thread into its cgroup (exec keeps the thread id,
+ * so the program's main thread finds the same cgroup). */
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: ISPMON_SLOWSYNC_PRELOAD=slowsync.so %s PROGRAM [ARGS...]\n", argv[0]);
+        return 2;
+    }
+    const char *so = getenv("ISPMON_SLOWSYNC_PRELOAD");
+    if (so == NULL || *so == '\0') {
+        errno = EINVAL;
+        die("ISPMON_SLOWSYNC_PRELOAD (the shim to preload) is not set", NULL);
+    }
+    if (setenv("LD_PRELOAD", so, 1) != 0) die("setenv LD_PRELOAD", NULL);
+    execvp(argv[1], argv + 1);
+    die("cannot run", argv[1]);
+    return 127;
+}
+#endif
