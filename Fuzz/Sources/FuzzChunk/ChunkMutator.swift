@@ -51,9 +51,9 @@ enum ChunkMutator {
         let capacity = max(bytes.count * 2, 64)
         guard capacity <= maxSize else { return bytes }
         buffer.append(contentsOf: repeatElement(0, count: capacity - bytes.count))
-        let n = buffer.withUnsafeMutableBufferPointer { b in
-            // `baseAddress` is non-nil: the buffer holds at least 64 bytes.
-            LLVMFuzzerMutate(b.baseAddress.unsafelyUnwrapped, bytes.count, capacity)
+        let n = buffer.withUnsafeMutableBufferPointer { b -> Int in
+            guard let base = b.baseAddress else { return 0 }
+            return LLVMFuzzerMutate(base, bytes.count, capacity)
         }
         return Array(buffer.prefix(n))
     }
