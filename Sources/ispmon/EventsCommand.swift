@@ -27,13 +27,12 @@ struct EventsCommand: ParsableCommand {
             var out = OutputBuffer()
             if !json { out.append(EventTable.header) }
             var next: UInt64 = 1
+            let watcher = follow ? CommitWatcher(store: log) : nil
+            let query = EventQuery(window: filter.range.window, type: filter.type?.value, target: target)
             while true {
                 try log.forEach(from: next) { seq, event in
                     next = seq + 1
-                    guard filter.matches(event) else { return true }
-                    if let target {
-                        guard case .probe(let p) = event.body, p.target == target else { return true }
-                    }
+                    guard query.matches(event) else { return true }
                     if json {
                         EventJSON.append(event, seq: seq, to: &out.bytes)
                     } else {
@@ -43,8 +42,9 @@ struct EventsCommand: ParsableCommand {
                     return true
                 }
                 out.flush()
-                guard follow else { return }
-                usleep(250_000)
+                guard let watcher else { return }
+                // Sleeps until another process commits (inotify), not a polling loop.
+                _ = try watcher.wait(after: next - 1, timeout: 60_000_000)
             }
         }
     }

@@ -108,3 +108,37 @@ func runTool(_ path: String, _ args: [String]) throws -> Int32 {
     p.waitUntilExit()
     return p.terminationStatus
 }
+
+/// `ispmon events --follow` in one process, `ispmon import` in another.
+@Suite struct FollowTests {
+    @Test func followPrintsWhatAnotherProcessAppends() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let events = Array(SyntheticStream(seed: 3).prefix(40))
+        #expect(try CLI.run(["import", "-"], stdin: ndjson(Array(events.prefix(20))), data: dir.path).status == 0)
+        let follower = Process()
+        follower.executableURL = URL(fileURLWithPath: CLI.binary)
+        follower.arguments = ["events", "--follow", "--json", "--data", dir.path]
+        let out = Pipe()
+        follower.standardOutput = out
+        try follower.run()
+        // SIGKILL: the test runner may leave SIGTERM blocked in its children.
+        defer { kill(follower.processIdentifier, SIGKILL); follower.waitUntilExit() }
+        func lines(until count: Int) -> [String] {
+            var seen = Data()
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                seen.append(out.fileHandleForReading.availableData)
+                let l = String(decoding: seen, as: UTF8.self).split(separator: "\n").map(String.init)
+                if l.count >= count { return l }
+            }
+            return String(decoding: seen, as: UTF8.self).split(separator: "\n").map(String.init)
+        }
+        #expect(lines(until: 20).count == 20)
+        #expect(try CLI.run(["import", "-"], stdin: ndjson(Array(events.suffix(20))), data: dir.path).status == 0)
+        let all = lines(until: 20)
+        #expect(all.count == 20, "the 20 appended by the other process, after the first 20")
+        #expect(all.first?.hasPrefix("{\"seq\":21,") == true, "\(all.first ?? "")")
+        #expect(all.last?.hasPrefix("{\"seq\":40,") == true)
+    }
+}
