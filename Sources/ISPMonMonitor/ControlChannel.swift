@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import Foundation
+import Synchronization
 public import ISPMonCore
 
 /// How `ispmon job NAME run|pause|disable` reaches the running monitor: a UNIX
@@ -82,7 +83,7 @@ public enum ControlChannel {
         guard sent == bytes.count else {
             throw MonitorError("no monitor is running on \(directory) (\(String(cString: strerror(errno))))")
         }
-        guard Sockets.wait(fd, Int16(POLLIN), until: monotonicMicroseconds() + timeout) else {
+        guard Sockets.wait(fd, Int16(POLLIN), until: Monotonic.microseconds() + timeout) else {
             throw MonitorError("the monitor on \(directory) did not answer")
         }
         var buffer = [UInt8](repeating: 0, count: 512)
@@ -91,25 +92,35 @@ public enum ControlChannel {
     }
 
     /// The monitor's side: answers each request with `handle(request)` on a thread of its own.
-    final class Server: @unchecked Sendable {
+    final class Server: Sendable {
         let fd: Int32
         let path: String
-        var running = true
+        let running = Atomic<Bool>(true)
+        let finished = DispatchSemaphore(value: 0)
 
         init(directory: String, handle: @escaping @Sendable (String) -> String) throws(MonitorError) {
             path = ControlChannel.path(directory)
             unlink(path)  // a socket left by a monitor that died (the monitor lock says none runs now)
             let sock = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             fd = sock
-            guard sock >= 0, var a = ControlChannel.address(path) else { throw MonitorError("cannot create \(path)") }
+            guard sock >= 0, var a = ControlChannel.address(path) else {
+                if sock >= 0 { close(sock) }
+                throw MonitorError("cannot create \(path)")
+            }
             let rc = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(sock, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
-            guard rc == 0 else { throw MonitorError("cannot create \(path): \(String(cString: strerror(errno)))") }
+            guard rc == 0 else {
+                let reason = String(cString: strerror(errno))
+                close(sock)
+                throw MonitorError("cannot create \(path): \(reason)")
+            }
             chmod(path, 0o660)
             let fd = sock
             let thread = Thread { [self] in
+                defer { finished.signal() }
                 var buffer = [UInt8](repeating: 0, count: 512)
-                while running {
-                    guard Sockets.wait(fd, Int16(POLLIN), until: monotonicMicroseconds() + 500_000) else { continue }
+                while running.load(ordering: .acquiring) {
+                    // Short waits, so that stop() returns soon.
+                    guard Sockets.wait(fd, Int16(POLLIN), until: Monotonic.microseconds() + 100_000) else { continue }
                     var from = sockaddr_un()
                     var fromLength = socklen_t(MemoryLayout<sockaddr_un>.size)
                     let n = buffer.withUnsafeMutableBytes { b in
@@ -129,8 +140,12 @@ public enum ControlChannel {
             thread.start()
         }
 
+        /// Stops answering: returns once the thread has ended (no request is handled
+        /// after it), with the socket closed and removed.
         func stop() {
-            running = false
+            guard running.exchange(false, ordering: .acquiringAndReleasing) else { return }
+            finished.wait()
+            close(fd)
             unlink(path)
         }
     }

@@ -31,7 +31,7 @@ public final class Monitor: @unchecked Sendable {
     /// Bounds the probes in flight.
     let slots: DispatchSemaphore
     /// Events are accepted until `monitor stopped` is written: nothing may follow it.
-    let accepting = Mutex(true)
+    let accepting = RecordingGate()
     let wake = NSCondition()
     var stopping = false
     let schedulerDone = DispatchSemaphore(value: 0)
@@ -143,8 +143,7 @@ public final class Monitor: @unchecked Sendable {
             traceWake.unlock()
             traceDone.wait()
         }
-        try accepting.withLock { open in
-            open = false
+        try accepting.close {
             try writer.submit([Event(time: Monitor.now(), body: .monitor(MonitorState(state: .stopped, version: ISPMonVersion.current)))][...])
         }
         try writer.flush()
@@ -153,10 +152,7 @@ public final class Monitor: @unchecked Sendable {
 
     /// Hands an event to the writer, unless the monitor has stopped.
     func record(_ event: Event) throws {
-        try accepting.withLock { open in
-            guard open else { return }
-            try writer.submit([event][...])
-        }
+        try accepting.pass { try writer.submit([event][...]) }
     }
 
     /// The wall-clock time, to the microsecond.
@@ -170,7 +166,7 @@ public final class Monitor: @unchecked Sendable {
 
     func schedule() {
         defer { schedulerDone.signal() }
-        let start = monotonicMicroseconds()
+        let start = Monotonic.microseconds()
         // Spread the first probes over the first interval, so that they do not all go at once.
         var due = config.targets.enumerated().map { i, t in
             start + (config.targets.isEmpty ? 0 : t.interval * Int64(i) / Int64(config.targets.count) % max(t.interval, 1))
@@ -178,7 +174,7 @@ public final class Monitor: @unchecked Sendable {
         var links: [String: Bool] = [:]
         var nextLinkCheck = start
         while true {
-            let now = monotonicMicroseconds()
+            let now = Monotonic.microseconds()
             if now >= nextLinkCheck {
                 checkLinks(&links)
                 nextLinkCheck = now + 1_000_000
@@ -201,7 +197,7 @@ public final class Monitor: @unchecked Sendable {
                 wake.unlock()
                 return
             }
-            let wait = until - monotonicMicroseconds()
+            let wait = until - Monotonic.microseconds()
             if wait > 0 { _ = wake.wait(until: Date(timeIntervalSinceNow: Double(wait) / 1e6)) }
             let stop = stopping
             wake.unlock()
@@ -226,13 +222,13 @@ public final class Monitor: @unchecked Sendable {
                     lastGateway = gateway
                     traceRequested = true
                 }
-                if monotonicMicroseconds() >= nextTrace { traceRequested = true }
+                if Monotonic.microseconds() >= nextTrace { traceRequested = true }
             }
             traceRequested = false
             let stop = isStopping
             traceWake.unlock()
             if stop { return }
-            nextTrace = monotonicMicroseconds() + 3_600_000_000
+            nextTrace = Monotonic.microseconds() + 3_600_000_000
             do {
                 let time = Monitor.now()
                 let hops = try PathTracer.trace(to: destination)

@@ -35,9 +35,9 @@ final class SpeedTester: @unchecked Sendable {
     func start() {
         let thread = Thread { [self] in
             defer { done.signal() }
-            var due = monotonicMicroseconds() + firstDelay
+            var due = Monotonic.microseconds() + firstDelay
             while !stopping.load(ordering: .relaxed) {
-                let left = due - monotonicMicroseconds()
+                let left = due - Monotonic.microseconds()
                 if left > 0 {
                     wake.lock()
                     if !stopping.load(ordering: .relaxed) { _ = wake.wait(until: Date(timeIntervalSinceNow: Double(left) / 1e6)) }
@@ -50,7 +50,7 @@ final class SpeedTester: @unchecked Sendable {
                     if !stopping.load(ordering: .relaxed) { record(Event(time: time, body: .speedtest(test))) }
                 }
                 due += settings.interval
-                if due < monotonicMicroseconds() { due = monotonicMicroseconds() + settings.interval }
+                if due < Monotonic.microseconds() { due = Monotonic.microseconds() + settings.interval }
             }
         }
         thread.name = "ispmon.speedtest"
@@ -87,7 +87,7 @@ final class SpeedTester: @unchecked Sendable {
 
     /// Mbps of one transfer, over at most `budget` µs (a transfer cut short by the budget still counts).
     func transfer(_ url: HTTPURL, upload: Bool, budget: Int64) -> Result<Double, ProbeFailure> {
-        let deadline = monotonicMicroseconds() + budget
+        let deadline = Monotonic.microseconds() + budget
         let connection: Connection
         switch Connection.open(url, deadline: deadline) {
         case .success(let c): connection = c
@@ -100,13 +100,13 @@ final class SpeedTester: @unchecked Sendable {
             ? "POST \(url.path) HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: ispmon\r\nContent-Type: application/octet-stream\r\nContent-Length: \(size)\r\nConnection: close\r\n\r\n"
             : "GET \(url.path) HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: ispmon\r\nConnection: close\r\n\r\n"
         if let f = connection.writeAll(Array(head.utf8), until: deadline) { return .failure(f) }
-        let bodyStart = monotonicMicroseconds()
+        let bodyStart = Monotonic.microseconds()
         var bytes: Int64 = 0
         // Short waits, so that a stopping monitor is not kept waiting.
-        func slice() -> Int64 { min(deadline, monotonicMicroseconds() + 100_000) }
+        func slice() -> Int64 { min(deadline, Monotonic.microseconds() + 100_000) }
         if upload {
             let block = [UInt8](repeating: 0x5A, count: 65536)
-            sending: while monotonicMicroseconds() < deadline && !stopping.load(ordering: .relaxed) {
+            sending: while Monotonic.microseconds() < deadline && !stopping.load(ordering: .relaxed) {
                 switch connection.write(block[...], until: slice()) {
                 case .bytes(let n): bytes += Int64(n)
                 case .timeout: continue
@@ -120,7 +120,7 @@ final class SpeedTester: @unchecked Sendable {
             var buffer = [UInt8](repeating: 0, count: 65536)
             var header: [UInt8] = []
             var inBody = false
-            receiving: while monotonicMicroseconds() < deadline && !stopping.load(ordering: .relaxed) {
+            receiving: while Monotonic.microseconds() < deadline && !stopping.load(ordering: .relaxed) {
                 let n: Int
                 switch connection.read(into: &buffer, until: slice()) {
                 case .bytes(let k): n = k
@@ -140,7 +140,7 @@ final class SpeedTester: @unchecked Sendable {
                 inBody = true
             }
         }
-        let seconds = Double(monotonicMicroseconds() - bodyStart) / 1e6
+        let seconds = Double(Monotonic.microseconds() - bodyStart) / 1e6
         guard bytes > 0, seconds > 0 else { return .failure(ProbeFailure("timeout", nil)) }
         return .success((Double(bytes) * 8 / seconds / 1e6 * 10).rounded() / 10)
     }

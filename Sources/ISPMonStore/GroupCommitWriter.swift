@@ -99,7 +99,7 @@ public final class GroupCommitWriter: @unchecked Sendable {
         }
         if let failure { throw failure }
         guard !stopping else { throw StoreError(.closed, path: store.directory) }
-        if queue.isEmpty { oldestQueued = GroupCommitWriter.now() }
+        if queue.isEmpty { oldestQueued = Monotonic.microseconds() }
         queue.append(Item(batch: batch, completion: completion))
         queuedEvents += batch.count
         inFlight += 1
@@ -128,12 +128,6 @@ public final class GroupCommitWriter: @unchecked Sendable {
         if let failure { throw failure }
     }
 
-    static func now() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1_000
-    }
-
     /// Commits what is queued, then stops the writer thread. Call it once done.
     public func close() {
         condition.lock()
@@ -154,7 +148,7 @@ public final class GroupCommitWriter: @unchecked Sendable {
             // Let a few more submissions join this commit, up to maxDelay after the first.
             while options.maxDelay > 0 && !queue.isEmpty && !stopping && flushing == 0
                     && queuedEvents < options.maxEventsPerCommit {
-                let left = oldestQueued + options.maxDelay - GroupCommitWriter.now()
+                let left = oldestQueued + options.maxDelay - Monotonic.microseconds()
                 guard left > 0 else { break }
                 _ = condition.wait(until: Date(timeIntervalSinceNow: Double(left) / 1e6))
             }
@@ -171,7 +165,7 @@ public final class GroupCommitWriter: @unchecked Sendable {
             }
             let items = Array(queue.prefix(take))
             queue.removeFirst(take)
-            if !queue.isEmpty { oldestQueued = GroupCommitWriter.now() }
+            if !queue.isEmpty { oldestQueued = Monotonic.microseconds() }
             let failedBefore = failure
             condition.unlock()
 

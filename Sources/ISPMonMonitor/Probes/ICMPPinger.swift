@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import ISPMonCore
 import Dispatch
 import Foundation
 import Synchronization
@@ -95,10 +96,10 @@ final class ICMPPinger: @unchecked Sendable {
         }
         defer { _ = state.withLock { $0.waiters.removeValue(forKey: sequence) } }
         let packet = ICMPPinger.echoRequest(v6: socket.family == AF_INET6, identifier: identifier, sequence: sequence)
-        let sent = monotonicMicroseconds()
+        let sent = Monotonic.microseconds()
         let n = packet.withUnsafeBytes { p in address.withSockaddr { sendto(socket.fd, p.baseAddress, p.count, 0, $0, $1) } }
         guard n == packet.count else { return .failed(error: Sockets.errorCode(errno), detail: Sockets.message(errno)) }
-        let left = max(0, timeout - (monotonicMicroseconds() - sent))
+        let left = max(0, timeout - (Monotonic.microseconds() - sent))
         guard waiter.done.wait(timeout: .now() + .microseconds(Int(left))) == .success else {
             return .failed(error: "timeout", detail: nil)
         }
@@ -143,7 +144,7 @@ final class ICMPPinger: @unchecked Sendable {
                 while true {
                     let n = buffer.withUnsafeMutableBytes { recv(p.fd, $0.baseAddress, $0.count, 0) }
                     guard n > 0 else { break }
-                    let now = monotonicMicroseconds()
+                    let now = Monotonic.microseconds()
                     if let (sequence, unreachable) = match(Array(buffer[..<n]), socket) {
                         let waiter = state.withLock { $0.waiters[sequence] }
                         if let waiter {

@@ -32,7 +32,7 @@ public enum PathTracer {
             setsockopt(fd, Int32(IPPROTO_IP), IP_TTL, &t, socklen_t(MemoryLayout<Int32>.size))
             let sequence = UInt16(ttl)
             let packet = ICMPPinger.echoRequest(v6: false, identifier: identifier, sequence: sequence)
-            let sent = monotonicMicroseconds()
+            let sent = Monotonic.microseconds()
             _ = packet.withUnsafeBytes { p in address.withSockaddr { sendto(fd, p.baseAddress, p.count, 0, $0, $1) } }
             let (hop, reached) = waitForAnswer(fd, identifier: identifier, sequence: sequence, sent: sent, deadline: sent + hopTimeout)
             hops.append(Trace.Hop(ttl: ttl, address: hop?.address, rtt: hop?.rtt))
@@ -53,7 +53,7 @@ public enum PathTracer {
                 withUnsafeMutablePointer(to: &from) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, b.baseAddress, b.count, 0, $0, &length) } }
             }
             guard n > 0 else { continue }
-            let now = monotonicMicroseconds()
+            let now = Monotonic.microseconds()
             let source = SocketAddress(storage: from, length: length).description
             switch classify(Array(buffer[..<n]), identifier: identifier, sequence: sequence) {
             case .reply: return ((source, now - sent), true)

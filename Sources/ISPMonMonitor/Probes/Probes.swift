@@ -3,14 +3,15 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import ISPMonCore
 
 /// tcp: a connection to host:port. Refused, unreachable and timeout are distinct errors.
 enum TCPProbe {
     static func run(host: String, port: UInt16, timeout: Int64) -> ProbeResult {
-        let start = monotonicMicroseconds()
+        let start = Monotonic.microseconds()
         guard let address = Resolver.resolve(host, port: port) else { return .failed(error: "resolve", detail: "cannot resolve \(host)") }
         switch Sockets.connect(address, type: Int32(SOCK_STREAM.rawValue), deadline: start + timeout) {
-        case .success: return .ok(rtt: monotonicMicroseconds() - start, detail: nil)
+        case .success: return .ok(rtt: Monotonic.microseconds() - start, detail: nil)
         case .failure(let f): return f.result
         }
     }
@@ -20,7 +21,7 @@ enum TCPProbe {
 /// (never the system's), with the answer's id and question checked.
 enum DNSProbe {
     static func run(server: String, port: UInt16, name: String, type: DNSRecordType, timeout: Int64) -> ProbeResult {
-        let start = monotonicMicroseconds()
+        let start = Monotonic.microseconds()
         let deadline = start + timeout
         guard let address = Resolver.numeric(server, port: port) ?? Resolver.resolve(server, port: port) else {
             return .failed(error: "resolve", detail: "cannot resolve \(server)")
@@ -43,7 +44,7 @@ enum DNSProbe {
                 if errno == EAGAIN || errno == EINTR { continue }
                 return .failed(error: Sockets.errorCode(errno), detail: Sockets.message(errno))
             }
-            let rtt = monotonicMicroseconds() - start
+            let rtt = Monotonic.microseconds() - start
             switch DNSMessage.parse(Array(buffer[..<n]), id: id, name: name, type: type) {
             case .address(let a): return .ok(rtt: rtt, detail: "\(name) \(type) \(a ?? "(no address)")")
             case .failure(let rcode): return .failed(error: DNSMessage.errorCode(rcode: rcode), detail: "\(name) \(type)")
@@ -59,7 +60,7 @@ enum DNSProbe {
 /// http: a GET (over TLS for https); success on 2xx/3xx, or on `expectStatus`.
 enum HTTPProbe {
     static func run(url: HTTPURL, expectStatus: Int?, timeout: Int64) -> ProbeResult {
-        let start = monotonicMicroseconds()
+        let start = Monotonic.microseconds()
         let deadline = start + timeout
         let connection: Connection
         switch Connection.open(url, deadline: deadline) {
@@ -81,7 +82,7 @@ enum HTTPProbe {
             case .failed(let f): return f.result
             }
         }
-        let rtt = monotonicMicroseconds() - start
+        let rtt = Monotonic.microseconds() - start
         guard let status = HTTPHead.status(head) else {
             return .failed(error: "http-malformed", detail: HTTPHead.malformedDetail(head))
         }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import ISPMonCore
 
 /// The result of one probe: the RTT in µs, or an error code (events.md) and a detail.
 public enum ProbeResult: Sendable, Equatable {
@@ -10,13 +11,6 @@ public enum ProbeResult: Sendable, Equatable {
     case failed(error: String, detail: String?)
 }
 
-/// Microseconds on the monotonic clock: RTTs never jump with the wall clock.
-@inline(__always)
-func monotonicMicroseconds() -> Int64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1_000
-}
 
 /// A socket address (IPv4 or IPv6) held by value.
 public struct SocketAddress: Sendable, CustomStringConvertible {
@@ -96,7 +90,7 @@ enum Sockets {
     /// Waits up to `deadline` (monotonic µs) for `events` on `fd`; false on timeout.
     static func wait(_ fd: Int32, _ events: Int16, until deadline: Int64) -> Bool {
         while true {
-            let left = deadline - monotonicMicroseconds()
+            let left = deadline - Monotonic.microseconds()
             guard left > 0 else { return false }
             var p = pollfd(fd: fd, events: events, revents: 0)
             let rc = poll(&p, 1, Int32(min(left / 1000 + 1, Int64(Int32.max))))
