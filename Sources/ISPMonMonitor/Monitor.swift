@@ -27,9 +27,8 @@ public final class Monitor: @unchecked Sendable {
     let writer: GroupCommitWriter
     let logger: Logger
     let pinger: ICMPPinger?
-    let pool = DispatchQueue(label: "ispmon.probes", attributes: .concurrent)
-    /// Bounds the probes in flight.
-    let slots: DispatchSemaphore
+    /// Runs the probes: at most this many in flight.
+    let pool: ProbePool
     /// Events are accepted until `monitor stopped` is written: nothing may follow it.
     let accepting = RecordingGate()
     let wake = NSCondition()
@@ -48,16 +47,23 @@ public final class Monitor: @unchecked Sendable {
     let traceDone = DispatchSemaphore(value: 0)
     var tracing = false
 
-    public init(config: MonitorConfig, writer: GroupCommitWriter, interfaces: [String], logger: Logger) throws {
+    /// Runs one probe of a target. The real probes by default; tests hand in fakes
+    /// to check the scheduling (the real probes are tested for real).
+    public typealias Prober = @Sendable (MonitorConfig.Target) -> ProbeResult
+    let prober: Prober?
+
+    public init(config: MonitorConfig, writer: GroupCommitWriter, interfaces: [String], logger: Logger,
+                prober: Prober? = nil) throws {
+        self.prober = prober
         self.config = config
         self.writer = writer
         self.interfaces = interfaces
         self.logger = logger
-        slots = DispatchSemaphore(value: max(4, min(64, config.targets.count * 2)))
+        pool = ProbePool(limit: max(4, min(64, config.targets.count * 2)))
         var states: [MonitorConfig.JobName: JobState.State] = [:]
         for job in MonitorConfig.JobName.allCases { states[job] = config.jobs[job] ?? .run }
         jobs = Mutex(states)
-        if config.targets.contains(where: { $0.method == .icmp }) {
+        if prober == nil, config.targets.contains(where: { $0.method == .icmp }) {
             pinger = try ICMPPinger()
             logger.info("icmp through \(pinger!.kind.rawValue) sockets")
         } else {
@@ -147,6 +153,7 @@ public final class Monitor: @unchecked Sendable {
             try writer.submit([Event(time: Monitor.now(), body: .monitor(MonitorState(state: .stopped, version: ISPMonVersion.current)))][...])
         }
         try writer.flush()
+        pool.stop()
         pinger?.stop()
     }
 
@@ -167,10 +174,7 @@ public final class Monitor: @unchecked Sendable {
     func schedule() {
         defer { schedulerDone.signal() }
         let start = Monotonic.microseconds()
-        // Spread the first probes over the first interval, so that they do not all go at once.
-        var due = config.targets.enumerated().map { i, t in
-            start + (config.targets.isEmpty ? 0 : t.interval * Int64(i) / Int64(config.targets.count) % max(t.interval, 1))
-        }
+        var schedule = ProbeSchedule(intervals: config.targets.map(\.interval), start: start)
         var links: [String: Bool] = [:]
         var nextLinkCheck = start
         while true {
@@ -182,15 +186,11 @@ public final class Monitor: @unchecked Sendable {
             let probesJob = jobs.withLock { $0[.probes] ?? .run }
             if probesJob == .run {
                 let hop = ispHop.withLock { $0 }
-                for (i, t) in config.targets.enumerated() where due[i] <= now && (t.address != .auto || hop != nil) {
-                    launch(t)
-                    // The next one an interval after this one was due, with up to 1 % (at most 100 ms) of jitter.
-                    let jitter = min(t.interval / 100, 100_000)
-                    due[i] += t.interval + (jitter > 0 ? Int64.random(in: -jitter...jitter) : 0)
-                    if due[i] < now { due[i] = now + t.interval }  // fell behind (a suspended machine): skip, never burst
+                for i in schedule.take(at: now, eligible: { config.targets[$0].address != .auto || hop != nil }) {
+                    launch(config.targets[i])
                 }
             }
-            let nextDue = probesJob == .run ? (due.min() ?? nextLinkCheck) : nextLinkCheck
+            let nextDue = probesJob == .run ? (schedule.next ?? nextLinkCheck) : nextLinkCheck
             let until = min(nextDue, nextLinkCheck)
             wake.lock()
             if stopping {
@@ -268,14 +268,10 @@ public final class Monitor: @unchecked Sendable {
             logger.debug("\(target.name): previous probe still running, skipped")
             return
         }
-        pool.async { [self] in
-            slots.wait()
-            defer {
-                slots.signal()
-                _ = inFlight.withLock { $0.remove(target.name) }
-            }
+        pool.run { [self] in
+            defer { _ = inFlight.withLock { $0.remove(target.name) } }
             let time = Monitor.now()
-            let result = probe(target)
+            let result = prober?(target) ?? probe(target)
             let outcome: Probe.Outcome
             var detail: String?
             switch result {
