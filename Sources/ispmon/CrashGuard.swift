@@ -3,6 +3,8 @@ import Foundation
 /// LMDB trusts the file's page structure; a damaged data file could make it read
 /// outside the map. Rather than dying with a bare segfault, say what happened.
 enum CrashGuard {
+    // nonisolated(unsafe): written by install(), on the main thread, before the
+    // handlers that read it exist; a signal handler cannot take a lock.
     nonisolated(unsafe) static var message: [UInt8] = []
 
     static func install(storePath: String) {

@@ -40,6 +40,7 @@ struct CLI {
         DispatchQueue.global().asyncAfter(deadline: .now() + timeLimit, execute: watchdog)
         defer { watchdog.cancel() }
         // Feed stdin and drain stderr on their own threads so that nothing blocks the child.
+        // nonisolated(unsafe): written only by errThread, read only after it has finished (below).
         nonisolated(unsafe) var errData = Data()
         let errThread = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
         errThread.start()

@@ -42,10 +42,10 @@ final class LoopbackServer {
 }
 
 /// A UDP socket on loopback that receives queries and answers each with `answer(query)` (nil: silence).
-final class UDPResponder: @unchecked Sendable {
+final class UDPResponder: Sendable {
     let fd: Int32
     let port: UInt16
-    var running = true
+    let running = Atomic<Bool>(true)
 
     init(_ answer: @escaping @Sendable ([UInt8]) -> [UInt8]?) {
         let sock = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
@@ -61,7 +61,7 @@ final class UDPResponder: @unchecked Sendable {
         port = UInt16(bigEndian: addr.sin_port)
         Thread { [self] in
             var buffer = [UInt8](repeating: 0, count: 1500)
-            while running {
+            while running.load(ordering: .relaxed) {
                 var from = sockaddr_storage()
                 var fromLen = socklen_t(MemoryLayout<sockaddr_storage>.size)
                 let n = buffer.withUnsafeMutableBytes { b in
@@ -76,7 +76,7 @@ final class UDPResponder: @unchecked Sendable {
     }
 
     deinit {
-        running = false
+        running.store(false, ordering: .relaxed)
         usleep(150_000)
         close(fd)
     }
