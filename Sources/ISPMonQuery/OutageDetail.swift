@@ -37,7 +37,7 @@ public struct OutageDetail: Sendable, Hashable {
         let to = min(now, (o.end ?? now) + OutageDetail.margin)
         var lanes: [Lane] = []
         for t in p.targets.values.sorted(by: { $0.name < $1.name }) {
-            let layer = Projection.Layer(role: t.role)
+            let layer = Projection.Layer(t.role)
             // Unknown where nothing of its layer was known, and since the target itself
             // became unknown (a stopped monitor); down in its down intervals; else up.
             var unknown = p.layers[layer]?.known.complement(from: from, to: to) ?? [Interval(start: from, end: to)]
@@ -93,7 +93,7 @@ public struct OutageDetail: Sendable, Hashable {
         }
         let layers: [Projection.Layer] = o.kind == .connectivity ? [.local, .device, .gateway, .isp] : [.dns]
         for layer in layers {
-            guard let track = p.layers[layer], track.known.intervals.contains(where: { $0.meets(o.start, end) }) else {
+            guard let track = p.layers[layer], track.known.intervals.contains(where: { $0.touches(o.start, end) }) else {
                 if o.kind == .connectivity { sentences.append("Nothing watched \(layer.inWords) then.") }
                 continue
             }
@@ -102,7 +102,7 @@ public struct OutageDetail: Sendable, Hashable {
             let named = culprits.isEmpty ? "" : " (" + culprits.joined(separator: ", ") + ")"
             if downTime == 0 {
                 sentences.append("\(layer.inWords.capitalizedFirst) answered throughout.")
-            } else if let first = track.down.intervals.first(where: { $0.meets(o.start, end) }), 2 * downTime >= end - o.start {
+            } else if let first = track.down.intervals.first(where: { $0.touches(o.start, end) }), 2 * downTime >= end - o.start {
                 sentences.append("\(layer.inWords.capitalizedFirst)\(named) did not answer from \(Timestamp(microseconds: max(first.start, o.start))).")
             } else {
                 sentences.append("\(layer.inWords.capitalizedFirst)\(named) did not answer for \(NumberText.duration(downTime)) of it, less than half.")
@@ -120,33 +120,6 @@ public struct OutageDetail: Sendable, Hashable {
             sentences.append("So the cause is \(o.cause.inWords)\(culprits).")
         }
         return sentences.joined(separator: " ")
-    }
-}
-
-extension Projection.Layer {
-    init(role: Role) {
-        switch role {
-        case .device: self = .device
-        case .gateway: self = .gateway
-        case .isp: self = .isp
-        case .internet: self = .internet
-        case .dns: self = .dns
-        }
-    }
-}
-
-extension Interval {
-    /// Shares some time with [a, b) (or holds the instant a when a == b); an open interval lasts.
-    func meets(_ a: Int64, _ b: Int64) -> Bool {
-        let e = end ?? .max
-        if a == b { return start <= a && e > a }
-        return start < b && e > a
-    }
-
-    /// µs shared with [a, b), an open end counting up to `now`.
-    func overlap(_ a: Int64, _ b: Int64, now: Int64) -> Int64 {
-        let e = end ?? max(now, start)
-        return max(0, min(e, b) - max(start, a))
     }
 }
 

@@ -9,13 +9,13 @@ public struct Interval: Hashable, Sendable {
     }
 
     /// Microseconds this interval shares with [a, b), an open end counting up to `now`.
-    func overlap(_ a: Int64, _ b: Int64, now: Int64) -> Int64 {
+    public func overlap(_ a: Int64, _ b: Int64, now: Int64) -> Int64 {
         let e = end ?? max(now, start)
         return max(0, min(e, b) - max(start, a))
     }
 
     /// On at some moment of [a, b) (at the instant `a` when a == b); an open interval is still on.
-    func touches(_ a: Int64, _ b: Int64) -> Bool {
+    public func touches(_ a: Int64, _ b: Int64) -> Bool {
         let e = end ?? Int64.max
         if a == b { return start <= a && e > a }
         return start < b && e > a

@@ -46,7 +46,8 @@ public struct Projection: Sendable {
 
     public enum Layer: String, Sendable, Hashable, CaseIterable {
         case local, device, gateway, isp, internet, dns
-        init(_ role: Role) {
+        /// The layer a target of `role` belongs to.
+        public init(_ role: Role) {
             switch role {
             case .device: self = .device
             case .gateway: self = .gateway
