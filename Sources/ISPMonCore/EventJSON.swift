@@ -46,7 +46,7 @@ public enum EventJSON {
     }
 
     /// Free text: no control characters but tab (a line break would break table output).
-    static func isPlainText(_ s: String) -> Bool { s.utf8.allSatisfy { $0 >= 0x20 || $0 == 0x09 } && !s.utf8.contains(0x7F) }
+    public static func isPlainText(_ s: String) -> Bool { s.utf8.allSatisfy { $0 >= 0x20 || $0 == 0x09 } && !s.utf8.contains(0x7F) }
 
     // MARK: Parsing
 
@@ -63,7 +63,7 @@ public enum EventJSON {
         let timeText = try fields.requiredString("time")
         var reason = ""
         guard let time = Timestamp.parse(rfc3339: timeText.utf8, reason: &reason) else {
-            throw InvalidLine("field \"time\": \"\(timeText)\" is \(reason)")
+            throw InvalidLine("field \"time\": \"\(timeText)\": \(reason)")
         }
         // An offset can move a valid date out of the years the UTC export form can write.
         guard time >= minTime, time <= maxTime else {
@@ -89,6 +89,7 @@ public enum EventJSON {
                 throw InvalidLine("field \"state\": \"\(s)\" is not started or stopped")
             }
             let version = try fields.optionalString("version", maxBytes: 64)
+            if let version, !isPlainText(version) { throw InvalidLine("field \"version\" has control characters") }
             body = .monitor(MonitorState(state: state, version: version))
         case .job:
             let job = try fields.requiredString("job")
@@ -107,6 +108,7 @@ public enum EventJSON {
             guard !text.isEmpty, text.utf8.count <= maxNoteBytes else {
                 throw InvalidLine("field \"text\" must be 1 to \(maxNoteBytes) bytes")
             }
+            guard isPlainText(text) else { throw InvalidLine("field \"text\" has control characters (a tab is the only one allowed)") }
             body = .note(Note(outage: outage, text: text))
         }
         try fields.rejectRest(type: type)

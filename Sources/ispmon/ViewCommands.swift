@@ -165,16 +165,16 @@ struct NoteCommand: ParsableCommand {
 
     func run() throws {
         try ispmon.run {
-            guard !text.isEmpty, text.utf8.count <= EventJSON.maxNoteBytes else {
-                throw ValidationError("the note must be 1 to \(EventJSON.maxNoteBytes) bytes")
-            }
             let queries = Queries(store: try store.open(create: false)) { Terminal.error($0) }
-            guard try queries.outages().contains(where: { $0.id == outage }) else {
-                throw ValidationError("no outage \(outage) (see `ispmon outages`)")
-            }
             let now = Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
-            let range = try queries.store.append([Event(time: now, body: .note(Note(outage: outage, text: text)))])
-            print("noted on \(outage) (seq \(range.lowerBound))")
+            let noted: LoggedEvent
+            do { noted = try queries.addNote(outage: outage, text: text, at: now) } catch let e as QueryError {
+                switch e.kind {
+                case .invalid(_, let reason): throw ValidationError("the note \(reason)")
+                case .notFound: throw ValidationError("no outage \(outage) (see `ispmon outages`)")
+                }
+            }
+            print("noted on \(outage) (seq \(noted.seq))")
         }
     }
 }

@@ -56,7 +56,7 @@ func exported(_ e: Event, seq: UInt64? = 1) -> String {
                 .init(ttl: 1, address: "192.0.2.1", rtt: 1234), .init(ttl: 3, address: nil, rtt: nil)]))),
             Event(time: Timestamp(microseconds: 8), body: .monitor(MonitorState(state: .stopped))),
             Event(time: Timestamp(microseconds: 9), body: .job(JobState(job: "trace", state: .disabled))),
-            Event(time: Timestamp(microseconds: 10), body: .note(Note(outage: "d-20260301T120005.250000Z", text: "line\nbreak"))),
+            Event(time: Timestamp(microseconds: 10), body: .note(Note(outage: "d-20260301T120005.250000Z", text: "a tab\tis kept"))),
         ]
         for e in events {
             let line = exported(e)
@@ -92,6 +92,9 @@ func exported(_ e: Event, seq: UInt64? = 1) -> String {
         (#"[1,2]"#, "expected a JSON object"),
         (#"{"time":"2026-03-01T12:00:00Z","type":"speedtest","server":"s","ok":true,"down_mbps":-3,"up_mbps":1}"#, "out of range"),
         (#"{"time":"2026-03-01T12:00:00Z","type":"note","outage":"x-1","text":"t"}"#, "not an outage id"),
+        (#"{"time":"2026-03-01T12:00:00Z","type":"note","outage":"c-20260301T120005Z","text":"two\nlines"}"#, #"field "text" has control characters"#),
+        (#"{"time":"2026-03-01T12:00:00Z","type":"monitor","state":"started","version":"0.3\u0007"}"#, #"field "version" has control characters"#),
+        (#"{"time":"2026-03-01T12:00:00","type":"link","interface":"eth0","up":true}"#, #"field "time": "2026-03-01T12:00:00": time has no time zone"#),
         (#"{"time":"2026-03-01T12:00:00Z","type":"trace","destination":"d","hops":[{"ttl":2,"address":null,"rtt_ms":null},{"ttl":1,"address":null,"rtt_ms":null}]}"#, "increasing TTL"),
         (#"{"time":"2026-03-01T12:00:00Z","type":"link","interface":"eth0","up":true,}"#, "field name"),
         (#"{"time":"2026-03-01T12:00:00Z","type":"link","interface":"eth0","up":True}"#, "unexpected character"),

@@ -128,3 +128,28 @@ import ISPMonCore
         }
     }
 }
+
+/// Notes through the query layer: what the CLI and the API both append.
+@Suite struct NoteQueryTests {
+    @Test func aNoteIsAppendedToAnOutageThatExistsAndPlainTextOnly() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let store = try EventStore(directory: dir.path)
+        try store.append(SyntheticFaults(days: 1, seed: 2).events)
+        let q = Queries(store: store)
+        let outage = try #require(try q.outages().first)
+        let at = Timestamp(microseconds: (outage.end ?? outage.start) + 1)
+        let noted = try q.addNote(outage: outage.id, text: "ISP ticket 42\twith a tab", at: at)
+        #expect(noted.seq == (try store.lastSeq()))
+        #expect(try q.outages().first?.notes.last?.text == "ISP ticket 42\twith a tab")
+        let before = try store.lastSeq()
+        #expect(throws: QueryError(.invalid(parameter: "text", reason: "has control characters (a tab is the only one allowed)"))) {
+            try q.addNote(outage: outage.id, text: "two\nlines", at: at)
+        }
+        #expect(throws: QueryError(.notFound("outage c-20990101T000000Z"))) {
+            try q.addNote(outage: "c-20990101T000000Z", text: "x", at: at)
+        }
+        #expect(throws: QueryError.self) { try q.addNote(outage: outage.id, text: "", at: at) }
+        #expect(try store.lastSeq() == before, "a refused note appends nothing")
+    }
+}
