@@ -128,6 +128,7 @@ extension MonitorConfig {
             # speedtest:
             #   enabled: true
             #   download_url: http://speed.example.net/download?bytes=25000000
+            #   upload_url: http://speed.example.net/upload
             #   interval: 2h
             #   max_duration: 30s
 

@@ -152,4 +152,19 @@ import ISPMonCore
             #expect(parsed == MonitorConfig.detected(d), "\(text)")
         }
     }
+
+    @Test func theCommentedSpeedTestSectionParsesWhenUncommented() throws {
+        let text = MonitorConfig.initialYAML(Detected(interface: "eth0", gateway: "192.0.2.1", resolvers: ["192.0.2.53"]))
+        // Uncomment the speedtest block, as the comment invites.
+        var lines: [String] = []
+        var inBlock = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("# speedtest:") { inBlock = true }
+            else if inBlock && !line.hasPrefix("#   ") { inBlock = false }
+            lines.append(inBlock ? String(line.dropFirst(2)) : String(line))
+        }
+        let parsed = try MonitorConfig.parse(lines.joined(separator: "\n"), file: "ispmon.yaml")
+        #expect(parsed.speedTest?.enabled == true)
+        #expect(parsed.speedTest?.uploadURL != nil)
+    }
 }
