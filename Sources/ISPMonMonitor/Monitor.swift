@@ -283,13 +283,28 @@ public final class Monitor: @unchecked Sendable {
                 detail = d
                 logger.debug("\(target.name): \(error)\(d.map { " (\($0))" } ?? "")")
             }
-            if let d = detail, d.utf8.count > 512 { detail = String(decoding: d.utf8.prefix(509), as: UTF8.self) + "..." }
+            if let d = detail { detail = Monitor.bounded(d, maxBytes: 512) }
             let event = Event(time: time, body: .probe(Probe(target: target.name, role: target.role, method: target.method,
                                                             outcome: outcome, detail: detail)))
             do { try record(event) } catch {
                 logger.error("could not record a probe of \(target.name): \(error)")
             }
         }
+    }
+
+    /// `text` cut to at most `maxBytes` bytes of UTF-8, ending in "..." when cut, never
+    /// in the middle of a character (a cut character would be decoded as 3 bytes).
+    static func bounded(_ text: String, maxBytes: Int) -> String {
+        guard text.utf8.count > maxBytes else { return text }
+        var kept = ""
+        var bytes = 0
+        for c in text.unicodeScalars {
+            let n = String(c).utf8.count
+            if bytes + n > maxBytes - 3 { break }
+            kept.unicodeScalars.append(c)
+            bytes += n
+        }
+        return kept + "..."
     }
 
     /// Runs one probe; every way it can fail is a result.

@@ -133,8 +133,8 @@ final class SpeedTester: @unchecked Sendable {
                     continue
                 }
                 header += buffer[..<n]
-                guard let end = SpeedTester.headerEnd(header) else { continue }
-                guard let code = HTTPProbe.status(header) else { return .failure(ProbeFailure("http-malformed", nil)) }
+                guard let end = HTTPHead.end(header) else { continue }
+                guard let code = HTTPHead.status(header) else { return .failure(ProbeFailure("http-malformed", nil)) }
                 guard (200...299).contains(code) else { return .failure(ProbeFailure("http-status", String(code))) }
                 bytes += Int64(header.count - end)
                 inBody = true
@@ -143,12 +143,6 @@ final class SpeedTester: @unchecked Sendable {
         let seconds = Double(Monotonic.microseconds() - bodyStart) / 1e6
         guard bytes > 0, seconds > 0 else { return .failure(ProbeFailure("timeout", nil)) }
         return .success((Double(bytes) * 8 / seconds / 1e6 * 10).rounded() / 10)
-    }
-
-    static func headerEnd(_ b: [UInt8]) -> Int? {
-        guard b.count >= 4 else { return nil }
-        for i in 3..<b.count where b[i] == 0x0A && b[i - 1] == 0x0D && b[i - 2] == 0x0A && b[i - 3] == 0x0D { return i + 1 }
-        return nil
     }
 
 }

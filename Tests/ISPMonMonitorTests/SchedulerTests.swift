@@ -129,3 +129,15 @@ import ISPMonStore
         #expect(times.contains { $0 < start })
     }
 }
+
+@Suite struct DetailBoundTests {
+    @Test(arguments: [510, 511, 512, 513])
+    func aLongDetailIsCutToAtMost512BytesOnACharacterBoundary(prefix: Int) {
+        let text = String(repeating: "a", count: prefix) + String(repeating: "é✓", count: 40)
+        let cut = Monitor.bounded(text, maxBytes: 512)
+        #expect(cut.utf8.count <= 512)
+        #expect(cut.hasSuffix("..."))
+        #expect(!cut.contains("\u{FFFD}"), "no character cut in half")
+        #expect(Monitor.bounded("short é", maxBytes: 512) == "short é")
+    }
+}

@@ -89,7 +89,4 @@ enum HTTPProbe {
         let good = expectStatus.map { $0 == status } ?? (200...399).contains(status)
         return good ? .ok(rtt: rtt, detail: String(status)) : .failed(error: "http-status", detail: String(status))
     }
-
-    /// The status code of a response's first line (`HTTP/1.1 200 OK`), nil when it is not one.
-    static func status(_ head: [UInt8]) -> Int? { HTTPHead.status(head) }
 }
