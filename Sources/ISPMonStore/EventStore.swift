@@ -297,13 +297,19 @@ public final class EventStore: @unchecked Sendable {
             return try writeLock.withLock { _ in
                 // The transaction only computes (it may run again after the map grew);
                 // the writer's memory changes once the commit is durable.
-                let before = writer.viewsValid ? writer.viewMirror : nil
-                let (range, plan) = try env.write { txn in try writer.plan(batches, store: self, txn: txn) }
+                let notify = !commits.isEmpty
+                let before = notify && writer.viewsValid ? writer.viewMirror.map { ($0.lastSeq, ViewChange.Snapshot($0)) } : nil
+                // The transaction updates the writer's projection in place (a copy would cost a
+                // copy of every target's current hour per commit): it takes it, and the commit's
+                // plan hands it back. A transaction run again, or one that fails, finds none and
+                // reads the views back from the store.
+                let views = ProjectionHandOver(writer.takeViews())
+                let (range, plan) = try env.write { txn in try writer.plan(batches, views: views, store: self, txn: txn) }
                 writer.apply(plan)
                 // Commit, then notify: subscribers only ever hear of durable events.
-                if !commits.isEmpty, let after = plan.views {
+                if notify, let after = plan.views {
                     commits.publish(CommitNotice(range: range, changes: ViewChange.between(
-                        before?.lastSeq == range.lowerBound - 1 ? before : nil, after, internetDown: plan.internetDown)))
+                        before?.0 == range.lowerBound - 1 ? before?.1 : nil, after, internetDown: plan.internetDown)))
                 }
                 return range
             }
@@ -353,6 +359,17 @@ public final class EventStore: @unchecked Sendable {
         var viewsValid = false
         var viewsGeneration: UInt64 = 0
 
+        /// The writer's projection, for a commit to update in place; nil when it cannot be
+        /// trusted (the next commit reads the views back from the store).
+        func takeViews() -> (projection: Projection, generation: UInt64)? {
+            defer {
+                viewMirror = nil
+                viewsValid = false
+            }
+            guard viewsValid, let p = viewMirror else { return nil }
+            return (p, viewsGeneration)
+        }
+
         /// What one commit changes in the writer's memory.
         struct Plan {
             /// The mirror read back from the tail, replacing ours (its seal is discarded).
@@ -380,7 +397,8 @@ public final class EventStore: @unchecked Sendable {
 
         /// Appends prepared batches as tail segments in the transaction, installs a
         /// finished seal and updates the views; returns the range and what changes.
-        func plan(_ batches: [PreparedBatch], store: EventStore, txn: borrowing Transaction) throws -> (ClosedRange<UInt64>, Plan) {
+        func plan(_ batches: [PreparedBatch], views: ProjectionHandOver, store: EventStore,
+                  txn: borrowing Transaction) throws -> (ClosedRange<UInt64>, Plan) {
             var plan = Plan()
             let first = try store.lastSeq(txn) + 1
             let storedTailFirst = try store.tailFirstSeq(txn) ?? first
@@ -412,7 +430,8 @@ public final class EventStore: @unchecked Sendable {
                 next += UInt64(batch.count)
             }
             plan.next = next
-            (plan.views, plan.viewsGeneration, plan.internetDown) = try updateViews(batches, first: first, store: store, txn: txn)
+            (plan.views, plan.viewsGeneration, plan.internetDown) = try updateViews(batches, first: first, mirror: views,
+                                                                                    store: store, txn: txn)
 
             if sealing == nil && count >= threshold && count > ChunkFormat.maxEvents {
                 // One enormous append: seal it here, in pieces.

@@ -223,16 +223,17 @@ extension EventStore {
 }
 
 extension EventStore.Writer {
-    /// Applies a commit's batches (sequence numbers from `first`) to a copy of the
-    /// writer's projection and writes what changed, in the commit's transaction;
+    /// Applies a commit's batches (sequence numbers from `first`) to the writer's
+    /// projection `mirror` (or the views read back from the store when it is nil or
+    /// stale) and writes what changed, in the commit's transaction;
     /// returns the projection, the views generation it belongs to, and the internet
     /// layer's down intervals that changed (for the commit notice).
-    func updateViews(_ batches: [PreparedBatch], first: UInt64, store: EventStore,
-                     txn: borrowing Transaction) throws -> (Projection, UInt64, [(position: Int, interval: Interval)]) {
+    func updateViews(_ batches: [PreparedBatch], first: UInt64, mirror: ProjectionHandOver,
+                     store: EventStore, txn: borrowing Transaction) throws -> (Projection, UInt64, [(position: Int, interval: Interval)]) {
         let generation = try store.generation(txn)
         var projection: Projection
-        if viewsValid, let mirror = viewMirror, mirror.lastSeq == first - 1, generation == viewsGeneration {
-            projection = mirror
+        if let taken = mirror.take(), taken.projection.lastSeq == first - 1, generation == taken.generation {
+            projection = taken.projection  // `taken` ends here: the projection is changed in place
         } else {
             projection = try store.loadWriterViews(txn, logSeq: first - 1)
         }
@@ -251,5 +252,20 @@ extension EventStore.Writer {
             c.track == .layerDown(.internet) ? (position: c.position, interval: c.interval) : nil
         }
         return (projection, loadedGeneration, internetDown)
+    }
+}
+
+/// Hands the writer's projection to one run of a write transaction: the first run
+/// takes it (and owns the only reference, so it is changed in place); a run after
+/// the map grew finds none and reads the views back from the store.
+final class ProjectionHandOver: @unchecked Sendable {
+    // @unchecked: used only on the writer's thread, under the store's writeLock.
+    private var value: (projection: Projection, generation: UInt64)?
+
+    init(_ value: (projection: Projection, generation: UInt64)?) { self.value = value }
+
+    func take() -> (projection: Projection, generation: UInt64)? {
+        defer { value = nil }
+        return value
     }
 }

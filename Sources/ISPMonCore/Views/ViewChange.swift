@@ -9,23 +9,38 @@ public enum ViewChange: Sendable, Hashable {
     case outageOpened(String)
     case outageClosed(String)
 
+    /// What of a projection the changes are told against: small, so that taking it
+    /// before a commit costs next to nothing (and holds no reference to the projection,
+    /// which the commit then changes in place).
+    public struct Snapshot: Sendable {
+        var targets: [String: Projection.Condition]
+        var layers: [Projection.Layer: Projection.Condition]
+        /// Intervals the internet layer's down track has had.
+        var internetDownCount: Int
+
+        public init(_ p: Projection) {
+            targets = Dictionary(p.slots.map { ($0.name, $0.state) }, uniquingKeysWith: { $1 })
+            layers = Dictionary(uniqueKeysWithValues: Projection.Layer.allCases.map { ($0, p.condition(of: $0)) })
+            internetDownCount = p.layers[.internet]?.down.count ?? 0
+        }
+    }
+
     /// The changes from `before` to `after` (every state, when there is no `before`);
     /// `internetDown` are the internet layer's down intervals begun or ended between
     /// them, with their positions (``ViewChanges/intervals``): an outage that opened
     /// and closed within one commit is told too.
-    public static func between(_ before: Projection?, _ after: Projection,
+    public static func between(_ before: Snapshot?, _ after: Projection,
                                internetDown: [(position: Int, interval: Interval)]) -> [ViewChange] {
         var changes: [ViewChange] = []
-        let old = before.map { Dictionary(uniqueKeysWithValues: $0.slots.map { ($0.name, $0.state) }) } ?? [:]
-        for t in after.slots where before == nil || old[t.name] != t.state {
+        for t in after.slots where before == nil || before?.targets[t.name] != t.state {
             changes.append(.target(name: t.name, state: t.state))
         }
         for layer in Projection.Layer.allCases {
             let now = after.condition(of: layer)
-            if before?.condition(of: layer) != now { changes.append(.layer(layer, now)) }
+            if before?.layers[layer] != now { changes.append(.layer(layer, now)) }
         }
         // Connectivity outages are the internet layer's down intervals.
-        let known = before?.layers[.internet]?.down.count ?? 0
+        let known = before?.internetDownCount ?? 0
         for (position, interval) in internetDown {
             let id = Outage.id(kind: .connectivity, start: interval.start)
             if position >= known { changes.append(.outageOpened(id)) }
