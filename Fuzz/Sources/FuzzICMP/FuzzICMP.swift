@@ -2,7 +2,8 @@ import FuzzSupport
 import ISPMonMonitor
 
 // ICMP reply parsing on any datagram, as received on each kind of socket (raw or datagram,
-// IPv4 or IPv6). The first two bytes are the pinger's identifier, the rest the datagram.
+// IPv4 or IPv6), and as path discovery reads a raw IPv4 packet. The first two bytes are the
+// pinger's identifier, the rest the datagram.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -10,6 +11,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard input.count >= 2 else { return 0 }
     let identifier = UInt16(input[0]) << 8 | UInt16(input[1])
     let datagram = Array(input.dropFirst(2))
+    // Path discovery's reading of the same bytes as a raw IPv4 packet: only our own
+    // request may count, so a reply or an error must quote identifier and sequence.
+    let sequence = datagram.count >= 2 ? UInt16(datagram[0]) << 8 | UInt16(datagram[1]) : 0
+    _ = PathTracer.classify(datagram, identifier: identifier, sequence: sequence)
     for raw in [false, true] {
         for v6 in [false, true] {
             guard let reply = ICMPReply.parse(datagram, raw: raw, v6: v6, identifier: identifier) else { continue }

@@ -65,10 +65,11 @@ public enum PathTracer {
         return (nil, false)
     }
 
-    enum Answer { case reply, onTheWay, unreachable, other }
+    public enum Answer: Sendable { case reply, onTheWay, unreachable, other }
 
     /// What a raw IPv4 ICMP packet says about our request `identifier`/`sequence`.
-    static func classify(_ packet: [UInt8], identifier: UInt16, sequence: UInt16) -> Answer {
+    /// Pure, so that it is fuzzed (Fuzz/Sources/FuzzICMP) on any packet a host sends.
+    public static func classify(_ packet: [UInt8], identifier: UInt16, sequence: UInt16) -> Answer {
         guard let first = packet.first else { return .other }
         let icmp = Array(packet.dropFirst(Int(first & 0x0F) * 4))
         guard icmp.count >= 8 else { return .other }
