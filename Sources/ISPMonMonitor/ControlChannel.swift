@@ -98,7 +98,7 @@ public enum ControlChannel {
         let running = Atomic<Bool>(true)
         let finished = DispatchSemaphore(value: 0)
 
-        init(directory: String, handle: @escaping @Sendable (String) -> String) throws(MonitorError) {
+        init(directory: String, handle: @escaping @Sendable (Request) -> String) throws(MonitorError) {
             path = ControlChannel.path(directory)
             unlink(path)  // a socket left by a monitor that died (the monitor lock says none runs now)
             let sock = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -129,7 +129,7 @@ public enum ControlChannel {
                     guard n > 0 else { continue }
                     // Only a well-formed request reaches the monitor, in its canonical form.
                     let reply: String
-                    do throws(Request.Invalid) { reply = handle(try Request.parse(buffer[..<n]).text) } catch { reply = "error: \(error)" }
+                    do throws(Request.Invalid) { reply = handle(try Request.parse(buffer[..<n])) } catch { reply = "error: \(error)" }
                     let answer = Array(reply.utf8)
                     _ = answer.withUnsafeBytes { b in
                         withUnsafePointer(to: &from) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, b.baseAddress, b.count, 0, $0, fromLength) } }

@@ -111,12 +111,8 @@ public final class Monitor: @unchecked Sendable {
     }
 
     /// `job NAME run|paused|disabled`: changes the job and records a `job` event.
-    func handle(_ request: String) -> String {
-        let words = request.split(separator: " ").map(String.init)
-        guard words.count == 3, words[0] == "job", let job = MonitorConfig.JobName(rawValue: words[1]),
-              let state = JobState.State(rawValue: words[2]) else {
-            return "error: not a job request: \(request)"
-        }
+    func handle(_ request: ControlChannel.Request) -> String {
+        let (job, state) = (request.job, request.state)
         let old = jobs.withLock { j in defer { j[job] = state }; return j[job] }
         guard old != state else { return "ok: \(job.rawValue) is already \(state.rawValue)" }
         do { try record(Event(time: Monitor.now(), body: .job(JobState(job: job.rawValue, state: state)))) } catch {

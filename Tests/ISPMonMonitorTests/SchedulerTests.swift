@@ -116,10 +116,10 @@ import ISPMonStore
         let pausedAt = Mutex<(Int64, Int64)>((0, 0))
         let events = try run(config, seconds: 1.2, prober: { _ in .ok(rtt: 1_000, detail: nil) }) { monitor in
             let start = Int64(Date().timeIntervalSince1970 * 1e6)
-            #expect(monitor.handle("job probes paused") == "ok: probes paused")
+            #expect(monitor.handle(ControlChannel.Request(job: .probes, state: .paused)) == "ok: probes paused")
             usleep(400_000)
             let end = Int64(Date().timeIntervalSince1970 * 1e6)
-            #expect(monitor.handle("job probes run") == "ok: probes run")
+            #expect(monitor.handle(ControlChannel.Request(job: .probes, state: .run)) == "ok: probes run")
             pausedAt.withLock { $0 = (start, end) }
         }
         let (start, end) = pausedAt.withLock { $0 }
