@@ -30,12 +30,8 @@ public struct StatusAnswer: Sendable, Hashable {
         case (nil, .started?): monitor = .running
         case (nil, .stopped?): monitor = .stopped
         }
-        func layer(_ l: Projection.Layer) -> Projection.Condition {
-            guard let track = p.layers[l], track.known.isOn else { return .unknown }
-            return track.down.isOn ? .down : .up
-        }
-        connectivity = layer(.internet)
-        dns = layer(.dns)
+        connectivity = p.condition(of: .internet)
+        dns = p.condition(of: .dns)
         let outages = p.outages()
         openOutage = outages.last { $0.end == nil && $0.kind == .connectivity } ?? outages.last { $0.end == nil }
         targets = p.targets.values.sorted { $0.name < $1.name }

@@ -1,56 +1,32 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-import ISPMonCore
+import Foundation
 
 /// Wakes threads that wait for something to happen: each ring bumps a counter,
 /// and a waiter sleeps until the counter passes the ticket it took before it
 /// looked (so a ring between looking and sleeping is never missed).
-final class Bell: @unchecked Sendable {
-    // @unchecked: `rings` is read and written only with `mutex` held.
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var rings: UInt64 = 0
-
-    init() {
-        pthread_mutex_init(mutex, nil)
-        var attr = pthread_condattr_t()
-        pthread_condattr_init(&attr)
-        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)
-        pthread_cond_init(cond, &attr)
-        pthread_condattr_destroy(&attr)
-    }
-
-    deinit {
-        pthread_cond_destroy(cond)
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-        cond.deallocate()
-    }
+final class Bell: Sendable {
+    // NSCondition is thread-safe; `rings` is read and written only with it locked,
+    // which is what makes the class Sendable.
+    private let condition = NSCondition()
+    nonisolated(unsafe) private var rings: UInt64 = 0
 
     var ticket: UInt64 {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        condition.lock()
+        defer { condition.unlock() }
         return rings
     }
 
     func ring() {
-        pthread_mutex_lock(mutex)
+        condition.lock()
         rings &+= 1
-        pthread_cond_broadcast(cond)
-        pthread_mutex_unlock(mutex)
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Sleeps until a ring after `ticket`, or `timeout` µs.
     func wait(after ticket: UInt64, timeout: Int64) {
-        let deadline = Monotonic.microseconds() + max(0, timeout)
-        var ts = timespec(tv_sec: Int(deadline / 1_000_000), tv_nsec: Int(deadline % 1_000_000) * 1000)
-        pthread_mutex_lock(mutex)
-        while rings == ticket {
-            if pthread_cond_timedwait(cond, mutex, &ts) == ETIMEDOUT { break }
-        }
-        pthread_mutex_unlock(mutex)
+        let deadline = Date(timeIntervalSinceNow: Double(max(0, timeout)) / 1e6)
+        condition.lock()
+        while rings == ticket && condition.wait(until: deadline) {}
+        condition.unlock()
     }
 }

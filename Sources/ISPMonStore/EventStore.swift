@@ -220,13 +220,7 @@ public final class EventStore: @unchecked Sendable {
         let decoder = ChunkDecoder()
         var next = max(seq, 1)
         while true {
-            let blob: [UInt8]?
-            do { blob = try read(next) } catch { throw StoreError.wrap(error, path: directory) }
-            guard let blob else { return }
-            let chunk: DecodedChunk
-            do { chunk = try blob.withUnsafeBytes { try decoder.decode($0) } } catch {
-                throw StoreError(.damaged("record holding seq \(next): \(error)"), path: directory)
-            }
+            guard let chunk = try decodedRecord(holding: next, read: read, decoder) else { return }
             guard try body(chunk, Int(next - chunk.firstSeq)) else { return }
             next = chunk.lastSeq + 1
         }
@@ -240,13 +234,7 @@ public final class EventStore: @unchecked Sendable {
         let decoder = ChunkDecoder()
         var next = min(seq, try lastSeq())
         while next >= max(last, 1) {
-            let blob: [UInt8]?
-            do { blob = try record(containing: next) } catch { throw StoreError.wrap(error, path: directory) }
-            guard let blob else { return }
-            let chunk: DecodedChunk
-            do { chunk = try blob.withUnsafeBytes { try decoder.decode($0) } } catch {
-                throw StoreError(.damaged("record holding seq \(next): \(error)"), path: directory)
-            }
+            guard let chunk = try decodedRecord(holding: next, read: { try record(containing: $0) }, decoder) else { return }
             guard chunk.firstSeq <= next, next <= chunk.lastSeq else {
                 throw StoreError(.damaged("record holding seq \(next) holds \(chunk.firstSeq)…\(chunk.lastSeq)"), path: directory)
             }
@@ -259,6 +247,16 @@ public final class EventStore: @unchecked Sendable {
             }
             guard chunk.firstSeq > 1 else { return }
             next = chunk.firstSeq - 1
+        }
+    }
+
+    /// The record holding `seq`, read with `read` and decoded; nil past the end.
+    func decodedRecord(holding seq: UInt64, read: (UInt64) throws -> [UInt8]?, _ decoder: ChunkDecoder) throws(StoreError) -> DecodedChunk? {
+        let blob: [UInt8]?
+        do { blob = try read(seq) } catch { throw StoreError.wrap(error, path: directory) }
+        guard let blob else { return nil }
+        do { return try blob.withUnsafeBytes { try decoder.decode($0) } } catch {
+            throw StoreError(.damaged("record holding seq \(seq): \(error)"), path: directory)
         }
     }
 

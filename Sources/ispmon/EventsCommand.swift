@@ -28,7 +28,7 @@ struct EventsCommand: ParsableCommand {
             if !json { out.append(EventTable.header) }
             var next: UInt64 = 1
             let watcher = follow ? CommitWatcher(store: log) : nil
-            let query = EventQuery(window: filter.range.window, type: filter.type?.value, target: target)
+            let query = filter.query(target: target)
             while true {
                 try log.forEach(from: next) { seq, event in
                     next = seq + 1

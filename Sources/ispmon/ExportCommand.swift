@@ -1,5 +1,6 @@
 import ArgumentParser
 import ISPMonCore
+import ISPMonQuery
 import ISPMonStore
 
 /// `--since` / `--until`, shared by every command that selects a time range.
@@ -10,14 +11,8 @@ struct TimeRange: ParsableArguments {
     @Option(help: ArgumentHelp("Until this time.", valueName: "TIME"))
     var until: TimeValue?
 
-    /// Whether [start, end] meets the range (a point in time when start == end).
-    func overlaps(_ start: Int64, _ end: Int64) -> Bool {
-        if let since, end < since.timestamp.microseconds { return false }
-        if let until, start > until.timestamp.microseconds { return false }
-        return true
-    }
-
-    func contains(_ t: Int64) -> Bool { overlaps(t, t) }
+    /// The range as the query layer takes it.
+    var window: TimeWindow { TimeWindow(since: since?.timestamp.microseconds, until: until?.timestamp.microseconds) }
 }
 
 /// Selection shared by `export` and `events`.
@@ -27,10 +22,9 @@ struct EventFilter: ParsableArguments {
     @Option(help: ArgumentHelp("Only events of this type (probe, speedtest, link, trace, monitor, job, note).", valueName: "T"))
     var type: EventTypeArgument?
 
-    func matches(_ e: Event) -> Bool {
-        if !range.contains(e.time.microseconds) { return false }
-        if let type, e.type != type.value { return false }
-        return true
+    /// The selection as an event query, optionally only probes of `target`.
+    func query(target: String? = nil) -> EventQuery {
+        EventQuery(window: range.window, type: type?.value, target: target)
     }
 }
 
@@ -55,8 +49,9 @@ struct ExportCommand: ParsableCommand {
         try ispmon.run {
             let log = try store.open(create: false)
             var out = OutputBuffer()
+            let query = filter.query()
             try log.forEach { seq, event in
-                if filter.matches(event) {
+                if query.matches(event) {
                     EventJSON.append(event, seq: seq, to: &out.bytes)
                     out.flushIfFull()
                 }

@@ -27,10 +27,6 @@ struct ViewOptions: ParsableArguments {
     var asOfTime: Timestamp? { asOf?.timestamp }
 }
 
-extension TimeRange {
-    var window: TimeWindow { TimeWindow(since: since?.timestamp.microseconds, until: until?.timestamp.microseconds) }
-}
-
 func printJSON(_ bytes: [UInt8]) { print(String(decoding: bytes, as: UTF8.self)) }
 
 struct OutagesCommand: ParsableCommand {

@@ -422,3 +422,11 @@ public struct HourPieces: Sendable {
         }
     }
 }
+
+extension Projection {
+    /// A layer's state now: unknown, up, or down.
+    public func condition(of layer: Layer) -> Condition {
+        guard let track = layers[layer], track.known.isOn else { return .unknown }
+        return track.down.isOn ? .down : .up
+    }
+}

@@ -49,11 +49,3 @@ public enum ViewChange: Sendable, Hashable {
         return changes
     }
 }
-
-extension Projection {
-    /// A layer's state now: unknown, up, or down.
-    public func condition(of layer: Layer) -> Condition {
-        guard let track = layers[layer], track.known.isOn else { return .unknown }
-        return track.down.isOn ? .down : .up
-    }
-}
