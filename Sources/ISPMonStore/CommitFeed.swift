@@ -11,8 +11,9 @@ public struct CommitNotice: Sendable, Hashable {
 public enum CommitMessage: Sendable, Hashable {
     case commit(CommitNotice)
     /// The subscriber fell behind and notices were dropped: every event after
-    /// `after` must be read from the log (`EventStore.forEach(from: after + 1)`);
-    /// the notices that follow continue from there.
+    /// `after` must be read from the log (`EventStore.forEach(from: after + 1)`).
+    /// Notices come again from the next commit on, so those of commits made while it
+    /// reads the log cover events it already read: it skips them by sequence number.
     case fellBehind(after: UInt64)
 }
 
@@ -48,14 +49,12 @@ public final class CommitSubscription: Sendable, AsyncSequence, AsyncIteratorPro
     public typealias Element = CommitMessage
 
     struct State {
+        /// At most `capacity` notices, oldest first (small: removing the first is cheap).
         var buffer: [CommitMessage] = []
-        var head = 0
         /// Notices were dropped after this sequence number (the last one delivered or buffered).
         var behindAfter: UInt64?
-        var lastSeq: UInt64?
         var waiter: CheckedContinuation<CommitMessage?, Never>?
         var cancelled = false
-        var count: Int { buffer.count - head }
     }
 
     let capacity: Int
@@ -76,15 +75,13 @@ public final class CommitSubscription: Sendable, AsyncSequence, AsyncIteratorPro
             if s.behindAfter != nil { return nil }  // still behind: the log will tell
             if let w = s.waiter {
                 s.waiter = nil
-                s.lastSeq = notice.range.upperBound
                 return (w, .commit(notice))
             }
-            if s.count >= capacity {
+            if s.buffer.count >= capacity {
                 s.behindAfter = notice.range.lowerBound - 1
                 return nil
             }
             s.buffer.append(.commit(notice))
-            s.lastSeq = notice.range.upperBound
             return nil
         }
         if let (w, m) = resume { w.resume(returning: m) }
@@ -92,15 +89,7 @@ public final class CommitSubscription: Sendable, AsyncSequence, AsyncIteratorPro
     }
 
     func take(_ s: inout State) -> CommitMessage? {
-        if s.count > 0 {
-            let m = s.buffer[s.head]
-            s.head += 1
-            if s.head > 64 && s.head * 2 > s.buffer.count {
-                s.buffer.removeFirst(s.head)
-                s.head = 0
-            }
-            return m
-        }
+        if !s.buffer.isEmpty { return s.buffer.removeFirst() }
         if let after = s.behindAfter {
             s.behindAfter = nil
             return .fellBehind(after: after)
