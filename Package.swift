@@ -78,7 +78,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ISPMonMonitorTests",
-            dependencies: ["ISPMonMonitor", "ISPMonCore", "ISPMonStore"],
+            dependencies: ["ISPMonMonitor", "ISPMonCore", "ISPMonStore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -145,12 +145,20 @@ public final class Monitor: @unchecked Sendable {
             traceWake.unlock()
             traceDone.wait()
         }
-        try accepting.close {
-            try writer.submit([Event(time: Monitor.now(), body: .monitor(MonitorState(state: .stopped, version: ISPMonVersion.current)))][...])
+        defer {
+            pool.stop()
+            pinger?.stop()
         }
-        try writer.flush()
-        pool.stop()
-        pinger?.stop()
+        // After a full disk that dropped results, the run ends where recording did.
+        try accepting.close {
+            try writer.submitLast { lastKept in
+                Event(time: lastKept ?? Monitor.now(), body: .monitor(MonitorState(state: .stopped, version: ISPMonVersion.current)))
+            }
+        }
+        do { try writer.flush() } catch {
+            writer.close()  // its last attempt, and the line saying what was lost
+            throw error
+        }
     }
 
     /// Hands an event to the writer, unless the monitor has stopped.
@@ -173,8 +181,14 @@ public final class Monitor: @unchecked Sendable {
         var schedule = ProbeSchedule(intervals: config.targets.map(\.interval), start: start)
         var links: [String: Bool] = [:]
         var nextLinkCheck = start
+        var resumed = 0
         while true {
             let now = Monotonic.microseconds()
+            if writer.resumedAfterFullDisk != resumed {
+                resumed = writer.resumedAfterFullDisk
+                links = [:]  // after the gap of a full disk, nothing is known: record them again
+                nextLinkCheck = now
+            }
             if now >= nextLinkCheck {
                 checkLinks(&links)
                 nextLinkCheck = now + 1_000_000

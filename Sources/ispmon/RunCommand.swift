@@ -46,6 +46,7 @@ struct RunCommand: ParsableCommand {
             // Probe results wait up to 200 ms to share a durable commit: a few commits a second, not one per probe.
             var writerOptions = GroupCommitWriter.Options()
             writerOptions.maxDelay = 200_000
+            writerOptions.diskFull = Monitor.diskFullPolicy(for: settings, store: log.directory, logger: logger)
             let writer = try GroupCommitWriter(store: log, options: writerOptions)
             let monitor = try Monitor(config: settings, writer: writer, interfaces: interfaces, logger: logger)
 

@@ -64,19 +64,18 @@ import ISPMonStore
         #expect(onlyB == b.filter { !inA.contains($0) })
     }
 
-    @Test(.enabled(if: getuid() == 0, "needs root to mount a small tmpfs; CI runs as root"))
+    @Test(.enabled(if: SmallDisk.available, "needs root to mount a small tmpfs; CI runs as root"))
     func aFullDiskIsAClearErrorAndLeavesTheStoreIntact() throws {
-        let dir = TempDir()
-        defer {
-            _ = try? runTool("/bin/umount", [dir.file("disk")])
-            dir.cleanup()
-        }
-        try FileManager.default.createDirectory(atPath: dir.file("disk"), withIntermediateDirectories: true)
-        guard (try? runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", dir.file("disk")])) == 0 else {
+        guard let disk = SmallDisk(size: "1m") else {
             print("skipped: cannot mount tmpfs here")
             return
         }
-        let store = dir.file("disk") + "/store"
+        let dir = TempDir()
+        defer {
+            disk.unmount()
+            dir.cleanup()
+        }
+        let store = disk.path + "/store"
         let first = Array(SyntheticStream(seed: 21).prefix(20_000))
         #expect(try CLI.run(["import", "-"], stdin: ndjson(first), data: store).status == 0)
         let before = try CLI.run(["export"], data: store).stdout
@@ -95,18 +94,6 @@ import ISPMonStore
         let after = try CLI.run(["export"], data: store).stdout
         #expect(after.starts(with: before))
     }
-}
-
-@discardableResult
-func runTool(_ path: String, _ args: [String]) throws -> Int32 {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
-    p.arguments = args
-    p.standardOutput = FileHandle.nullDevice
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    p.waitUntilExit()
-    return p.terminationStatus
 }
 
 /// `ispmon events --follow` in one process, `ispmon import` in another.
