@@ -19,14 +19,27 @@ import Synchronization
 /// probe becomes an event or a log line, never a stopped monitor.
 public final class Monitor: @unchecked Sendable {
     // @unchecked: `stopping` is guarded by `wake`, `traceRequested` by `traceWake`,
-    // `nextTrace` belongs to the trace thread; `speedTester`, `control` and `tracing`
-    // are set by start()/listen() before the threads that read them exist, and read
-    // again only by stop() on the same thread; everything else is a Mutex or immutable.
-    public let config: MonitorConfig
-    public let interfaces: [String]
+    // `nextTrace` belongs to the trace thread; `control` is set by listen() and read again
+    // only by stop(); `speedTester` and `tracing` are changed by start() and reload(),
+    // which `reloading` serializes, and read by stop() after the last reload; everything
+    // else is a Mutex or immutable.
+    /// What a reload changes, read by the threads as they go.
+    struct Running: Sendable {
+        var config: MonitorConfig
+        var interfaces: [String]
+        /// Bumped by each reload; the scheduler rebuilds its schedule when it changes.
+        var generation = 0
+        /// The generation at which a reload recorded a restart (links are recorded again).
+        var restarted = 0
+    }
+    let running: Mutex<Running>
+    public var config: MonitorConfig { running.withLock { $0.config } }
+    public var interfaces: [String] { running.withLock { $0.interfaces } }
+    let reloading = NSLock()
     let writer: GroupCommitWriter
     let logger: Logger
-    let pinger: ICMPPinger?
+    let pingerBox: Mutex<ICMPPinger?>
+    var pinger: ICMPPinger? { pingerBox.withLock { $0 } }
     /// Runs the probes: at most this many in flight.
     let pool: ProbePool
     /// Events are accepted until `monitor stopped` is written: nothing may follow it.
@@ -55,20 +68,29 @@ public final class Monitor: @unchecked Sendable {
     public init(config: MonitorConfig, writer: GroupCommitWriter, interfaces: [String], logger: Logger,
                 prober: Prober? = nil) throws {
         self.prober = prober
-        self.config = config
+        running = Mutex(Running(config: config, interfaces: interfaces))
         self.writer = writer
-        self.interfaces = interfaces
         self.logger = logger
-        pool = ProbePool(limit: max(4, min(64, config.targets.count * 2)))
+        pool = ProbePool(limit: Monitor.poolLimit(config))
         var states: [MonitorConfig.JobName: JobState.State] = [:]
         for job in MonitorConfig.JobName.allCases { states[job] = config.jobs[job] ?? .run }
         jobs = Mutex(states)
-        if prober == nil, config.targets.contains(where: { $0.method == .icmp }) {
-            pinger = try ICMPPinger()
-            logger.info("icmp through \(pinger!.kind.rawValue) sockets")
-        } else {
-            pinger = nil
-        }
+        pingerBox = Mutex(nil)
+        try preparePinger(for: config)
+        warnAboutAuto(config)
+    }
+
+    static func poolLimit(_ config: MonitorConfig) -> Int { max(4, min(64, config.targets.count * 2)) }
+
+    /// Opens the ICMP sockets when `config` has icmp targets and they are not open yet.
+    func preparePinger(for config: MonitorConfig) throws {
+        guard prober == nil, pinger == nil, config.targets.contains(where: { $0.method == .icmp }) else { return }
+        let opened = try ICMPPinger()
+        pingerBox.withLock { $0 = opened }
+        logger.info("icmp through \(opened.kind.rawValue) sockets")
+    }
+
+    func warnAboutAuto(_ config: MonitorConfig) {
         for t in config.targets {
             if t.address == .auto && (config.jobs[.trace] ?? .run) != .run {
                 // Probing nothing is better than recording failures that would blame the ISP.
@@ -79,30 +101,46 @@ public final class Monitor: @unchecked Sendable {
 
     /// Writes `monitor started` and the links' states, then starts probing.
     public func start() throws {
+        reloading.lock()
+        defer { reloading.unlock() }
+        let config = self.config
         try record(Event(time: Monitor.now(), body: .monitor(MonitorState(state: .started, version: ISPMonVersion.current))))
-        for (job, state) in config.jobs.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where state != .run {
-            try record(Event(time: Monitor.now(), body: .job(JobState(job: job.rawValue, state: state))))
-        }
+        try recordJobsNotRunning()
         let thread = Thread { [self] in schedule() }
         thread.name = "ispmon.scheduler"
         thread.start()
-        if config.targets.contains(where: { $0.address == .auto }) {
-            tracing = true
-            let tracer = Thread { [self] in traceLoop() }
-            tracer.name = "ispmon.trace"
-            tracer.start()
+        startTracing(config)
+        startSpeedTests(config.speedTest)
+    }
+
+    /// Records each job that is not `run`, as a start says what holds from then on.
+    func recordJobsNotRunning() throws {
+        let states = jobs.withLock { $0 }
+        for (job, state) in states.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where state != .run {
+            try record(Event(time: Monitor.now(), body: .job(JobState(job: job.rawValue, state: state))))
         }
-        if let s = config.speedTest, s.enabled {
-            // The first test a minute in (ISPMON_SPEEDTEST_DELAY in seconds overrides, for tests and demos).
-            let delay = ProcessInfo.processInfo.environment["ISPMON_SPEEDTEST_DELAY"].flatMap(Double.init).map { Int64($0 * 1e6) }
-            let tester = SpeedTester(s, firstDelay: delay ?? 60_000_000, isRunning: { [self] in
-                jobs.withLock { $0[.speedtest] ?? .run } == .run
-            }) { [self] event in
-                do { try record(event) } catch { logger.error("could not record a speed test: \(error)") }
-            }
-            speedTester = tester
-            tester.start()
+    }
+
+    /// Starts path discovery when `config` has `host: auto` targets (once: it then runs until stop).
+    func startTracing(_ config: MonitorConfig) {
+        guard !tracing, config.targets.contains(where: { $0.address == .auto }) else { return }
+        tracing = true
+        let tracer = Thread { [self] in traceLoop() }
+        tracer.name = "ispmon.trace"
+        tracer.start()
+    }
+
+    func startSpeedTests(_ settings: MonitorConfig.SpeedTest?) {
+        guard let s = settings, s.enabled else { return }
+        // The first test a minute in (ISPMON_SPEEDTEST_DELAY in seconds overrides, for tests and demos).
+        let delay = ProcessInfo.processInfo.environment["ISPMON_SPEEDTEST_DELAY"].flatMap(Double.init).map { Int64($0 * 1e6) }
+        let tester = SpeedTester(s, firstDelay: delay ?? 60_000_000, isRunning: { [self] in
+            jobs.withLock { $0[.speedtest] ?? .run } == .run
+        }) { [self] event in
+            do { try record(event) } catch { logger.error("could not record a speed test: \(error)") }
         }
+        speedTester = tester
+        tester.start()
     }
 
     /// Answers `ispmon job` requests through `control.sock` in `directory`.
@@ -112,7 +150,11 @@ public final class Monitor: @unchecked Sendable {
 
     /// `job NAME run|paused|disabled`: changes the job and records a `job` event.
     func handle(_ request: ControlChannel.Request) -> String {
-        let (job, state) = (request.job, request.state)
+        setJob(request.job, request.state)
+    }
+
+    /// Changes a job and records a `job` event; says what happened, for the requester.
+    func setJob(_ job: MonitorConfig.JobName, _ state: JobState.State) -> String {
         let old = jobs.withLock { j in defer { j[job] = state }; return j[job] }
         guard old != state else { return "ok: \(job.rawValue) is already \(state.rawValue)" }
         do { try record(Event(time: Monitor.now(), body: .job(JobState(job: job.rawValue, state: state)))) } catch {
@@ -138,6 +180,7 @@ public final class Monitor: @unchecked Sendable {
         wake.unlock()
         schedulerDone.wait()
         control?.stop()
+        reloading.lock()  // no reload under way, and none after
         speedTester?.stop()
         if tracing {
             traceWake.lock()
@@ -148,6 +191,7 @@ public final class Monitor: @unchecked Sendable {
         defer {
             pool.stop()
             pinger?.stop()
+            reloading.unlock()
         }
         // After a full disk that dropped results, the run ends where recording did.
         try accepting.close {
@@ -166,6 +210,11 @@ public final class Monitor: @unchecked Sendable {
         try accepting.pass { try writer.submit([event][...]) }
     }
 
+    /// Hands events to the writer in one submission (they stay together in the log).
+    func record(_ events: [Event]) throws {
+        try accepting.pass { try writer.submit(events[...]) }
+    }
+
     /// The wall-clock time, to the microsecond.
     static func now() -> Timestamp {
         var ts = timespec()
@@ -178,26 +227,41 @@ public final class Monitor: @unchecked Sendable {
     func schedule() {
         defer { schedulerDone.signal() }
         let start = Monotonic.microseconds()
-        var schedule = ProbeSchedule(intervals: config.targets.map(\.interval), start: start)
+        var current = running.withLock { $0 }
+        var targets = current.config.targets
+        var schedule = ProbeSchedule(intervals: targets.map(\.interval), start: start)
         var links: [String: Bool] = [:]
         var nextLinkCheck = start
         var resumed = 0
         while true {
             let now = Monotonic.microseconds()
+            let latest = running.withLock { $0 }
+            if latest.generation != current.generation {
+                // A reload: targets that stayed keep their place in the schedule.
+                let old = Dictionary(targets.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+                let new = latest.config.targets
+                schedule = ProbeSchedule(intervals: new.map(\.interval), start: now, carrying: schedule,
+                                         from: new.map { t in old[t.name].flatMap { targets[$0] == t ? $0 : nil } })
+                targets = new
+                if latest.restarted != current.restarted { links = [:] }  // a restart: record them again
+                links = links.filter { latest.interfaces.contains($0.key) }
+                nextLinkCheck = now
+                current = latest
+            }
             if writer.resumedAfterFullDisk != resumed {
                 resumed = writer.resumedAfterFullDisk
                 links = [:]  // after the gap of a full disk, nothing is known: record them again
                 nextLinkCheck = now
             }
             if now >= nextLinkCheck {
-                checkLinks(&links)
+                checkLinks(current.interfaces, &links)
                 nextLinkCheck = now + 1_000_000
             }
             let probesJob = jobs.withLock { $0[.probes] ?? .run }
             if probesJob == .run {
                 let hop = ispHop.withLock { $0 }
-                for i in schedule.take(at: now, eligible: { config.targets[$0].address != .auto || hop != nil }) {
-                    launch(config.targets[i])
+                for i in schedule.take(at: now, eligible: { targets[$0].address != .auto || hop != nil }) {
+                    launch(targets[i])
                 }
             }
             let nextDue = probesJob == .run ? (schedule.next ?? nextLinkCheck) : nextLinkCheck
@@ -218,9 +282,6 @@ public final class Monitor: @unchecked Sendable {
     /// Path discovery at start, every hour, and whenever the gateway changes.
     func traceLoop() {
         defer { traceDone.signal() }
-        let destination = config.targets.first { t in
-            if t.role == .internet, t.method == .icmp, case .host = t.address { true } else { false }
-        }.flatMap { t -> String? in if case .host(let h, _) = t.address { h } else { nil } } ?? "1.1.1.1"
         var lastGateway = LinkState.defaultRoute()?.gateway
         while true {
             traceWake.lock()
@@ -239,6 +300,7 @@ public final class Monitor: @unchecked Sendable {
             traceWake.unlock()
             if stop { return }
             nextTrace = Monotonic.microseconds() + 3_600_000_000
+            let destination = Monitor.traceDestination(config)
             do {
                 let time = Monitor.now()
                 let hops = try PathTracer.trace(to: destination)
@@ -253,6 +315,13 @@ public final class Monitor: @unchecked Sendable {
         }
     }
 
+    /// The first internet icmp target's host (the config may change between traces).
+    static func traceDestination(_ config: MonitorConfig) -> String {
+        config.targets.first { t in
+            if t.role == .internet, t.method == .icmp, case .host = t.address { true } else { false }
+        }.flatMap { t -> String? in if case .host(let h, _) = t.address { h } else { nil } } ?? "1.1.1.1"
+    }
+
     var nextTrace: Int64 = 0
     var isStopping: Bool {
         wake.lock()
@@ -260,7 +329,7 @@ public final class Monitor: @unchecked Sendable {
         return stopping
     }
 
-    func checkLinks(_ links: inout [String: Bool]) {
+    func checkLinks(_ interfaces: [String], _ links: inout [String: Bool]) {
         for name in interfaces {
             let up = LinkState.isUp(name)
             guard links[name] != up else { continue }
@@ -294,6 +363,8 @@ public final class Monitor: @unchecked Sendable {
                 logger.debug("\(target.name): \(error)\(d.map { " (\($0))" } ?? "")")
             }
             if let d = detail { detail = Monitor.bounded(d, maxBytes: 512) }
+            // A reload removed or changed the target while it was probed: its result is not the new target's.
+            guard running.withLock({ $0.config.targets.contains(target) }) else { return }
             let event = Event(time: time, body: .probe(Probe(target: target.name, role: target.role, method: target.method,
                                                             outcome: outcome, detail: detail)))
             do { try record(event) } catch {

@@ -15,9 +15,16 @@ final class ProbePool: Sendable {
     nonisolated(unsafe) private var threads = 0
     nonisolated(unsafe) private var idle = 0
     nonisolated(unsafe) private var stopping = false
-    let limit: Int
+    nonisolated(unsafe) private var limit: Int
 
     init(limit: Int) { self.limit = max(1, limit) }
+
+    /// Lets up to `limit` probes run at once from now on (a reload added targets).
+    func raise(limit: Int) {
+        condition.lock()
+        self.limit = max(self.limit, limit)
+        condition.unlock()
+    }
 
     /// Runs `work` on a pool thread: at once when one is free or may be started,
     /// else when one becomes free.

@@ -23,6 +23,18 @@ public struct ProbeSchedule: Sendable {
         due = grid
     }
 
+    /// The schedule of a changed list of targets (a reload): target `i` keeps the place it
+    /// had in `old` at index `from[i]` when its interval is the same; the others are spread
+    /// over their first interval from `start`, as at a start.
+    public init(intervals: [Int64], start: Int64, carrying old: ProbeSchedule, from: [Int?]) {
+        self.init(intervals: intervals, start: start)
+        for (i, j) in from.enumerated() where i < intervals.count {
+            guard let j, j < old.intervals.count, old.intervals[j] == intervals[i] else { continue }
+            grid[i] = old.grid[j]
+            due[i] = old.due[j]
+        }
+    }
+
     /// The largest jitter of a target's interval, in µs.
     public static func jitter(_ interval: Int64) -> Int64 { min(interval / 100, 100_000) }
 

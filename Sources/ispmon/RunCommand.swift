@@ -32,17 +32,13 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         try ispmon.run {
             let settings = try loadConfig()
-            let level = Logger.Level(rawValue: logLevel ?? settings.logLevel ?? "info") ?? .info
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
-            }
+            let level = SwitchableLogLevel(self.level(settings))
+            LoggingSystem.bootstrap { label in level.handler(label: label) }
             let logger = Logger(label: "ispmon")
             let log = try store.open(create: true, directory: settings.data,
                                      viewOptions: Projection.Options(downAfter: settings.downAfter))
             let lock = try MonitorLock(directory: log.directory)
-            let interfaces = settings.interfaces ?? LinkState.defaultRoute().map { [$0.interface] } ?? []
+            let interfaces = watchedInterfaces(settings)
             // Probe results wait up to 200 ms to share a durable commit: a few commits a second, not one per probe.
             var writerOptions = GroupCommitWriter.Options()
             writerOptions.maxDelay = 200_000
@@ -51,18 +47,21 @@ struct RunCommand: ParsableCommand {
             let monitor = try Monitor(config: settings, writer: writer, interfaces: interfaces, logger: logger)
 
             // SIGINT and SIGTERM end the monitor cleanly: the main thread waits for either.
+            // SIGHUP reloads the config, one at a time, on its own queue.
             let stop = DispatchSemaphore(value: 0)
             var sources: [any DispatchSourceSignal] = []
             // A parent may have left them blocked (children inherit the signal mask).
             var mask = sigset_t()
             sigemptyset(&mask)
-            sigaddset(&mask, SIGINT)
-            sigaddset(&mask, SIGTERM)
+            for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&mask, sig) }
             pthread_sigmask(SIG_UNBLOCK, &mask, nil)
-            for sig in [SIGINT, SIGTERM] {
+            let reloads = DispatchQueue(label: "ispmon.reload")
+            for sig in [SIGINT, SIGTERM, SIGHUP] {
                 signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler { stop.signal() }
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: sig == SIGHUP ? reloads : .global())
+                source.setEventHandler {
+                    if sig == SIGHUP { reload(monitor, level: level, logger: logger) } else { stop.signal() }
+                }
                 source.resume()
                 sources.append(source)
             }
@@ -75,6 +74,32 @@ struct RunCommand: ParsableCommand {
             writer.close()
             sources.forEach { $0.cancel() }
             withExtendedLifetime(lock) {}
+        }
+    }
+
+    /// The log level: `--log-level`, else the config's, else info.
+    func level(_ settings: MonitorConfig) -> Logger.Level {
+        Logger.Level(rawValue: logLevel ?? settings.logLevel ?? "info") ?? .info
+    }
+
+    func watchedInterfaces(_ settings: MonitorConfig) -> [String] {
+        settings.interfaces ?? LinkState.defaultRoute().map { [$0.interface] } ?? []
+    }
+
+    /// SIGHUP: reads the config file again and applies it; a file that does not load or
+    /// cannot run is one error line, and the running config stays.
+    func reload(_ monitor: Monitor, level: SwitchableLogLevel, logger: Logger) {
+        let new: MonitorConfig
+        do { new = try loadConfig() } catch {
+            logger.error("config not reloaded, the running one stays: \(error)")
+            return
+        }
+        do {
+            let summary = try monitor.reload(new, interfaces: watchedInterfaces(new))
+            level.current = self.level(new)
+            logger.notice("\(summary)")
+        } catch {
+            logger.error("config not reloaded, the running one stays: \(error)")
         }
     }
 

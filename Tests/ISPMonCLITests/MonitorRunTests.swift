@@ -49,13 +49,19 @@ import Glibc
         """
     }
 
-    func start(_ configFile: String, data: String, environment: [String: String] = [:]) throws -> Process {
+    func start(_ configFile: String, data: String, environment: [String: String] = [:],
+               logLevel: String = "warning", stderr: String? = nil) throws -> Process {
         let p = Process()
         p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         p.executableURL = URL(fileURLWithPath: CLI.binary)
-        p.arguments = ["run", "--config", configFile, "--data", data, "--log-level", "warning"]
+        p.arguments = ["run", "--config", configFile, "--data", data, "--log-level", logLevel]
         p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
+        if let stderr {
+            _ = FileManager.default.createFile(atPath: stderr, contents: nil)
+            p.standardError = FileHandle(forWritingAtPath: stderr)
+        } else {
+            p.standardError = FileHandle.nullDevice
+        }
         try p.run()
         return p
     }
@@ -110,6 +116,57 @@ import Glibc
         // Event times follow log order closely, and the views were kept.
         let status = try JSONSerialization.jsonObject(with: try CLI.run(["status", "--json"], data: dir.file("store")).stdout) as! [String: Any]
         #expect(status["monitor"] as? String == "stopped")
+        #expect(try CLI.run(["verify"], data: dir.file("store")).status == 0)
+    }
+
+    @Test func sighupAppliesAnEditedConfigAndRefusesABrokenOne() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let ports = Ports()
+        let file = dir.file("ispmon.yaml")
+        try config(ports).write(toFile: file, atomically: true, encoding: .utf8)
+        let p = try start(file, data: dir.file("store"), logLevel: "notice", stderr: dir.file("stderr"))
+        usleep(1_200_000)
+        // `dead` removed, `two` added, the others as they were.
+        try config(ports).replacingOccurrences(of: "name: dead, role: internet, method: tcp, host: 127.0.0.1, port: \(ports.closed)",
+                                               with: "name: two, role: internet, method: tcp, host: 127.0.0.1, port: \(ports.open)")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let reloaded = Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1e6))
+        kill(p.processIdentifier, SIGHUP)
+        usleep(1_200_000)
+        try config(ports, extra: "colour: red").write(toFile: file, atomically: true, encoding: .utf8)
+        let broken = Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1e6))
+        kill(p.processIdentifier, SIGHUP)
+        usleep(1_200_000)
+        #expect(p.isRunning, "SIGHUP must not end the monitor")
+        #expect(stop(p, SIGTERM) < 2)
+        #expect(p.terminationReason == .exit && p.terminationStatus == 0)
+
+        let stderr = (try? String(contentsOfFile: dir.file("stderr"), encoding: .utf8)) ?? ""
+        let refusals = stderr.split(separator: "\n").filter { $0.contains("config not reloaded") }
+        #expect(refusals.count == 1, "\(stderr)")
+        #expect(refusals.first?.contains("\(file):9: unknown key 'colour'") == true, "\(stderr)")
+        #expect(stderr.contains("config reloaded: added two; removed dead"), "\(stderr)")
+
+        let log = try events(dir.file("store"))
+        let states = log.compactMap { e -> MonitorState.State? in if case .monitor(let m) = e.body { m.state } else { nil } }
+        // Removing a target is recorded as a restart, so the views forget its state.
+        #expect(states == [.started, .stopped, .started, .stopped], "\(states)")
+        func probes(_ target: String) -> [Int64] {
+            log.compactMap { e in if case .probe(let pr) = e.body, pr.target == target { e.time.microseconds } else { nil } }
+        }
+        #expect(probes("dead").allSatisfy { $0 < reloaded.microseconds + 300_000 }, "no probe of a removed target after the reload")
+        #expect(probes("dead").count >= 3)
+        #expect(probes("two").count >= 8 && probes("two").allSatisfy { $0 > reloaded.microseconds })
+        // The broken file changed nothing: both targets went on.
+        for target in ["router", "one", "two"] {
+            #expect(probes(target).filter { $0 > broken.microseconds + 200_000 }.count >= 3, "\(target)")
+        }
+        // The views: `dead` is unknown (not down) since the reload; the internet is up.
+        let status = try JSONSerialization.jsonObject(with: try CLI.run(["status", "--json", "--as-of", "\(broken)"], data: dir.file("store")).stdout) as? [String: Any]
+        let targets = (status?["targets"] as? [[String: Any]]) ?? []
+        #expect(targets.first { $0["name"] as? String == "dead" }?["state"] as? String == "unknown", "\(targets)")
+        #expect(status?["connectivity"] as? String == "up")
         #expect(try CLI.run(["verify"], data: dir.file("store")).status == 0)
     }
 

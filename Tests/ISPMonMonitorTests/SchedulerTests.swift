@@ -54,6 +54,19 @@ import ISPMonStore
         #expect(s.next == later + Self.second)
     }
 
+    @Test func aReloadKeepsTheTargetsThatStayedInTheirPlace() {
+        var s = ProbeSchedule(intervals: [10 * Self.second, 10 * Self.second], start: 0)
+        _ = s.take(at: 5 * Self.second, random: { _ in 0 })  // both ran: next at 10 s and 15 s
+        #expect(s.due == [10 * Self.second, 15 * Self.second])
+        // Target 0 removed, target 1 kept (now first), a new one, and one whose interval changed.
+        let now = 7 * Self.second
+        let r = ProbeSchedule(intervals: [10 * Self.second, 4 * Self.second, 5 * Self.second], start: now, carrying: s,
+                              from: [1, nil, 0])
+        #expect(r.due[0] == 15 * Self.second, "kept: due when it was")
+        #expect(r.due[1] >= now && r.due[1] < now + 4 * Self.second, "new: within its first interval")
+        #expect(r.due[2] >= now && r.due[2] < now + 5 * Self.second, "a changed interval starts afresh")
+    }
+
     @Test func targetsThatAreNotEligibleWaitWithoutLosingTheirPlace() {
         var s = ProbeSchedule(intervals: [Self.second, Self.second], start: 0)
         let t: Int64 = 600_000  // both are due: the first since 0, the second since 0.5 s

@@ -1,0 +1,43 @@
+import Logging
+import Synchronization
+
+/// The level of the monitor's log lines, which a reload (SIGHUP) may change: every
+/// handler made by ``handler(label:)`` reads it at each line.
+final class SwitchableLogLevel: Sendable {
+    let level: Mutex<Logger.Level>
+
+    init(_ level: Logger.Level) { self.level = Mutex(level) }
+
+    var current: Logger.Level {
+        get { level.withLock { $0 } }
+        set { level.withLock { $0 = newValue } }
+    }
+
+    /// A handler writing to standard error at this level.
+    func handler(label: String) -> some LogHandler {
+        Handler(inner: StreamLogHandler.standardError(label: label), level: self)
+    }
+
+    struct Handler: LogHandler {
+        var inner: StreamLogHandler
+        let level: SwitchableLogLevel
+
+        var logLevel: Logger.Level {
+            get { level.current }
+            set { level.current = newValue }
+        }
+        var metadata: Logger.Metadata {
+            get { inner.metadata }
+            set { inner.metadata = newValue }
+        }
+        var metadataProvider: Logger.MetadataProvider? {
+            get { inner.metadataProvider }
+            set { inner.metadataProvider = newValue }
+        }
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { inner[metadataKey: key] }
+            set { inner[metadataKey: key] = newValue }
+        }
+        func log(event: LogEvent) { inner.log(event: event) }
+    }
+}
