@@ -146,7 +146,7 @@ public struct Projection: Sendable {
             if m.state == .stopped { stopWatching(at: t) }
         case .note(let n): notes.append(NoteRecord(seq: seq, outage: n.outage, time: t, text: n.text))
         case .speedtest(let s): speedTests.append(SpeedTestRecord(seq: seq, time: t, test: s))
-        case .trace, .job: break
+        case .trace, .job, .clock: break
         }
     }
 
