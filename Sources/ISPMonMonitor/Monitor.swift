@@ -51,10 +51,13 @@ public final class Monitor: @unchecked Sendable {
     /// to check the scheduling (the real probes are tested for real).
     public typealias Prober = @Sendable (MonitorConfig.Target) -> ProbeResult
     let prober: Prober?
+    /// What events are stamped with and watched for steps: the kernel's clocks, or a test's.
+    let clock: any SystemClock
 
     public init(config: MonitorConfig, writer: GroupCommitWriter, interfaces: [String], logger: Logger,
-                prober: Prober? = nil) throws {
+                prober: Prober? = nil, clock: any SystemClock = KernelClock()) throws {
         self.prober = prober
+        self.clock = clock
         self.config = config
         self.writer = writer
         self.interfaces = interfaces
@@ -79,11 +82,13 @@ public final class Monitor: @unchecked Sendable {
 
     /// Writes `monitor started` and the links' states, then starts probing.
     public func start() throws {
-        try record(Event(time: Monitor.now(), body: .monitor(MonitorState(state: .started, version: ISPMonVersion.current))))
+        let synchronized = clock.isSynchronized()
+        try record(Event(time: now(), body: .monitor(MonitorState(
+            state: .started, version: ISPMonVersion.current, clock: synchronized ? .synchronized : .unsynchronized))))
         for (job, state) in config.jobs.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where state != .run {
-            try record(Event(time: Monitor.now(), body: .job(JobState(job: job.rawValue, state: state))))
+            try record(Event(time: now(), body: .job(JobState(job: job.rawValue, state: state))))
         }
-        let thread = Thread { [self] in schedule() }
+        let thread = Thread { [self] in schedule(clockSynchronized: synchronized) }
         thread.name = "ispmon.scheduler"
         thread.start()
         if config.targets.contains(where: { $0.address == .auto }) {
@@ -95,7 +100,7 @@ public final class Monitor: @unchecked Sendable {
         if let s = config.speedTest, s.enabled {
             // The first test a minute in (ISPMON_SPEEDTEST_DELAY in seconds overrides, for tests and demos).
             let delay = ProcessInfo.processInfo.environment["ISPMON_SPEEDTEST_DELAY"].flatMap(Double.init).map { Int64($0 * 1e6) }
-            let tester = SpeedTester(s, firstDelay: delay ?? 60_000_000, isRunning: { [self] in
+            let tester = SpeedTester(s, firstDelay: delay ?? 60_000_000, now: { [clock] in clock.wall() }, isRunning: { [self] in
                 jobs.withLock { $0[.speedtest] ?? .run } == .run
             }) { [self] event in
                 do { try record(event) } catch { logger.error("could not record a speed test: \(error)") }
@@ -115,7 +120,7 @@ public final class Monitor: @unchecked Sendable {
         let (job, state) = (request.job, request.state)
         let old = jobs.withLock { j in defer { j[job] = state }; return j[job] }
         guard old != state else { return "ok: \(job.rawValue) is already \(state.rawValue)" }
-        do { try record(Event(time: Monitor.now(), body: .job(JobState(job: job.rawValue, state: state)))) } catch {
+        do { try record(Event(time: now(), body: .job(JobState(job: job.rawValue, state: state)))) } catch {
             return "error: \(error)"
         }
         logger.info("job \(job.rawValue): \(state.rawValue)")
@@ -146,7 +151,7 @@ public final class Monitor: @unchecked Sendable {
             traceDone.wait()
         }
         try accepting.close {
-            try writer.submit([Event(time: Monitor.now(), body: .monitor(MonitorState(state: .stopped, version: ISPMonVersion.current)))][...])
+            try writer.submit([Event(time: now(), body: .monitor(MonitorState(state: .stopped, version: ISPMonVersion.current)))][...])
         }
         try writer.flush()
         pool.stop()
@@ -158,17 +163,15 @@ public final class Monitor: @unchecked Sendable {
         try accepting.pass { try writer.submit([event][...]) }
     }
 
-    /// The wall-clock time, to the microsecond.
-    static func now() -> Timestamp {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Timestamp(microseconds: Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1_000)
-    }
+    /// The wall-clock time, to the microsecond: what every event is stamped with.
+    func now() -> Timestamp { clock.wall() }
 
     // MARK: The scheduler thread
 
-    func schedule() {
+    /// `clockSynchronized`: the clock's state as `monitor started` recorded it.
+    func schedule(clockSynchronized: Bool) {
         defer { schedulerDone.signal() }
+        var watcher = ClockWatcher(clock, synchronized: clockSynchronized)
         let start = Monotonic.microseconds()
         var schedule = ProbeSchedule(intervals: config.targets.map(\.interval), start: start)
         var links: [String: Bool] = [:]
@@ -177,6 +180,7 @@ public final class Monitor: @unchecked Sendable {
             let now = Monotonic.microseconds()
             if now >= nextLinkCheck {
                 checkLinks(&links)
+                watchClock(&watcher)
                 nextLinkCheck = now + 1_000_000
             }
             let probesJob = jobs.withLock { $0[.probes] ?? .run }
@@ -226,7 +230,7 @@ public final class Monitor: @unchecked Sendable {
             if stop { return }
             nextTrace = Monotonic.microseconds() + 3_600_000_000
             do {
-                let time = Monitor.now()
+                let time = now()
                 let hops = try PathTracer.trace(to: destination)
                 try record(Event(time: time, body: .trace(Trace(destination: destination, hops: hops))))
                 let hop = PathTracer.ispHop(hops, gateway: lastGateway, destination: destination)
@@ -252,9 +256,19 @@ public final class Monitor: @unchecked Sendable {
             guard links[name] != up else { continue }
             links[name] = up
             logger.info("link \(name) is \(up ? "up" : "down")")
-            do { try record(Event(time: Monitor.now(), body: .link(Link(interface: name, up: up)))) } catch {
+            do { try record(Event(time: now(), body: .link(Link(interface: name, up: up)))) } catch {
                 logger.error("could not record the state of \(name): \(error)")
             }
+        }
+    }
+
+    /// Records a step of the system clock (or its turning synchronized without one).
+    func watchClock(_ watcher: inout ClockWatcher) {
+        guard let step = watcher.look(at: clock) else { return }
+        let seconds = Double(step.step) / 1e6
+        logger.info("the system clock \(step.step == 0 ? "is" : "was stepped by \(seconds) s and is") \(step.synchronized ? "" : "not ")synchronized")
+        do { try record(Event(time: now(), body: .clock(step))) } catch {
+            logger.error("could not record a step of the clock: \(error)")
         }
     }
 
@@ -266,7 +280,7 @@ public final class Monitor: @unchecked Sendable {
         }
         pool.run { [self] in
             defer { _ = inFlight.withLock { $0.remove(target.name) } }
-            let time = Monitor.now()
+            let time = now()
             let result = prober?(target) ?? probe(target)
             let outcome: Probe.Outcome
             var detail: String?
