@@ -119,10 +119,9 @@ final class FakeClock: SystemClock {
         let clocks = events.compactMap { e -> ClockStep? in if case .clock(let c) = e.body { c } else { nil } }
         #expect(clocks == [ClockStep(step: 7_200_000_000, synchronized: true)])
         // Stamped with the new time, as everything after it (probes started in the second
-        // before the watcher looked may carry it too).
+        // before the watcher looked may carry it too; how many probes came before is up to the machine's load).
         let i = try #require(events.firstIndex { $0.type == .clock })
         #expect(events[i...].allSatisfy { $0.time.microseconds >= SyntheticPowerCut.runStart + 7_200_000_000 })
-        #expect(events[1].time.microseconds < SyntheticPowerCut.runStart + 7_200_000_000)
         #expect(events.contains { $0.type == .probe })
     }
 
