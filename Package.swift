@@ -30,6 +30,8 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // TLS for https probes and speed tests.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // adjtimex(2) from the C library (the clock's synchronization state).
+        .systemLibrary(name: "CTimex"),
 
         // A small Swift face on liblmdb that knows nothing of ispmon.
         .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: swiftSettings),
@@ -48,7 +50,7 @@ let package = Package(
         .target(
             name: "ISPMonMonitor",
             dependencies: [
-                "ISPMonCore", "ISPMonStore", "COpenSSL",
+                "ISPMonCore", "ISPMonStore", "COpenSSL", "CTimex",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],

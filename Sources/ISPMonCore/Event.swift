@@ -16,6 +16,7 @@ public struct Event: Sendable, Hashable {
         case monitor(MonitorState)
         case job(JobState)
         case note(Note)
+        case clock(ClockStep)
     }
 
     public var type: EventType {
@@ -27,12 +28,15 @@ public struct Event: Sendable, Hashable {
         case .monitor: .monitor
         case .job: .job
         case .note: .note
+        case .clock: .clock
         }
     }
 }
 
+/// The event types; a type's position here is its code in the store's rows, so
+/// new types go at the end.
 public enum EventType: String, Sendable, CaseIterable, Hashable {
-    case probe, speedtest, link, trace, monitor, job, note
+    case probe, speedtest, link, trace, monitor, job, note, clock
 }
 
 /// Where a target sits on the path from this machine to the internet.
@@ -145,10 +149,30 @@ public struct Trace: Sendable, Hashable {
 public struct MonitorState: Sendable, Hashable {
     public var state: State
     public var version: String?
+    /// At `started`: the kernel's word on whether NTP sets the system clock (nil when
+    /// not recorded, as by monitors before it was). The views correct the times of
+    /// a run that started unsynchronized (docs/views.md, "Event time").
+    public var clock: ClockSync?
     public enum State: String, Sendable, Hashable { case started, stopped }
-    public init(state: State, version: String? = nil) {
+    public enum ClockSync: String, Sendable, Hashable { case synchronized, unsynchronized }
+    public init(state: State, version: String? = nil, clock: ClockSync? = nil) {
         self.state = state
         self.version = version
+        self.clock = clock
+    }
+}
+
+/// The system clock was stepped while the monitor ran (or turned synchronized
+/// without a step: then `step` is 0).
+public struct ClockStep: Sendable, Hashable {
+    /// How far the wall clock jumped, new − old, measured against the monotonic clock
+    /// (negative: back).
+    public var step: Microseconds
+    /// Whether the clock is NTP-synchronized after the step.
+    public var synchronized: Bool
+    public init(step: Microseconds, synchronized: Bool) {
+        self.step = step
+        self.synchronized = synchronized
     }
 }
 

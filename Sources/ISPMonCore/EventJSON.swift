@@ -17,6 +17,8 @@ public enum EventJSON {
     /// Times the export form (`YYYY-…Z`, four-digit years) can write: 0001-01-01T00:00:00Z to the end of 9999.
     public static let minTime = Timestamp(microseconds: Timestamp.days(fromCivil: 1, 1, 1) * 86_400_000_000)
     public static let maxTime = Timestamp(microseconds: Timestamp.days(fromCivil: 10_000, 1, 1) * 86_400_000_000 - 1)
+    /// The largest clock step either way: from the earliest time the export form writes to the latest.
+    public static let maxClockStep: Microseconds = maxTime.microseconds - minTime.microseconds
 
     /// `[A-Za-z0-9._-]{1,64}` — target and job names.
     public static func isValidName(_ s: String) -> Bool {
@@ -90,7 +92,16 @@ public enum EventJSON {
             }
             let version = try fields.optionalString("version", maxBytes: 64)
             if let version, !isPlainText(version) { throw InvalidLine("field \"version\" has control characters") }
-            body = .monitor(MonitorState(state: state, version: version))
+            var clock: MonitorState.ClockSync?
+            if let c = try fields.optionalString("clock", maxBytes: 64) {
+                guard let word = MonitorState.ClockSync(rawValue: c) else {
+                    throw InvalidLine("field \"clock\": \"\(c)\" is not synchronized or unsynchronized")
+                }
+                // The word is the clock's state when the monitor started; a stop says nothing of it.
+                guard state == .started else { throw InvalidLine("field \"clock\" is only allowed when state is started") }
+                clock = word
+            }
+            body = .monitor(MonitorState(state: state, version: version, clock: clock))
         case .job:
             let job = try fields.requiredString("job")
             guard isValidName(job) else { throw InvalidLine("field \"job\": \"\(job)\" is not a valid job name") }
@@ -110,6 +121,16 @@ public enum EventJSON {
             }
             guard isPlainText(text) else { throw InvalidLine("field \"text\" has control characters (a tab is the only one allowed)") }
             body = .note(Note(outage: outage, text: text))
+        case .clock:
+            guard let stepValue = fields.take("step_us") else { throw InvalidLine("missing required field \"step_us\"") }
+            guard case .number(let n) = stepValue, let step = Int64(n) else {
+                let found = if case .number(let n) = stepValue { n } else { stepValue.kindName }
+                throw InvalidLine("field \"step_us\" must be an integer number of microseconds, found \(found)")
+            }
+            guard step.magnitude <= UInt64(maxClockStep) else {
+                throw InvalidLine("field \"step_us\": \(step) is larger than the span of years 0001 to 9999")
+            }
+            body = .clock(ClockStep(step: step, synchronized: try fields.requiredBool("synchronized")))
         }
         try fields.rejectRest(type: type)
         return Event(time: time, body: body)
@@ -343,12 +364,17 @@ public enum EventJSON {
         case .monitor(let m):
             str("state", m.state.rawValue)
             if let v = m.version { str("version", v) }
+            if let c = m.clock { str("clock", c.rawValue) }
         case .job(let j):
             str("job", j.job)
             str("state", j.state.rawValue)
         case .note(let n):
             str("outage", n.outage)
             str("text", n.text)
+        case .clock(let c):
+            key("step_us")
+            out.append(contentsOf: String(c.step).utf8)
+            bool("synchronized", c.synchronized)
         }
         out.append(contentsOf: "}\n".utf8)
     }

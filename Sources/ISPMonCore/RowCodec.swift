@@ -32,7 +32,9 @@ enum RowCodec {
                 if let r = h.rtt { out.appendVarint(UInt64(bitPattern: r)) }
             }
         case .monitor(let m):
-            out.append(m.state == .started ? 0 : 1)
+            // Bit 0 the state; bits 1–2 the clock word (0 none, 1 synchronized, 2
+            // unsynchronized), so rows written before the word existed read as none.
+            out.append((m.state == .started ? 0 : 1) | RowCodec.clockBits(m.clock) << 1)
             out.append(m.version == nil ? 0 : 1)
             if let v = m.version { out.appendLengthPrefixed(v) }
         case .job(let j):
@@ -41,6 +43,17 @@ enum RowCodec {
         case .note(let n):
             out.appendLengthPrefixed(n.outage)
             out.appendLengthPrefixed(n.text)
+        case .clock(let c):
+            out.appendZigzag(c.step)
+            out.append(c.synchronized ? 1 : 0)
+        }
+    }
+
+    static func clockBits(_ c: MonitorState.ClockSync?) -> UInt8 {
+        switch c {
+        case nil: 0
+        case .synchronized?: 1
+        case .unsynchronized?: 2
         }
     }
 
@@ -83,9 +96,12 @@ enum RowCodec {
             }
             body = .trace(Trace(destination: destination, hops: hops))
         case .monitor:
-            let state: MonitorState.State = try flag(r.byte()) ? .stopped : .started
+            let b = try r.byte()
+            guard b >> 1 <= 2 else { throw CorruptData("bad monitor state \(b)") }
+            let state: MonitorState.State = b & 1 == 1 ? .stopped : .started
+            let clock: MonitorState.ClockSync? = b >> 1 == 0 ? nil : b >> 1 == 1 ? .synchronized : .unsynchronized
             let version = try flag(r.byte()) ? try r.string() : nil
-            body = .monitor(MonitorState(state: state, version: version))
+            body = .monitor(MonitorState(state: state, version: version, clock: clock))
         case .job:
             let job = try r.string()
             let s = try r.byte()
@@ -94,6 +110,9 @@ enum RowCodec {
         case .note:
             let outage = try r.string()
             body = .note(Note(outage: outage, text: try r.string()))
+        case .clock:
+            let step = try r.zigzag()
+            body = .clock(ClockStep(step: step, synchronized: try flag(r.byte())))
         }
         return Event(time: time, body: body)
     }

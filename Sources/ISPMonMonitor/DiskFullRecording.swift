@@ -9,10 +9,14 @@ extension Monitor {
     /// as unmonitored time (`monitor stopped` at the last result kept, `monitor started`
     /// when recording resumes), never as a quiet time. One log line when the disk fills,
     /// one a minute while it stays full, one when recording resumes.
-    public static func diskFullPolicy(for config: MonitorConfig, store: String, logger: Logger) -> DiskFullPolicy {
+    /// `clock` stamps the gap's events (the monitor's: ``Monitor/init(config:writer:interfaces:logger:prober:clock:)``).
+    public static func diskFullPolicy(for config: MonitorConfig, store: String, logger: Logger,
+                                      clock: any SystemClock = KernelClock()) -> DiskFullPolicy {
         DiskFullPolicy(maxHeldEvents: heldResults(for: config), gap: { lastKept in
-            [Event(time: lastKept ?? Monitor.now(), body: .monitor(MonitorState(state: .stopped, version: ISPMonVersion.current))),
-             Event(time: Monitor.now(), body: .monitor(MonitorState(state: .started, version: ISPMonVersion.current)))]
+            let now = clock.wall()
+            let word: MonitorState.ClockSync = clock.isSynchronized() ? .synchronized : .unsynchronized
+            return [Event(time: lastKept ?? now, body: .monitor(MonitorState(state: .stopped, version: ISPMonVersion.current))),
+                    Event(time: now, body: .monitor(MonitorState(state: .started, version: ISPMonVersion.current, clock: word)))]
         }, report: { report in
             switch report {
             case let .filled(held, limit):

@@ -64,10 +64,13 @@ public final class Monitor: @unchecked Sendable {
     /// to check the scheduling (the real probes are tested for real).
     public typealias Prober = @Sendable (MonitorConfig.Target) -> ProbeResult
     let prober: Prober?
+    /// What events are stamped with and watched for steps: the kernel's clocks, or a test's.
+    let clock: any SystemClock
 
     public init(config: MonitorConfig, writer: GroupCommitWriter, interfaces: [String], logger: Logger,
-                prober: Prober? = nil) throws {
+                prober: Prober? = nil, clock: any SystemClock = KernelClock()) throws {
         self.prober = prober
+        self.clock = clock
         running = Mutex(Running(config: config, interfaces: interfaces))
         self.writer = writer
         self.logger = logger
@@ -104,9 +107,10 @@ public final class Monitor: @unchecked Sendable {
         reloading.lock()
         defer { reloading.unlock() }
         let config = self.config
-        try record(Event(time: Monitor.now(), body: .monitor(MonitorState(state: .started, version: ISPMonVersion.current))))
+        let synchronized = clock.isSynchronized()
+        try record(startedEvent(synchronized: synchronized))
         try recordJobsNotRunning()
-        let thread = Thread { [self] in schedule() }
+        let thread = Thread { [self] in schedule(clockSynchronized: synchronized) }
         thread.name = "ispmon.scheduler"
         thread.start()
         startTracing(config)
@@ -117,8 +121,14 @@ public final class Monitor: @unchecked Sendable {
     func recordJobsNotRunning() throws {
         let states = jobs.withLock { $0 }
         for (job, state) in states.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where state != .run {
-            try record(Event(time: Monitor.now(), body: .job(JobState(job: job.rawValue, state: state))))
+            try record(Event(time: now(), body: .job(JobState(job: job.rawValue, state: state))))
         }
+    }
+
+    /// `monitor started`, with the kernel's word on the clock.
+    func startedEvent(synchronized: Bool) -> Event {
+        Event(time: now(), body: .monitor(MonitorState(
+            state: .started, version: ISPMonVersion.current, clock: synchronized ? .synchronized : .unsynchronized)))
     }
 
     /// Starts path discovery when `config` has `host: auto` targets (once: it then runs until stop).
@@ -134,7 +144,7 @@ public final class Monitor: @unchecked Sendable {
         guard let s = settings, s.enabled else { return }
         // The first test a minute in (ISPMON_SPEEDTEST_DELAY in seconds overrides, for tests and demos).
         let delay = ProcessInfo.processInfo.environment["ISPMON_SPEEDTEST_DELAY"].flatMap(Double.init).map { Int64($0 * 1e6) }
-        let tester = SpeedTester(s, firstDelay: delay ?? 60_000_000, isRunning: { [self] in
+        let tester = SpeedTester(s, firstDelay: delay ?? 60_000_000, now: { [clock] in clock.wall() }, isRunning: { [self] in
             jobs.withLock { $0[.speedtest] ?? .run } == .run
         }) { [self] event in
             do { try record(event) } catch { logger.error("could not record a speed test: \(error)") }
@@ -157,7 +167,7 @@ public final class Monitor: @unchecked Sendable {
     func setJob(_ job: MonitorConfig.JobName, _ state: JobState.State) -> String {
         let old = jobs.withLock { j in defer { j[job] = state }; return j[job] }
         guard old != state else { return "ok: \(job.rawValue) is already \(state.rawValue)" }
-        do { try record(Event(time: Monitor.now(), body: .job(JobState(job: job.rawValue, state: state)))) } catch {
+        do { try record(Event(time: now(), body: .job(JobState(job: job.rawValue, state: state)))) } catch {
             return "error: \(error)"
         }
         logger.info("job \(job.rawValue): \(state.rawValue)")
@@ -195,8 +205,8 @@ public final class Monitor: @unchecked Sendable {
         }
         // After a full disk that dropped results, the run ends where recording did.
         try accepting.close {
-            try writer.submitLast { lastKept in
-                Event(time: lastKept ?? Monitor.now(), body: .monitor(MonitorState(state: .stopped, version: ISPMonVersion.current)))
+            try writer.submitLast { [self] lastKept in
+                Event(time: lastKept ?? now(), body: .monitor(MonitorState(state: .stopped, version: ISPMonVersion.current)))
             }
         }
         do { try writer.flush() } catch {
@@ -215,17 +225,15 @@ public final class Monitor: @unchecked Sendable {
         try accepting.pass { try writer.submit(events[...]) }
     }
 
-    /// The wall-clock time, to the microsecond.
-    static func now() -> Timestamp {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Timestamp(microseconds: Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1_000)
-    }
+    /// The wall-clock time, to the microsecond: what every event is stamped with.
+    func now() -> Timestamp { clock.wall() }
 
     // MARK: The scheduler thread
 
-    func schedule() {
+    /// `clockSynchronized`: the clock's state as `monitor started` recorded it.
+    func schedule(clockSynchronized: Bool) {
         defer { schedulerDone.signal() }
+        var watcher = ClockWatcher(clock, synchronized: clockSynchronized)
         let start = Monotonic.microseconds()
         var current = running.withLock { $0 }
         var targets = current.config.targets
@@ -255,6 +263,7 @@ public final class Monitor: @unchecked Sendable {
             }
             if now >= nextLinkCheck {
                 checkLinks(current.interfaces, &links)
+                watchClock(&watcher)
                 nextLinkCheck = now + 1_000_000
             }
             let probesJob = jobs.withLock { $0[.probes] ?? .run }
@@ -302,7 +311,7 @@ public final class Monitor: @unchecked Sendable {
             nextTrace = Monotonic.microseconds() + 3_600_000_000
             let destination = Monitor.traceDestination(config)
             do {
-                let time = Monitor.now()
+                let time = now()
                 let hops = try PathTracer.trace(to: destination)
                 try record(Event(time: time, body: .trace(Trace(destination: destination, hops: hops))))
                 let hop = PathTracer.ispHop(hops, gateway: lastGateway, destination: destination)
@@ -335,9 +344,19 @@ public final class Monitor: @unchecked Sendable {
             guard links[name] != up else { continue }
             links[name] = up
             logger.info("link \(name) is \(up ? "up" : "down")")
-            do { try record(Event(time: Monitor.now(), body: .link(Link(interface: name, up: up)))) } catch {
+            do { try record(Event(time: now(), body: .link(Link(interface: name, up: up)))) } catch {
                 logger.error("could not record the state of \(name): \(error)")
             }
+        }
+    }
+
+    /// Records a step of the system clock (or its turning synchronized without one).
+    func watchClock(_ watcher: inout ClockWatcher) {
+        guard let step = watcher.look(at: clock) else { return }
+        let seconds = Double(step.step) / 1e6
+        logger.info("the system clock \(step.step == 0 ? "is" : "was stepped by \(seconds) s and is") \(step.synchronized ? "" : "not ")synchronized")
+        do { try record(Event(time: now(), body: .clock(step))) } catch {
+            logger.error("could not record a step of the clock: \(error)")
         }
     }
 
@@ -349,7 +368,7 @@ public final class Monitor: @unchecked Sendable {
         }
         pool.run { [self] in
             defer { _ = inFlight.withLock { $0.remove(target.name) } }
-            let time = Monitor.now()
+            let time = now()
             let result = prober?(target) ?? probe(target)
             let outcome: Probe.Outcome
             var detail: String?

@@ -60,9 +60,9 @@ extension Monitor {
         if new.data != old.config.data { summary.later.append("data") }
 
         if summary.restarted {
-            let now = Monitor.now()
-            try record([Event(time: now, body: .monitor(MonitorState(state: .stopped, version: ISPMonVersion.current))),
-                        Event(time: now, body: .monitor(MonitorState(state: .started, version: ISPMonVersion.current)))])
+            let started = startedEvent(synchronized: clock.isSynchronized())
+            try record([Event(time: started.time, body: .monitor(MonitorState(state: .stopped, version: ISPMonVersion.current))),
+                        started])
         }
         // From here on, results of removed or changed targets are not recorded.
         running.withLock { r in

@@ -24,9 +24,13 @@ final class SpeedTester: @unchecked Sendable {
     /// Whether the speedtest job is `run` now (paused or disabled: the turn is skipped).
     let isRunning: @Sendable () -> Bool
 
-    init(_ settings: MonitorConfig.SpeedTest, firstDelay: Int64, isRunning: @escaping @Sendable () -> Bool,
-         record: @escaping @Sendable (Event) -> Void) {
+    /// The wall clock tests are stamped with (the monitor's).
+    let now: @Sendable () -> Timestamp
+
+    init(_ settings: MonitorConfig.SpeedTest, firstDelay: Int64, now: @escaping @Sendable () -> Timestamp,
+         isRunning: @escaping @Sendable () -> Bool, record: @escaping @Sendable (Event) -> Void) {
         self.settings = settings
+        self.now = now
         self.isRunning = isRunning
         self.firstDelay = firstDelay
         self.record = record
@@ -45,7 +49,7 @@ final class SpeedTester: @unchecked Sendable {
                     continue
                 }
                 if isRunning() {
-                    let time = Monitor.now()
+                    let time = now()
                     let test = run()
                     if !stopping.load(ordering: .relaxed) { record(Event(time: time, body: .speedtest(test))) }
                 }

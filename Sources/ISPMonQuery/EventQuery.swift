@@ -66,7 +66,7 @@ public struct EventQuery: Sendable, Hashable {
             if case .failed(let error) = s.outcome { return [s.server, error] }
             return [s.server]
         case .note(let n): return [n.text]
-        case .link, .trace, .monitor, .job: return []
+        case .link, .trace, .monitor, .job, .clock: return []
         }
     }
 }

@@ -118,23 +118,74 @@ extension EventStore {
 
     /// Puts a projection's changes for `which` views (in the caller's write transaction).
     func write(_ c: ViewChanges, views which: Set<View>, _ txn: borrowing Transaction) throws {
+        var noUndo: ViewUndoLog?
+        try write(c, views: which, txn, noting: &noUndo)
+    }
+
+    /// Puts a projection's changes; while a clock stretch is open (`undo` not nil), first
+    /// notes in `undo` what each key held before the stretch wrote it.
+    func write(_ c: ViewChanges, views which: Set<View>, _ txn: borrowing Transaction, noting undo: inout ViewUndoLog?) throws {
         for (key, value) in ViewRecords.records(c, views: which) {
-            try put(key, value, in: ViewRecords.isHot(key) ? viewState : views, txn)
+            try put(key, value, in: ViewRecords.isHot(key), txn, noting: &undo)
         }
         guard which.contains(.latency) else { return }
         for (target, start, stats, current) in c.hours {
             let key = ViewRecords.hourKey(target, start)
             if current {
-                try put(key, ViewRecords.hourValue(stats), in: viewState, txn)
+                try put(key, ViewRecords.hourValue(stats), in: true, txn, noting: &undo)
             } else {
-                try put(key, ViewRecords.hourValue(stats), in: views, txn)
-                _ = try key.withUnsafeBytes { try txn.delete(viewState, key: $0) }
+                try put(key, ViewRecords.hourValue(stats), in: false, txn, noting: &undo)
+                try delete(key, in: true, txn, noting: &undo)
             }
         }
     }
 
     func put(_ key: [UInt8], _ value: [UInt8], in db: Database, _ txn: borrowing Transaction) throws {
         try key.withUnsafeBytes { k in try value.withUnsafeBytes { try txn.put(db, key: k, value: $0) } }
+    }
+
+    /// The view database a record goes in: the small one for the records nearly every commit rewrites.
+    func viewDatabase(hot: Bool) -> Database { hot ? viewState : views }
+
+    func put(_ key: [UInt8], _ value: [UInt8], in hot: Bool, _ txn: borrowing Transaction, noting undo: inout ViewUndoLog?) throws {
+        try notePrior(key, hot: hot, txn, in: &undo)
+        try put(key, value, in: viewDatabase(hot: hot), txn)
+    }
+
+    func delete(_ key: [UInt8], in hot: Bool, _ txn: borrowing Transaction, noting undo: inout ViewUndoLog?) throws {
+        try notePrior(key, hot: hot, txn, in: &undo)
+        _ = try key.withUnsafeBytes { try txn.delete(viewDatabase(hot: hot), key: $0) }
+    }
+
+    func notePrior(_ key: [UInt8], hot: Bool, _ txn: borrowing Transaction, in undo: inout ViewUndoLog?) throws {
+        guard undo != nil else { return }
+        try undo?.noteFirstWrite(ViewUndoLog.Key(hot: hot, key: key)) {
+            try key.withUnsafeBytes { k in try txn.get(viewDatabase(hot: hot), key: k).map { .value(Array($0)) } ?? .absent }
+        }
+    }
+
+    /// Puts back what the store held before a retimed clock stretch wrote its provisional records.
+    func restore(_ undo: ViewUndoLog, _ txn: borrowing Transaction) throws {
+        for (k, prior) in undo.priors {
+            switch prior {
+            case .value(let v): try put(k.key, v, in: viewDatabase(hot: k.hot), txn)
+            case .absent: _ = try k.key.withUnsafeBytes { try txn.delete(viewDatabase(hot: k.hot), key: $0) }
+            }
+        }
+    }
+
+    /// The stored hour as it was before the open clock stretch (`undo` holds what it overwrote).
+    func storedHour(_ target: String, _ start: Int64, before undo: ViewUndoLog, _ txn: borrowing Transaction) throws -> HourStats? {
+        let key = ViewRecords.hourKey(target, start)
+        func value(hot: Bool) throws -> [UInt8]? {
+            switch undo.prior(ViewUndoLog.Key(hot: hot, key: key)) {
+            case .value(let v)?: return v
+            case .absent?: return nil
+            case nil: return try key.withUnsafeBytes { k in try txn.get(viewDatabase(hot: hot), key: k).map { Array($0) } }
+            }
+        }
+        guard let v = try value(hot: true) ?? value(hot: false) else { return nil }
+        return try v.withUnsafeBytes { b in try ViewRecords.hour(b) }
     }
 
     /// The stored hour of `target` starting at `start`.
@@ -237,16 +288,33 @@ extension EventStore.Writer {
         } else {
             projection = try store.loadWriterViews(txn, logSeq: first - 1)
         }
-        let loadedGeneration = try store.generation(txn)
+        var loadedGeneration = try store.generation(txn)
         var next = first
         for batch in batches where batch.count > 0 {
-            try projection.apply(batch.builder, firstSeq: next, hours: batch.hours) { target, start in
+            try projection.apply(batch.builder, firstSeq: next, hours: batch.hours, storedHour: { target, start in
                 try store.storedHour(target, start, txn)
-            }
+            }, storedHourBeforeStretch: { target, start, undo in
+                try store.storedHour(target, start, before: undo, txn)
+            })
             next += UInt64(batch.count)
         }
-        let changes = projection.takeChanges()
-        try store.write(changes, views: Set(EventStore.View.allCases), txn)
+        var changes = projection.takeChanges()
+        if changes.needsRebuild {
+            // A stretch this process found open in the store was retimed: its provisional
+            // records cannot be told apart here, so the views are replayed from the log
+            // (this commit's events are in the tail already). Rare: another process
+            // appended while the stretch was open.
+            var replayed = Projection(options: projection.options)
+            try store.replace(Set(EventStore.View.allCases), with: &replayed, from: 1, through: next - 1, txn)
+            projection = try store.loadWriterViews(txn, logSeq: next - 1)
+            loadedGeneration = try store.generation(txn)
+            changes = ViewChanges()
+        } else {
+            if let restore = changes.restore { try store.restore(restore, txn) }
+            var undo = projection.stretchUndo
+            try store.write(changes, views: Set(EventStore.View.allCases), txn, noting: &undo)
+            projection.stretchUndo = undo
+        }
         try store.putMetas(Set(EventStore.View.allCases), seq: next - 1, options: projection.options, txn)
         let internetDown = changes.intervals.compactMap { c in
             c.track == .layerDown(.internet) ? (position: c.position, interval: c.interval) : nil

@@ -81,16 +81,29 @@ enum EventTable {
             result = t.hops.map { h in "\(h.ttl):\(h.address ?? "*")" }.joined(separator: " ")
         case .monitor(let m):
             subject = "monitor"
-            result = m.state.rawValue + (m.version.map { " (ispmon \($0))" } ?? "")
+            let about = [m.version.map { "ispmon \($0)" }, m.clock.map { "clock \($0.rawValue)" }].compactMap { $0 }
+            result = m.state.rawValue + (about.isEmpty ? "" : " (" + about.joined(separator: ", ") + ")")
         case .job(let j):
             subject = j.job
             result = j.state.rawValue
         case .note(let n):
             subject = n.outage
             result = n.text
+        case .clock(let c):
+            subject = "clock"
+            let state = c.synchronized ? "synchronized" : "not synchronized"
+            result = c.step == 0 ? "\(state), no step" : "stepped \(seconds(c.step)) s, \(state)"
         }
         return pad(String(seq), 8, right: true) + "  " + pad(LocalTime.format(e.time.microseconds, microseconds: true), 26) + "  " + pad(e.type.rawValue, 9) + "  "
             + pad(subject, 20) + "  " + result + "\n"
+    }
+
+    /// A signed duration in seconds with six decimals: `+7200.000000`, `-0.500000`.
+    static func seconds(_ us: Int64) -> String {
+        let sign = us < 0 ? "-" : "+"
+        let m = us.magnitude
+        let fraction = String(m % 1_000_000)
+        return sign + String(m / 1_000_000) + "." + String(repeating: "0", count: 6 - fraction.count) + fraction
     }
 
     static func milliseconds(_ us: Int64) -> String {

@@ -212,7 +212,7 @@ import Glibc
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            usleep(700_000)
+            waitUntilListening(port: port)
         }
         deinit {
             kill(process.processIdentifier, SIGKILL)  // SIGTERM may be blocked in a child of a test thread

@@ -44,6 +44,8 @@ public enum ChunkSeeds {
         events.append(Event(time: Timestamp(microseconds: t + 4), body: .job(JobState(job: "probes", state: .paused))))
         events.append(Event(time: Timestamp(microseconds: t + 5), body: .note(Note(outage: "c-20260301T120005Z", text: "ISP confirmed"))))
         events.append(Event(time: Timestamp(microseconds: t + 6), body: .monitor(MonitorState(state: .stopped))))
+        events.append(Event(time: Timestamp(microseconds: t - 7_200_000_000), body: .monitor(MonitorState(state: .started, clock: .unsynchronized))))
+        events.append(Event(time: Timestamp(microseconds: t + 8), body: .clock(ClockStep(step: 7_200_000_000, synchronized: true))))
         return events
     }
 }

@@ -106,6 +106,13 @@ public struct Projection: Sendable {
     public internal(set) var lastSeq: UInt64 = 0
     /// Time of the newest event: open outages last until then.
     public internal(set) var newestTime: Int64?
+    /// The clock stretch being recorded, if one is open (see ``ClockStretch``).
+    var stretch: ClockStretch?
+    /// Since the last ``takeChanges()``: the provisional records of retimed stretches,
+    /// for the store to put back, and whether a stretch was retimed that only a
+    /// rebuild of the views can correct.
+    var pendingRestore: ViewUndoLog?
+    var needsRebuild = false
 
     public init(options: Options = Options(), keepsHistory: Bool = true) {
         self.options = options
@@ -135,7 +142,22 @@ public struct Projection: Sendable {
     // MARK: Applying events
 
     public mutating func apply(_ e: Event, seq: UInt64) {
-        let t = e.time.microseconds
+        apply(e, seq: seq, storedHourBeforeStretch: { _, _, _ in nil })
+    }
+
+    /// One event, in a clock stretch or not; `storedHourBeforeStretch` as in ``apply(_:firstSeq:hours:storedHour:storedHourBeforeStretch:)``.
+    @inline(__always)
+    mutating func apply(_ e: Event, seq: UInt64, storedHourBeforeStretch: (String, Int64, ViewUndoLog) throws -> HourStats?) rethrows {
+        switch e.body {
+        case .monitor, .clock: try applyWatchingClock(e, seq: seq, storedHourBeforeStretch: storedHourBeforeStretch)
+        default:
+            if stretch != nil { hold(e, seq: seq) }
+            applyEvent(e, at: e.time.microseconds, seq: seq)
+        }
+    }
+
+    /// Applies one event at `t`: its recorded time, or its effective time when a clock stretch is retimed.
+    mutating func applyEvent(_ e: Event, at t: Int64, seq: UInt64) {
         lastSeq = seq
         newestTime = max(newestTime ?? t, t)
         switch e.body {
@@ -146,7 +168,7 @@ public struct Projection: Sendable {
             if m.state == .stopped { stopWatching(at: t) }
         case .note(let n): notes.append(NoteRecord(seq: seq, outage: n.outage, time: t, text: n.text))
         case .speedtest(let s): speedTests.append(SpeedTestRecord(seq: seq, time: t, test: s))
-        case .trace, .job: break
+        case .trace, .job, .clock: break
         }
     }
 
@@ -269,7 +291,7 @@ public struct Projection: Sendable {
     /// time `limit` and stopping after sequence number `last`: the same as applying its
     /// events one by one, without materializing them.
     public mutating func apply(_ chunk: DecodedChunk, from first: Int = 0, limit: Int64 = .max, through last: UInt64 = .max) {
-        let slotOf = chunk.series.map { slot($0.target, $0.role, $0.method) }
+        var slotOf = chunk.series.map { slot($0.target, $0.role, $0.method) }
         // The columns, hoisted: reading a `Series` per event would copy (retain and
         // release) all of its arrays each time.
         let times = chunk.series.map(\.times), outcomes = chunk.series.map(\.outcome), rtts = chunk.series.map(\.rtt)
@@ -283,30 +305,43 @@ public struct Projection: Sendable {
             let seq = chunk.firstSeq + UInt64(i)
             if s == otherStream {
                 let e = chunk.others[k]
-                if e.time.microseconds <= limit { apply(e, seq: seq) }
+                guard e.time.microseconds <= limit else { continue }
+                apply(e, seq: seq)
+                // A retimed stretch went back to a checkpoint, which may lack slots of this chunk.
+                if case .clock = e.body { slotOf = chunk.series.map { slot($0.target, $0.role, $0.method) } }
                 continue
             }
             let t = times[Int(s)][k]
             guard t <= limit else { continue }
             lastSeq = seq
             newestTime = max(newestTime ?? t, t)
-            applyProbe(slot: slotOf[Int(s)], role: roles[Int(s)], method: methods[Int(s)], at: t,
-                       rtt: outcomes[Int(s)][k] == 0 ? rtts[Int(s)][k] : nil)
+            let rtt = outcomes[Int(s)][k] == 0 ? rtts[Int(s)][k] : nil
+            if stretch != nil { holdProbe(chunk.series[Int(s)].target, roles[Int(s)], methods[Int(s)], at: t, rtt: rtt, seq: seq) }
+            applyProbe(slot: slotOf[Int(s)], role: roles[Int(s)], method: methods[Int(s)], at: t, rtt: rtt)
         }
     }
 
     /// Applies the events of a builder (a batch being committed) as sequence numbers
     /// `firstSeq`… : the same as applying them one by one. `hours`, when given, are the
     /// batch's ``HourPieces`` (computed beforehand, on another thread); `storedHour` as
-    /// in ``addToHour``.
-    public mutating func apply(_ batch: ChunkBuilder, firstSeq: UInt64, hours: HourPieces? = nil,
-                               storedHour: (String, Int64) throws -> HourStats? = { _, _ in nil }) rethrows {
-        let slotOf = batch.seriesKeys.map { slot($0.target, $0.role, $0.method) }
+    /// in ``addToHour``. `storedHourBeforeStretch` gives what the store held for an hour
+    /// before a clock stretch being retimed began (the records written during it are
+    /// provisional): the stored hour, unless the undo log it is handed notes an older
+    /// value. Retiming starts again from there.
+    public mutating func apply(_ batch: ChunkBuilder, firstSeq: UInt64, hours givenHours: HourPieces? = nil,
+                               storedHour: (String, Int64) throws -> HourStats? = { _, _ in nil },
+                               storedHourBeforeStretch: (String, Int64, ViewUndoLog) throws -> HourStats? = { _, _, _ in nil }) rethrows {
+        var slotOf = batch.seriesKeys.map { slot($0.target, $0.role, $0.method) }
+        // The pieces are of recorded times: a batch that may touch a stretch adds its probes one by one.
+        let hours = stretch == nil && !batch.others.contains(where: \.mayTouchClockStretch) ? givenHours : nil
         var other = 0
         for i in 0..<batch.count {
             let s = batch.stream[i]
             if s == ChunkBuilder.otherMarker {
-                apply(batch.others[other], seq: firstSeq + UInt64(i))
+                let e = batch.others[other]
+                try apply(e, seq: firstSeq + UInt64(i), storedHourBeforeStretch: storedHourBeforeStretch)
+                // A retimed stretch went back to a checkpoint, which may lack slots of this batch.
+                if case .clock = e.body { slotOf = batch.seriesKeys.map { slot($0.target, $0.role, $0.method) } }
                 other += 1
                 continue
             }
@@ -314,6 +349,7 @@ public struct Projection: Sendable {
             newestTime = max(newestTime ?? t, t)
             let key = batch.seriesKeys[Int(s)]
             let rtt = batch.outcome[i] == 0 ? batch.rtt[i] : nil
+            if stretch != nil { holdProbe(key.target, key.role, key.method, at: t, rtt: rtt, seq: firstSeq + UInt64(i)) }
             applyState(slot: slotOf[Int(s)], role: key.role, method: key.method, at: t, rtt: rtt)
             if hours == nil { try addToHour(slot: slotOf[Int(s)], at: t, rtt: rtt, storedHour: storedHour) }
         }
@@ -396,6 +432,16 @@ public struct Projection: Sendable {
         for l in Layer.allCases {
             layers[l]!.known.finish(at: t)
             layers[l]!.down.finish(at: t)
+        }
+    }
+}
+
+extension Event {
+    /// A `monitor` or `clock` event: one that may open, close or end a clock stretch.
+    var mayTouchClockStretch: Bool {
+        switch body {
+        case .monitor, .clock: true
+        default: false
         }
     }
 }

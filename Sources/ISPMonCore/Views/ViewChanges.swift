@@ -24,6 +24,15 @@ public struct ViewChanges: Sendable {
     public var monitorState: MonitorState.State?
     public var lastSeq: UInt64 = 0
     public var newestTime: Int64?
+    /// The first sequence number of the clock stretch open after these changes: while
+    /// it is, what these changes write is provisional (noted in ``Projection/stretchUndo``).
+    public var openClockStretch: UInt64?
+    /// A clock stretch was retimed: put these records back before writing the changes
+    /// (they were written at the stretch's recorded times).
+    public var restore: ViewUndoLog?
+    /// A clock stretch was retimed that the projection knew only from the stored views
+    /// (no checkpoint, no undo log): only a rebuild of the views from the log is right.
+    public var needsRebuild = false
 
     public init() {}
 }
@@ -37,6 +46,11 @@ extension Projection {
         c.lastSeq = lastSeq
         c.newestTime = newestTime
         c.monitorState = monitorState
+        c.openClockStretch = stretch?.firstSeq
+        c.restore = pendingRestore
+        c.needsRebuild = needsRebuild
+        pendingRestore = nil
+        needsRebuild = false
         let changedSlots = slots.indices.filter { slotChanged[$0] }
         for i in changedSlots {
             slotChanged[i] = false
@@ -99,7 +113,7 @@ extension Projection {
         options: Options, keepsHistory: Bool, targets: [Target], interfaces: [Interface],
         layers: [Layer: LayerTrack], hours: [String: [Int64: HourStats]] = [:],
         notes: [NoteRecord] = [], speedTests: [SpeedTestRecord] = [],
-        monitorState: MonitorState.State?, lastSeq: UInt64, newestTime: Int64?
+        monitorState: MonitorState.State?, lastSeq: UInt64, newestTime: Int64?, openClockStretch: UInt64? = nil
     ) {
         self.init(options: options, keepsHistory: keepsHistory)
         for t in targets {
@@ -119,6 +133,10 @@ extension Projection {
         self.monitorState = monitorState
         self.lastSeq = lastSeq
         self.newestTime = newestTime
+        if let first = openClockStretch, first <= lastSeq {
+            // Known by its start only: counted towards the limit, retimed by a rebuild.
+            stretch = ClockStretch(checkpoint: nil, firstSeq: first, count: Int(clamping: lastSeq - first + 1))
+        }
         if !keepsHistory { dropStoredIntervals() }
     }
 }

@@ -14,6 +14,10 @@ extension Projection {
         if monitorState != replayed.monitorState {
             note("outages", "the monitor state", monitorState?.rawValue ?? "none", replayed.monitorState?.rawValue ?? "none")
         }
+        if openClockStretch != replayed.openClockStretch {
+            func show(_ s: UInt64?) -> String { s.map { "open from event \($0)" } ?? "none" }
+            note("outages", "the clock stretch", show(openClockStretch), show(replayed.openClockStretch))
+        }
         let mine = targets, theirs = replayed.targets
         for name in Set(mine.keys).union(theirs.keys).sorted() {
             guard let a = mine[name], let b = theirs[name] else {

@@ -7,7 +7,7 @@
 /// | key | value |
 /// |---|---|
 /// | `M` view name | definition version, sequence number reflected, `down_after` |
-/// | `G` | newest sequence number and time, monitor state |
+/// | `G` | newest sequence number and time, monitor state, open clock stretch (absent when none, and in older stores) |
 /// | `T` target | role, method, state, since, last RTT, failure run |
 /// | `F` interface | up / down / unknown |
 /// | `I` track, position (BE u32) | interval start, end |
@@ -133,6 +133,7 @@ public enum ViewRecords {
             g.appendVarint(c.lastSeq)
             appendOptional(c.newestTime, to: &g)
             g.append(c.monitorState.map { $0 == .started ? 1 : 2 } ?? 0)
+            if let first = c.openClockStretch { g.appendVarint(first) }
             out.append((globalsKey, g))
             for t in c.targets {
                 var v: [UInt8] = [t.role.rawValue, t.method.rawValue, conditionCode(t.state)]
@@ -280,6 +281,7 @@ public enum ViewRecords {
         var monitorState: MonitorState.State?
         var lastSeq: UInt64 = 0
         var newestTime: Int64?
+        var openClockStretch: UInt64?
 
         public init() {}
 
@@ -299,6 +301,7 @@ public enum ViewRecords {
                 case 2: monitorState = .stopped
                 default: throw CorruptData("bad monitor state")
                 }
+                openClockStretch = r.isAtEnd ? nil : try r.varint()
             case Kind.target:
                 let name = try Loader.string(rest)
                 guard let role = Role(rawValue: try r.byte()), let method = ProbeMethod(rawValue: try r.byte()) else {
@@ -408,7 +411,7 @@ public enum ViewRecords {
                 targets: targets.map { var t = $0; t.down = track(.target(t.name)); return t },
                 interfaces: interfaces.map { var f = $0; f.down = track(.interface(f.name)); return f },
                 layers: layerTracks, hours: hours, notes: notes, speedTests: speedTests,
-                monitorState: monitorState, lastSeq: lastSeq, newestTime: newestTime)
+                monitorState: monitorState, lastSeq: lastSeq, newestTime: newestTime, openClockStretch: openClockStretch)
         }
     }
 }
