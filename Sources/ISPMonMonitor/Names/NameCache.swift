@@ -53,8 +53,9 @@ final class NameCache: Sendable {
     struct Entry: Sendable {
         /// The last good addresses (IPv4 first); empty until the name first resolves.
         var addresses: [String] = []
-        /// When to look it up next (monotonic µs).
+        /// When to look it up next (monotonic µs), and how long after the last lookup that is.
         var due: Int64
+        var lifetime: Int64 = 0
         /// Set while lookups fail, so that the failure is logged once, not at every retry.
         var failing = false
     }
@@ -115,6 +116,12 @@ final class NameCache: Sendable {
         return !addresses(of: name).isEmpty
     }
 
+    /// How long the last lookup of `name` holds: its TTL clamped, the retry delay after a
+    /// failure, the hosts file's lifetime (nil: not looked up yet).
+    func lifetime(of name: String) -> Int64? {
+        entries.withLock { e in e[DNSMessage.normalized(name)].flatMap { $0.lifetime > 0 ? $0.lifetime : nil } }
+    }
+
     /// When the next lookup is due (nil: no names).
     var nextDue: Int64? { entries.withLock { $0.values.map(\.due).min() } }
 
@@ -156,6 +163,7 @@ final class NameCache: Sendable {
             let before = e[name] ?? Entry(due: now)
             var after = before
             after.due = now + ttl
+            after.lifetime = ttl
             if case .found(let a, _) = outcome {
                 after.addresses = a
                 after.failing = false
