@@ -158,7 +158,8 @@ final class NameCache: Sendable {
 
     /// Records one lookup's outcome, and says what changed, once.
     func update(_ name: String, _ outcome: NameLookup.Outcome, at now: Int64, ttl: Int64) {
-        let targets = (users[name] ?? []).joined(separator: ", ")
+        let users = users[name] ?? []
+        let targets = (users.count == 1 ? "target " : "targets ") + users.joined(separator: ", ")
         let (old, wasFailing) = entries.withLock { e -> ([String], Bool) in
             let before = e[name] ?? Entry(due: now)
             var after = before
@@ -177,18 +178,18 @@ final class NameCache: Sendable {
         case .found(let a, _):
             let first = a.first ?? "?"
             if wasFailing {
-                logger.notice("name \(name) resolves again: \(first) (target \(targets))")
+                logger.notice("name \(name) resolves again: \(first) (\(targets))")
             } else if old.first != a.first {
-                if old.isEmpty { logger.info("name \(name): \(first) (target \(targets))") } else {
+                if old.isEmpty { logger.info("name \(name): \(first) (\(targets))") } else {
                     logger.info("name \(name): \(old.first ?? "?") → \(first)")
                 }
             }
         case .absent(let why), .failed(let why):
             guard !wasFailing else { return }
             if let last = old.first {
-                logger.warning("name \(name) does not resolve (\(why)): target \(targets) goes on with its last address \(last)")
+                logger.warning("name \(name) does not resolve (\(why)): \(targets) go\(users.count == 1 ? "es" : "") on with its last address \(last)")
             } else {
-                logger.warning("name \(name) does not resolve (\(why)): target \(targets) is not probed until it does")
+                logger.warning("name \(name) does not resolve (\(why)): \(targets) \(users.count == 1 ? "is" : "are") not probed until it does")
             }
         }
     }
