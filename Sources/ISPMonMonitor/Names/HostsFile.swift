@@ -13,9 +13,9 @@ public struct HostsFile: Sendable, Equatable {
         for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
             let fields = HostsFile.fields(line)
             guard fields.count >= 2, Resolver.numeric(fields[0], port: nil) != nil else { continue }
-            for name in fields.dropFirst() {
+            // Only names a target can have (config.md): `..` would otherwise be kept as `.`.
+            for name in fields.dropFirst() where DNSMessage.isValidName(name) {
                 let key = DNSMessage.normalized(name)
-                guard !key.isEmpty else { continue }
                 if file.addresses[key, default: []].contains(fields[0]) { continue }
                 file.addresses[key, default: []].append(fields[0])
             }
