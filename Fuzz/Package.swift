@@ -44,5 +44,6 @@ let package = Package(
         fuzzer("FuzzHTTP", [monitor]),
         fuzzer("FuzzICMP", [monitor]),
         fuzzer("FuzzControl", [monitor]),
+        fuzzer("FuzzResolverFiles", [monitor]),
     ]
 )

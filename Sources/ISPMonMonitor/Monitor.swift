@@ -59,6 +59,8 @@ public final class Monitor: @unchecked Sendable {
     var traceRequested = true
     let traceDone = DispatchSemaphore(value: 0)
     var tracing = false
+    /// The targets' host names, resolved apart from the probes (Names/NameCache.swift).
+    let names: NameCache
 
     /// Runs one probe of a target. The real probes by default; tests hand in fakes
     /// to check the scheduling (the real probes are tested for real).
@@ -78,6 +80,7 @@ public final class Monitor: @unchecked Sendable {
         var states: [MonitorConfig.JobName: JobState.State] = [:]
         for job in MonitorConfig.JobName.allCases { states[job] = config.jobs[job] ?? .run }
         jobs = Mutex(states)
+        names = NameCache(targets: config.targets, options: .from(environment: ProcessInfo.processInfo.environment), logger: logger)
         pingerBox = Mutex(nil)
         try preparePinger(for: config)
         warnAboutAuto(config)
@@ -110,6 +113,7 @@ public final class Monitor: @unchecked Sendable {
         let synchronized = clock.isSynchronized()
         try record(startedEvent(synchronized: synchronized))
         try recordJobsNotRunning()
+        names.start()
         let thread = Thread { [self] in schedule(clockSynchronized: synchronized) }
         thread.name = "ispmon.scheduler"
         thread.start()
@@ -189,6 +193,7 @@ public final class Monitor: @unchecked Sendable {
         wake.broadcast()
         wake.unlock()
         schedulerDone.wait()
+        names.stop()
         control?.stop()
         reloading.lock()  // no reload under way, and none after
         speedTester?.stop()
@@ -268,12 +273,11 @@ public final class Monitor: @unchecked Sendable {
             }
             let probesJob = jobs.withLock { $0[.probes] ?? .run }
             if probesJob == .run {
-                let hop = ispHop.withLock { $0 }
-                for i in schedule.take(at: now, eligible: { targets[$0].address != .auto || hop != nil }) {
+                for i in schedule.take(at: now, eligible: { mayProbe(targets[$0]) }) {
                     launch(targets[i])
                 }
             }
-            let nextDue = probesJob == .run ? (schedule.next ?? nextLinkCheck) : nextLinkCheck
+            let nextDue = probesJob == .run ? (schedule.next(eligible: { mayProbe(targets[$0]) }) ?? nextLinkCheck) : nextLinkCheck
             let until = min(nextDue, nextLinkCheck)
             wake.lock()
             if stopping {
@@ -412,16 +416,16 @@ public final class Monitor: @unchecked Sendable {
         switch (t.method, t.address) {
         case (.icmp, .host(let host, _)):
             guard let pinger else { return .failed(error: "icmp-unavailable", detail: nil) }
-            return pinger.ping(host, timeout: t.timeout)
+            return probeThroughName(host, port: nil) { pinger.ping($0, timeout: t.timeout) }
         case (.icmp, .auto):
             guard let pinger, let hop = ispHop.withLock({ $0 }) else { return .failed(error: "no-route", detail: "ISP hop unknown") }
             return pinger.ping(hop, timeout: t.timeout)
         case (.tcp, .host(let host, let port)):
-            return TCPProbe.run(host: host, port: port ?? 0, timeout: t.timeout)
+            return probeThroughName(host, port: port ?? 0) { TCPProbe.run(address: $0, timeout: t.timeout) }
         case (.dns, .host(let host, let port)):
             return DNSProbe.run(server: host, port: port ?? 53, name: t.query, type: t.queryType, timeout: t.timeout)
         case (.http, .url(let url)):
-            return HTTPProbe.run(url: url, expectStatus: t.expectStatus, timeout: t.timeout)
+            return probeThroughName(url.host, port: url.port) { HTTPProbe.run(url: url, address: $0, expectStatus: t.expectStatus, timeout: t.timeout) }
         default:
             return .failed(error: "config", detail: "no address for method \(t.method.name)")
         }

@@ -80,6 +80,7 @@ extension Monitor {
                 summary.jobs.append("\(job.rawValue) \(state.rawValue)")
             }
         }
+        names.retarget(new.targets)
         pool.raise(limit: Monitor.poolLimit(new))
         if old.config.speedTest != new.speedTest {
             speedTester?.stop()

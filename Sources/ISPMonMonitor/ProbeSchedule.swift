@@ -54,4 +54,12 @@ public struct ProbeSchedule: Sendable {
 
     /// When the next target is due (nil with no targets).
     public var next: Int64? { due.min() }
+
+    /// When the next of the targets `eligible` allows is due (nil: none). A target that is due
+    /// but may not go yet (its name has not resolved, its hop is unknown) keeps its place, so a
+    /// scheduler waiting for `next` would not wait at all: it waits for this, and looks at the
+    /// others again when something else wakes it.
+    public func next(eligible: (Int) -> Bool) -> Int64? {
+        due.indices.filter(eligible).map { due[$0] }.min()
+    }
 }

@@ -135,6 +135,83 @@ import Glibc
         }
     }
 
+    /// Issue 9: every internet target named by host name, and the resolver dead for 40 s. The
+    /// names were resolved before (and are kept), so the targets stay up and the fault is one DNS
+    /// outage, not a connectivity outage blamed on the ISP; a name that never resolved is never
+    /// probed (its target stays unknown). The monitor reads a resolv.conf and a hosts file of the
+    /// test's own, naming only the lab's resolver: nothing may reach a real one.
+    @Test func aDeadResolverIsADNSOutageAndNamedTargetsStayUp() throws {
+        try Self.withLab { prefix, dir in
+            try """
+                interfaces: [eth0]
+                defaults:
+                  interval: 500ms
+                  timeout: 500ms
+                targets:
+                  - {name: router, role: gateway, method: icmp, host: 192.0.2.1}
+                  - {name: isp-edge, role: isp, method: icmp, host: 198.51.100.1}
+                  - {name: one, role: internet, method: icmp, host: example.com}
+                  - {name: edge-tcp, role: internet, method: tcp, host: www.example.com, port: 80}
+                  - {name: web, role: internet, method: http, url: "http://example.com/"}
+                  - {name: never, role: internet, method: icmp, host: nx.example}
+                  - {name: resolver, role: dns, method: dns, host: 203.0.113.53}
+                """.write(toFile: dir.file("lab.yaml"), atomically: true, encoding: .utf8)
+            try "nameserver 203.0.113.53\n".write(toFile: dir.file("resolv.conf"), atomically: true, encoding: .utf8)
+            try "".write(toFile: dir.file("hosts"), atomically: true, encoding: .utf8)
+            let monitor = try Self.monitor(prefix, config: dir.file("lab.yaml"), data: dir.file("store"),
+                                           environment: ["ISPMON_RESOLV_CONF": dir.file("resolv.conf"), "ISPMON_HOSTS": dir.file("hosts")])
+            defer { if monitor.isRunning { kill(monitor.processIdentifier, SIGKILL) } }
+            usleep(4_000_000)
+            let faultStart = Date()
+            #expect(try Self.netlab(prefix, ["fault", "resolver-down"]) == 0)
+            usleep(36_000_000)
+            let during = try JSONSerialization.jsonObject(with: CLI.run(["status", "--json"], data: dir.file("store")).stdout) as? [String: Any] ?? [:]
+            usleep(4_000_000)
+            #expect(try Self.netlab(prefix, ["restore", "resolver-down"]) == 0)
+            let faultEnd = Date()
+            usleep(4_000_000)
+            kill(monitor.processIdentifier, SIGTERM)
+            monitor.waitUntilExit()
+            #expect(monitor.terminationStatus == 0)
+
+            // During the fault: the internet up through the names, DNS down, `never` unknown (absent).
+            #expect(during["connectivity"] as? String == "up", "\(during)")
+            #expect(during["dns"] as? String == "down", "\(during)")
+            let states = Dictionary(uniqueKeysWithValues: (during["targets"] as? [[String: Any]] ?? []).compactMap { t in
+                (t["name"] as? String).map { ($0, t["state"] as? String ?? "?") }
+            })
+            for name in ["one", "edge-tcp", "web"] { #expect(states[name] == "up", "\(name): \(states)") }
+            #expect(states["resolver"] == "down", "\(states)")
+            #expect(states["never"] == nil, "a name that never resolved is not probed: \(states)")
+
+            // One DNS outage of about 40 s, and no connectivity outage.
+            let r = try CLI.run(["outages", "--json"], data: dir.file("store"))
+            let outages = try JSONSerialization.jsonObject(with: r.stdout) as? [[String: Any]] ?? []
+            #expect(outages.count == 1, "\(r.out)")
+            if let o = outages.first {
+                #expect(o["kind"] as? String == "dns" && o["cause"] as? String == "dns", "\(o)")
+                #expect(o["culprits"] as? [String] == ["resolver"], "\(o)")
+                let seconds = o["duration_s"] as? Double ?? 0
+                let fault = faultEnd.timeIntervalSince(faultStart)
+                #expect(abs(seconds - fault) < 2.5, "the DNS outage lasted \(seconds) s for a \(fault) s fault")
+            }
+
+            // Not one failed probe of a name-based target; each names the address it probed.
+            let lines = try CLI.run(["export", "--type", "probe"], data: dir.file("store")).out.split(separator: "\n")
+            let probes = try lines.compactMap { line -> Probe? in
+                let e = try Array(line.utf8).withUnsafeBytes { try EventJSON.parse(line: $0) }
+                if case .probe(let p) = e.body { return p } else { return nil }
+            }
+            for name in ["one", "edge-tcp", "web"] {
+                let mine = probes.filter { $0.target == name }
+                let failed = mine.filter { if case .failed = $0.outcome { true } else { false } }
+                #expect(mine.count > 60 && failed.isEmpty, "\(name): \(mine.count) probes, failed: \(failed.prefix(3))")
+                #expect(mine.allSatisfy { $0.detail?.contains("203.0.113.10") == true }, "\(name): \(mine.first?.detail ?? "no detail")")
+            }
+            #expect(!probes.contains { $0.target == "never" })
+        }
+    }
+
     @Test func speedTestsInTheLabDoNotDelayProbes() throws {
         try Self.withLab { prefix, dir in
             try Self.netlab(prefix, ["config", "250ms"], environment: ["SPEEDTEST": "true", "SPEEDTEST_MAX_DURATION": "4s"],

@@ -35,4 +35,13 @@ import ISPMonMonitor
         #expect(HTTPHead.malformedDetail([UInt8](repeating: 0x41, count: 200)) == String(repeating: "A", count: 80))
         #expect(HTTPHead.status(Array("HTTP/1.1 204 No Content\r\n\r\n".utf8)) == 204)
     }
+
+    /// FuzzResolverFiles: a hosts line `011 ..` (011 is an address to getaddrinfo: 0.0.0.9) kept
+    /// the name `.`, which no target can have; only valid host names are kept now.
+    @Test func aHostsFileKeepsOnlyHostNames() throws {
+        let found = try #require(Data(base64Encoded: "bnN0OzpjYWQKVgAAAAx0DC8MDAwMDAwMbQxtZXNlcjAuDQowMTEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAC4uCg=="))
+        let hosts = HostsFile.parse(Array(found))
+        #expect(hosts.addresses.keys.allSatisfy { DNSMessage.isValidName($0) && !$0.hasSuffix(".") }, "\(hosts.addresses)")
+        #expect(HostsFile.parse(Array("192.0.2.1 .. a..b ok.example.\n".utf8)).addresses == ["ok.example": ["192.0.2.1"]])
+    }
 }

@@ -223,12 +223,12 @@ extension ProbeResult {
         let dir = NSTemporaryDirectory() + "ispmon-tls-\(UUID())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        // A CA, and a certificate for 127.0.0.1 (an IP SAN) signed by it.
+        // A CA, and a certificate for 127.0.0.1 (an IP SAN) and probe.example signed by it.
         let made = shell("""
             set -e
             openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=ispmon-test-ca
             openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1
-            printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext
+            printf 'subjectAltName=IP:127.0.0.1,DNS:probe.example\\n' > san.ext
             openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.ext
             """, in: dir)
         #expect(made == 0, "openssl could not make the certificates")
@@ -246,6 +246,12 @@ extension ProbeResult {
         // The certificate names 127.0.0.1, not localhost: refused.
         let wrongName = HTTPProbe.run(url: HTTPURL("https://localhost:\(server.port)/")!, expectStatus: nil, timeout: 3_000_000)
         #expect(wrongName.isFailure("tls"), "\(wrongName)")
+        // Through the name cache's address: the URL's name is what TLS sends (SNI) and checks.
+        let cached = try #require(Resolver.numeric("127.0.0.1", port: server.port))
+        let byName = HTTPProbe.run(url: HTTPURL("https://probe.example:\(server.port)/")!, address: cached, expectStatus: nil, timeout: 3_000_000)
+        #expect(byName.isOK, "\(byName)")
+        let otherName = HTTPProbe.run(url: HTTPURL("https://other.example:\(server.port)/")!, address: cached, expectStatus: nil, timeout: 3_000_000)
+        #expect(otherName.isFailure("tls"), "\(otherName)")
         // Plain http to a TLS port is not an answer.
         #expect(!HTTPProbe.run(url: HTTPURL("http://127.0.0.1:\(server.port)/")!, expectStatus: nil, timeout: 1_000_000).isOK)
     }

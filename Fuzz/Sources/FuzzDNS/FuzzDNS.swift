@@ -4,7 +4,8 @@ import ISPMonMonitor
 // The DNS answer parser on any datagram: the first byte picks the question asked (name and
 // type), the rest is the answer; its id is taken from the answer itself so that the checks
 // behind the id check are reached. What the parser says becomes a probe event's detail, so
-// it must be importable text.
+// it must be importable text. Every address of the answer (DNSMessage.records, what the name
+// cache keeps) must be a numeric address.
 
 let questions: [(String, DNSRecordType)] = [("example.com", .a), ("example.com.", .aaaa), ("a.b", .a), ("x", .aaaa)]
 
@@ -22,6 +23,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         break
     case .malformed(let why):
         Fuzz.require(isImportableDetail(why), "reason \(why.debugDescription) is not importable text")
+    }
+    // Every address the name cache would keep is one it can connect to.
+    if case .addresses(let all, _) = DNSMessage.records(answer, id: id, name: name, type: type) {
+        for a in all {
+            Fuzz.require(Resolver.numeric(a, port: nil) != nil, "address \(a.debugDescription) is not numeric")
+        }
     }
     return 0
 }

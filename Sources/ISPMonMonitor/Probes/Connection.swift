@@ -24,9 +24,10 @@ final class Connection {
 
     deinit { if let ssl { SSL_free(ssl) } }
 
-    /// Connects to the URL's host and port (and shakes hands for https).
-    static func open(_ url: HTTPURL, deadline: Int64) -> Result<Connection, ProbeFailure> {
-        guard let address = Resolver.resolve(url.host, port: url.port) else {
+    /// Connects to `address` (with its port), else to the URL's host and port looked up now,
+    /// and shakes hands for https, always with the URL's host as the name to check.
+    static func open(_ url: HTTPURL, address: SocketAddress? = nil, deadline: Int64) -> Result<Connection, ProbeFailure> {
+        guard let address = address ?? Resolver.resolve(url.host, port: url.port) else {
             return .failure(ProbeFailure("resolve", "cannot resolve \(url.host)"))
         }
         switch Sockets.connect(address, type: Int32(SOCK_STREAM.rawValue), deadline: deadline) {

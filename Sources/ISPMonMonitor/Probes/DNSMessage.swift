@@ -1,5 +1,5 @@
-/// The DNS wire format (RFC 1035) for the dns probe: one question out, the
-/// answer checked (id, question, response code) and its first address read.
+/// The DNS wire format (RFC 1035) for the dns probe and the name cache: one question out, the
+/// answer checked (id, question, response code) and its addresses (and their TTL) read.
 public enum DNSRecordType: Sendable, Equatable, CustomStringConvertible {
     case a, aaaa
 
@@ -58,6 +58,26 @@ public enum DNSMessage {
 
     /// Checks that `response` answers the query `id`/`name`/`type`, and reads it.
     public static func parse(_ response: [UInt8], id: UInt16, name: String, type: DNSRecordType) -> Answer {
+        switch records(response, id: id, name: name, type: type) {
+        case .addresses(let a, _): .address(a.first)
+        case .failure(let rcode): .failure(rcode: rcode)
+        case .malformed(let why): .malformed(why)
+        }
+    }
+
+    /// Every address an answer gave, for the name cache (NameCache).
+    public enum Records: Equatable, Sendable {
+        /// The addresses of the asked type in answer order (empty: no address), and the
+        /// smallest TTL (s) of the answer records read on the way, a CNAME's included
+        /// (nil when there were none).
+        case addresses([String], ttl: UInt32?)
+        case failure(rcode: Int)
+        case malformed(String)
+    }
+
+    /// Checks that `response` answers the query `id`/`name`/`type`, and reads every address
+    /// of that type in its answer section with the records' TTL.
+    public static func records(_ response: [UInt8], id: UInt16, name: String, type: DNSRecordType) -> Records {
         guard response.count >= 12 else { return .malformed("short message (\(response.count) bytes)") }
         guard UInt16(response[0]) << 8 | UInt16(response[1]) == id else { return .malformed("answer to another query id") }
         guard response[2] & 0x80 != 0 else { return .malformed("not a response") }
@@ -79,23 +99,39 @@ public enum DNSMessage {
             return .malformed("no question in the answer")
         }
         guard rcode == 0 else { return .failure(rcode: rcode) }
+        var addresses: [String] = []
+        var ttl: UInt32?
         for _ in 0..<ancount {
             guard let (_, next) = readName(response, at: offset), next + 10 <= response.count else {
-                return .malformed("bad answer section")
+                // Addresses before the damage are good answers already (the probe stops at the first).
+                return addresses.isEmpty ? .malformed("bad answer section") : .addresses(addresses, ttl: ttl)
             }
             let rtype = UInt16(response[next]) << 8 | UInt16(response[next + 1])
+            let rawTTL = UInt32(response[next + 4]) << 24 | UInt32(response[next + 5]) << 16
+                | UInt32(response[next + 6]) << 8 | UInt32(response[next + 7])
             let length = Int(response[next + 8]) << 8 | Int(response[next + 9])
             let data = next + 10
-            guard data + length <= response.count else { return .malformed("truncated record") }
+            guard data + length <= response.count else {
+                return addresses.isEmpty ? .malformed("truncated record") : .addresses(addresses, ttl: ttl)
+            }
+            // RFC 2181 §8: a TTL with the top bit set is to be read as zero.
+            let recordTTL = rawTTL & 0x8000_0000 != 0 ? 0 : rawTTL
             if rtype == type.code {
                 let bytes = Array(response[data..<(data + length)])
-                if type == .a && length == 4 { return .address(bytes.map(String.init).joined(separator: ".")) }
-                if type == .aaaa && length == 16 { return .address(ipv6String(bytes)) }
-                return .malformed("bad \(type) record")
+                if type == .a && length == 4 {
+                    addresses.append(bytes.map(String.init).joined(separator: "."))
+                } else if type == .aaaa && length == 16 {
+                    addresses.append(ipv6String(bytes))
+                } else {
+                    return addresses.isEmpty ? .malformed("bad \(type) record") : .addresses(addresses, ttl: ttl)
+                }
+                ttl = min(ttl ?? recordTTL, recordTTL)
+            } else if rtype == 5 {
+                ttl = min(ttl ?? recordTTL, recordTTL)  // the alias expires with its record too
             }
-            offset = data + length  // a CNAME on the way, say
+            offset = data + length
         }
-        return .address(nil)
+        return .addresses(addresses, ttl: ttl)
     }
 
     static func normalized(_ name: String) -> String {

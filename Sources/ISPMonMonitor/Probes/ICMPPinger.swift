@@ -83,6 +83,11 @@ final class ICMPPinger: @unchecked Sendable {
     /// One echo request to `host`, waiting up to `timeout` µs for its reply.
     func ping(_ host: String, timeout: Int64) -> ProbeResult {
         guard let address = Resolver.resolve(host, port: nil) else { return .failed(error: "resolve", detail: "cannot resolve \(host)") }
+        return ping(address, timeout: timeout)
+    }
+
+    /// One echo request to `address` (the monitor's probes: names are resolved apart, NameCache).
+    func ping(_ address: SocketAddress, timeout: Int64) -> ProbeResult {
         guard let socket = address.family == AF_INET6 ? v6 : v4 else {
             return .failed(error: "no-route", detail: "no IPv6 ICMP socket")
         }

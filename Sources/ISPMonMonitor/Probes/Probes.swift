@@ -8,8 +8,13 @@ import ISPMonCore
 /// tcp: a connection to host:port. Refused, unreachable and timeout are distinct errors.
 enum TCPProbe {
     static func run(host: String, port: UInt16, timeout: Int64) -> ProbeResult {
-        let start = Monotonic.microseconds()
         guard let address = Resolver.resolve(host, port: port) else { return .failed(error: "resolve", detail: "cannot resolve \(host)") }
+        return run(address: address, timeout: timeout)
+    }
+
+    /// A connection to `address` (with its port; the monitor's probes: names are resolved apart).
+    static func run(address: SocketAddress, timeout: Int64) -> ProbeResult {
+        let start = Monotonic.microseconds()
         switch Sockets.connect(address, type: Int32(SOCK_STREAM.rawValue), deadline: start + timeout) {
         case .success: return .ok(rtt: Monotonic.microseconds() - start, detail: nil)
         case .failure(let f): return f.result
@@ -57,13 +62,15 @@ enum DNSProbe {
     }
 }
 
-/// http: a GET (over TLS for https); success on 2xx/3xx, or on `expectStatus`.
+/// http: a GET (over TLS for https); success on 2xx/3xx, or on `expectStatus`. With an
+/// `address` (the name cache's), it connects there; the URL's host still names the server in
+/// `Host:`, TLS's SNI and the certificate check.
 enum HTTPProbe {
-    static func run(url: HTTPURL, expectStatus: Int?, timeout: Int64) -> ProbeResult {
+    static func run(url: HTTPURL, address: SocketAddress? = nil, expectStatus: Int?, timeout: Int64) -> ProbeResult {
         let start = Monotonic.microseconds()
         let deadline = start + timeout
         let connection: Connection
-        switch Connection.open(url, deadline: deadline) {
+        switch Connection.open(url, address: address, deadline: deadline) {
         case .success(let c): connection = c
         case .failure(let f): return f.result
         }
