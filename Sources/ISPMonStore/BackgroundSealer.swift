@@ -21,14 +21,10 @@ final class BackgroundSealer: @unchecked Sendable {
 
     init(level: Int32) { encoder = ChunkEncoder(level: level) }
 
-    /// Starts joining `pieces` (consecutive, the first event at `first`) and
-    /// encoding them as one chunk; one job at a time.
-    func start(_ pieces: [ChunkBuilder], first: UInt64, generation: Int) {
+    /// Starts encoding `builder` (its first event at `first`) as one chunk; one job at a time.
+    func start(_ builder: ChunkBuilder, first: UInt64, generation: Int) {
         group.enter()
         queue.async {
-            var builder = ChunkBuilder()
-            builder.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
-            for piece in pieces { builder.append(contentsOf: piece) }
             let blob = self.encoder.encode(builder, firstSeq: first)
             let output = Output(first: first, last: first + UInt64(builder.count) - 1, blob: blob, generation: generation)
             self.finished.withLock { $0 = output }

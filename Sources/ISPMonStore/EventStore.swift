@@ -318,7 +318,7 @@ public final class EventStore: @unchecked Sendable {
 
     /// What the writing side keeps between commits. Used only under `writeLock`.
     ///
-    /// The unsealed tail is mirrored in memory as builders, so sealing never
+    /// The unsealed tail is mirrored in memory as a builder, so sealing never
     /// decodes: `sealing` is the oldest part, handed to the background sealer;
     /// `current` is what came after. If anything disagrees with the store (another
     /// process's append), the mirror is read back from the tail segments and any
@@ -339,11 +339,12 @@ public final class EventStore: @unchecked Sendable {
         /// The tail as this process last committed it.
         struct Mirror {
             var sealing: (first: UInt64, count: Int)?
-            /// The tail after `sealing`, as the batches were committed (joined by the sealer,
-            /// off this thread).
-            var current: [ChunkBuilder] = []
-            var currentCount = 0
+            /// The tail after `sealing`, each commit's batches joined in as it becomes durable:
+            /// columns of 28 bytes an event. A builder per batch (per probe result, with the
+            /// monitor) held about ten small arrays each, several times the event's size.
+            var current = ChunkBuilder()
             var currentFirst: UInt64 = 1
+            var currentCount: Int { current.count }
         }
 
         var mirror = Mirror()
@@ -452,18 +453,15 @@ public final class EventStore: @unchecked Sendable {
                 mirror.sealing = nil
             }
             if plan.sealedInline {
-                mirror.current = []
-                mirror.currentCount = 0
+                mirror.current = ChunkBuilder()
                 mirror.currentFirst = plan.next
             } else {
-                mirror.current += plan.appended
-                mirror.currentCount += plan.appended.reduce(0) { $0 + $1.count }
+                for batch in plan.appended { mirror.current.append(contentsOf: batch) }
             }
             if mirror.sealing == nil && mirror.currentCount >= threshold {
                 sealer.start(mirror.current, first: mirror.currentFirst, generation: generation)
                 mirror.sealing = (mirror.currentFirst, mirror.currentCount)
-                mirror.current = []
-                mirror.currentCount = 0
+                mirror.current = ChunkBuilder()
                 mirror.currentFirst = plan.next
             }
             mirrorValid = true
@@ -503,13 +501,11 @@ public final class EventStore: @unchecked Sendable {
 
         /// The mirror of the tail as the store holds it.
         func readMirror(store: EventStore, txn: borrowing Transaction, tailFirst: UInt64, first: UInt64) throws -> Mirror {
-            var m = Mirror(sealing: nil, current: [], currentCount: 0, currentFirst: tailFirst)
+            var m = Mirror(sealing: nil, current: ChunkBuilder(), currentFirst: tailFirst)
             try txn.withCursor(store.tail) { c in
                 var entry = try c.first()
                 while let e = entry {
-                    let piece = ChunkBuilder(try decoder.decode(e.value))
-                    m.currentCount += piece.count
-                    m.current.append(piece)
+                    m.current.append(contentsOf: ChunkBuilder(try decoder.decode(e.value)))
                     entry = try c.next()
                 }
             }
