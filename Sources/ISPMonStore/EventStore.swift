@@ -419,17 +419,15 @@ public final class EventStore: @unchecked Sendable {
             }
 
             var next = first
-            for batch in batches where batch.count > 0 {
-                // A segment encoded for another position (someone else appended first) is redone.
-                let segment = batch.first == next ? batch.segment ?? [] : []
-                try put(store.tail, seq: next,
-                        segment.isEmpty ? segmentEncoder.encode(batch.builder, firstSeq: next) : segment, txn)
+            let written = joined(batches, first: first)
+            for batch in written {
+                try put(store.tail, seq: next, batch.segment ?? segmentEncoder.encode(batch.builder, firstSeq: next), txn)
                 plan.appended.append(batch.builder)
                 count += batch.count
                 next += UInt64(batch.count)
             }
             plan.next = next
-            (plan.views, plan.viewsGeneration, plan.internetDown) = try updateViews(batches, first: first, mirror: views,
+            (plan.views, plan.viewsGeneration, plan.internetDown) = try updateViews(written, first: first, mirror: views,
                                                                                     store: store, txn: txn)
 
             if sealing == nil && count >= threshold && count > ChunkFormat.maxEvents {
@@ -438,6 +436,35 @@ public final class EventStore: @unchecked Sendable {
                 plan.sealedInline = true
             }
             return (first...(next - 1), plan)
+        }
+
+        /// `batches` as they are written: each with its events laid out, and consecutive ones
+        /// without a segment for their position joined into one. A segment encoded for another
+        /// position (someone else appended first) is dropped, to be redone. So the probe results
+        /// of one commit (small submissions, neither encoded nor split into hours by their
+        /// producers) become one tail segment and one builder applied to the views, not one each.
+        func joined(_ batches: [PreparedBatch], first: UInt64) -> [PreparedBatch] {
+            var out: [PreparedBatch] = []
+            var next = first
+            for var batch in batches where batch.count > 0 {
+                if batch.first != next || batch.segment?.isEmpty != false { batch.segment = nil }
+                next += UInt64(batch.count)
+                if batch.segment == nil && batch.hours == nil, let j = out.indices.last,
+                   out[j].segment == nil && out[j].hours == nil && out[j].count + batch.count <= ChunkFormat.maxEvents / 2 {
+                    if batch.events.isEmpty {
+                        out[j].builder.append(contentsOf: batch.builder)
+                    } else {
+                        out[j].builder.append(contentsOf: batch.events)
+                    }
+                } else {
+                    if !batch.events.isEmpty {
+                        batch.builder.append(contentsOf: batch.events)
+                        batch.events = []
+                    }
+                    out.append(batch)
+                }
+            }
+            return out
         }
 
         /// Changes the writer's memory as a durable commit planned it, and starts sealing
