@@ -40,6 +40,11 @@ public final class EventStore: @unchecked Sendable {
         /// What the views are computed with (the monitor's config). Nil keeps what the
         /// store has (queries must not change the views); a difference rebuilds them.
         public var viewOptions: Projection.Options?
+        /// Run on the writing thread each time a sealed chunk has been installed and the
+        /// memory of the tail it replaces released (every `sealThreshold` events): where a
+        /// long-running process may hand freed memory back to the system (`ispmon run` calls
+        /// `malloc_trim`). The store sets no allocator policy of its own: that is the process's.
+        public var afterSeal: (@Sendable () -> Void)?
         public init() {}
     }
 
@@ -304,6 +309,7 @@ public final class EventStore: @unchecked Sendable {
                 let views = ProjectionHandOver(writer.takeViews())
                 let (range, plan) = try env.write { txn in try writer.plan(batches, views: views, store: self, txn: txn) }
                 writer.apply(plan)
+                if plan.installed { options.afterSeal?() }
                 // Commit, then notify: subscribers only ever hear of durable events.
                 if notify, let after = plan.views {
                     commits.publish(CommitNotice(range: range, changes: ViewChange.between(
@@ -573,7 +579,10 @@ public final class EventStore: @unchecked Sendable {
     public func finishSealing() throws(StoreError) {
         do {
             try writeLock.withLock { _ in
-                if try env.write({ txn in try writer.finishSealing(store: self, txn: txn) }) { writer.sealInstalled() }
+                if try env.write({ txn in try writer.finishSealing(store: self, txn: txn) }) {
+                    writer.sealInstalled()
+                    options.afterSeal?()
+                }
             }
         } catch {
             throw StoreError.wrap(error, path: directory)

@@ -31,6 +31,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try ispmon.run {
+            MemoryPolicy.longRunning()  // before the monitor's threads exist
             let settings = try loadConfig()
             let level = Logger.Level(rawValue: logLevel ?? settings.logLevel ?? "info") ?? .info
             LoggingSystem.bootstrap { label in
@@ -40,7 +41,8 @@ struct RunCommand: ParsableCommand {
             }
             let logger = Logger(label: "ispmon")
             let log = try store.open(create: true, directory: settings.data,
-                                     viewOptions: Projection.Options(downAfter: settings.downAfter))
+                                     viewOptions: Projection.Options(downAfter: settings.downAfter),
+                                     afterSeal: { MemoryPolicy.returnFreed() })
             let lock = try MonitorLock(directory: log.directory)
             let interfaces = settings.interfaces ?? LinkState.defaultRoute().map { [$0.interface] } ?? []
             // Probe results wait up to 200 ms to share a durable commit: a few commits a second, not one per probe.
