@@ -45,8 +45,16 @@ public struct ChunkBuilder: Sendable {
         detail.reserveCapacity(n)
     }
 
+    /// Room for `n` more events, growing geometrically: a builder that grows by many small
+    /// appends (the writer's in-memory tail, a commit of many probe results) would copy all
+    /// its columns on each one if it reserved just what it needs.
+    mutating func reserveRoom(forMore n: Int) {
+        guard stream.capacity < count + n else { return }
+        reserveCapacity(Swift.max(count + n, 2 * count))
+    }
+
     public mutating func append(contentsOf events: ArraySlice<Event>) {
-        reserveCapacity(count + events.count)
+        reserveRoom(forMore: events.count)
         for i in events.indices { append(events[i]) }
     }
 
@@ -115,7 +123,7 @@ public struct ChunkBuilder: Sendable {
     public mutating func append(contentsOf other: ChunkBuilder) {
         let stringMap = other.strings.strings.map { strings.index($0) + 1 }
         let seriesMap = other.seriesKeys.map { UInt32(seriesNumber($0)) }
-        reserveCapacity(count + other.count)
+        reserveRoom(forMore: other.count)
         stream.append(contentsOf: other.stream.lazy.map { $0 == ChunkBuilder.otherMarker ? $0 : seriesMap[Int($0)] })
         times.append(contentsOf: other.times)
         rtt.append(contentsOf: other.rtt)

@@ -40,6 +40,11 @@ public final class EventStore: @unchecked Sendable {
         /// What the views are computed with (the monitor's config). Nil keeps what the
         /// store has (queries must not change the views); a difference rebuilds them.
         public var viewOptions: Projection.Options?
+        /// Run on the writing thread each time a sealed chunk has been installed and the
+        /// memory of the tail it replaces released (every `sealThreshold` events): where a
+        /// long-running process may hand freed memory back to the system (`ispmon run` calls
+        /// `malloc_trim`). The store sets no allocator policy of its own: that is the process's.
+        public var afterSeal: (@Sendable () -> Void)?
         public init() {}
     }
 
@@ -304,6 +309,7 @@ public final class EventStore: @unchecked Sendable {
                 let views = ProjectionHandOver(writer.takeViews())
                 let (range, plan) = try env.write { txn in try writer.plan(batches, views: views, store: self, txn: txn) }
                 writer.apply(plan)
+                if plan.installed { options.afterSeal?() }
                 // Commit, then notify: subscribers only ever hear of durable events.
                 if notify, let after = plan.views {
                     commits.publish(CommitNotice(range: range, changes: ViewChange.between(
@@ -318,7 +324,7 @@ public final class EventStore: @unchecked Sendable {
 
     /// What the writing side keeps between commits. Used only under `writeLock`.
     ///
-    /// The unsealed tail is mirrored in memory as builders, so sealing never
+    /// The unsealed tail is mirrored in memory as a builder, so sealing never
     /// decodes: `sealing` is the oldest part, handed to the background sealer;
     /// `current` is what came after. If anything disagrees with the store (another
     /// process's append), the mirror is read back from the tail segments and any
@@ -339,11 +345,12 @@ public final class EventStore: @unchecked Sendable {
         /// The tail as this process last committed it.
         struct Mirror {
             var sealing: (first: UInt64, count: Int)?
-            /// The tail after `sealing`, as the batches were committed (joined by the sealer,
-            /// off this thread).
-            var current: [ChunkBuilder] = []
-            var currentCount = 0
+            /// The tail after `sealing`, each commit's batches joined in as it becomes durable:
+            /// columns of 28 bytes an event. A builder per batch (per probe result, with the
+            /// monitor) held about ten small arrays each, several times the event's size.
+            var current = ChunkBuilder()
             var currentFirst: UInt64 = 1
+            var currentCount: Int { current.count }
         }
 
         var mirror = Mirror()
@@ -418,17 +425,15 @@ public final class EventStore: @unchecked Sendable {
             }
 
             var next = first
-            for batch in batches where batch.count > 0 {
-                // A segment encoded for another position (someone else appended first) is redone.
-                let segment = batch.first == next ? batch.segment ?? [] : []
-                try put(store.tail, seq: next,
-                        segment.isEmpty ? segmentEncoder.encode(batch.builder, firstSeq: next) : segment, txn)
+            let written = joined(batches, first: first)
+            for batch in written {
+                try put(store.tail, seq: next, batch.segment ?? segmentEncoder.encode(batch.builder, firstSeq: next), txn)
                 plan.appended.append(batch.builder)
                 count += batch.count
                 next += UInt64(batch.count)
             }
             plan.next = next
-            (plan.views, plan.viewsGeneration, plan.internetDown) = try updateViews(batches, first: first, mirror: views,
+            (plan.views, plan.viewsGeneration, plan.internetDown) = try updateViews(written, first: first, mirror: views,
                                                                                     store: store, txn: txn)
 
             if sealing == nil && count >= threshold && count > ChunkFormat.maxEvents {
@@ -437,6 +442,35 @@ public final class EventStore: @unchecked Sendable {
                 plan.sealedInline = true
             }
             return (first...(next - 1), plan)
+        }
+
+        /// `batches` as they are written: each with its events laid out, and consecutive ones
+        /// without a segment for their position joined into one. A segment encoded for another
+        /// position (someone else appended first) is dropped, to be redone. So the probe results
+        /// of one commit (small submissions, neither encoded nor split into hours by their
+        /// producers) become one tail segment and one builder applied to the views, not one each.
+        func joined(_ batches: [PreparedBatch], first: UInt64) -> [PreparedBatch] {
+            var out: [PreparedBatch] = []
+            var next = first
+            for var batch in batches where batch.count > 0 {
+                if batch.first != next || batch.segment?.isEmpty != false { batch.segment = nil }
+                next += UInt64(batch.count)
+                if batch.segment == nil && batch.hours == nil, let j = out.indices.last,
+                   out[j].segment == nil && out[j].hours == nil && out[j].count + batch.count <= ChunkFormat.maxEvents / 2 {
+                    if batch.events.isEmpty {
+                        out[j].builder.append(contentsOf: batch.builder)
+                    } else {
+                        out[j].builder.append(contentsOf: batch.events)
+                    }
+                } else {
+                    if !batch.events.isEmpty {
+                        batch.builder.append(contentsOf: batch.events)
+                        batch.events = []
+                    }
+                    out.append(batch)
+                }
+            }
+            return out
         }
 
         /// Changes the writer's memory as a durable commit planned it, and starts sealing
@@ -452,18 +486,15 @@ public final class EventStore: @unchecked Sendable {
                 mirror.sealing = nil
             }
             if plan.sealedInline {
-                mirror.current = []
-                mirror.currentCount = 0
+                mirror.current = ChunkBuilder()
                 mirror.currentFirst = plan.next
             } else {
-                mirror.current += plan.appended
-                mirror.currentCount += plan.appended.reduce(0) { $0 + $1.count }
+                for batch in plan.appended { mirror.current.append(contentsOf: batch) }
             }
             if mirror.sealing == nil && mirror.currentCount >= threshold {
                 sealer.start(mirror.current, first: mirror.currentFirst, generation: generation)
                 mirror.sealing = (mirror.currentFirst, mirror.currentCount)
-                mirror.current = []
-                mirror.currentCount = 0
+                mirror.current = ChunkBuilder()
                 mirror.currentFirst = plan.next
             }
             mirrorValid = true
@@ -503,13 +534,11 @@ public final class EventStore: @unchecked Sendable {
 
         /// The mirror of the tail as the store holds it.
         func readMirror(store: EventStore, txn: borrowing Transaction, tailFirst: UInt64, first: UInt64) throws -> Mirror {
-            var m = Mirror(sealing: nil, current: [], currentCount: 0, currentFirst: tailFirst)
+            var m = Mirror(sealing: nil, current: ChunkBuilder(), currentFirst: tailFirst)
             try txn.withCursor(store.tail) { c in
                 var entry = try c.first()
                 while let e = entry {
-                    let piece = ChunkBuilder(try decoder.decode(e.value))
-                    m.currentCount += piece.count
-                    m.current.append(piece)
+                    m.current.append(contentsOf: ChunkBuilder(try decoder.decode(e.value)))
                     entry = try c.next()
                 }
             }
@@ -550,7 +579,10 @@ public final class EventStore: @unchecked Sendable {
     public func finishSealing() throws(StoreError) {
         do {
             try writeLock.withLock { _ in
-                if try env.write({ txn in try writer.finishSealing(store: self, txn: txn) }) { writer.sealInstalled() }
+                if try env.write({ txn in try writer.finishSealing(store: self, txn: txn) }) {
+                    writer.sealInstalled()
+                    options.afterSeal?()
+                }
             }
         } catch {
             throw StoreError.wrap(error, path: directory)

@@ -5,12 +5,15 @@ public import ISPMonCore
 /// and its tail segment encoded for the position it is expected to take.
 struct PreparedBatch: Sendable {
     var builder: ChunkBuilder
+    /// A small submission's events, not laid out in `builder` yet: the store's writer joins
+    /// them with the commit's other small batches (``EventStore/Writer/joined(_:first:)``).
+    var events: ArraySlice<Event> = []
     /// The sequence number `segment` was encoded for (0: none).
     var first: UInt64 = 0
     var segment: [UInt8]?
     /// The batch's hourly latency, computed by the producer (nil: the writer computes it).
     var hours: HourPieces?
-    var count: Int { builder.count }
+    var count: Int { builder.count + events.count }
 }
 
 /// The ingest path: group commit with a pipeline.
@@ -105,19 +108,33 @@ public final class GroupCommitWriter: @unchecked Sendable {
         thread.start()
     }
 
+    /// Submissions of fewer events than this (the monitor's probe results, one each) are
+    /// queued as they are: laying each out as a builder with its hourly pieces and encoding a
+    /// segment of its own cost dozens of allocations and a zstd frame per probe result (the
+    /// encoding alone makes ~80: README, *Micro-benchmarks*), and a tail record each. The
+    /// writer lays out and encodes a commit's small submissions together instead.
+    static let smallSubmission = 64
+
     /// Queues `events` for the log; `completion` runs on the writer thread once
     /// they are durable (or the commit failed). Throws at once if an earlier
     /// commit failed: the writer stops at the first failure.
     public func submit(_ events: ArraySlice<Event>, completion: Completion? = nil) throws(StoreError) {
         guard !events.isEmpty else { return }
         if options.diskFull != nil, dropWhileFull(events.count) { return }
-        var builder = ChunkBuilder()
-        builder.append(contentsOf: events)
-        let hours = HourPieces(builder)  // off the writer thread, like the encoding
-        let batch: PreparedBatch = submitLock.withLock {
-            let first = nextSeq
-            nextSeq += UInt64(builder.count)
-            return PreparedBatch(builder: builder, first: first, segment: encoder.encode(builder, firstSeq: first), hours: hours)
+        let batch: PreparedBatch
+        if events.count < GroupCommitWriter.smallSubmission {
+            // Still counted, so that the next large submission's segment is encoded for its position.
+            submitLock.withLock { nextSeq += UInt64(events.count) }
+            batch = PreparedBatch(builder: ChunkBuilder(), events: events)
+        } else {
+            var builder = ChunkBuilder()
+            builder.append(contentsOf: events)
+            let hours = HourPieces(builder)  // off the writer thread, like the encoding
+            batch = submitLock.withLock {
+                let first = nextSeq
+                nextSeq += UInt64(builder.count)
+                return PreparedBatch(builder: builder, first: first, segment: encoder.encode(builder, firstSeq: first), hours: hours)
+            }
         }
         condition.lock()
         defer { condition.unlock() }

@@ -31,12 +31,14 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try ispmon.run {
+            MemoryPolicy.longRunning()  // before the monitor's threads exist
             let settings = try loadConfig()
             let level = SwitchableLogLevel(self.level(settings))
             LoggingSystem.bootstrap { label in level.handler(label: label) }
             let logger = Logger(label: "ispmon")
             let log = try store.open(create: true, directory: settings.data,
-                                     viewOptions: Projection.Options(downAfter: settings.downAfter))
+                                     viewOptions: Projection.Options(downAfter: settings.downAfter),
+                                     afterSeal: { MemoryPolicy.returnFreed() })
             let lock = try MonitorLock(directory: log.directory)
             let interfaces = watchedInterfaces(settings)
             // Probe results wait up to 200 ms to share a durable commit: a few commits a second, not one per probe.

@@ -23,14 +23,16 @@ struct StoreOptions: ParsableArguments {
     /// this ispmon defines differently (or that an older one never stored) are
     /// rebuilt from the log first, saying so on stderr, unless `rebuildViews` is false.
     /// `directory` (the config's `data:`) is used when neither --data nor $ISPMON_DATA says otherwise;
-    /// `viewOptions` are the monitor's (a difference rebuilds the views).
+    /// `viewOptions` are the monitor's (a difference rebuilds the views); `afterSeal` as in
+    /// ``EventStore/Options/afterSeal``.
     func open(create: Bool, rebuildViews: Bool = true, directory preferred: String? = nil,
-              viewOptions: Projection.Options? = nil) throws -> EventStore {
+              viewOptions: Projection.Options? = nil, afterSeal: (@Sendable () -> Void)? = nil) throws -> EventStore {
         let path = data ?? ProcessInfo.processInfo.environment["ISPMON_DATA"].flatMap { $0.isEmpty ? nil : $0 } ?? preferred ?? directory
         CrashGuard.install(storePath: path)
         var options = EventStore.Options()
         options.create = create
         options.viewOptions = viewOptions
+        options.afterSeal = afterSeal
         let store = try EventStore(directory: path, options: options)
         if rebuildViews { try StoreOptions.rebuildStaleViews(store) }
         return store

@@ -80,6 +80,40 @@ import LMDB
         expectSameViews(stored, replay(events[...]))
     }
 
+    @Test func smallSubmissionsShareASegmentAndKeepTheViews() throws {
+        // The monitor's way: one event per submission, waiting to share a commit, with an
+        // occasional large batch (encoded by its producer) in between, across seals.
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let events = Array(SyntheticFaults(days: 1, seed: 11).events.prefix(12_000))
+        let store = try EventStore(directory: dir.path, options: options())
+        var writerOptions = GroupCommitWriter.Options()
+        writerOptions.maxDelay = 20_000
+        let writer = try GroupCommitWriter(store: store, options: writerOptions)
+        var start = 0
+        var submissions = 0
+        while start < events.count {
+            let n = submissions % 50 == 49 ? min(events.count - start, 300) : 1
+            try writer.submit(events[start..<start + n])
+            start += n
+            submissions += 1
+        }
+        try writer.flush()
+        try store.finishSealing()
+        writer.close()
+        var stored: [Event] = []
+        var records = 0
+        try store.forEachChunk { chunk, first in
+            records += 1
+            for i in first..<chunk.count { stored.append(chunk.event(at: i)) }
+            return true
+        }
+        #expect(stored == events)
+        #expect(records < submissions / 10)  // not one tail segment per submission
+        let views = try #require(try store.loadViews(Set(EventStore.View.allCases)))
+        expectSameViews(views, replay(events[...]))
+    }
+
     @Test func asOfIsTheLogCutAtThatTime() throws {
         let dir = TempDir(), cutDir = TempDir()
         defer { dir.cleanup(); cutDir.cleanup() }
