@@ -23,6 +23,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        // Hummingbird's own foundations, named because the server uses their types directly.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // C libraries, found through pkg-config; apt names the package that provides them.
@@ -57,11 +63,30 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The web server: the HTTP API, live updates, metrics and sign-in (docs/http.md), on
+        // Hummingbird; it answers from the query layer and knows nothing of the CLI.
+        .target(
+            name: "ISPMonServer",
+            dependencies: [
+                "ISPMonCore", "ISPMonStore", "ISPMonQuery", "ISPMonMonitor",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                "COpenSSL",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The thin executable.
         .executableTarget(
             name: "ispmon",
             dependencies: [
-                "ISPMonCore", "ISPMonStore", "ISPMonQuery", "ISPMonMonitor",
+                "ISPMonCore", "ISPMonStore", "ISPMonQuery", "ISPMonMonitor", "ISPMonServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -86,6 +111,14 @@ let package = Package(
         .testTarget(
             name: "ISPMonQueryTests",
             dependencies: ["ISPMonQuery", "ISPMonCore", "ISPMonStore", "LMDB", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ISPMonServerTests",
+            dependencies: [
+                "ISPMonServer", "ISPMonQuery", "ISPMonCore", "ISPMonStore", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,8 @@
 #include <openssl/ssl.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
+#include <openssl/sha.h>
+#include <openssl/crypto.h>
 
 /* Macros Swift cannot call. */
 static inline long ispmon_ssl_set_sni(SSL *ssl, const char *name) {

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 public import ISPMonCore
 import Yams
 
@@ -48,6 +53,54 @@ public struct MonitorConfig: Sendable, Equatable {
     public var targets: [Target] = []
     public var speedTest: SpeedTest?
     public var jobs: [JobName: JobState.State] = [:]
+    public var web = Web()
+
+    /// The web UI and HTTP API (docs/http.md), served by `ispmon run` and `ispmon serve`.
+    public struct Web: Sendable, Equatable {
+        /// Where to listen; nil: `off`.
+        public var listen: Listen? = Listen(host: "::", port: 8080)
+        /// A read-only status page at /status that needs no sign-in.
+        public var publicStatus = false
+        /// Addresses that may scrape /metrics without a token (numeric, as the peer's address reads).
+        public var metricsAllow: [String] = []
+        /// HTTPS instead of HTTP: both or neither.
+        public var tlsCert: String?
+        public var tlsKey: String?
+        public init() {}
+
+        public struct Listen: Sendable, Equatable, CustomStringConvertible {
+            public var host: String
+            public var port: Int
+            public init(host: String, port: Int) {
+                self.host = host
+                self.port = port
+            }
+            public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+            /// `host:port`, `[v6]:port` or `:port` (every address); port 0 lets the kernel choose (tests); nil
+            /// when it is none of these.
+            public init?(_ text: String) {
+                var host: Substring
+                var port: Substring
+                if text.hasPrefix("[") {
+                    guard let close = text.firstIndex(of: "]") else { return nil }
+                    host = text[text.index(after: text.startIndex)..<close]
+                    let rest = text[text.index(after: close)...]
+                    guard rest.hasPrefix(":") else { return nil }
+                    port = rest.dropFirst()
+                } else {
+                    guard let colon = text.lastIndex(of: ":"), !text[..<colon].contains(":") else { return nil }
+                    host = text[..<colon]
+                    port = text[text.index(after: colon)...]
+                }
+                if host.isEmpty { host = "::" }
+                guard let p = Int(port), (0...65_535).contains(p), port.allSatisfy(\.isASCII),
+                      host.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == ":" || $0 == "-" }) else { return nil }
+                self.host = String(host)
+                self.port = p
+            }
+        }
+    }
 
     public init() {}
 
@@ -147,7 +200,7 @@ struct ConfigParser {
         var config = MonitorConfig()
         guard let root else { return config }  // an empty file: all defaults
         let top = try mapping(root, "the file", allowed: ["data", "log_level", "down_after", "interfaces", "defaults",
-                                                           "targets", "speedtest", "jobs"])
+                                                           "targets", "speedtest", "jobs", "web"])
         if let n = top["data"] { config.data = try string(n, "data") }
         if let n = top["log_level"] {
             let level = try string(n, "log_level")
@@ -186,6 +239,7 @@ struct ConfigParser {
             }
         }
         if let n = top["speedtest"] { config.speedTest = try speedTest(n) }
+        if let n = top["web"] { config.web = try web(n) }
         if let n = top["jobs"] {
             let jobs = try mapping(n, "jobs", allowed: Set(MonitorConfig.JobName.allCases.map(\.rawValue)))
             for (key, v) in jobs.entries {
@@ -272,8 +326,7 @@ struct ConfigParser {
         let m = try mapping(node, "speedtest", allowed: ["enabled", "download_url", "upload_url", "interval", "max_duration"])
         var s = MonitorConfig.SpeedTest()
         if let n = m["enabled"] {
-            guard case .scalar(let sc) = n, let b = Bool.construct(from: sc) else { throw error(n, "speedtest.enabled must be true or false") }
-            s.enabled = b
+            s.enabled = try bool(n, "speedtest.enabled")
         }
         for (key, assign) in [("download_url", true), ("upload_url", false)] {
             guard let n = m[key] else { continue }
@@ -287,6 +340,48 @@ struct ConfigParser {
             throw error(node, "speedtest: download_url and upload_url are required when enabled")
         }
         return s
+    }
+
+    func web(_ node: Node) throws(ConfigError) -> MonitorConfig.Web {
+        let m = try mapping(node, "web", allowed: ["listen", "public_status", "metrics_allow", "tls_cert", "tls_key"])
+        var w = MonitorConfig.Web()
+        if let n = m["listen"] {
+            let text = try string(n, "web.listen")
+            if text == "off" {
+                w.listen = nil
+            } else {
+                guard let l = MonitorConfig.Web.Listen(text) else {
+                    throw error(n, "web.listen: '\(text)' is not host:port, [v6]:port or off")
+                }
+                w.listen = l
+            }
+        }
+        if let n = m["public_status"] { w.publicStatus = try bool(n, "web.public_status") }
+        if let n = m["metrics_allow"] {
+            guard case .sequence(let seq) = n else { throw error(n, "web.metrics_allow must be a list of addresses, e.g. [192.0.2.5]") }
+            w.metricsAllow = try seq.map { item throws(ConfigError) in
+                let a = try string(item, "web.metrics_allow")
+                guard Self.isNumericAddress(a) else { throw error(item, "web.metrics_allow: '\(a)' is not an IPv4 or IPv6 address") }
+                return a
+            }
+        }
+        if let n = m["tls_cert"] { w.tlsCert = try string(n, "web.tls_cert") }
+        if let n = m["tls_key"] { w.tlsKey = try string(n, "web.tls_key") }
+        if (w.tlsCert == nil) != (w.tlsKey == nil) {
+            throw error(node, "web: tls_cert and tls_key go together (both or neither)")
+        }
+        return w
+    }
+
+    static func isNumericAddress(_ text: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
+    }
+
+    func bool(_ node: Node, _ what: String) throws(ConfigError) -> Bool {
+        guard case .scalar(let sc) = node, let b = Bool.construct(from: sc) else { throw error(node, "\(what) must be true or false") }
+        return b
     }
 
     // MARK: Node helpers

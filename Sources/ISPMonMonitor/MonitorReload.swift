@@ -58,6 +58,7 @@ extension Monitor {
         summary.restarted = !summary.removed.isEmpty || !removedLinks.isEmpty
         if new.downAfter != old.config.downAfter { summary.later.append("down_after") }
         if new.data != old.config.data { summary.later.append("data") }
+        if new.web != old.config.web { summary.later.append("web") }
 
         if summary.restarted {
             let started = startedEvent(synchronized: clock.isSynchronized())

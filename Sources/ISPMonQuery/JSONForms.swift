@@ -132,12 +132,15 @@ public enum JSONForms {
 
     /// Events as a JSON array of their NDJSON objects (the traces answer).
     public static func eventArray(_ events: [LoggedEvent]) -> [UInt8] {
-        JSONArray.bytes(events.map { e in
-            var line: [UInt8] = []
-            EventJSON.append(e.event, seq: e.seq, to: &line)
-            if line.last == 0x0A { line.removeLast() }
-            return line
-        })
+        JSONArray.bytes(events.map(eventObject))
+    }
+
+    /// One event as its NDJSON object, with `seq`, without the line break.
+    public static func eventObject(_ e: LoggedEvent) -> [UInt8] {
+        var line: [UInt8] = []
+        EventJSON.append(e.event, seq: e.seq, to: &line)
+        if line.last == 0x0A { line.removeLast() }
+        return line
     }
 }
 

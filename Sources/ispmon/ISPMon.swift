@@ -12,6 +12,7 @@ struct ISPMon: ParsableCommand {
         subcommands: [
             InitCommand.self, RunCommand.self, JobCommand.self, StatusCommand.self, OutagesCommand.self, LatencyCommand.self, SpeedTestsCommand.self, NoteCommand.self, ReplayCommand.self,
             ImportCommand.self, ExportCommand.self, EventsCommand.self, VerifyCommand.self, BenchCommand.self,
+            ServeCommand.self, PasswdCommand.self, TokenCommand.self,
         ]
     )
 }

@@ -3,6 +3,8 @@ import Dispatch
 import Foundation
 import ISPMonCore
 import ISPMonMonitor
+import ISPMonQuery
+import ISPMonServer
 import ISPMonStore
 import Logging
 
@@ -67,11 +69,19 @@ struct RunCommand: ParsableCommand {
                 source.resume()
                 sources.append(source)
             }
+            // The web server first: an address that cannot be bound is a startup error, and nothing starts.
+            let server = try settings.web.listen.map { listen in
+                let server = WebServer(queries: Queries(store: log) { logger.notice("\($0)") },
+                                       settings: WebSettings(settings.web, listen: listen), logger: logger)
+                try server.start()
+                return server
+            }
             try monitor.start()
             try monitor.listen(directory: log.directory)
             logger.info("monitoring \(settings.targets.count) targets and \(interfaces.count) interfaces into \(log.directory)")
             stop.wait()
             logger.info("stopping")
+            server?.stop()
             try monitor.stop()
             writer.close()
             sources.forEach { $0.cancel() }
@@ -105,7 +115,10 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    func loadConfig() throws -> MonitorConfig {
+    func loadConfig() throws -> MonitorConfig { try RunCommand.loadConfig(config) }
+
+    /// The config `config` names, else the default file if there is one, else what `init` would detect.
+    static func loadConfig(_ config: String?) throws -> MonitorConfig {
         let defaultPath = ConfigLocation.defaultPath
         guard let config = config ?? (FileManager.default.fileExists(atPath: defaultPath) ? defaultPath : nil) else {
             return MonitorConfig.detected()

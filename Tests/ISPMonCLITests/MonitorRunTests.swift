@@ -38,6 +38,7 @@ import Glibc
     func config(_ ports: Ports, extra: String = "") -> String {
         """
         interfaces: [lo]
+        web: {listen: "127.0.0.1:0"}
         defaults:
           interval: 200ms
           timeout: 150ms
@@ -145,7 +146,7 @@ import Glibc
         let stderr = (try? String(contentsOfFile: dir.file("stderr"), encoding: .utf8)) ?? ""
         let refusals = stderr.split(separator: "\n").filter { $0.contains("config not reloaded") }
         #expect(refusals.count == 1, "\(stderr)")
-        #expect(refusals.first?.contains("\(file):9: unknown key 'colour'") == true, "\(stderr)")
+        #expect(refusals.first?.contains("\(file):10: unknown key 'colour'") == true, "\(stderr)")
         #expect(stderr.contains("config reloaded: added two; removed dead"), "\(stderr)")
 
         let log = try events(dir.file("store"))
@@ -194,7 +195,7 @@ import Glibc
         try config(ports, extra: "colour: red").write(toFile: dir.file("bad.yaml"), atomically: true, encoding: .utf8)
         let r = try CLI.run(["run", "--config", dir.file("bad.yaml")], data: dir.file("store"))
         #expect(r.status == 1)
-        #expect(r.stderr == "ispmon: \(dir.file("bad.yaml")):9: unknown key 'colour' in the file (allowed: data, defaults, down_after, interfaces, jobs, log_level, speedtest, targets)\n")
+        #expect(r.stderr == "ispmon: \(dir.file("bad.yaml")):10: unknown key 'colour' in the file (allowed: data, defaults, down_after, interfaces, jobs, log_level, speedtest, targets, web)\n")
         #expect(!FileManager.default.fileExists(atPath: dir.file("store")), "a bad config must not create the store")
         let missing = try CLI.run(["run", "--config", dir.file("nope.yaml")], data: dir.file("store"))
         #expect(missing.status != 0 && missing.stderr.hasPrefix("ispmon: cannot read config \(dir.file("nope.yaml"))"), "\(missing.stderr)")

@@ -1,0 +1,124 @@
+import Foundation
+public import Hummingbird
+import HTTPTypes
+import Logging
+import ISPMonCore
+import NIOCore
+
+/// Who may do what (docs/http.md, "Sign-in and access"): every route needs a signed-in
+/// session or an API token except the public ones; without one, `401` for the API and
+/// /metrics, a redirect to /login for pages; a read-only token may only read; a state
+/// change with a session carries its CSRF token; until an admin password exists, nothing
+/// but the public routes answers, and they say how to set one.
+public struct AccessControl: RouterMiddleware {
+    public typealias Context = WebContext
+    let auth: AuthStore
+    let settings: WebSettings
+
+    public init(auth: AuthStore, settings: WebSettings) {
+        self.auth = auth
+        self.settings = settings
+    }
+
+    static let sessionCookie = "ispmon_session"
+
+    /// What answers without sign-in.
+    func isPublic(_ request: Request) -> Bool {
+        let path = request.uri.path
+        return path == "/healthz" || path == "/login" || path.hasPrefix("/static/")
+            || (path == "/status" && settings.publicStatus)
+    }
+
+    static func isAPI(_ path: String) -> Bool { path.hasPrefix("/api/") || path == "/metrics" }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.access = access(request, context)
+        let path = request.uri.path
+        if isPublic(request) { return try await next(request, context) }
+        guard auth.hasPassword else {
+            throw APIError(.serviceUnavailable, "no admin password is set: run `ispmon passwd` (or `ispmon init`) for this store first")
+        }
+        switch context.access {
+        case .anonymous:
+            guard Self.isAPI(path) else {
+                return Response(status: .seeOther, headers: [.location: "/login"])
+            }
+            throw APIError(.unauthorized, "sign in, or send an API token: Authorization: Bearer …",
+                           headers: [.wwwAuthenticate: "Bearer realm=\"ispmon\""])
+        case .metricsScraper:
+            guard path == "/metrics" else {
+                throw APIError(.unauthorized, "sign in, or send an API token: Authorization: Bearer …")
+            }
+        case .token(let token):
+            if token.readOnly && (request.method != .get && request.method != .head || !Self.isAPI(path)) {
+                throw APIError(.forbidden, "the token '\(token.name)' is read-only: it may only GET the API and /metrics")
+            }
+        case .session(let id):
+            if request.method != .get && request.method != .head {
+                return try await next(try await Self.checkedCSRF(request, session: id), context)
+            }
+        }
+        return try await next(request, context)
+    }
+
+    /// Who `request` is from: a bearer token wins over a cookie (a script's request is its token's).
+    func access(_ request: Request, _ context: Context) -> Context.Access {
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer", let token = auth.token(String(parts[1])) {
+                return .token(token)
+            }
+            return .anonymous
+        }
+        if let id = request.cookies[Self.sessionCookie]?.value, !id.isEmpty,
+           auth.session(id, now: Self.now()) != nil {
+            return .session(id)
+        }
+        if request.uri.path == "/metrics", let address = context.remoteAddress,
+           settings.metricsAllow.contains(where: { WebSettings.sameAddress($0, address) }) {
+            return .metricsScraper
+        }
+        return .anonymous
+    }
+
+    /// The request, once its CSRF token (the `X-CSRF-Token` header, or the form field `csrf`)
+    /// is the session's; a form's body is read here and handed on whole.
+    static func checkedCSRF(_ request: Request, session id: String) async throws -> Request {
+        let expected = AuthStore.csrfToken(session: id)
+        if let header = request.headers[HTTPField.Name("X-CSRF-Token")!] {
+            guard Secrets.equal(header, expected) else { throw APIError(.forbidden, "the CSRF token does not match this session") }
+            return request
+        }
+        var request = request
+        let body = try await request.body.collect(upTo: WebServer.maxBody)
+        request.body = RequestBody(buffer: body)
+        if request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true,
+           let csrf = FormFields(String(buffer: body))["csrf"], Secrets.equal(csrf, expected) {
+            return request
+        }
+        throw APIError(.forbidden, "a change needs this session's CSRF token (the X-CSRF-Token header or the form field csrf)")
+    }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000_000) }
+}
+
+/// The fields of an `application/x-www-form-urlencoded` body (the first of a repeated name).
+struct FormFields {
+    var fields: [String: String] = [:]
+
+    init(_ text: String) {
+        for pair in text.split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = FormFields.decode(kv[0]) else { continue }
+            let value = kv.count > 1 ? FormFields.decode(kv[1]) ?? "" : ""
+            if fields[name] == nil { fields[name] = value }
+        }
+    }
+
+    subscript(_ name: String) -> String? { fields[name] }
+
+    static func decode(_ s: Substring) -> String? {
+        s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+}

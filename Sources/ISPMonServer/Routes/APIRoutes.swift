@@ -1,0 +1,98 @@
+import Foundation
+import Hummingbird
+import ISPMonCore
+import ISPMonQuery
+import NIOCore
+import NIOPosix
+
+/// The view routes of `/api/v1` (docs/http.md): each parses its parameters, asks the query
+/// layer, and answers with the bytes of the matching `--json` output (``JSONForms``), so
+/// the CLI and the API never disagree.
+struct APIRoutes {
+    let queries: Queries
+    /// Runs the store's work (LMDB reads, a note's durable commit) off the event loops.
+    let pool: NIOThreadPool
+
+    func add(to router: Router<WebContext>) {
+        let api = router.group("api/v1")
+        api.get("status") { _, _ in
+            try await blocking { try json(JSONForms.status(queries.status())) }
+        }
+        api.get("outages") { request, _ in
+            let p = try QueryParameters(request, allowed: ["since", "until", "min_duration"])
+            let q = OutageQuery(window: try p.window(now: now()), minDuration: try p.number("min_duration"))
+            return try await blocking { try json(JSONForms.outages(queries.outages(q))) }
+        }
+        api.get("outages/{id}") { request, context in
+            _ = try QueryParameters(request, allowed: [])
+            let id = try context.parameters.require("id")
+            return try await blocking {
+                guard let detail = try queries.outage(id: id) else { throw APIError(.notFound, "no outage \(id)") }
+                return json(JSONForms.outageDetail(detail))
+            }
+        }
+        api.post("outages/{id}/notes") { request, context in
+            let id = try context.parameters.require("id")
+            let text = try await NoteBody.text(of: request)
+            return try await blocking {
+                let note = try queries.addNote(outage: id, text: text, at: now())
+                return json(JSONForms.eventObject(note), status: .created)
+            }
+        }
+        api.get("latency") { request, _ in
+            let p = try QueryParameters(request, allowed: ["target", "since", "until", "period"])
+            let period = try p.choice("period", ["hour": LatencyQuery.Period.hour, "day": .day]) ?? .hour
+            let q = LatencyQuery(target: p["target"], window: try p.window(now: now()), period: period)
+            return try await blocking { try json(JSONForms.latency(queries.latency(q), q)) }
+        }
+        api.get("speedtests") { request, _ in
+            let p = try QueryParameters(request, allowed: ["since", "until", "period"])
+            let period = try p.choice("period", Dictionary(uniqueKeysWithValues: SpeedTestQuery.Period.allCases.map { ($0.rawValue, $0) })) ?? .test
+            let q = SpeedTestQuery(window: try p.window(now: now()), period: period)
+            return try await blocking { try json(JSONForms.speedTests(queries.speedTests(q), q)) }
+        }
+        api.get("events") { request, _ in
+            let p = try QueryParameters(request, allowed: ["since", "until", "type", "target", "q", "before_seq", "after_seq", "limit", "order"])
+            let types = Dictionary(uniqueKeysWithValues: EventType.allCases.map { ($0.rawValue, $0) })
+            let q = EventQuery(window: try p.window(now: now()), type: try p.choice("type", types), target: p["target"], text: p["q"],
+                               beforeSeq: try p.sequenceNumber("before_seq"), afterSeq: try p.sequenceNumber("after_seq"),
+                               limit: try p.integer("limit") ?? EventQuery.defaultLimit,
+                               order: try p.choice("order", ["asc": EventQuery.Order.asc, "desc": .desc]) ?? .desc)
+            try q.validate()
+            return try await blocking {
+                Response(status: .ok, headers: [.contentType: "application/x-ndjson"],
+                         body: .init(byteBuffer: ByteBuffer(bytes: JSONForms.ndjson(try queries.events(q)))))
+            }
+        }
+        api.get("traces") { request, _ in
+            let p = try QueryParameters(request, allowed: ["since", "until"])
+            let window = try p.window(now: now())
+            return try await blocking { try json(JSONForms.eventArray(queries.traces(window))) }
+        }
+    }
+
+    func blocking(_ work: @escaping @Sendable () throws -> Response) async throws -> Response {
+        try await pool.runIfActive(work)
+    }
+
+    func now() -> Timestamp { Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000)) }
+}
+
+/// A JSON answer: the bytes `--json` prints, its line break included.
+func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+    Response(status: status, headers: [.contentType: "application/json"],
+             body: .init(byteBuffer: ByteBuffer(bytes: bytes + [0x0A])))
+}
+
+/// The body of a new note: `{"text": "…"}`, nothing else.
+enum NoteBody {
+    static func text(of request: Request) async throws -> String {
+        let body = try await request.body.collect(upTo: WebServer.maxBody)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] else {
+            throw APIError(.badRequest, "the body must be a JSON object: {\"text\": \"…\"}")
+        }
+        guard let text = object["text"] as? String else { throw APIError.badParameter("text", "is required, a string") }
+        if let extra = object.keys.first(where: { $0 != "text" }) { throw APIError.badParameter(extra, "unknown field") }
+        return text
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+public import ISPMonQuery
+import ISPMonStore
+import ISPMonMonitor
+public import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+public import Synchronization
+
+/// The web server (docs/http.md): the API, sign-in and the pages, on Hummingbird, over one
+/// store. It runs beside the monitor in `ispmon run` (its own event-loop thread and a small
+/// pool for LMDB work, nothing shared with the probes' threads) or alone in `ispmon serve`.
+public final class WebServer: Sendable {
+    /// Request bodies: at most 64 KiB (`413` beyond).
+    static let maxBody = 64 * 1024
+    /// Headers: at most 16 KiB in all.
+    static let maxHeaders = 16 * 1024
+    /// A connection with nothing to say for this long is closed.
+    static let idleTimeout: TimeAmount = .seconds(60)
+
+    public let settings: WebSettings
+    public let queries: Queries
+    public let auth: AuthStore
+    let logger: Logger
+    let group: MultiThreadedEventLoopGroup
+    let pool: NIOThreadPool
+    let running = Mutex<(task: Task<Void, any Error>, group: ServiceGroup)?>(nil)
+    /// The port the server listens on (the one asked for, or the kernel's choice for port 0).
+    public let port = Atomic<Int>(0)
+
+    public init(queries: Queries, settings: WebSettings, logger: Logger) {
+        self.queries = queries
+        self.settings = settings
+        self.logger = logger
+        auth = AuthStore(storeDirectory: queries.store.directory)
+        // One event-loop thread is plenty for a home's browsers and a scraper; LMDB reads and
+        // a note's commit go to the pool, so a slow query never stalls the loop.
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        pool = NIOThreadPool(numberOfThreads: 2)
+        pool.start()
+    }
+
+    func router() -> Router<WebContext> {
+        let router = Router(context: WebContext.self)
+        router.add(middleware: SecurityHeaders<WebContext>())
+        router.add(middleware: AccessControl(auth: auth, settings: settings))
+        SignInRoutes(auth: auth, queries: queries, pool: pool, secure: settings.tlsCert != nil).add(to: router)
+        APIRoutes(queries: queries, pool: pool).add(to: router)
+        return router
+    }
+
+    /// Binds `settings.listen` and serves until ``stop()``; returns once the socket is bound,
+    /// or throws naming the address when it cannot be.
+    public func start() throws {
+        let bound = DispatchSemaphore(value: 0)
+        let failure = Mutex<(any Error)?>(nil)
+        let app = Application(
+            router: router(),
+            server: .http1(configuration: .init(
+                idleTimeout: WebServer.idleTimeout,
+                httpDecoderConfiguration: .init(maxHeaderFieldSize: WebServer.maxHeaders, maxHeaderListSize: WebServer.maxHeaders,
+                                                maxHeaderFieldCount: 100))),
+            configuration: .init(address: .hostname(settings.listen.host, port: settings.listen.port), serverName: nil),
+            onServerRunning: { [self] channel in
+                port.store(channel.localAddress?.port ?? 0, ordering: .relaxed)
+                bound.signal()
+            },
+            eventLoopGroupProvider: .shared(group),
+            logger: logger)
+        // Our own signal handling stops the server (SIGTERM ends the monitor too).
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
+        let task = Task {
+            do { try await group.run() } catch {
+                failure.withLock { $0 = error }
+                bound.signal()
+                throw error
+            }
+        }
+        running.withLock { $0 = (task, group) }
+        bound.wait()
+        if let error = failure.withLock({ $0 }) {
+            throw WebServerError("cannot listen on \(settings.listen): \(error)")
+        }
+        logger.info("web UI and API on http\(settings.tlsCert == nil ? "" : "s")://\(settings.listen.description.replacingOccurrences(of: ":\(settings.listen.port)", with: ":\(port.load(ordering: .relaxed))"))/")
+    }
+
+    /// Closes the server and its connections; returns once they are closed.
+    /// Connections get a second to finish (the streams end at once); then they are cut.
+    public func stop() {
+        guard let (task, services) = running.withLock({ r in defer { r = nil }; return r }) else { return }
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            await services.triggerGracefulShutdown()
+            _ = await task.result
+            done.signal()
+        }
+        if done.wait(timeout: .now() + 1) == .timedOut {
+            task.cancel()
+            done.wait()
+        }
+        try? pool.syncShutdownGracefully()
+        try? group.syncShutdownGracefully()
+    }
+}
+
+public struct WebServerError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

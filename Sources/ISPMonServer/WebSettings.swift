@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+public import ISPMonMonitor
+
+/// What the server is told by the config's `web:` section (docs/config.md), with the
+/// command line's `--listen` already applied.
+public struct WebSettings: Sendable {
+    public var listen: MonitorConfig.Web.Listen
+    public var publicStatus = false
+    public var metricsAllow: [String] = []
+    public var tlsCert: String?
+    public var tlsKey: String?
+
+    public init(listen: MonitorConfig.Web.Listen) { self.listen = listen }
+
+    public init(_ web: MonitorConfig.Web, listen: MonitorConfig.Web.Listen) {
+        self.listen = listen
+        publicStatus = web.publicStatus
+        metricsAllow = web.metricsAllow
+        tlsCert = web.tlsCert
+        tlsKey = web.tlsKey
+    }
+
+    /// Whether two numeric addresses are the same host (an IPv4 peer of a `[::]` socket
+    /// reads as `::ffff:192.0.2.5`).
+    static func sameAddress(_ a: String, _ b: String) -> Bool {
+        func bytes(_ s: String) -> [UInt8]? {
+            var v4 = in_addr(), v6 = in6_addr()
+            if inet_pton(AF_INET, s, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
+            guard inet_pton(AF_INET6, s, &v6) == 1 else { return nil }
+            let b = withUnsafeBytes(of: &v6) { Array($0) }
+            if b[0..<10].allSatisfy({ $0 == 0 }) && b[10] == 0xFF && b[11] == 0xFF { return Array(b[12...]) }
+            return b
+        }
+        guard let x = bytes(a), let y = bytes(b) else { return false }
+        return x == y
+    }
+}

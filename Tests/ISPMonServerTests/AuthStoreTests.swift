@@ -1,0 +1,52 @@
+import Foundation
+@testable import ISPMonServer
+import Testing
+import TestSupport
+
+/// The sign-in files: what they keep, and that they keep no secret in the clear.
+@Suite struct AuthStoreTests {
+    @Test func sessionsTokensAndPasswordsRoundTripThroughTheFiles() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let auth = AuthStore(storeDirectory: dir.path)
+        #expect(!auth.hasPassword)
+        try auth.setPassword("a long enough password")
+        #expect(auth.verifyPassword("a long enough password"))
+        #expect(!auth.verifyPassword("a long enough passwore"))
+        let id = try auth.createSession(now: 1_000)
+        #expect(auth.session(id, now: 2_000) != nil)
+        #expect(auth.session(id + "0", now: 2_000) == nil)
+        #expect(auth.session(id, now: 1_000 + AuthStore.sessionIdle) == nil, "30 days idle ends it")
+        // Another instance (another process) sees the same, and a password change ends the session.
+        let other = AuthStore(storeDirectory: dir.path)
+        #expect(other.session(id, now: 2_000) != nil)
+        try other.setPassword("another long password")
+        #expect(auth.session(id, now: 3_000) == nil)
+        let token = try auth.createToken(name: "ci", readOnly: true, now: 5)
+        #expect(auth.token(token)?.readOnly == true)
+        #expect(throws: AuthError.self) { try auth.createToken(name: "ci", readOnly: false, now: 6) }
+        #expect(throws: AuthError.self) { try auth.createToken(name: "bad name", readOnly: false, now: 6) }
+        #expect(try other.revokeToken(name: "ci"))
+        #expect(auth.token(token) == nil)
+        let hash = try String(contentsOfFile: dir.path + "/auth/password", encoding: .utf8)
+        #expect(hash.hasPrefix("$2b$12$") || hash.hasPrefix("$2a$12$") || hash.hasPrefix("$2y$12$"), "bcrypt, cost 12: \(hash)")
+    }
+
+    @Test func totpCodesOfTheCurrentStepAndItsNeighboursAreAccepted() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let auth = AuthStore(storeDirectory: dir.path)
+        let uri = try auth.setPassword("a long enough password", totp: true)
+        #expect(uri?.hasPrefix("otpauth://totp/") == true)
+        #expect(auth.hasTOTP)
+        #expect(!auth.verifyTOTP("000000") || !auth.verifyTOTP("000001"), "not every code")
+        #expect(!auth.verifyTOTP("12345"), "six digits")
+    }
+
+    @Test func addressesCompareAcrossIPv4MappedForms() {
+        #expect(WebSettings.sameAddress("192.0.2.5", "::ffff:192.0.2.5"))
+        #expect(!WebSettings.sameAddress("192.0.2.5", "192.0.2.6"))
+        #expect(WebSettings.sameAddress("2001:db8::1", "2001:db8:0::1"))
+        #expect(!WebSettings.sameAddress("nonsense", "nonsense"))
+    }
+}
