@@ -55,6 +55,10 @@ public final class WebServer: Sendable {
     /// Binds `settings.listen` and serves until ``stop()``; returns once the socket is bound,
     /// or throws naming the address when it cannot be.
     public func start() throws {
+        if settings.tlsCert != nil {
+            // Refused rather than served over plain HTTP while the config asks for HTTPS.
+            throw WebServerError("web.tls_cert: HTTPS is not served by this ispmon yet; put it behind a reverse proxy for HTTPS (README)")
+        }
         let bound = DispatchSemaphore(value: 0)
         let failure = Mutex<(any Error)?>(nil)
         let app = Application(

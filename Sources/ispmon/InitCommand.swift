@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ISPMonMonitor
+import ISPMonServer
 
 /// Where the config lives when --config is not given.
 enum ConfigLocation {
@@ -26,6 +27,7 @@ struct InitCommand: ParsableCommand {
         "Find the ISP's first hop by tracing the path to this host (needs CAP_NET_RAW or root; else `host: auto`).",
         valueName: "HOST"))
     var traceTo = "1.1.1.1"
+    @OptionGroup var store: StoreOptions
 
     func run() throws {
         try ispmon.run {
@@ -43,6 +45,14 @@ struct InitCommand: ParsableCommand {
             print("  gateway:   \(detected.gateway ?? "(none found)")")
             print("  resolvers: \(detected.resolvers.isEmpty ? "(none found)" : detected.resolvers.joined(separator: ", "))")
             print("  ISP hop:   \(detected.ispHop ?? "auto (found by path discovery while running)")")
+            // No default password: the web UI's is made here, once, and shown once.
+            let auth = AuthStore(storeDirectory: store.directory)
+            if !auth.hasPassword {
+                let password = AuthStore.randomPassword()
+                try FileManager.default.createDirectory(atPath: store.directory, withIntermediateDirectories: true)
+                try auth.setPassword(password)
+                print("web UI password for \(store.directory) (shown once; change it with ispmon passwd): \(password)")
+            }
             print("check it, then: ispmon run --config \(path)")
         }
     }

@@ -210,6 +210,7 @@ public final class AuthStore: Sendable {
         try makeDirectory()
         let lock = open(path("lock"), O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard lock >= 0 else { throw AuthError("cannot open \(path("lock")): \(String(cString: strerror(errno)))") }
+        if let (uid, gid) = owner { fchown(lock, uid, gid) }
         defer { close(lock) }
         guard flock(lock, LOCK_EX) == 0 else { throw AuthError("cannot lock \(path("lock")): \(String(cString: strerror(errno)))") }
         let before = read()
@@ -231,6 +232,18 @@ public final class AuthStore: Sendable {
             throw AuthError("cannot create \(directory): \(String(cString: strerror(errno)))")
         }
         chmod(directory, 0o700)
+        if let (uid, gid) = owner { chown(directory, uid, gid) }
+    }
+
+    /// Who must own `auth/` and its files: the store directory's owner, when root changes them
+    /// (`sudo ispmon passwd` for a service that runs as its own user must leave files that
+    /// user can read); nil when not root.
+    var owner: (uid_t, gid_t)? {
+        guard geteuid() == 0,
+              let a = try? FileManager.default.attributesOfItem(atPath: (directory as NSString).deletingLastPathComponent),
+              let uid = (a[.ownerAccountID] as? NSNumber)?.uint32Value,
+              let gid = (a[.groupOwnerAccountID] as? NSNumber)?.uint32Value else { return nil }
+        return (uid, gid)
     }
 
     /// Replaces a file atomically (a temporary file, fsync, rename), readable by its owner only.
@@ -238,6 +251,7 @@ public final class AuthStore: Sendable {
         let final = path(name), temporary = path("." + name + ".new")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw AuthError("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        if let (uid, gid) = owner { fchown(fd, uid, gid) }
         let bytes = Array(lines.map { $0 + "\n" }.joined().utf8)
         let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         let synced = fsync(fd) == 0
