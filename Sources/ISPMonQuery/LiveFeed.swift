@@ -1,4 +1,5 @@
 import ISPMonStore
+import Synchronization
 
 /// What one live client receives (`GET /api/v1/stream`, docs/stream.md): every
 /// event after a sequence number, in log order, none missed or repeated, then each
@@ -12,12 +13,16 @@ import ISPMonStore
 /// to "read from the last event given to the newest known", and nothing can be
 /// missed or repeated.
 ///
-/// One consumer (the connection's task) calls ``next(timeout:)``; the feed is not
-/// shared between tasks. Memory is bounded: at most ``batch`` events read ahead,
-/// and, in process, at most the subscription's capacity of notices.
-public final class LiveFeed {
+/// One consumer (the connection's task) calls ``next(timeout:)``. The feed is
+/// Sendable so that a server can make it before it answers (and answer an error
+/// instead) and hand it to the task that writes the body; its state is behind a
+/// lock held only for steps that never await. Memory is bounded: at most ``batch``
+/// events read ahead, and, in process, at most the subscription's capacity of notices.
+public final class LiveFeed: Sendable {
     public enum Source: Sendable, Hashable {
         /// The store is written by this process (`ispmon run`): notices of its commits.
+        /// A commit of another process (an `ispmon note` beside the monitor) is read
+        /// from the log with the next notice of this one, which starts after it.
         case inProcess
         /// Another process writes (`ispmon serve` beside a monitor): inotify on the data file.
         case otherProcess
@@ -31,18 +36,23 @@ public final class LiveFeed {
     public let kinds: LiveKinds
     let subscription: CommitSubscription?
     let watch: LogWatch?
-    /// The last event given (or passed over, when events are not selected).
-    public private(set) var lastSeq: UInt64
-    /// The log holds events at least this far.
-    var known: UInt64
-    var ahead: [LiveMessage] = []
-    var aheadStart = 0
-    /// The status is to be looked at once the events known so far are given.
-    var statusDue: Bool
-    var lastStatus: StatusAnswer.Digest?
-    var closed = false
-    /// How often the subscription fell behind (tests).
-    var fellBehindCount = 0
+
+    struct State {
+        /// The last event given (or passed over, when events are not selected).
+        var lastSeq: UInt64
+        /// The log holds events at least this far.
+        var known: UInt64
+        var ahead: [LiveMessage] = []
+        var aheadStart = 0
+        /// The status is to be looked at once the events known so far are given.
+        var statusDue: Bool
+        var lastStatus: StatusAnswer.Digest?
+        var closed = false
+        /// How often the subscription fell behind (tests).
+        var fellBehindCount = 0
+    }
+
+    let state: Mutex<State>
 
     /// A feed of `kinds` from the event after `after` (a reconnecting client's
     /// `Last-Event-ID`; nil: from now on). An `after` beyond the log's end (a client
@@ -64,27 +74,41 @@ public final class LiveFeed {
             watch = queries.live.watch
             queries.live.watch.join()
         }
-        do {
-            let end = try store.lastSeq()
-            lastSeq = min(after ?? end, end)
-            known = end
-        } catch {
+        let end: UInt64
+        do { end = try store.lastSeq() } catch {
             subscription?.cancel()
             watch?.leave()
             throw error
         }
-        statusDue = kinds.contains(.status)
+        state = Mutex(State(lastSeq: min(after ?? end, end), known: end, statusDue: kinds.contains(.status)))
     }
 
     deinit { close() }
 
+    /// The last event given.
+    public var lastSeq: UInt64 { state.withLock { $0.lastSeq } }
+
+    var fellBehindCount: Int { state.withLock { $0.fellBehindCount } }
+
     /// Stops listening; ``next(timeout:)`` then returns nil at once.
     public func close() {
-        guard !closed else { return }
-        closed = true
+        let first = state.withLock { s -> Bool in
+            defer {
+                s.closed = true
+                s.ahead = []
+                s.aheadStart = 0
+            }
+            return !s.closed
+        }
+        guard first else { return }
         subscription?.cancel()
         watch?.leave()
-        ahead = []
+    }
+
+    enum Step: Sendable {
+        case give(LiveMessage?)
+        case again
+        case wait
     }
 
     /// The next message, waiting at most `timeout` (the server writes a keepalive
@@ -95,44 +119,54 @@ public final class LiveFeed {
         let deadline = ContinuousClock.now + timeout
         while true {
             try Task.checkCancellation()
-            if closed { return nil }
-            // The status comes first: what a client shows until anything happens.
-            if statusDue && lastStatus == nil {
-                statusDue = false
-                if let status = try changedStatus() { return .status(status) }
-            }
-            if aheadStart < ahead.count {
-                defer { aheadStart += 1 }
-                return ahead[aheadStart]
-            }
-            if known > lastSeq {
-                try readAhead()
-                continue
-            }
-            if statusDue {
-                statusDue = false
-                if let status = try changedStatus() { return .status(status) }
-                continue
-            }
-            let now = ContinuousClock.now
-            guard now < deadline else { return nil }
-            guard try await waitForCommit(timeout: deadline - now) else {
-                try Task.checkCancellation()
-                return nil
+            switch try state.withLock({ s throws -> Step in try step(&s) }) {
+            case .give(let message): return message
+            case .again: continue
+            case .wait:
+                let now = ContinuousClock.now
+                guard now < deadline else { return nil }
+                guard try await waitForCommit(timeout: deadline - now) else {
+                    try Task.checkCancellation()
+                    return nil
+                }
             }
         }
     }
 
+    /// What to do next, without waiting.
+    func step(_ s: inout State) throws -> Step {
+        if s.closed { return .give(nil) }
+        // The status comes first: what a client shows until anything happens.
+        if s.statusDue && s.lastStatus == nil {
+            s.statusDue = false
+            if let status = try changedStatus(&s) { return .give(.status(status)) }
+        }
+        if s.aheadStart < s.ahead.count {
+            defer { s.aheadStart += 1 }
+            return .give(s.ahead[s.aheadStart])
+        }
+        if s.known > s.lastSeq {
+            try readAhead(&s)
+            return .again
+        }
+        if s.statusDue {
+            s.statusDue = false
+            if let status = try changedStatus(&s) { return .give(.status(status)) }
+        }
+        return .wait
+    }
+
     /// Reads the next events the log is known to hold (all of them when events are not selected).
-    func readAhead() throws {
-        ahead.removeAll(keepingCapacity: true)
-        aheadStart = 0
+    func readAhead(_ s: inout State) throws {
+        s.ahead.removeAll(keepingCapacity: true)
+        s.aheadStart = 0
         guard kinds.contains(.event) else {
-            lastSeq = known
+            s.lastSeq = s.known
             return
         }
-        let through = min(known, lastSeq + UInt64(LiveFeed.batch))
-        var next = lastSeq + 1
+        let through = min(s.known, s.lastSeq + UInt64(LiveFeed.batch))
+        var next = s.lastSeq + 1
+        var ahead: [LiveMessage] = []
         try store.forEach(from: next, through: through) { seq, event in
             ahead.append(.event(seq: seq, line: JSONForms.ndjson([LoggedEvent(seq: seq, event: event)])))
             next = seq + 1
@@ -142,41 +176,53 @@ public final class LiveFeed {
         guard next > through else {
             throw StoreError(.damaged("the log ends at \(next - 1), not at \(through) as a commit said"), path: store.directory)
         }
-        lastSeq = through
+        s.ahead = ahead
+        s.lastSeq = through
     }
 
     /// Waits for a commit and notes how far the log now is; false on timeout.
     func waitForCommit(timeout: Duration) async throws -> Bool {
+        let wantsStatus = kinds.contains(.status)
         if let subscription {
             guard let message = await subscription.next(timeout: timeout) else { return false }
             switch message {
             case .commit(let notice):
                 // A notice at or below what was given repeats what the log gave: its
                 // changes may still be news to the status (it was read while it happened).
-                known = max(known, notice.range.upperBound)
-                if !notice.changes.isEmpty && kinds.contains(.status) { statusDue = true }
+                state.withLock { s in
+                    s.known = max(s.known, notice.range.upperBound)
+                    if !notice.changes.isEmpty && wantsStatus { s.statusDue = true }
+                }
             case .fellBehind:
-                fellBehindCount += 1
-                // What the dropped notices said is unknown: look at the status as the other process's watcher does.
-                known = max(known, try store.lastSeq())
-                if kinds.contains(.status) { statusDue = true }
+                // What the dropped notices said is unknown: the digest of the status
+                // decides, as for another process's commits.
+                let newest = try store.lastSeq()
+                state.withLock { s in
+                    s.fellBehindCount += 1
+                    s.known = max(s.known, newest)
+                    if wantsStatus { s.statusDue = true }
+                }
             }
             return true
         }
-        guard let watch, let newest = try await watch.wait(after: known, timeout: timeout) else { return false }
-        known = newest
+        guard let watch, let newest = try await watch.wait(after: state.withLock({ $0.known }), timeout: timeout) else {
+            return false
+        }
         // Another process's commits say nothing of what they changed: the digest of
         // the status decides (the status is computed once per commit for all clients).
-        if kinds.contains(.status) { statusDue = true }
+        state.withLock { s in
+            s.known = max(s.known, newest)
+            if wantsStatus { s.statusDue = true }
+        }
         return true
     }
 
     /// The status when its digest differs from the last one given (always the first).
-    func changedStatus() throws -> StatusAnswer? {
+    func changedStatus(_ s: inout State) throws -> StatusAnswer? {
         let status = try queries.liveStatus()
         let digest = status.digest
-        guard digest != lastStatus else { return nil }
-        lastStatus = digest
+        guard digest != s.lastStatus else { return nil }
+        s.lastStatus = digest
         return status
     }
 }
