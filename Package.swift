@@ -99,7 +99,7 @@ let package = Package(
         // Runs the real `ispmon` binary: import/export, bad input, damage, kill -9.
         .testTarget(
             name: "ISPMonCLITests",
-            dependencies: ["ispmon", "ISPMonCore", "ISPMonStore", "LMDB", "TestSupport"],
+            dependencies: ["ispmon", "ISPMonCore", "ISPMonStore", "ISPMonQuery", "LMDB", "TestSupport"],
             exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),

@@ -19,11 +19,14 @@ public final class Queries: Sendable {
     let reported = Mutex<Set<String>>([])
     /// The last replay, by the sequence number it reflects.
     let replayed = Mutex<Projection?>(nil)
+    /// What the live feeds of this object share (started only when one is used).
+    let live: LiveShared
 
     /// `notice` receives, once per cause, what is done when the stored views are not current.
     public init(store: EventStore, notice: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
         self.notice = notice
+        live = LiveShared(store: store)
     }
 
     /// Which views an answer needs: the outages view always comes along (it names the targets).

@@ -44,7 +44,8 @@ public final class CommitFeed: Sendable {
     }
 }
 
-/// One subscriber's buffer: read with `await next()`, or `next(timeout:)` from a thread.
+/// One subscriber's buffer: read with `await next()`, `await next(timeout:)` (a
+/// Duration: from a task), or `next(timeout:)` (µs: from a thread).
 public final class CommitSubscription: Sendable, AsyncSequence, AsyncIteratorProtocol {
     public typealias Element = CommitMessage
 
@@ -61,6 +62,8 @@ public final class CommitSubscription: Sendable, AsyncSequence, AsyncIteratorPro
     let state = Mutex(State())
     /// Wakes threads blocked in `next(timeout:)`.
     let bell = Bell()
+    /// Wakes tasks waiting in `next(timeout:) async`.
+    let asyncBell = AsyncBell()
     weak let feed: CommitFeed?
 
     init(capacity: Int, feed: CommitFeed) {
@@ -86,6 +89,7 @@ public final class CommitSubscription: Sendable, AsyncSequence, AsyncIteratorPro
         }
         if let (w, m) = resume { w.resume(returning: m) }
         bell.ring()
+        asyncBell.ring()
     }
 
     func take(_ s: inout State) -> CommitMessage? {
@@ -125,6 +129,22 @@ public final class CommitSubscription: Sendable, AsyncSequence, AsyncIteratorPro
         }
     }
 
+    /// The next message, waiting at most `timeout` without holding a thread; nil on
+    /// timeout, when the waiting task is cancelled, or once the subscription is.
+    /// Unlike `next()`, a timeout or the task's cancellation leaves the subscription
+    /// open, so a caller can wait in slices (and do something else in between).
+    public func next(timeout: Duration) async -> CommitMessage? {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let ticket = asyncBell.ticket
+            let (message, cancelled) = state.withLock { s in s.cancelled ? (nil, true) : (take(&s), false) }
+            if let message { return message }
+            let now = ContinuousClock.now
+            if cancelled || Task.isCancelled || now >= deadline { return nil }
+            await asyncBell.wait(after: ticket, timeout: deadline - now)
+        }
+    }
+
     public func makeAsyncIterator() -> CommitSubscription { self }
 
     /// Ends the subscription: a waiting `next` returns nil.
@@ -136,6 +156,7 @@ public final class CommitSubscription: Sendable, AsyncSequence, AsyncIteratorPro
         }
         w?.resume(returning: nil)
         bell.ring()
+        asyncBell.ring()
         feed?.remove(self)
     }
 }

@@ -30,24 +30,37 @@ public final class CommitWatcher {
     /// Returns the newest sequence number once it is above `seq`, or nil after `timeout` µs.
     public func wait(after seq: UInt64, timeout: Int64) throws(StoreError) -> UInt64? {
         let deadline = Monotonic.microseconds() + timeout
-        var woken = false
+        // LMDB tells readers of a commit only after writing and syncing its meta page,
+        // so a reader woken by the writes may still see the old one, and no write tells
+        // when the sync ends: for a while after each write, look again soon (1, 2, 4 …
+        // at most 20 ms apart; an SD card's sync can take tens of ms).
+        var soonUntil: Int64 = 0
+        var nap: Int64 = 1_000
         while true {
             drain()
             let last = try store.lastSeq()
             if last > seq { return last }
-            let left = deadline - Monotonic.microseconds()
+            let now = Monotonic.microseconds()
+            let left = deadline - now
             guard left > 0 else { return nil }
-            // LMDB publishes a commit to readers just after writing its meta page, so a
-            // reader woken by that write may still see the old one: look again soon.
-            let nap = woken ? min(left, 5_000) : min(left, recheck)
+            let soon = now < soonUntil
+            let wait = soon ? min(left, nap) : min(left, recheck)
             if fd >= 0 {
                 var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                woken = poll(&p, 1, Int32(nap / 1000) + 1) > 0
+                if poll(&p, 1, Int32((wait + 999) / 1000)) > 0 {
+                    soonUntil = Monotonic.microseconds() + CommitWatcher.settle
+                    nap = 1_000
+                } else if soon {
+                    nap = min(nap * 2, 20_000)
+                }
             } else {
-                usleep(UInt32(nap))
+                usleep(UInt32(wait))
             }
         }
     }
+
+    /// How long after a write to the data file the watcher keeps looking again soon.
+    static let settle: Int64 = 300_000
 
     func drain() {
         guard fd >= 0 else { return }

@@ -51,6 +51,9 @@ struct IngestBench: ParsableCommand {
     @Flag(help: ArgumentHelp("Print `committed SEQ` after each durable commit (for crash tests).", visibility: .hidden))
     var reportCommits = false
 
+    @Option(help: ArgumentHelp("Wait this many µs after each batch (to measure the live feed's latency).", valueName: "US", visibility: .hidden))
+    var pace: UInt32 = 0
+
     /// More days would hold over a million events in memory at once, for no benefit to a demo or test.
     static let maxFaultDays = 31
 
@@ -106,6 +109,7 @@ struct IngestBench: ParsableCommand {
                     let end = min(stream.count, i + batch)
                     try writer.submit(stream[i..<end], completion: report)
                     i = end
+                    if pace > 0 { usleep(pace) }
                 }
                 try writer.flush()
                 try log.finishSealing()

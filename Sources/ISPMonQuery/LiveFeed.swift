@@ -1,0 +1,244 @@
+import ISPMonStore
+import Synchronization
+
+/// What one live client receives (`GET /api/v1/stream`, docs/stream.md): every
+/// event after a sequence number, in log order, none missed or repeated, then each
+/// event as it is committed; and the status whenever it changed.
+///
+/// Events always come from the log, read by sequence number: what tells of a
+/// commit (a notice of this process's writer, or a wake of the watcher of another
+/// process's) only says how far the log has grown. So catching up, going live, a
+/// notice that repeats what the log already gave, a notice that skips some (the
+/// subscriber fell behind, or another process appended in between) all come down
+/// to "read from the last event given to the newest known", and nothing can be
+/// missed or repeated.
+///
+/// One consumer (the connection's task) calls ``next(timeout:)``. The feed is
+/// Sendable so that a server can make it before it answers (and answer an error
+/// instead) and hand it to the task that writes the body; its state is behind a
+/// lock held only for steps that never await. Memory is bounded: at most ``batch``
+/// events read ahead, and, in process, at most the subscription's capacity of notices.
+public final class LiveFeed: Sendable {
+    public enum Source: Sendable, Hashable {
+        /// The store is written by this process (`ispmon run`): notices of its commits.
+        /// A commit of another process (an `ispmon note` beside the monitor) is read
+        /// from the log with the next notice of this one, which starts after it.
+        case inProcess
+        /// Another process writes (`ispmon serve` beside a monitor): inotify on the data file.
+        case otherProcess
+    }
+
+    /// Events read ahead from the log at most (one LMDB read per record, never across an await).
+    public static let batch = 512
+
+    let queries: Queries
+    let store: EventStore
+    public let kinds: LiveKinds
+    let subscription: CommitSubscription?
+    let watch: LogWatch?
+
+    struct State {
+        /// The last event given (or passed over, when events are not selected).
+        var lastSeq: UInt64
+        /// The log holds events at least this far.
+        var known: UInt64
+        var ahead: [LiveMessage] = []
+        var aheadStart = 0
+        /// The status is to be looked at once the events known so far are given.
+        var statusDue: Bool
+        var lastStatus: StatusAnswer.Digest?
+        var closed = false
+        /// How often the subscription fell behind (tests).
+        var fellBehindCount = 0
+    }
+
+    let state: Mutex<State>
+
+    /// A feed of `kinds` from the event after `after` (a reconnecting client's
+    /// `Last-Event-ID`; nil: from now on). An `after` beyond the log's end (a client
+    /// of another store) is taken as the end. `capacity` bounds the notices held in
+    /// process.
+    public init(queries: Queries, source: Source, after: UInt64?, kinds: LiveKinds,
+                capacity: Int = 256) throws {
+        self.queries = queries
+        store = queries.store
+        self.kinds = kinds
+        // Listen before reading where the log ends: a commit in between is then both
+        // in the log and told, and the repeat is skipped by sequence number.
+        switch source {
+        case .inProcess:
+            subscription = store.commits.subscribe(capacity: capacity)
+            watch = nil
+        case .otherProcess:
+            subscription = nil
+            watch = queries.live.watch
+            queries.live.watch.join()
+        }
+        let end: UInt64
+        do { end = try store.lastSeq() } catch {
+            subscription?.cancel()
+            watch?.leave()
+            throw error
+        }
+        state = Mutex(State(lastSeq: min(after ?? end, end), known: end, statusDue: kinds.contains(.status)))
+    }
+
+    deinit { close() }
+
+    /// The last event given.
+    public var lastSeq: UInt64 { state.withLock { $0.lastSeq } }
+
+    var fellBehindCount: Int { state.withLock { $0.fellBehindCount } }
+
+    /// Stops listening; ``next(timeout:)`` then returns nil at once.
+    public func close() {
+        let first = state.withLock { s -> Bool in
+            defer {
+                s.closed = true
+                s.ahead = []
+                s.aheadStart = 0
+            }
+            return !s.closed
+        }
+        guard first else { return }
+        subscription?.cancel()
+        watch?.leave()
+    }
+
+    enum Step: Sendable {
+        case give(LiveMessage?)
+        case again
+        case wait
+    }
+
+    /// The next message, waiting at most `timeout` (the server writes a keepalive
+    /// comment when it returns nil, and calls again). Throws `CancellationError`
+    /// once the task is cancelled (the client went away, the server stops), and the
+    /// store's errors.
+    public func next(timeout: Duration) async throws -> LiveMessage? {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            try Task.checkCancellation()
+            switch try state.withLock({ s throws -> Step in try step(&s) }) {
+            case .give(let message): return message
+            case .again: continue
+            case .wait:
+                let now = ContinuousClock.now
+                guard now < deadline else { return nil }
+                guard try await waitForCommit(timeout: deadline - now) else {
+                    try Task.checkCancellation()
+                    return nil
+                }
+            }
+        }
+    }
+
+    /// What to do next, without waiting.
+    func step(_ s: inout State) throws -> Step {
+        if s.closed { return .give(nil) }
+        // The status comes first: what a client shows until anything happens.
+        if s.statusDue && s.lastStatus == nil {
+            s.statusDue = false
+            if let status = try changedStatus(&s) { return .give(.status(status)) }
+        }
+        if s.aheadStart < s.ahead.count {
+            defer { s.aheadStart += 1 }
+            return .give(s.ahead[s.aheadStart])
+        }
+        if s.known > s.lastSeq {
+            try readAhead(&s)
+            return .again
+        }
+        if s.statusDue {
+            s.statusDue = false
+            if let status = try changedStatus(&s) { return .give(.status(status)) }
+        }
+        return .wait
+    }
+
+    /// Reads the next events the log is known to hold (all of them when events are not selected).
+    func readAhead(_ s: inout State) throws {
+        s.ahead.removeAll(keepingCapacity: true)
+        s.aheadStart = 0
+        guard kinds.contains(.event) else {
+            s.lastSeq = s.known
+            return
+        }
+        let through = min(s.known, s.lastSeq + UInt64(LiveFeed.batch))
+        var next = s.lastSeq + 1
+        var ahead: [LiveMessage] = []
+        try store.forEach(from: next, through: through) { seq, event in
+            ahead.append(.event(seq: seq, line: JSONForms.ndjson([LoggedEvent(seq: seq, event: event)])))
+            next = seq + 1
+            return true
+        }
+        // The log is the truth: a record missing before `through` is damage, not a gap to jump.
+        guard next > through else {
+            throw StoreError(.damaged("the log ends at \(next - 1), not at \(through) as a commit said"), path: store.directory)
+        }
+        s.ahead = ahead
+        s.lastSeq = through
+    }
+
+    /// Waits for a commit and notes how far the log now is; false on timeout.
+    func waitForCommit(timeout: Duration) async throws -> Bool {
+        let wantsStatus = kinds.contains(.status)
+        if let subscription {
+            guard let message = await subscription.next(timeout: timeout) else { return false }
+            switch message {
+            case .commit(let notice):
+                // A notice at or below what was given repeats what the log gave: its
+                // changes may still be news to the status (it was read while it happened).
+                state.withLock { s in
+                    s.known = max(s.known, notice.range.upperBound)
+                    if !notice.changes.isEmpty && wantsStatus { s.statusDue = true }
+                }
+            case .fellBehind:
+                // What the dropped notices said is unknown: the digest of the status
+                // decides, as for another process's commits.
+                let newest = try store.lastSeq()
+                state.withLock { s in
+                    s.fellBehindCount += 1
+                    s.known = max(s.known, newest)
+                    if wantsStatus { s.statusDue = true }
+                }
+            }
+            return true
+        }
+        guard let watch, let newest = try await watch.wait(after: state.withLock({ $0.known }), timeout: timeout) else {
+            return false
+        }
+        // Another process's commits say nothing of what they changed: the digest of
+        // the status decides (the status is computed once per commit for all clients).
+        state.withLock { s in
+            s.known = max(s.known, newest)
+            if wantsStatus { s.statusDue = true }
+        }
+        return true
+    }
+
+    /// The status when its digest differs from the last one given (always the first).
+    func changedStatus(_ s: inout State) throws -> StatusAnswer? {
+        let status = try queries.liveStatus()
+        let digest = status.digest
+        guard digest != s.lastStatus else { return nil }
+        s.lastStatus = digest
+        return status
+    }
+}
+
+extension LiveFeed {
+    /// Where a client resumes: after `Last-Event-ID` when it sends one (a browser
+    /// reconnecting on its own sends the last id it got, newer than the `after_seq`
+    /// its URL still carries), else after `after_seq`; nil (neither): from now on.
+    public static func resumePoint(lastEventID: String?, afterSeq: String?) throws(QueryError) -> UInt64? {
+        for (parameter, text) in [("Last-Event-ID", lastEventID), ("after_seq", afterSeq)] {
+            guard let text, !text.isEmpty else { continue }
+            guard text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let seq = UInt64(text) else {
+                throw QueryError(.invalid(parameter: parameter, reason: "must be a sequence number, not \"\(text.prefix(40))\""))
+            }
+            return seq
+        }
+        return nil
+    }
+}

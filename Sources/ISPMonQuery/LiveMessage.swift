@@ -1,0 +1,83 @@
+/// One message of the live stream (`GET /api/v1/stream`, docs/stream.md): an
+/// event as it is committed, the status when it changed, or what the monitor is
+/// doing. ``sse`` is its text/event-stream form, so the server only writes bytes.
+public enum LiveMessage: Sendable, Hashable {
+    /// An event and its NDJSON line with `seq` (``JSONForms/ndjson(_:)``, ending in a newline).
+    case event(seq: UInt64, line: [UInt8])
+    /// The status (``JSONForms/status(_:)``).
+    case status(StatusAnswer)
+    /// What the monitor is doing, as one JSON object. ``LiveFeed`` never makes these:
+    /// the server merges them into what it writes (a hook for the activity stream).
+    case activity(json: [UInt8])
+
+    public var kind: LiveKinds.Kind {
+        switch self {
+        case .event: .event
+        case .status: .status
+        case .activity: .activity
+        }
+    }
+
+    /// The JSON of the message's `data:` field, on one line.
+    public var data: [UInt8] {
+        switch self {
+        case .event(_, let line): line.last == 0x0A ? Array(line.dropLast()) : line
+        case .status(let s): JSONForms.status(s)
+        case .activity(let json): json
+        }
+    }
+
+    /// `event: KIND`, `id: SEQ` for events only (so a browser's `Last-Event-ID` is
+    /// always the last event it received, whatever came after it), `data: JSON`, and
+    /// the blank line that ends a message.
+    public var sse: [UInt8] {
+        var out = Array("event: \(kind.rawValue)\n".utf8)
+        if case .event(let seq, _) = self { out += Array("id: \(seq)\n".utf8) }
+        // The JSON forms are one line; any newline in one would start a new `data:` line.
+        for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            out += Array("data: ".utf8) + line + [0x0A]
+        }
+        out.append(0x0A)
+        return out
+    }
+}
+
+/// Which kinds of message a client asked for (`?kinds=event,status`).
+public struct LiveKinds: OptionSet, Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case event, status, activity
+        var bit: LiveKinds {
+            switch self {
+            case .event: .events
+            case .status: .status
+            case .activity: .activity
+            }
+        }
+    }
+
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    public static let events = LiveKinds(rawValue: 1)
+    public static let status = LiveKinds(rawValue: 2)
+    public static let activity = LiveKinds(rawValue: 4)
+    public static let all: LiveKinds = [.events, .status, .activity]
+
+    public func contains(_ kind: Kind) -> Bool { contains(kind.bit) }
+
+    /// A comma-separated list of kinds (`event,status`); nil or empty is every kind.
+    public init(parsing text: String?) throws(QueryError) {
+        guard let text, !text.isEmpty else {
+            self = .all
+            return
+        }
+        var kinds: LiveKinds = []
+        for name in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let kind = Kind(rawValue: String(name)) else {
+                throw QueryError(.invalid(parameter: "kinds", reason: "\"\(name)\" is not one of event, status, activity"))
+            }
+            kinds.insert(kind.bit)
+        }
+        self = kinds
+    }
+}

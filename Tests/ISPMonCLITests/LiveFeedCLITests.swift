@@ -1,0 +1,144 @@
+import Foundation
+import Synchronization
+import Testing
+import TestSupport
+import ISPMonCore
+import ISPMonStore
+import ISPMonQuery
+
+/// The live feed (`.otherProcess`) in this process, the writer in another: what
+/// `ispmon serve` does beside a running monitor.
+@Suite struct LiveFeedCLITests {
+    static func collect(_ feed: LiveFeed, through seq: UInt64, into messages: inout [LiveMessage]) async throws {
+        var idle = 0
+        while idle < 60 {
+            guard let m = try await feed.next(timeout: .seconds(1)) else {
+                idle += 1
+                continue
+            }
+            messages.append(m)
+            if case .event(let s, _) = m, s >= seq { return }
+        }
+        Issue.record("no event \(seq) within a minute")
+    }
+
+    /// Runs `ispmon import` of `events` on a thread (the import is another process).
+    static func importInBackground(_ events: ArraySlice<Event>, data: String) -> Thread {
+        let thread = Thread {
+            let result = try? CLI.run(["import", "-"], stdin: ndjson(Array(events)), data: data)
+            if result?.status != 0 { print("import failed: \(result?.stderr ?? "")") }
+        }
+        thread.start()
+        return thread
+    }
+
+    static func join(_ thread: Thread) async {
+        while !thread.isFinished { try? await Task.sleep(for: .milliseconds(5)) }
+    }
+
+    @Test func eventsAndStatusOfAnotherProcessArriveNoneMissedOrRepeatedAcrossAReconnect() async throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let events = SyntheticFaults(days: 1, seed: 8).events.prefix(6000)
+        #expect(try CLI.run(["import", "-"], stdin: ndjson(Array(events.prefix(500))), data: dir.path).status == 0)
+        let store = try EventStore(directory: dir.path)
+        let queries = Queries(store: store)
+        var messages: [LiveMessage] = []
+        do {
+            let feed = try LiveFeed(queries: queries, source: .otherProcess, after: 0, kinds: .all)
+            // Five imports one after the other while the feed reads.
+            let importer = Thread {
+                for start in stride(from: 500, to: 3000, by: 500) {
+                    let result = try? CLI.run(["import", "-"], stdin: ndjson(Array(events[start..<(start + 500)])), data: dir.path)
+                    if result?.status != 0 { print("import failed: \(result?.stderr ?? "")") }
+                }
+            }
+            importer.start()
+            defer { while !importer.isFinished { usleep(1000) } }
+            try await Self.collect(feed, through: 2000, into: &messages)
+            feed.close()
+        }
+        // Away while another import runs; then back with the last id received.
+        let received: [UInt64] = messages.compactMap { if case .event(let s, _) = $0 { s } else { nil } }
+        let resumeAt = received.last ?? 0
+        let late = Self.importInBackground(events[3000...], data: dir.path)
+        let feed = try LiveFeed(queries: queries, source: .otherProcess,
+                                after: LiveFeed.resumePoint(lastEventID: String(resumeAt), afterSeq: nil), kinds: .all)
+        try await Self.collect(feed, through: UInt64(events.count), into: &messages)
+        await Self.join(late)
+
+        let seqs = messages.compactMap { if case .event(let s, _) = $0 { s } else { nil } }
+        #expect(seqs == Array(1...UInt64(events.count)), "nothing missed or repeated")
+        let export = try CLI.run(["export"], data: dir.path)
+        let lines = messages.compactMap { if case .event(_, let l) = $0 { String(decoding: l, as: UTF8.self) } else { nil } }
+        #expect(lines.joined() == export.out, "each event's data is its export line")
+        // Statuses: one at each connection, then only when something a client shows changed.
+        let statuses = messages.compactMap { if case .status(let s) = $0 { s } else { nil } }
+        #expect(statuses.count >= 2)
+        #expect(statuses.count < 40, "not one per commit (\(statuses.count))")
+        if case .status = messages.first {} else { Issue.record("the first message is the status") }
+    }
+
+    /// Prints (never asserts) how long an event takes from its commit in another
+    /// process (`ispmon bench ingest`, one event per commit, one every 2 ms) to the
+    /// feed's consumer here; the commit's time is when its `committed SEQ` line arrives.
+    @Test func printsTheLatencyFromAnotherProcessesCommitToConsumer() async throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let store = try EventStore(directory: dir.path)  // empty: bench ingest writes into it
+        let feed = try LiveFeed(queries: Queries(store: store), source: .otherProcess, after: nil, kinds: .events)
+        let count = 1000
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: CLI.binary)
+        writer.arguments = ["bench", "ingest", "--events", String(count), "--batch", "1", "--pace", "2000",
+                            "--data", dir.path, "--report-commits"]
+        let out = Pipe()
+        writer.standardOutput = out
+        writer.standardError = FileHandle.nullDevice
+        try writer.run()
+        defer { kill(writer.processIdentifier, SIGKILL); writer.waitUntilExit() }
+        let committed = CommitTimes()
+        let reader = Thread {
+            var pending: [UInt8] = []
+            while true {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { return }
+                let now = Monotonic.microseconds()
+                pending += chunk
+                while let nl = pending.firstIndex(of: 0x0A) {
+                    let line = String(decoding: pending[..<nl], as: UTF8.self)
+                    pending.removeSubrange(...nl)
+                    if line.hasPrefix("committed "), let seq = UInt64(line.dropFirst(10)) { committed.add(seq, now) }
+                }
+            }
+        }
+        reader.start()
+        // The consumer runs on a thread of its own: the number is the feed's, not other tests'.
+        let received = try await withTaskExecutorPreference(ThreadExecutor(name: "latency consumer")) {
+            var received: [UInt64: Int64] = [:]
+            var idle = 0
+            while received.count < count, idle < 60 {
+                guard case .event(let seq, _)? = try await feed.next(timeout: .seconds(1)) else {
+                    idle += 1
+                    continue
+                }
+                received[seq] = Monotonic.microseconds()
+            }
+            return received
+        }
+        await Self.join(reader)
+        #expect(received.count == count)
+        let latencies = received.compactMap { seq, at in committed.time(of: seq).map { at - $0 } }.sorted()
+        guard !latencies.isEmpty else { return }
+        let n = latencies.count
+        print("live feed latency, another process, \(n) events, one per commit: median \(latencies[n / 2]) µs, p99 \(latencies[n * 99 / 100]) µs, max \(latencies[n - 1]) µs")
+    }
+}
+
+/// When each `committed SEQ` line arrived (a commit covers the events up to SEQ).
+final class CommitTimes: Sendable {
+    let reports = Mutex<[(seq: UInt64, at: Int64)]>([])
+    func add(_ seq: UInt64, _ at: Int64) { reports.withLock { $0.append((seq, at)) } }
+    /// The time of the first report covering `seq`.
+    func time(of seq: UInt64) -> Int64? { reports.withLock { r in r.first { $0.seq >= seq }?.at } }
+}
