@@ -74,7 +74,7 @@ public struct LiveKinds: OptionSet, Sendable, Hashable {
         var kinds: LiveKinds = []
         for name in text.split(separator: ",", omittingEmptySubsequences: false) {
             guard let kind = Kind(rawValue: String(name)) else {
-                throw QueryError(.invalid(parameter: "kinds", reason: "\"\(name)\" is not one of event, status, activity"))
+                throw QueryError(.invalid(parameter: "types", reason: "\"\(name)\" is not one of event, status, activity"))
             }
             kinds.insert(kind.bit)
         }

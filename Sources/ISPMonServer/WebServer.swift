@@ -31,8 +31,14 @@ public final class WebServer: Sendable {
     /// The port the server listens on (the one asked for, or the kernel's choice for port 0).
     public let port = Atomic<Int>(0)
 
-    public init(queries: Queries, settings: WebSettings, logger: Logger) {
+    /// Whether the store is written in this process (`ispmon run`), which the live stream hears
+    /// of through commit notices; else (`ispmon serve`) it watches the other process's commits.
+    let inProcess: Bool
+    let streams = StreamClients()
+
+    public init(queries: Queries, settings: WebSettings, inProcess: Bool, logger: Logger) {
         self.queries = queries
+        self.inProcess = inProcess
         self.settings = settings
         self.logger = logger
         auth = AuthStore(storeDirectory: queries.store.directory)
@@ -49,6 +55,7 @@ public final class WebServer: Sendable {
         router.add(middleware: AccessControl(auth: auth, settings: settings))
         SignInRoutes(auth: auth, queries: queries, pool: pool, secure: settings.tlsCert != nil).add(to: router)
         APIRoutes(queries: queries, pool: pool).add(to: router)
+        StreamRoute(queries: queries, inProcess: inProcess, clients: streams).add(to: router)
         return router
     }
 

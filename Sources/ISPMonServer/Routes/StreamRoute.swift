@@ -1,0 +1,72 @@
+import HTTPTypes
+import Hummingbird
+import ISPMonQuery
+import NIOCore
+import Synchronization
+
+/// `GET /api/v1/stream`: server-sent events (docs/http.md). Every event as it is committed,
+/// the status when a state changes; a client that reconnects with `Last-Event-ID` (or
+/// `?after_seq=`) gets everything after it from the log first, so nothing is missed or
+/// repeated. A comment every 15 s keeps idle connections (and proxies) open.
+struct StreamRoute {
+    let queries: Queries
+    /// Whether the store is written in this process (`ispmon run`): commit notices, else
+    /// the other process's commits seen through inotify (`ispmon serve`).
+    let inProcess: Bool
+    let clients: StreamClients
+
+    static let keepalive: Duration = .seconds(15)
+    // A constant, valid name: the initializer only fails for names with characters HTTP forbids.
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
+
+    func add(to router: Router<WebContext>) {
+        router.get("api/v1/stream") { request, _ in
+            let p = try QueryParameters(request, allowed: ["types", "after_seq"])
+            let kinds = try LiveKinds(parsing: p["types"])
+            let after = try LiveFeed.resumePoint(lastEventID: request.headers[StreamRoute.lastEventID], afterSeq: p["after_seq"])
+            guard clients.enter() else {
+                throw APIError(.serviceUnavailable, "already \(StreamClients.limit) live streams: try again later")
+            }
+            let feed: LiveFeed
+            do {
+                feed = try LiveFeed(queries: queries, source: inProcess ? .inProcess : .otherProcess, after: after, kinds: kinds)
+            } catch {
+                clients.leave()
+                throw error
+            }
+            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
+                            body: .init { [clients] writer in
+                defer {
+                    feed.close()
+                    clients.leave()
+                }
+                try await writer.write(ByteBuffer(string: ": ispmon live stream\n\n"))
+                while !Task.isCancelled {
+                    if let m = try await feed.next(timeout: StreamRoute.keepalive) {
+                        try await writer.write(ByteBuffer(bytes: m.sse))
+                    } else {
+                        try await writer.write(ByteBuffer(string: ": keepalive\n\n"))
+                    }
+                }
+                try await writer.finish(nil)
+            })
+        }
+    }
+}
+
+/// How many live streams are open: at most `limit` (each holds a feed and a connection).
+final class StreamClients: Sendable {
+    static let limit = 64
+    let count = Atomic<Int>(0)
+
+    func enter() -> Bool {
+        let n = count.add(1, ordering: .relaxed).newValue
+        if n > StreamClients.limit {
+            count.subtract(1, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
+    func leave() { count.subtract(1, ordering: .relaxed) }
+}
