@@ -67,20 +67,22 @@ public struct MetricsAnswer: Sendable, Hashable {
         public var up: Double
     }
 
-    /// The metrics the views `p` give (with their latency and speed test views loaded)
-    /// for a store of `storeBytes` bytes.
-    public init(_ p: Projection, storeBytes: Int) {
+    /// The metrics the views `p` give for a store of `storeBytes` bytes. `probes` are the
+    /// targets' probe counts read with them (``EventStore/loadViewsCountingProbes(_:)``);
+    /// without them they are summed from `p`'s hours (its latency view loaded).
+    public init(_ p: Projection, probes: [String: ViewRecords.ProbeCount]? = nil, storeBytes: Int) {
         connectivity = p.condition(of: .internet)
         dns = p.condition(of: .dns)
-        let hours = p.hours
-        targets = p.targets.values.map { t in
-            var ok: UInt64 = 0, lost: UInt64 = 0
-            for h in (hours[t.name] ?? [:]).values {
-                ok += h.sent - h.lost
-                lost += h.lost
+        let counts = probes ?? p.hours.mapValues { hours in
+            hours.values.reduce(into: ViewRecords.ProbeCount()) { c, h in
+                c.sent += h.sent
+                c.lost += h.lost
             }
+        }
+        targets = p.targets.values.map { t in
+            let c = counts[t.name] ?? ViewRecords.ProbeCount()
             return Target(name: t.name, role: t.role, method: t.method, state: t.state, lastRTT: t.lastRTT,
-                          succeeded: ok, failed: lost)
+                          succeeded: c.sent - c.lost, failed: c.lost)
         }.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
 
         let outages = p.outages()
@@ -110,9 +112,15 @@ public struct MetricsAnswer: Sendable, Hashable {
 }
 
 extension Queries {
-    /// The metrics now: one read of the views (outages, latency, speed tests) and the
-    /// store's size. Nothing as of a past time: a scrape is about now.
+    /// The metrics now, from one read of the views (the outages and speed test views, and
+    /// the counts of every hourly record) and the store's size. Nothing as of a past
+    /// time: a scrape is about now. Stored views that are not current are replayed, as
+    /// for every query (``views(_:hoursOf:asOf:)``).
     public func metrics() throws -> MetricsAnswer {
-        MetricsAnswer(try views([.latency, .speedtests]), storeBytes: store.bytesOnDisk())
+        let bytes = store.bytesOnDisk()
+        if let read = try store.loadViewsCountingProbes([.speedtests]) {
+            return MetricsAnswer(read.views, probes: read.probes, storeBytes: bytes)
+        }
+        return MetricsAnswer(try views([.latency, .speedtests]), storeBytes: bytes)
     }
 }

@@ -190,6 +190,23 @@ import ISPMonStore
         #expect(PrometheusForm.bitsPerSecond(0) == "0")
     }
 
+    @Test func anHourFilledAgainCountsOnce() throws {
+        // Time goes back to an hour already finished: the store holds it twice (finished,
+        // and being filled again from what it held), and the counts read it once.
+        let hour = 3_600 * Self.s
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let store = try EventStore(directory: dir.path)
+        for (start, n, failing) in [(0, 3, 1), (hour, 2, 0), (10 * Self.s, 4, 2)] as [(Int64, Int64, Int64)] {
+            try store.append((0..<n).map { i in
+                Fixtures.probe("router", .gateway, at: Fixtures.t0 + start + i * Self.s, rtt: i < failing ? nil : 400)
+            })
+        }
+        let m = try Queries(store: store).metrics()
+        #expect(m.targets.map { [$0.succeeded, $0.failed] } == [[6, 3]])
+        #expect(m == MetricsAnswer(try Queries(store: store).views([.latency, .speedtests]), storeBytes: m.storeBytes))
+    }
+
     /// A realistic store: several days with every kind of fault, kept commit by commit.
     @Test(.enabled(if: Promtool.path != nil || getuid() == 0,
                    "promtool is missing (Debian package prometheus; tools/test installs it as root)"))

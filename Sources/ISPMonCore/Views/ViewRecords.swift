@@ -262,6 +262,39 @@ public enum ViewRecords {
         return h
     }
 
+    /// Probes of one target: the sums of `sent` and `lost` over hour records.
+    public struct ProbeCount: Hashable, Sendable {
+        public var sent: UInt64 = 0
+        public var lost: UInt64 = 0
+        public init(sent: UInt64 = 0, lost: UInt64 = 0) { (self.sent, self.lost) = (sent, lost) }
+    }
+
+    /// Sums hour records per target reading only the first two numbers of each (`sent`,
+    /// `lost`), not the histogram: a metrics scrape wants the counts of every hour, and
+    /// decoding every histogram would cost most of the scrape.
+    public struct ProbeCounter {
+        public private(set) var counts: [String: ProbeCount] = [:]
+        /// Records come in key order, a target's hours together: its name is decoded once.
+        var lastName: [UInt8] = []
+        var lastTarget = ""
+
+        public init() {}
+
+        public mutating func add(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(CorruptData) {
+            guard key.count > 10, key[0] == Kind.hour, key[key.count - 9] == 0 else { throw CorruptData("bad hour key") }
+            let name = UnsafeRawBufferPointer(rebasing: key[1..<(key.count - 9)])
+            if !name.elementsEqual(lastName) {
+                lastTarget = try Loader.string(name)
+                lastName = Array(name)
+            }
+            var r = ByteReader(value)
+            let sent = try r.varint(), lost = try r.varint()
+            guard lost <= sent else { throw CorruptData("inconsistent hour record") }
+            counts[lastTarget, default: ProbeCount()].sent += sent
+            counts[lastTarget, default: ProbeCount()].lost += lost
+        }
+    }
+
     static func optional(_ r: inout ByteReader) throws(CorruptData) -> Int64? {
         switch try r.byte() {
         case 0: return nil
