@@ -92,14 +92,17 @@ extension EventStore {
                 var counter = ViewRecords.ProbeCounter()
                 let prefix = ViewRecords.hourPrefix(nil)
                 // An hour being filled again is in both databases, and the hot one is newer:
-                // count it once, from there.
-                var hot = Set<[UInt8]>()
+                // count it once, from there. Both are read in key order, so the few hot
+                // keys are matched against the cold ones by a merge, without allocating.
+                var hot: [[UInt8]] = []
                 try forEachRecord(prefix, in: viewState, txn) { k, v in
-                    hot.insert(Array(k))
+                    hot.append(Array(k))
                     try counter.add(key: k, value: v)
                 }
+                var next = 0
                 try forEachRecord(prefix, in: views, txn) { k, v in
-                    guard !hot.contains(Array(k)) else { return }
+                    while next < hot.count, hot[next].lexicographicallyPrecedes(k) { next += 1 }
+                    guard next == hot.count || !hot[next].elementsEqual(k) else { return }
                     try counter.add(key: k, value: v)
                 }
                 return (p, counter.counts)
