@@ -4,9 +4,10 @@ import ISPMonStore
 /// What `GET /metrics` reports (docs/metrics.md): the numbers of the Prometheus
 /// families, taken from one snapshot of the views. ``PrometheusForm`` writes them.
 ///
-/// Everything here comes from the stored views, never from a scan of the log, so
-/// a scrape costs the same whatever the log's length: reading the views (the
-/// outages view, the hourly records' counts, the speed tests) and summing.
+/// Everything here comes from the stored views, never from a scan of the log, so a
+/// scrape (every 15 s, on a Pi) costs what the history kept costs to read, not what
+/// the events do: the outages view, the speed tests, and two numbers of each hourly
+/// record, summed.
 public struct MetricsAnswer: Sendable, Hashable {
     /// One target, under its latest role and method (a target whose role changes is
     /// reported under the new one from its next probe on, as in `status`).

@@ -157,6 +157,22 @@ import ISPMonStore
         #expect(!Self.samples(Self.text([Fixtures.speedTest(at: Fixtures.t0, down: nil)])).contains { $0.hasPrefix("ispmon_speedtest") })
     }
 
+    @Test func anOpenDNSOutageWhileTheInternetAnswers() {
+        var events: [Event] = []
+        for i in 0..<4 {
+            let t = Fixtures.t0 + Int64(i) * 10 * Self.s
+            events.append(Fixtures.probe("one", .internet, at: t, rtt: 11_000))
+            events.append(Event(time: Timestamp(microseconds: t + 1), body: .probe(Probe(
+                target: "resolver", role: .dns, method: .dns, outcome: i == 0 ? .ok(rtt: 12_000) : .failed(error: "timeout")))))
+        }
+        let samples = Self.samples(Self.text(events))
+        for line in ["ispmon_connectivity_up 1", "ispmon_dns_up 0", #"ispmon_outage_open{kind="connectivity"} 0"#,
+                     #"ispmon_outage_open{kind="dns"} 1"#, #"ispmon_outages_total{kind="dns",cause="dns"} 0"#,
+                     #"ispmon_target_up{target="resolver",role="dns",method="dns"} 0"#] {
+            #expect(samples.contains(line), "\(line)")
+        }
+    }
+
     @Test func hostileTargetNamesAreEscaped() throws {
         // The log cannot hold such a name: import rejects it (events.md: 1–64 of A–Z a–z 0–9 . _ -)...
         #expect(!EventJSON.isValidName("a\"b"))
