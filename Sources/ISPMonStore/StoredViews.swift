@@ -73,27 +73,62 @@ extension EventStore {
     /// view to one target.
     public func loadViews(_ which: Set<View>, hoursOf target: String? = nil) throws(StoreError) -> Projection? {
         do {
-            return try env.read { txn -> Projection? in
-                let all = try status(txn)
-                let wanted = which.union([.outages])
-                guard all.allSatisfy({ !wanted.contains($0.view) || $0.problem == nil }) else { return nil }
-                var loader = ViewRecords.Loader()
-                var prefixes = View.outages.prefixes.map { [$0] }
-                if which.contains(.latency) { prefixes.append(ViewRecords.hourPrefix(target)) }
-                if which.contains(.speedtests) { prefixes += View.speedtests.prefixes.map { [$0] } }
-                for prefix in prefixes {
-                    // Where a key is in both (an hour being filled again), the hot one is newer.
-                    for db in [views, viewState] {
-                        try forEachRecord(prefix, in: db, txn) { k, v in try loader.add(key: k, value: v) }
-                    }
+            return try env.read { txn -> Projection? in try loadViews(which, hoursOf: target, txn) }
+        } catch {
+            throw StoreError.wrap(error, path: directory)
+        }
+    }
+
+    /// The stored views `which` without the latency view's hours, and from the same
+    /// snapshot every target's probe counts summed over all its hours (decoding two
+    /// numbers of each hour record, not its histogram: what a metrics scrape needs).
+    /// Nil when one of `which`, or the latency view, is not current.
+    public func loadViewsCountingProbes(_ which: Set<View>) throws(StoreError)
+        -> (views: Projection, probes: [String: ViewRecords.ProbeCount])? {
+        do {
+            return try env.read { txn -> (views: Projection, probes: [String: ViewRecords.ProbeCount])? in
+                guard try status(txn).first(where: { $0.view == .latency })?.problem == nil,
+                      let p = try loadViews(which.subtracting([.latency]), hoursOf: nil, txn) else { return nil }
+                var counter = ViewRecords.ProbeCounter()
+                let prefix = ViewRecords.hourPrefix(nil)
+                // An hour being filled again is in both databases, and the hot one is newer:
+                // count it once, from there. Both are read in key order, so the few hot
+                // keys are matched against the cold ones by a merge, without allocating.
+                var hot: [[UInt8]] = []
+                try forEachRecord(prefix, in: viewState, txn) { k, v in
+                    hot.append(Array(k))
+                    try counter.add(key: k, value: v)
                 }
-                var stored: [View: ViewRecords.Meta] = [:]
-                for v in all { stored[v.view] = v.stored }
-                return loader.projection(options: viewOptions(stored), keepsHistory: true)
+                var next = 0
+                try forEachRecord(prefix, in: views, txn) { k, v in
+                    while next < hot.count, hot[next].lexicographicallyPrecedes(k) { next += 1 }
+                    guard next == hot.count || !hot[next].elementsEqual(k) else { return }
+                    try counter.add(key: k, value: v)
+                }
+                return (p, counter.counts)
             }
         } catch {
             throw StoreError.wrap(error, path: directory)
         }
+    }
+
+    func loadViews(_ which: Set<View>, hoursOf target: String?, _ txn: borrowing Transaction) throws -> Projection? {
+        let all = try status(txn)
+        let wanted = which.union([.outages])
+        guard all.allSatisfy({ !wanted.contains($0.view) || $0.problem == nil }) else { return nil }
+        var loader = ViewRecords.Loader()
+        var prefixes = View.outages.prefixes.map { [$0] }
+        if which.contains(.latency) { prefixes.append(ViewRecords.hourPrefix(target)) }
+        if which.contains(.speedtests) { prefixes += View.speedtests.prefixes.map { [$0] } }
+        for prefix in prefixes {
+            // Where a key is in both (an hour being filled again), the hot one is newer.
+            for db in [views, viewState] {
+                try forEachRecord(prefix, in: db, txn) { k, v in try loader.add(key: k, value: v) }
+            }
+        }
+        var stored: [View: ViewRecords.Meta] = [:]
+        for v in all { stored[v.view] = v.stored }
+        return loader.projection(options: viewOptions(stored), keepsHistory: true)
     }
 
     /// Calls `body` with every record of `db` whose key starts with `prefix`, in key order.

@@ -262,6 +262,55 @@ public enum ViewRecords {
         return h
     }
 
+    /// Probes of one target: the sums of `sent` and `lost` over hour records.
+    public struct ProbeCount: Hashable, Sendable {
+        public var sent: UInt64 = 0
+        public var lost: UInt64 = 0
+        public init(sent: UInt64 = 0, lost: UInt64 = 0) { (self.sent, self.lost) = (sent, lost) }
+
+        public mutating func add(_ other: ProbeCount) {
+            sent += other.sent
+            lost += other.lost
+        }
+    }
+
+    /// Sums hour records per target reading only the first two numbers of each (`sent`,
+    /// `lost`), not the histogram: a metrics scrape wants the counts of every hour, and
+    /// decoding every histogram would cost most of the scrape.
+    public struct ProbeCounter {
+        /// The counts of the targets before the current one.
+        var done: [String: ProbeCount] = [:]
+        /// Records come in key order, a target's hours together: its name is decoded
+        /// once, and its counts summed here before going in the dictionary.
+        var lastName: [UInt8] = []
+        var lastTarget: String?
+        var current = ProbeCount()
+
+        public init() {}
+
+        public var counts: [String: ProbeCount] {
+            guard let lastTarget else { return done }
+            var all = done
+            all[lastTarget, default: ProbeCount()].add(current)
+            return all
+        }
+
+        public mutating func add(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(CorruptData) {
+            guard key.count > 10, key[0] == Kind.hour, key[key.count - 9] == 0 else { throw CorruptData("bad hour key") }
+            let name = UnsafeRawBufferPointer(rebasing: key[1..<(key.count - 9)])
+            if lastTarget == nil || !name.elementsEqual(lastName) {
+                if let lastTarget { done[lastTarget, default: ProbeCount()].add(current) }
+                lastTarget = try Loader.string(name)
+                lastName = Array(name)
+                current = ProbeCount()
+            }
+            var r = ByteReader(value)
+            let sent = try r.varint(), lost = try r.varint()
+            guard lost <= sent else { throw CorruptData("inconsistent hour record") }
+            current.add(ProbeCount(sent: sent, lost: lost))
+        }
+    }
+
     static func optional(_ r: inout ByteReader) throws(CorruptData) -> Int64? {
         switch try r.byte() {
         case 0: return nil
