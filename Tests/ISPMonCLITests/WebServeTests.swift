@@ -196,3 +196,100 @@ import Glibc
         #expect(s.client.get("/api/v1/status", headers: [("Cookie", cookie)])?.status == 200)
     }
 }
+
+/// The live stream and the metrics of a real `ispmon serve`, fed by another process.
+@Suite(.serialized) struct WebStreamTests {
+    /// Reads a server-sent event stream on a socket of its own, message by message.
+    final class StreamReader {
+        let fd: Int32
+        var buffer: [UInt8] = []
+
+        init?(port: UInt16, path: String, headers: [(String, String)]) {
+            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var tv = timeval(tv_sec: 20, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = port.bigEndian
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let rc = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard rc == 0 else { close(fd); return nil }
+            var head = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            for (k, v) in headers { head += "\(k): \(v)\r\n" }
+            head += "\r\n"
+            _ = Array(head.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        }
+
+        deinit { close(fd) }
+
+        /// The next `event` message's (id, data) lines, skipping comments, status and chunk framing.
+        func nextEvent() -> (id: String, data: String)? {
+            while true {
+                let text = String(decoding: buffer, as: UTF8.self)
+                if let range = text.range(of: "\nid: ") {
+                    let rest = text[range.upperBound...]
+                    if let end = rest.range(of: "\n\n") {
+                        let message = String(rest[..<end.lowerBound])
+                        let lines = message.split(separator: "\n")
+                        let id = String(lines.first ?? "")
+                        let data = lines.first { $0.hasPrefix("data: ") }.map { String($0.dropFirst(6)) } ?? ""
+                        let consumed = text.distance(from: text.startIndex, to: end.upperBound)
+                        buffer.removeFirst(Array(text.prefix(consumed).utf8).count)
+                        return (id, data)
+                    }
+                }
+                var chunk = [UInt8](repeating: 0, count: 65_536)
+                let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                guard n > 0 else { return nil }
+                // Drop chunked-encoding size lines: they stand alone between CRLFs.
+                let piece = String(decoding: chunk[..<n], as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+                let lines: [String] = piece.components(separatedBy: "\n")
+                let kept = lines.filter { line in !(line.count <= 5 && !line.isEmpty && line.allSatisfy(\.isHexDigit)) }
+                buffer += Array(kept.joined(separator: "\n").utf8)
+            }
+        }
+    }
+
+    @Test func eventsImportedByAnotherProcessArriveInOrderAcrossAReconnect() throws {
+        let s = try WebServeTests.Served()
+        guard let (cookie, _) = s.signIn() else { Issue.record("sign-in failed"); return }
+        let before = try s.storeLastSeq()
+        guard let stream = StreamReader(port: s.port, path: "/api/v1/stream?types=event", headers: [("Cookie", cookie)]) else {
+            Issue.record("no stream"); return
+        }
+        let more = Array(SyntheticStream(seed: 77).prefix(300))
+        #expect(try CLI.run(["import", "-"], stdin: ndjson(Array(more.prefix(150))), data: s.store).status == 0)
+        var seen: [String] = []
+        while seen.count < 100, let e = stream.nextEvent() { seen.append(e.id) }
+        // Reconnect after the 100th, as a browser would, with Last-Event-ID.
+        guard let last = seen.last, let again = StreamReader(port: s.port, path: "/api/v1/stream?types=event",
+                                                             headers: [("Cookie", cookie), ("Last-Event-ID", last)]) else {
+            Issue.record("no reconnect"); return
+        }
+        #expect(try CLI.run(["import", "-"], stdin: ndjson(Array(more.suffix(150))), data: s.store).status == 0)
+        while seen.count < 300, let e = again.nextEvent() { seen.append(e.id) }
+        #expect(seen == (1...300).map { String(before + UInt64($0)) }, "every event once, in order")
+        let unauthenticated = s.client.get("/api/v1/stream")
+        #expect(unauthenticated?.status == 401)
+        #expect(s.client.get("/api/v1/stream?types=gossip", headers: [("Cookie", cookie)])?.status == 400)
+    }
+
+    @Test func metricsNeedAuthAndPassPromtool() throws {
+        let s = try WebServeTests.Served()
+        let token = try CLI.run(["token", "create", "prom", "--read-only"], data: s.store).out.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(s.client.get("/metrics")?.status == 401)
+        let r = s.client.get("/metrics", headers: [("Authorization", "Bearer \(token)")])
+        #expect(r?.status == 200)
+        #expect(r?.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
+        #expect(r?.text.contains("ispmon_target_up{") == true && r?.text.contains("ispmon_events_total") == true)
+    }
+}
+
+extension WebServeTests.Served {
+    func storeLastSeq() throws -> UInt64 {
+        let status = try JSONSerialization.jsonObject(with: try CLI.run(["status", "--json"], data: store).stdout) as? [String: Any]
+        return (status?["last_seq"] as? NSNumber)?.uint64Value ?? 0
+    }
+}

@@ -64,6 +64,13 @@ struct APIRoutes {
                          body: .init(byteBuffer: ByteBuffer(bytes: JSONForms.ndjson(try queries.events(q)))))
             }
         }
+        router.get("metrics") { request, _ in
+            _ = try QueryParameters(request, allowed: [])
+            return try await blocking {
+                Response(status: .ok, headers: [.contentType: PrometheusForm.contentType],
+                         body: .init(byteBuffer: ByteBuffer(bytes: PrometheusForm.text(try queries.metrics()))))
+            }
+        }
         api.get("traces") { request, _ in
             let p = try QueryParameters(request, allowed: ["since", "until"])
             let window = try p.window(now: now())
