@@ -25,6 +25,7 @@ func fuzzer(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
 
 let core: Target.Dependency = .product(name: "ISPMonCore", package: "ispmon")
 let monitor: Target.Dependency = .product(name: "ISPMonMonitor", package: "ispmon")
+let query: Target.Dependency = .product(name: "ISPMonQuery", package: "ispmon")
 
 let package = Package(
     name: "ispmon-fuzz",
@@ -45,5 +46,6 @@ let package = Package(
         fuzzer("FuzzICMP", [monitor]),
         fuzzer("FuzzControl", [monitor]),
         fuzzer("FuzzResolverFiles", [monitor]),
+        fuzzer("FuzzForm", [query]),
     ]
 )

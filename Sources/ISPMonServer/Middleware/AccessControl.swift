@@ -3,6 +3,7 @@ public import Hummingbird
 import HTTPTypes
 import Logging
 import ISPMonCore
+import ISPMonQuery
 import NIOCore
 
 /// Who may do what (docs/http.md, "Sign-in and access"): every route needs a signed-in
@@ -94,31 +95,11 @@ public struct AccessControl: RouterMiddleware {
         let body = try await request.body.collect(upTo: WebServer.maxBody)
         request.body = RequestBody(buffer: body)
         if request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true,
-           let csrf = FormFields(String(buffer: body))["csrf"], Secrets.equal(csrf, expected) {
+           let csrf = URLEncodedForm(String(buffer: body))["csrf"], Secrets.equal(csrf, expected) {
             return request
         }
         throw APIError(.forbidden, "a change needs this session's CSRF token (the X-CSRF-Token header or the form field csrf)")
     }
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000_000) }
-}
-
-/// The fields of an `application/x-www-form-urlencoded` body (the first of a repeated name).
-struct FormFields {
-    var fields: [String: String] = [:]
-
-    init(_ text: String) {
-        for pair in text.split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = FormFields.decode(kv[0]) else { continue }
-            let value = kv.count > 1 ? FormFields.decode(kv[1]) ?? "" : ""
-            if fields[name] == nil { fields[name] = value }
-        }
-    }
-
-    subscript(_ name: String) -> String? { fields[name] }
-
-    static func decode(_ s: Substring) -> String? {
-        s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-    }
 }

@@ -1,0 +1,36 @@
+import FuzzSupport
+import ISPMonQuery
+
+// The form-body reader of the web server's sign-in and CSRF check, on any bytes: it never
+// crashes, and every field it keeps encodes back to itself (a decoded name and value read
+// again from their own encoding).
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let text = String(decoding: Fuzz.input(data, size), as: UTF8.self)
+    let form = URLEncodedForm(text)
+    for (name, value) in form.fields {
+        let encoded = encode(name) + "=" + encode(value)
+        Fuzz.require(URLEncodedForm(encoded)[name] == value, "\(name)=\(value) does not read back from \(encoded)")
+    }
+    return 0
+}
+
+func encode(_ s: String) -> String {
+    var out = ""
+    for b in s.utf8 {
+        let c = Character(Unicode.Scalar(b))
+        if b < 0x80 && (c.isLetter || c.isNumber) {
+            out.append(c)
+        } else {
+            let hex = Array("0123456789ABCDEF")
+            out += "%" + String(hex[Int(b >> 4)]) + String(hex[Int(b & 15)])
+        }
+    }
+    return out
+}
+
+@_cdecl("FuzzForm_main")
+public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    Fuzz.runDriver(argc, argv, fuzz)
+}
