@@ -13,18 +13,20 @@ public import ISPMonCore
 public enum ControlChannel {
     public static func path(_ directory: String) -> String { directory + "/control.sock" }
 
-    /// A request to the running monitor, `job NAME STATE`, parsed from the datagram a client sent.
+    /// A request to the running monitor, parsed from the datagram a client sent: `job NAME
+    /// STATE` changes a job, `job NAME` asks for its state (the answer: `ok: NAME STATE`).
     public struct Request: Sendable, Equatable {
         public var job: MonitorConfig.JobName
-        public var state: JobState.State
+        /// nil: a question, not a change.
+        public var state: JobState.State?
 
-        public init(job: MonitorConfig.JobName, state: JobState.State) {
+        public init(job: MonitorConfig.JobName, state: JobState.State?) {
             self.job = job
             self.state = state
         }
 
         /// The request as it travels, and as the monitor's handler reads it.
-        public var text: String { "job \(job.rawValue) \(state.rawValue)" }
+        public var text: String { "job \(job.rawValue)" + (state.map { " \($0.rawValue)" } ?? "") }
 
         /// Why a datagram is not a request; the monitor answers `error: ` and this.
         public struct Invalid: Error, Sendable, CustomStringConvertible {
@@ -35,17 +37,19 @@ public enum ControlChannel {
         /// The largest request read (the server's receive buffer).
         public static let maxBytes = 512
 
-        /// Reads `job NAME STATE`: three words of printable ASCII separated by spaces.
+        /// Reads `job NAME [STATE]`: two or three words of printable ASCII separated by spaces.
         public static func parse(_ datagram: some Collection<UInt8>) throws(Invalid) -> Request {
             guard datagram.count <= maxBytes, datagram.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
                 throw Invalid(reason: "not a job request (\(datagram.count) bytes, not all printable ASCII)")
             }
             let text = String(decoding: datagram, as: UTF8.self)
             let words = text.split(separator: " ")
-            guard words.count == 3, words[0] == "job", let job = MonitorConfig.JobName(rawValue: String(words[1])),
-                  let state = JobState.State(rawValue: String(words[2])) else {
+            guard words.count == 2 || words.count == 3, words[0] == "job",
+                  let job = MonitorConfig.JobName(rawValue: String(words[1])) else {
                 throw Invalid(reason: "not a job request: \(text)")
             }
+            guard words.count == 3 else { return Request(job: job, state: nil) }
+            guard let state = JobState.State(rawValue: String(words[2])) else { throw Invalid(reason: "not a job request: \(text)") }
             return Request(job: job, state: state)
         }
     }

@@ -164,7 +164,10 @@ public final class Monitor: @unchecked Sendable {
 
     /// `job NAME run|paused|disabled`: changes the job and records a `job` event.
     func handle(_ request: ControlChannel.Request) -> String {
-        setJob(request.job, request.state)
+        guard let state = request.state else {
+            return "ok: \(request.job.rawValue) \((jobs.withLock { $0[request.job] } ?? .run).rawValue)"
+        }
+        return setJob(request.job, state)
     }
 
     /// Changes a job and records a `job` event; says what happened, for the requester.

@@ -56,6 +56,7 @@ public final class WebServer: Sendable {
         SignInRoutes(auth: auth, queries: queries, pool: pool, secure: settings.tlsCert != nil).add(to: router)
         APIRoutes(queries: queries, pool: pool).add(to: router)
         StreamRoute(queries: queries, inProcess: inProcess, clients: streams).add(to: router)
+        JobRoutes(queries: queries, pool: pool).add(to: router)
         return router
     }
 

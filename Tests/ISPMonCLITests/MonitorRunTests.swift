@@ -171,6 +171,38 @@ import Glibc
         #expect(try CLI.run(["verify"], data: dir.file("store")).status == 0)
     }
 
+    @Test func theWebServerBesideTheMonitorChangesJobsAndStopsWithIt() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let ports = Ports()
+        let port = UInt16.random(in: 20_000...40_000)
+        try config(ports).replacingOccurrences(of: "web: {listen: \"127.0.0.1:0\"}", with: "web: {listen: \"127.0.0.1:\(port)\"}")
+            .write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
+        let store = dir.file("store")
+        let token = try CLI.run(["token", "create", "ci"], data: store).out.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(try CLI.run(["passwd"], stdin: Data("a long enough password\n".utf8), data: store).status == 0)
+        let p = try start(dir.file("ispmon.yaml"), data: store)
+        #expect(waitUntilListening(port: port))
+        let http = HTTPClient(port: port)
+        let auth = ("Authorization", "Bearer \(token)")
+        let jobs = http.get("/api/v1/jobs", headers: [auth])
+        #expect(jobs?.text == #"{"monitor":"running","jobs":[{"job":"probes","state":"run"},{"job":"speedtest","state":"run"},{"job":"trace","state":"run"}]}"# + "\n",
+                "\(jobs?.text ?? "")")
+        let paused = http.request("POST", "/api/v1/jobs/probes", headers: [auth, ("Content-Type", "application/json")],
+                                  body: Array(#"{"state": "paused"}"#.utf8))
+        #expect(paused?.status == 200, "\(paused?.text ?? "")")
+        #expect(http.get("/api/v1/jobs", headers: [auth])?.text.contains(#"{"job":"probes","state":"paused"}"#) == true)
+        #expect(http.request("POST", "/api/v1/jobs/coffee", headers: [auth], body: Array(#"{"state": "run"}"#.utf8))?.status == 404)
+        #expect(http.request("POST", "/api/v1/jobs/probes", headers: [auth], body: Array(#"{"state": "asleep"}"#.utf8))?.status == 400)
+        // The API answers while the monitor runs, from the same process.
+        #expect(http.get("/api/v1/status", headers: [auth])?.status == 200)
+        #expect(stop(p, SIGTERM) < 2, "the server closes within the monitor's 2 s")
+        #expect(p.terminationStatus == 0)
+        let log = try events(store)
+        #expect(log.contains { if case .job(let j) = $0.body { j.job == "probes" && j.state == .paused } else { false } })
+        #expect(!waitUntilListening(port: port, seconds: 0.5), "the server stopped with the monitor")
+    }
+
     @Test func aSecondMonitorOnTheSameStoreIsRefused() throws {
         let dir = TempDir()
         defer { dir.cleanup() }

@@ -183,6 +183,15 @@ import Glibc
         }
     }
 
+    @Test func jobsNeedARunningMonitor() throws {
+        let s = try Served()
+        guard let (cookie, csrf) = s.signIn() else { Issue.record("sign-in failed"); return }
+        #expect(s.client.get("/api/v1/jobs", headers: [("Cookie", cookie)])?.status == 409)
+        let r = s.client.request("POST", "/api/v1/jobs/probes", headers: [("Cookie", cookie), ("X-CSRF-Token", csrf)],
+                                 body: Array(#"{"state": "paused"}"#.utf8))
+        #expect(r?.status == 409, "\(r?.text ?? "")")
+    }
+
     @Test func hostileRequestsAreRefusedWithoutHarm() throws {
         let s = try Served()
         guard let (cookie, csrf) = s.signIn() else { Issue.record("sign-in failed"); return }

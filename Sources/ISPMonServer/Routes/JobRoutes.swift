@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+import ISPMonCore
+import ISPMonMonitor
+import ISPMonQuery
+import ISPMonStore
+import NIOCore
+import NIOPosix
+
+/// `GET /api/v1/jobs` and `POST /api/v1/jobs/{job}`: the running monitor's jobs, asked and
+/// changed through its control socket (the same for `ispmon run`, where the monitor is in this
+/// process, and `ispmon serve` beside one): each change is a `job` event; `409` when no
+/// monitor runs on the store.
+struct JobRoutes {
+    let queries: Queries
+    let pool: NIOThreadPool
+
+    func add(to router: Router<WebContext>) {
+        router.get("api/v1/jobs") { request, _ in
+            _ = try QueryParameters(request, allowed: [])
+            return try await pool.runIfActive {
+                var list: [[UInt8]] = []
+                for job in MonitorConfig.JobName.allCases {
+                    let answer = try ask("job \(job.rawValue)")
+                    var o = JSONObject()
+                    o.string("job", job.rawValue)
+                    o.string("state", String(answer.split(separator: " ").last ?? "run"))
+                    list.append(o.finished())
+                }
+                var o = JSONObject()
+                o.string("monitor", "running")
+                o.raw("jobs", JSONArray.bytes(list, compact: true))
+                return json(o.finished())
+            }
+        }
+        router.post("api/v1/jobs/{job}") { request, context in
+            let name = try context.parameters.require("job")
+            guard let job = MonitorConfig.JobName(rawValue: name) else {
+                throw APIError(.notFound, "no job \(name) (jobs: \(MonitorConfig.JobName.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            let body = try await request.body.collect(upTo: WebServer.maxBody)
+            guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+                  let text = object["state"] as? String else {
+                throw APIError(.badRequest, "the body must be {\"state\": \"run\"|\"paused\"|\"disabled\"}")
+            }
+            if let extra = object.keys.first(where: { $0 != "state" }) { throw APIError.badParameter(extra, "unknown field") }
+            guard let state = JobState.State(rawValue: text) else { throw APIError.badParameter("state", "'\(text)' is not run, paused or disabled") }
+            return try await pool.runIfActive {
+                let answer = try ask("job \(job.rawValue) \(state.rawValue)")
+                var o = JSONObject()
+                o.string("job", job.rawValue)
+                o.string("state", state.rawValue)
+                o.string("result", answer)
+                return json(o.finished())
+            }
+        }
+    }
+
+    /// One request to the monitor; `409` when none runs, `500` when it answers with an error.
+    func ask(_ request: String) throws -> String {
+        guard queries.monitorRunning else { throw APIError(.conflict, "no monitor is running on this store") }
+        let answer: String
+        do { answer = try ControlChannel.send(request, directory: queries.store.directory) } catch {
+            throw APIError(.conflict, "the monitor does not answer: \(error)")
+        }
+        guard answer.hasPrefix("ok") else { throw APIError(.internalServerError, answer) }
+        return String(answer.dropFirst(answer.hasPrefix("ok: ") ? 4 : 0))
+    }
+}
