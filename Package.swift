@@ -115,10 +115,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ISPMonServerTests",
-            dependencies: [
-                "ISPMonServer", "ISPMonQuery", "ISPMonCore", "ISPMonStore", "TestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ],
+            dependencies: ["ISPMonServer", "ISPMonQuery", "ISPMonCore", "ISPMonStore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
