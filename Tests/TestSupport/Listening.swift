@@ -3,22 +3,37 @@ import Glibc
 #endif
 import Foundation
 
+/// A TCP connection to 127.0.0.1:`port` (the descriptor, nil when refused), with receives that
+/// give up after `timeout` seconds: what the server tests' clients are made of.
+public func loopbackConnection(port: UInt16, timeout: Int = 10) -> Int32? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return nil }
+    var tv = timeval(tv_sec: timeout, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = port.bigEndian
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let rc = withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard rc == 0 else {
+        close(fd)
+        return nil
+    }
+    return fd
+}
+
 /// Waits until something accepts TCP connections on 127.0.0.1:`port` (a server a test just
 /// started, which may take a while on a loaded machine); false after `seconds`.
 @discardableResult
 public func waitUntilListening(port: UInt16, seconds: Double = 15) -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     repeat {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = port.bigEndian
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        if let fd = loopbackConnection(port: port) {
+            close(fd)
+            return true
         }
-        close(fd)
-        if rc == 0 { return true }
         usleep(50_000)
     } while Date() < deadline
     return false
