@@ -293,3 +293,54 @@ extension WebServeTests.Served {
         return (status?["last_seq"] as? NSNumber)?.uint64Value ?? 0
     }
 }
+
+/// A real Prometheus (Debian's) scrapes a real `ispmon serve` with a read-only token, on loopback.
+@Suite struct PrometheusScrapeTests {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus"),
+                   "needs Debian's prometheus (tools/test installs it)"))
+    func prometheusScrapesTheTargetsStates() throws {
+        let s = try WebServeTests.Served()
+        let token = try CLI.run(["token", "create", "prometheus", "--read-only"], data: s.store).out
+            .split(separator: "\n").last.map(String.init) ?? ""
+        try token.write(toFile: s.dir.file("token"), atomically: true, encoding: .utf8)
+        let port = UInt16.random(in: 40_001...50_000)
+        try """
+            global: {scrape_interval: 1s, evaluation_interval: 1s}
+            scrape_configs:
+              - job_name: ispmon
+                metrics_path: /metrics
+                authorization: {credentials_file: \(s.dir.file("token"))}
+                static_configs: [{targets: ["127.0.0.1:\(s.port)"]}]
+            """.write(toFile: s.dir.file("prometheus.yml"), atomically: true, encoding: .utf8)
+        let prometheus = Process()
+        prometheus.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
+        prometheus.arguments = ["--config.file=\(s.dir.file("prometheus.yml"))", "--storage.tsdb.path=\(s.dir.file("tsdb"))",
+                                "--web.listen-address=127.0.0.1:\(port)"]
+        prometheus.standardOutput = FileHandle.nullDevice
+        prometheus.standardError = FileHandle.nullDevice
+        try prometheus.run()
+        defer {
+            kill(prometheus.processIdentifier, SIGKILL)
+            prometheus.waitUntilExit()
+        }
+        #expect(waitUntilListening(port: port, seconds: 30), "prometheus did not start")
+        let api = HTTPClient(port: port)
+        var series: [[String: Any]] = []
+        let deadline = Date().addingTimeInterval(30)
+        while series.isEmpty && Date() < deadline {
+            usleep(500_000)
+            let r = api.get("/api/v1/query?query=ispmon_target_up")
+            series = (((r?.json as? [String: Any])?["data"] as? [String: Any])?["result"] as? [[String: Any]]) ?? []
+        }
+        let targets = Set(series.compactMap { ($0["metric"] as? [String: Any])?["target"] as? String })
+        #expect(!targets.isEmpty, "Prometheus has no ispmon_target_up")
+        // The same targets the status names with a state.
+        let status = try JSONSerialization.jsonObject(with: try CLI.run(["status", "--json"], data: s.store).stdout) as? [String: Any]
+        let known = Set(((status?["targets"] as? [[String: Any]]) ?? []).filter { $0["state"] as? String != "unknown" }
+            .compactMap { $0["name"] as? String })
+        #expect(targets == known, "\(targets) vs \(known)")
+        let up = api.get("/api/v1/query?query=up%7Bjob%3D%22ispmon%22%7D")
+        let upSeries = (((up?.json as? [String: Any])?["data"] as? [String: Any])?["result"] as? [[String: Any]]) ?? []
+        #expect((upSeries.first?["value"] as? [Any])?.last as? String == "1", "the scrape itself is up: \(up?.text ?? "")")
+    }
+}
