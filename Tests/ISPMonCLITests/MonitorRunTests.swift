@@ -203,6 +203,41 @@ import Glibc
         #expect(!waitUntilListening(port: port, seconds: 0.5), "the server stopped with the monitor")
     }
 
+    @Test func idleConnectionsToTheWebServerNeitherStopItNorDelayTheProbes() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let ports = Ports()
+        let port = UInt16.random(in: 20_000...40_000)
+        try config(ports).replacingOccurrences(of: "web: {listen: \"127.0.0.1:0\"}", with: "web: {listen: \"127.0.0.1:\(port)\"}")
+            .write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
+        let p = try start(dir.file("ispmon.yaml"), data: dir.file("store"))
+        #expect(waitUntilListening(port: port))
+        let opened = Date()
+        // 200 connections that never say anything, and 20 that send half a request and stall.
+        var idle = (0..<200).compactMap { _ in loopbackConnection(port: port) }
+        for _ in 0..<20 {
+            if let fd = loopbackConnection(port: port) {
+                _ = Array("GET /api/v1/status HTTP/1.1\r\nHost: x\r\nX-Slow: ".utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                idle.append(fd)
+            }
+        }
+        #expect(idle.count == 220)
+        usleep(3_000_000)
+        // Still answering, at once.
+        let health = HTTPClient(port: port).get("/healthz")
+        #expect(health?.status == 200)
+        for fd in idle { close(fd) }
+        #expect(stop(p, SIGTERM) < 2)
+        // The probes kept their 200 ms schedule meanwhile.
+        let log = try events(dir.file("store"))
+        let times = log.compactMap { e -> Int64? in
+            if case .probe(let pr) = e.body, pr.target == "router" { e.time.microseconds } else { nil }
+        }.filter { $0 >= Int64(opened.timeIntervalSince1970 * 1e6) }
+        #expect(times.count >= 10)
+        let worst = zip(times.dropFirst(), times).map { $0 - $1 }.max() ?? 0
+        #expect(worst < 600_000, "a gap of \(worst) µs between probes of 200 ms")
+    }
+
     @Test func aSecondMonitorOnTheSameStoreIsRefused() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
