@@ -14,3 +14,12 @@ public enum Monotonic {
         return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1_000
     }
 }
+
+extension Timestamp {
+    /// The wall clock now (CLOCK_REALTIME), to the microsecond.
+    public static func wallClock() -> Timestamp {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Timestamp(microseconds: Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1_000)
+    }
+}

@@ -58,6 +58,8 @@ public final class Monitor: @unchecked Sendable {
     let traceWake = NSCondition()
     var traceRequested = true
     let traceDone = DispatchSemaphore(value: 0)
+    /// The destination of the path discovery under way (for ``activity()``).
+    let tracingTo = Mutex<String?>(nil)
     var tracing = false
     /// The targets' host names, resolved apart from the probes (Names/NameCache.swift).
     let names: NameCache
@@ -319,6 +321,8 @@ public final class Monitor: @unchecked Sendable {
             let destination = Monitor.traceDestination(config)
             do {
                 let time = now()
+                tracingTo.withLock { $0 = destination }
+                defer { tracingTo.withLock { $0 = nil } }
                 let hops = try PathTracer.trace(to: destination)
                 try record(Event(time: time, body: .trace(Trace(destination: destination, hops: hops))))
                 let hop = PathTracer.ispHop(hops, gateway: lastGateway, destination: destination)

@@ -16,6 +16,8 @@ final class SpeedTester: @unchecked Sendable {
     let settings: MonitorConfig.SpeedTest
     let record: @Sendable (Event) -> Void
     let stopping = Atomic<Bool>(false)
+    /// The transfer under way, for the monitor's activity (the web UI's live view).
+    let progress = Mutex<Progress?>(nil)
     let wake = NSCondition()
     let done = DispatchSemaphore(value: 0)
     /// Delay before the first test, in µs (tests use a short one).
@@ -89,9 +91,19 @@ final class SpeedTester: @unchecked Sendable {
         }
     }
 
+    /// A transfer under way: its direction, bytes so far, and its start and budget (monotonic µs).
+    struct Progress: Sendable {
+        var upload: Bool
+        var bytes: Int64 = 0
+        var started: Int64
+        var budget: Int64
+    }
+
     /// Mbps of one transfer, over at most `budget` µs (a transfer cut short by the budget still counts).
     func transfer(_ url: HTTPURL, upload: Bool, budget: Int64) -> Result<Double, ProbeFailure> {
         let deadline = Monotonic.microseconds() + budget
+        progress.withLock { $0 = Progress(upload: upload, started: Monotonic.microseconds(), budget: budget) }
+        defer { progress.withLock { $0 = nil } }
         let connection: Connection
         switch Connection.open(url, deadline: deadline) {
         case .success(let c): connection = c
@@ -112,7 +124,9 @@ final class SpeedTester: @unchecked Sendable {
             let block = [UInt8](repeating: 0x5A, count: 65536)
             sending: while Monotonic.microseconds() < deadline && !stopping.load(ordering: .relaxed) {
                 switch connection.write(block[...], until: slice()) {
-                case .bytes(let n): bytes += Int64(n)
+                case .bytes(let n):
+                    bytes += Int64(n)
+                    progress.withLock { $0?.bytes = bytes }
                 case .timeout: continue
                 case .eof: break sending
                 case .failed(let f):
@@ -134,6 +148,7 @@ final class SpeedTester: @unchecked Sendable {
                 }
                 if inBody {
                     bytes += Int64(n)
+                    progress.withLock { $0?.bytes = bytes }
                     continue
                 }
                 header += buffer[..<n]

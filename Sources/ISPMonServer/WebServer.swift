@@ -3,7 +3,7 @@ import Hummingbird
 import HummingbirdCore
 public import ISPMonQuery
 import ISPMonStore
-import ISPMonMonitor
+public import ISPMonMonitor
 public import Logging
 import NIOCore
 import NIOPosix
@@ -36,9 +36,14 @@ public final class WebServer: Sendable {
     let inProcess: Bool
     let streams = StreamClients()
 
-    public init(queries: Queries, settings: WebSettings, inProcess: Bool, logger: Logger) {
+    let activity: (@Sendable () -> MonitorActivity)?
+
+    /// `activity`: what the monitor in this process is doing (`ispmon run`), for the stream.
+    public init(queries: Queries, settings: WebSettings, inProcess: Bool,
+                activity: (@Sendable () -> MonitorActivity)? = nil, logger: Logger) {
         self.queries = queries
         self.inProcess = inProcess
+        self.activity = activity
         self.settings = settings
         self.logger = logger
         auth = AuthStore(storeDirectory: queries.store.directory)
@@ -55,7 +60,7 @@ public final class WebServer: Sendable {
         router.add(middleware: AccessControl(auth: auth, settings: settings))
         SignInRoutes(auth: auth, queries: queries, pool: pool, secure: settings.tlsCert != nil).add(to: router)
         APIRoutes(queries: queries, pool: pool).add(to: router)
-        StreamRoute(queries: queries, inProcess: inProcess, clients: streams).add(to: router)
+        StreamRoute(queries: queries, inProcess: inProcess, clients: streams, activity: activity).add(to: router)
         JobRoutes(queries: queries, pool: pool).add(to: router)
         return router
     }

@@ -87,6 +87,14 @@ public final class GroupCommitWriter: @unchecked Sendable {
     /// Failed commit attempts while stalled (a flush returns after one more).
     var stalledAttempts = 0
     var recoveries = 0
+    var lastCommitTime: Timestamp?
+
+    /// When the last commit became durable (wall clock), nil before the first.
+    public var lastCommit: Timestamp? {
+        condition.lock()
+        defer { condition.unlock() }
+        return lastCommitTime
+    }
 
     /// How many times recording resumed after a full disk (what was known before, such
     /// as the links' states, is to be recorded again after the gap).
@@ -305,6 +313,7 @@ public final class GroupCommitWriter: @unchecked Sendable {
             }
             condition.lock()
             if case .failure(let e) = result, failure == nil { failure = e }
+            if case .success(let range?) = result, !range.isEmpty { lastCommitTime = Timestamp.wallClock() }
             if let s = stall {
                 let seconds = Int((Monotonic.microseconds() - s.since) / 1_000_000)
                 if case .success = result {

@@ -194,8 +194,12 @@ import Glibc
         #expect(http.get("/api/v1/jobs", headers: [auth])?.text.contains(#"{"job":"probes","state":"paused"}"#) == true)
         #expect(http.request("POST", "/api/v1/jobs/coffee", headers: [auth], body: Array(#"{"state": "run"}"#.utf8))?.status == 404)
         #expect(http.request("POST", "/api/v1/jobs/probes", headers: [auth], body: Array(#"{"state": "asleep"}"#.utf8))?.status == 400)
-        // The API answers while the monitor runs, from the same process.
+        // The API answers while the monitor runs, from the same process; the stream tells what it does.
         #expect(http.get("/api/v1/status", headers: [auth])?.status == 200)
+        let stream = WebStreamTests.StreamReader(port: port, path: "/api/v1/stream?types=activity", headers: [auth])
+        let activity = stream?.nextData(event: "activity").flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(activity?["probes_in_flight"] is NSNumber && activity?["last_commit"] is String, "\(String(describing: activity))")
+        #expect(activity?.keys.sorted() == ["last_commit", "probes_in_flight", "speedtest", "trace"])
         #expect(stop(p, SIGTERM) < 2, "the server closes within the monitor's 2 s")
         #expect(p.terminationStatus == 0)
         let log = try events(store)

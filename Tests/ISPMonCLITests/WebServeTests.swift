@@ -224,6 +224,32 @@ import Glibc
 
         deinit { close(fd) }
 
+        /// The data of the next message of kind `event` (`status`, `activity`), nil when none comes.
+        func nextData(event: String) -> String? {
+            while true {
+                let text = String(decoding: buffer, as: UTF8.self)
+                if let range = text.range(of: "event: \(event)\ndata: "), let end = text[range.upperBound...].range(of: "\n\n") {
+                    let data = String(text[range.upperBound..<end.lowerBound])
+                    buffer.removeFirst(Array(text[..<end.upperBound].utf8).count)
+                    return data
+                }
+                guard receive() else { return nil }
+            }
+        }
+
+        /// Reads what arrived into `buffer`, without chunked-encoding size lines; false at the end.
+        func receive() -> Bool {
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { return false }
+            // Chunk-size lines stand alone between CRLFs.
+            let piece = String(decoding: chunk[..<n], as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+            let lines: [String] = piece.components(separatedBy: "\n")
+            let kept = lines.filter { line in !(line.count <= 5 && !line.isEmpty && line.allSatisfy(\.isHexDigit)) }
+            buffer += Array(kept.joined(separator: "\n").utf8)
+            return true
+        }
+
         /// The next `event` message's (id, data) lines, skipping comments, status and chunk framing.
         func nextEvent() -> (id: String, data: String)? {
             while true {
@@ -240,14 +266,7 @@ import Glibc
                         return (id, data)
                     }
                 }
-                var chunk = [UInt8](repeating: 0, count: 65_536)
-                let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-                guard n > 0 else { return nil }
-                // Drop chunked-encoding size lines: they stand alone between CRLFs.
-                let piece = String(decoding: chunk[..<n], as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
-                let lines: [String] = piece.components(separatedBy: "\n")
-                let kept = lines.filter { line in !(line.count <= 5 && !line.isEmpty && line.allSatisfy(\.isHexDigit)) }
-                buffer += Array(kept.joined(separator: "\n").utf8)
+                guard receive() else { return nil }
             }
         }
     }

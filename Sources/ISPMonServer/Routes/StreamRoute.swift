@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import ISPMonMonitor
 import ISPMonQuery
 import NIOCore
 import Synchronization
@@ -14,6 +15,10 @@ struct StreamRoute {
     /// the other process's commits seen through inotify (`ispmon serve`).
     let inProcess: Bool
     let clients: StreamClients
+    /// What the monitor in this process is doing (`ispmon run`); nil in `ispmon serve`.
+    let activity: (@Sendable () -> MonitorActivity)?
+    /// Activity messages: at most twice a second, and only when something changed.
+    static let activityEvery: Duration = .milliseconds(500)
 
     static let keepalive: Duration = .seconds(15)
     // A constant, valid name: the initializer only fails for names with characters HTTP forbids.
@@ -41,11 +46,24 @@ struct StreamRoute {
                     clients.leave()
                 }
                 try await writer.write(ByteBuffer(string: ": ispmon live stream\n\n"))
+                let watchActivity = kinds.contains(.activity) ? activity : nil
+                var lastActivity: MonitorActivity?
+                let clock = ContinuousClock()
+                var quietSince = clock.now
                 while !Task.isCancelled {
-                    if let m = try await feed.next(timeout: StreamRoute.keepalive) {
+                    let wait = watchActivity == nil ? StreamRoute.keepalive : StreamRoute.activityEvery
+                    if let m = try await feed.next(timeout: wait) {
                         try await writer.write(ByteBuffer(bytes: m.sse))
-                    } else {
+                        quietSince = clock.now
+                    }
+                    if let now = watchActivity?(), now != lastActivity {
+                        lastActivity = now
+                        try await writer.write(ByteBuffer(bytes: LiveMessage.activity(json: ActivityForm.json(now)).sse))
+                        quietSince = clock.now
+                    }
+                    if clock.now - quietSince >= StreamRoute.keepalive {
                         try await writer.write(ByteBuffer(string: ": keepalive\n\n"))
+                        quietSince = clock.now
                     }
                 }
                 try await writer.finish(nil)
