@@ -881,7 +881,7 @@ enum OpenAPIDocument {
     "/": {
       "get": {
         "operationId": "home",
-        "summary": "The start page; `303` to `/login` without a session or token.",
+        "summary": "The start page; `303` to `/login` without a session or token, `403` for a read-only token (which may only read the API).",
         "responses": {
           "200": {
             "description": "The page.",
@@ -903,7 +903,10 @@ enum OpenAPIDocument {
               }
             }
           },
-          "503": {
+          "403": {
+          "$ref": "#/components/responses/Forbidden"
+        },
+        "503": {
             "$ref": "#/components/responses/NoPassword"
           }
         }

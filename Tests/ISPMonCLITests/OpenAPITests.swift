@@ -197,7 +197,7 @@ import Glibc
         #expect(fetch.text.hasPrefix("{"), "no document: \(fetch.text.prefix(500))")
 
         let start = Date()
-        for (token, examples) in [(store.full, "25"), (store.readOnly, "10")] {
+        for (token, examples) in [(store.full, "100"), (store.readOnly, "30")] {
             let result = try Self.run("/usr/sbin/ip", ["netns", "exec", namespace, "python3", "-c", Self.driver, String(port),
                 "run", schema, "--url", "http://127.0.0.1:\(port)",
                 "-H", "Authorization: Bearer \(token)",
