@@ -112,6 +112,32 @@ import Glibc
             #expect(paths.contains(path), "the document lacks \(path)")
         }
 
+        // Answers that the document once lacked (schemathesis found the first: a read-only token
+        // on a page is 403), and others that are easy to forget: each must be listed for its route.
+        let read = ("Authorization", "Bearer \(store.readOnly)")
+        let full = ("Authorization", "Bearer \(store.full)")
+        let json = ("Content-Type", "application/json")
+        let cases: [(String, String, String, [(String, String)], [UInt8], Int)] = [
+            ("GET", "/", "/", [read], [], 403),
+            ("GET", "/", "/", [full], [], 200),
+            ("GET", "/", "/", [], [], 303),
+            ("GET", "/api/v1/status?x=1", "/api/v1/status", [read], [], 400),
+            ("GET", "/api/v1/session", "/api/v1/session", [read], [], 400),
+            ("GET", "/api/v1/outages/c-20000101T000000Z", "/api/v1/outages/{id}", [read], [], 404),
+            ("GET", "/api/v1/jobs", "/api/v1/jobs", [read], [], 409),
+            ("POST", "/api/v1/jobs/probes", "/api/v1/jobs/{job}", [full, json], Array(#"{"state":"paused"}"#.utf8), 409),
+            ("POST", "/api/v1/jobs/nope", "/api/v1/jobs/{job}", [full, json], Array(#"{"state":"paused"}"#.utf8), 404),
+            ("POST", "/api/v1/outages/c-20000101T000000Z/notes", "/api/v1/outages/{id}/notes", [read, json], Array(#"{"text":"x"}"#.utf8), 403),
+            ("POST", "/logout", "/logout", [read], [], 403),
+        ]
+        for (method, target, path, headers, body, status) in cases {
+            let answer = client.request(method, target, headers: headers, body: body)
+            #expect(answer?.status == status, "\(method) \(target): \(answer?.status ?? 0) \(answer?.text ?? "")")
+            let operation = ((doc?["paths"] as? [String: Any])?[path] as? [String: Any])?[method.lowercased()] as? [String: Any]
+            let listed = Set(((operation?["responses"] as? [String: Any]) ?? [:]).keys)
+            #expect(listed.contains(String(status)), "the document does not list \(status) for \(method) \(path): \(listed.sorted())")
+        }
+
         if let reason = Self.missing("openapi_spec_validator") {
             print("OpenAPITests.theServedDocumentIsValidOpenAPI31: validation skipped: \(reason)")
             return
