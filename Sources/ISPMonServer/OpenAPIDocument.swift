@@ -904,9 +904,9 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-          "$ref": "#/components/responses/Forbidden"
-        },
-        "503": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
             "$ref": "#/components/responses/NoPassword"
           }
         }
@@ -2296,7 +2296,17 @@ enum OpenAPIDocument {
         "in": "query",
         "required": false,
         "schema": {
-          "type": "string",
+          "anyOf": [
+            {
+              "type": "string",
+              "format": "date-time"
+            },
+            {
+              "type": "string",
+              "pattern": "^[0-9]{1,12}[smhdw]$",
+              "description": "A span back from now: seconds, minutes, hours, days or weeks."
+            }
+          ],
           "examples": [
             "24h",
             "2026-03-01T00:00:00Z"
@@ -2309,7 +2319,17 @@ enum OpenAPIDocument {
         "in": "query",
         "required": false,
         "schema": {
-          "type": "string",
+          "anyOf": [
+            {
+              "type": "string",
+              "format": "date-time"
+            },
+            {
+              "type": "string",
+              "pattern": "^[0-9]{1,12}[smhdw]$",
+              "description": "A span back from now: seconds, minutes, hours, days or weeks."
+            }
+          ],
           "examples": [
             "90m",
             "2026-03-02T00:00:00Z"
@@ -2333,6 +2353,5 @@ enum OpenAPIDocument {
     }
   }
 }
-
 """#
 }
