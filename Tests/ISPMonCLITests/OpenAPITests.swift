@@ -227,7 +227,7 @@ import Glibc
             let result = try Self.run("/usr/sbin/ip", ["netns", "exec", namespace, "python3", "-c", Self.driver, String(port),
                 "run", schema, "--url", "http://127.0.0.1:\(port)",
                 "-H", "Authorization: Bearer \(token)",
-                "--checks", "not_a_server_error,status_code_conformance,response_schema_conformance",
+                "--checks", "not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance",
                 // The stream never ends by itself: docs/stream.md's tests cover it.
                 "--exclude-path", "/api/v1/stream",
                 "--max-examples", examples, "--seed", "1", "--workers", "2",
