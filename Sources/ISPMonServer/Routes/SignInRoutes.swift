@@ -29,7 +29,8 @@ struct SignInRoutes {
             if case .session(let id) = context.access { try auth.endSession(id) }
             return Response(status: .seeOther, headers: [.location: "/login", .setCookie: cookie("", maxAge: 0)])
         }
-        router.get("api/v1/session") { _, context in
+        router.get("api/v1/session") { request, context in
+            _ = try QueryParameters(request, allowed: [])
             guard case .session(let id) = context.access else {
                 throw APIError(.badRequest, "a token needs no CSRF token: this is for signed-in browsers")
             }
