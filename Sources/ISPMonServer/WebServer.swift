@@ -101,7 +101,8 @@ public final class WebServer: Sendable {
         if let error = failure.withLock({ $0 }) {
             throw WebServerError("cannot listen on \(settings.listen): \(error)")
         }
-        logger.info("web UI and API on http\(settings.tlsCert == nil ? "" : "s")://\(settings.listen.description.replacingOccurrences(of: ":\(settings.listen.port)", with: ":\(port.load(ordering: .relaxed))"))/")
+        let address = MonitorConfig.Web.Listen(host: settings.listen.host, port: port.load(ordering: .relaxed))
+        logger.info("web UI and API on http://\(address)/")
     }
 
     /// Closes the server and its connections; returns once they are closed.

@@ -35,10 +35,11 @@ import Glibc
         deinit { close(listener) }
     }
 
-    func config(_ ports: Ports, extra: String = "") -> String {
+    /// `webPort` 0: the kernel chooses (tests that do not talk to the server).
+    func config(_ ports: Ports, webPort: UInt16 = 0, extra: String = "") -> String {
         """
         interfaces: [lo]
-        web: {listen: "127.0.0.1:0"}
+        web: {listen: "127.0.0.1:\(webPort)"}
         defaults:
           interval: 200ms
           timeout: 150ms
@@ -176,8 +177,7 @@ import Glibc
         defer { dir.cleanup() }
         let ports = Ports()
         let port = UInt16.random(in: 20_000...40_000)
-        try config(ports).replacingOccurrences(of: "web: {listen: \"127.0.0.1:0\"}", with: "web: {listen: \"127.0.0.1:\(port)\"}")
-            .write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
+        try config(ports, webPort: port).write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
         let store = dir.file("store")
         let token = try CLI.run(["token", "create", "ci"], data: store).out.split(separator: "\n").last.map(String.init) ?? ""
         #expect(try CLI.run(["passwd"], stdin: Data("a long enough password\n".utf8), data: store).status == 0)
@@ -212,8 +212,7 @@ import Glibc
         defer { dir.cleanup() }
         let ports = Ports()
         let port = UInt16.random(in: 20_000...40_000)
-        try config(ports).replacingOccurrences(of: "web: {listen: \"127.0.0.1:0\"}", with: "web: {listen: \"127.0.0.1:\(port)\"}")
-            .write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
+        try config(ports, webPort: port).write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
         let p = try start(dir.file("ispmon.yaml"), data: dir.file("store"))
         #expect(waitUntilListening(port: port))
         let opened = Date()

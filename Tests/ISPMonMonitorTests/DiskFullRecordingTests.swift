@@ -29,10 +29,9 @@ import TestSupport
         return condition()
     }
 
-    @Test(.enabled(if: SmallDisk.available, "needs root to mount a small tmpfs; CI runs as root"))
-    func recordingComesBackByItselfWhenSpaceReturns() throws {
-        guard let disk = SmallDisk(size: "700k") else { print("skipped: cannot mount tmpfs here"); return }
-        defer { disk.unmount() }
+    /// A monitor of 10 targets every 20 ms (fake probes) writing to a store on `disk` with the
+    /// monitor's full-disk policy (`held`: its limit instead of the policy's own), logging to `lines`.
+    func monitor(on disk: SmallDisk, held: Int?) throws -> (EventStore, GroupCommitWriter, Monitor, LogLines) {
         let lines = LogLines()
         let logger = Logger(label: "test") { _ in lines }
         let config = try config()
@@ -40,11 +39,20 @@ import TestSupport
         var options = GroupCommitWriter.Options()
         options.maxDelay = 200_000
         var policy = Monitor.diskFullPolicy(for: config, store: store.directory, logger: logger)
-        policy.maxHeldEvents = 1_000  // two seconds of 500 results a second, so that some are dropped
+        if let held { policy.maxHeldEvents = held }
         options.diskFull = policy
         let writer = try GroupCommitWriter(store: store, options: options)
         let monitor = try Monitor(config: config, writer: writer, interfaces: [], logger: logger,
                                   prober: { _ in .ok(rtt: 1_000, detail: nil) })
+        return (store, writer, monitor, lines)
+    }
+
+    @Test(.enabled(if: SmallDisk.available, "needs root to mount a small tmpfs; CI runs as root"))
+    func recordingComesBackByItselfWhenSpaceReturns() throws {
+        guard let disk = SmallDisk(size: "700k") else { print("skipped: cannot mount tmpfs here"); return }
+        defer { disk.unmount() }
+        // Two seconds of 500 results a second held, so that some are dropped.
+        let (store, writer, monitor, lines) = try monitor(on: disk, held: 1_000)
         try monitor.start()
         usleep(500_000)
         disk.fill()
@@ -90,16 +98,7 @@ import TestSupport
     func stoppingWhileTheDiskIsFullSaysWhatWasLostAndKeepsTheStore() throws {
         guard let disk = SmallDisk(size: "700k") else { print("skipped: cannot mount tmpfs here"); return }
         defer { disk.unmount() }
-        let lines = LogLines()
-        let logger = Logger(label: "test") { _ in lines }
-        let config = try config()
-        let store = try EventStore(directory: disk.path + "/store")
-        var options = GroupCommitWriter.Options()
-        options.maxDelay = 200_000
-        options.diskFull = Monitor.diskFullPolicy(for: config, store: store.directory, logger: logger)
-        let writer = try GroupCommitWriter(store: store, options: options)
-        let monitor = try Monitor(config: config, writer: writer, interfaces: [], logger: logger,
-                                  prober: { _ in .ok(rtt: 1_000, detail: nil) })
+        let (store, writer, monitor, lines) = try monitor(on: disk, held: nil)
         try monitor.start()
         usleep(500_000)
         let committed = try store.lastSeq()
