@@ -47,5 +47,6 @@ let package = Package(
         fuzzer("FuzzControl", [monitor]),
         fuzzer("FuzzResolverFiles", [monitor]),
         fuzzer("FuzzForm", [query]),
+        fuzzer("FuzzCheck", [monitor]),
     ]
 )

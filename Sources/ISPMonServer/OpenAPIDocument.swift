@@ -624,6 +624,79 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/v1/tools/{tool}": {
+      "post": {
+        "operationId": "runCheck",
+        "summary": "Runs one ad-hoc check now with the monitor's own probe code, against the target in the body; not recorded, no part of any view. One at a time per client (429 while one runs), at most 4 in all.",
+        "parameters": [
+          {
+            "name": "tool",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "examples": [
+                "ping",
+                "tcp",
+                "dns",
+                "http",
+                "trace",
+                "speedtest"
+              ]
+            },
+            "description": "`ping` (host, count), `tcp` (host, port, count), `dns` (host: the resolver, port, query: `NAME` or `NAME AAAA`, count), `http` (url, count), `trace` (host), `speedtest` (url); another name is 404."
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CheckRequest"
+              }
+            },
+            "application/x-www-form-urlencoded": {
+              "schema": {
+                "$ref": "#/components/schemas/CheckRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CheckAnswer"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/TooLarge"
+          },
+          "429": {
+            "$ref": "#/components/responses/CheckRunning"
+          },
+          "503": {
+            "$ref": "#/components/responses/ChecksBusy"
+          }
+        }
+      }
+    },
     "/api/v1/session": {
       "get": {
         "operationId": "getSession",
@@ -2146,6 +2219,193 @@ enum OpenAPIDocument {
         ],
         "additionalProperties": false
       },
+      "CheckRequest": {
+        "type": "object",
+        "properties": {
+          "host": {
+            "type": "string",
+            "maxLength": 253
+          },
+          "port": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 65535
+          },
+          "query": {
+            "type": "string"
+          },
+          "url": {
+            "type": "string",
+            "maxLength": 2048
+          },
+          "count": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 10
+          }
+        },
+        "additionalProperties": false,
+        "description": "What the tool takes (see the path parameter); a field it does not take is 400."
+      },
+      "CheckAnswer": {
+        "type": "object",
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "ping",
+              "tcp",
+              "dns",
+              "http",
+              "trace",
+              "speedtest"
+            ]
+          },
+          "target": {
+            "type": "string"
+          },
+          "address": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The address a host name was found at; null for an address."
+          },
+          "ok": {
+            "type": "boolean"
+          },
+          "error": {
+            "type": "string"
+          },
+          "detail": {
+            "type": "string"
+          },
+          "tries": {
+            "type": "array",
+            "maxItems": 10,
+            "items": {
+              "type": "object",
+              "properties": {
+                "ok": {
+                  "type": "boolean"
+                },
+                "rtt_ms": {
+                  "type": "number",
+                  "minimum": 0
+                },
+                "error": {
+                  "type": "string"
+                },
+                "detail": {
+                  "type": "string"
+                }
+              },
+              "required": [
+                "ok"
+              ],
+              "additionalProperties": false
+            }
+          },
+          "sent": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "lost": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "loss_pct": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 100
+          },
+          "min_ms": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0
+          },
+          "avg_ms": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0
+          },
+          "max_ms": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0
+          },
+          "hops": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "ttl": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 255
+                },
+                "address": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "rtt_ms": {
+                  "type": [
+                    "number",
+                    "null"
+                  ],
+                  "minimum": 0
+                }
+              },
+              "required": [
+                "ttl",
+                "address",
+                "rtt_ms"
+              ],
+              "additionalProperties": false
+            }
+          },
+          "down_mbps": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0
+          },
+          "up_mbps": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0
+          },
+          "rtt_ms": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0
+          }
+        },
+        "required": [
+          "tool",
+          "target",
+          "address",
+          "ok"
+        ],
+        "additionalProperties": false,
+        "description": "A check's results in the event log's terms: tries as probes (ok, rtt_ms, error, detail) and their summary; a trace's hops; a speed test's Mbps. `error`/`detail` at the top: why it could not run (resolve, icmp-unavailable, trace-unavailable) or a speed test's error."
+      },
       "JobChange": {
         "type": "object",
         "properties": {
@@ -2279,6 +2539,42 @@ enum OpenAPIDocument {
             "schema": {
               "$ref": "#/components/schemas/Error"
             }
+          }
+        }
+      },
+      "CheckRunning": {
+        "description": "A check of this client (its session or token) is still running: one at a time.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        },
+        "headers": {
+          "Retry-After": {
+            "schema": {
+              "type": "integer"
+            },
+            "description": "seconds"
+          }
+        }
+      },
+      "ChecksBusy": {
+        "description": "No admin password is set yet, or 4 checks are running already (then with Retry-After).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        },
+        "headers": {
+          "Retry-After": {
+            "schema": {
+              "type": "integer"
+            },
+            "description": "seconds"
           }
         }
       },

@@ -35,6 +35,8 @@ public final class WebServer: Sendable {
     /// of through commit notices; else (`ispmon serve`) it watches the other process's commits.
     let inProcess: Bool
     let streams = StreamClients()
+    /// The ad-hoc checks' probes (the tools).
+    let checks = CheckRunner()
 
     let activity: (@Sendable () -> MonitorActivity)?
 
@@ -62,6 +64,7 @@ public final class WebServer: Sendable {
         APIRoutes(queries: queries, pool: pool).add(to: router)
         StreamRoute(queries: queries, inProcess: inProcess, clients: streams, activity: activity).add(to: router)
         JobRoutes(queries: queries, pool: pool).add(to: router)
+        ToolRoutes(runner: checks, running: RunningChecks()).add(to: router)
         return router
     }
 
@@ -121,6 +124,7 @@ public final class WebServer: Sendable {
         }
         try? pool.syncShutdownGracefully()
         try? group.syncShutdownGracefully()
+        checks.stop()
     }
 }
 

@@ -108,7 +108,7 @@ import Glibc
         let paths = Set(((doc?["paths"] as? [String: Any]) ?? [:]).keys)
         // Every route the server has (docs/http.md's table and the rest it serves).
         for path in ["/api/v1/status", "/api/v1/outages", "/api/v1/outages/{id}", "/api/v1/outages/{id}/notes", "/api/v1/latency",
-                     "/api/v1/speedtests", "/api/v1/events", "/api/v1/traces", "/api/v1/jobs", "/api/v1/jobs/{job}", "/api/v1/session",
+                     "/api/v1/speedtests", "/api/v1/events", "/api/v1/traces", "/api/v1/jobs", "/api/v1/jobs/{job}", "/api/v1/tools/{tool}", "/api/v1/session",
                      "/api/v1/stream", "/api/v1/openapi.json", "/metrics", "/healthz", "/login", "/logout", "/"] {
             #expect(paths.contains(path), "the document lacks \(path)")
         }
@@ -128,6 +128,9 @@ import Glibc
             ("GET", "/api/v1/jobs", "/api/v1/jobs", [read], [], 409),
             ("POST", "/api/v1/jobs/probes", "/api/v1/jobs/{job}", [full, json], Array(#"{"state":"paused"}"#.utf8), 409),
             ("POST", "/api/v1/jobs/nope", "/api/v1/jobs/{job}", [full, json], Array(#"{"state":"paused"}"#.utf8), 404),
+            ("POST", "/api/v1/tools/nope", "/api/v1/tools/{tool}", [full, json], Array(#"{"host":"127.0.0.1"}"#.utf8), 404),
+            ("POST", "/api/v1/tools/ping", "/api/v1/tools/{tool}", [full, json], Array(#"{"host":"127.0.0.1","port":1}"#.utf8), 400),
+            ("POST", "/api/v1/tools/ping", "/api/v1/tools/{tool}", [read, json], Array(#"{"host":"127.0.0.1"}"#.utf8), 403),
             ("POST", "/api/v1/outages/c-20000101T000000Z/notes", "/api/v1/outages/{id}/notes", [read, json], Array(#"{"text":"x"}"#.utf8), 403),
             ("POST", "/logout", "/logout", [read], [], 403),
         ]

@@ -152,19 +152,13 @@ final class NameCache: Sendable {
         let started = Monotonic.microseconds()
         let due = entries.withLock { e in e.filter { $0.value.due <= now }.keys.sorted() }
         guard !due.isEmpty else { return }
-        let hosts = HostsFile.parse(NameCache.read(options.hosts))
-        let servers = ResolvConf.parse(NameCache.read(options.resolvConf)).nameservers
-        let addresses = (servers.isEmpty ? ResolvConf.fallback : servers).compactMap { Resolver.numeric($0, port: options.port) }
+        let sources = Sources(options)
         for name in due where !stopping.load(ordering: .relaxed) {
-            let fromFile = hosts.lookup(name)
-            if !fromFile.isEmpty {
-                // IPv4 first, as for answers from DNS.
-                let ordered = fromFile.filter { !$0.contains(":") } + fromFile.filter { $0.contains(":") }
-                update(name, .found(ordered, ttl: nil), at: now + (Monotonic.microseconds() - started), ttl: options.hostsTTL)
+            let (outcome, fromHostsFile) = sources.lookUp(name, options: options)
+            if fromHostsFile {
+                update(name, outcome, at: now + (Monotonic.microseconds() - started), ttl: options.hostsTTL)
                 continue
             }
-            let outcome = NameLookup.resolve(name, servers: addresses, perServer: options.perServer,
-                                             deadline: Monotonic.microseconds() + options.perLookup)
             var ttl = options.retry
             switch outcome {
             case .found(_, let t): ttl = min(max(Int64(t ?? 0) * 1_000_000, options.minTTL), options.maxTTL)
@@ -172,6 +166,29 @@ final class NameCache: Sendable {
             case .failed: break
             }
             update(name, outcome, at: now + (Monotonic.microseconds() - started), ttl: ttl)
+        }
+    }
+
+    /// Where names are looked up, read once for a round of lookups.
+    struct Sources {
+        let hosts: HostsFile
+        let servers: [SocketAddress]
+
+        init(_ options: Options) {
+            hosts = HostsFile.parse(NameCache.read(options.hosts))
+            let listed = ResolvConf.parse(NameCache.read(options.resolvConf)).nameservers
+            servers = (listed.isEmpty ? ResolvConf.fallback : listed).compactMap { Resolver.numeric($0, port: options.port) }
+        }
+
+        /// One bounded lookup of `name`: the hosts file first, then the resolvers.
+        func lookUp(_ name: String, options: Options) -> (NameLookup.Outcome, fromHostsFile: Bool) {
+            let fromFile = hosts.lookup(name)
+            if !fromFile.isEmpty {
+                // IPv4 first, as for answers from DNS.
+                return (.found(fromFile.filter { !$0.contains(":") } + fromFile.filter { $0.contains(":") }, ttl: nil), true)
+            }
+            return (NameLookup.resolve(name, servers: servers, perServer: options.perServer,
+                                       deadline: Monotonic.microseconds() + options.perLookup), false)
         }
     }
 

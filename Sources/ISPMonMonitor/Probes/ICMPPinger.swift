@@ -49,11 +49,14 @@ final class ICMPPinger: @unchecked Sendable {
 
     let v4: Socket
     let v6: Socket?
-    let identifier = UInt16(truncatingIfNeeded: getpid())
+    /// The echo requests' identifier (raw sockets see every reply: the monitor's pinger and
+    /// an ad-hoc check's tell theirs apart by it; datagram sockets get the kernel's own).
+    let identifier: UInt16
     let state = Mutex(State())
     let stopped = DispatchSemaphore(value: 0)
 
-    init() throws(Unavailable) {
+    init(identifier: UInt16 = UInt16(truncatingIfNeeded: getpid())) throws(Unavailable) {
+        self.identifier = identifier
         func open(_ family: Int32, _ proto: Int32) -> Socket? {
             let dgram = socket(family, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), proto)
             if dgram >= 0 { return Socket(fd: dgram, kind: .datagram, family: family) }

@@ -15,7 +15,11 @@ public enum PathTracer {
     }
 
     /// The hops to `host` (IPv4), in TTL order, up to the destination or `maxHops`.
-    public static func trace(to host: String, maxHops: Int = 8, hopTimeout: Int64 = 1_000_000) throws(Unavailable) -> [Trace.Hop] {
+    /// `identifier` tells its answers from those of another trace under way (the monitor's and
+    /// an ad-hoc check's).
+    public static func trace(to host: String, maxHops: Int = 8, hopTimeout: Int64 = 1_000_000,
+                             identifier: UInt16? = nil) throws(Unavailable) -> [Trace.Hop] {
+        let identifier = identifier ?? UInt16(truncatingIfNeeded: getpid()) ^ 0x7A5E
         guard let address = Resolver.resolve(host, port: nil), address.family == AF_INET else {
             throw Unavailable(description: "path discovery: \(host) is not an IPv4 address or name")
         }
@@ -25,7 +29,6 @@ public enum PathTracer {
         }
         defer { close(fd) }
         Sockets.setNonBlocking(fd)
-        let identifier = UInt16(truncatingIfNeeded: getpid()) ^ 0x7A5E
         var hops: [Trace.Hop] = []
         for ttl in 1...maxHops {
             var t = Int32(ttl)

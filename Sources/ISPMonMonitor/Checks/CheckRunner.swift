@@ -1,0 +1,137 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Foundation
+import ISPMonCore
+import Synchronization
+
+/// Runs ad-hoc checks with the monitor's own probe code (ICMPPinger, TCPProbe, DNSProbe,
+/// HTTPProbe, PathTracer, SpeedTester): never a shell, never another program. A host name is
+/// looked up the monitor's way (the hosts file, then resolv.conf's resolvers, bounded), so a
+/// dead resolver costs a check 2 s, not the C library's 5–10 s.
+///
+/// Calls block (each for at most its check's ``Check/bound``); the server runs each on a
+/// thread of its own, never on its event loop or the store's pool.
+public final class CheckRunner: Sendable {
+    let names: NameCache.Options
+    /// The checks' pinger, opened at the first ping and kept: a socket and a receiving thread,
+    /// with an identifier of its own so that its replies are not the monitor's.
+    let pinger = Mutex<ICMPPinger?>(nil)
+    let inFlight = Atomic<Int>(0)
+
+    /// `environment`: `ISPMON_RESOLV_CONF` and `ISPMON_HOSTS` point at other files, as for the
+    /// monitor (tests).
+    public init(environment: [String: String]? = nil) {
+        names = NameCache.Options.from(environment: environment ?? ProcessInfo.processInfo.environment)
+    }
+
+    /// Runs `check` now, and says what it found.
+    public func run(_ check: Check) -> CheckReport {
+        inFlight.add(1, ordering: .relaxed)
+        defer { inFlight.subtract(1, ordering: .relaxed) }
+        var report = CheckReport(check: check)
+        switch check.tool {
+        case .ping:
+            let icmp: ICMPPinger
+            switch openPinger() {
+            case .success(let p): icmp = p
+            case .failure(let f): report.failure = f; return report
+            }
+            tries(check, &report, port: nil) { icmp.ping($0, timeout: Check.tryTimeout) }
+        case .tcp:
+            tries(check, &report, port: check.port) { TCPProbe.run(address: $0, timeout: Check.tryTimeout) }
+        case .dns:
+            guard let (server, via) = resolve(check.host ?? "", port: check.port, &report) else { return report }
+            report.address = via
+            let query = check.query ?? ""
+            let type = check.queryType
+            repeatTries(check, &report) {
+                DNSProbe.run(server: server.description, port: check.port ?? 53, name: query, type: type, timeout: Check.tryTimeout)
+            }
+        case .http:
+            guard let url = check.url else { return report }
+            tries(check, &report, host: url.host, port: url.port) {
+                HTTPProbe.run(url: url, address: $0, expectStatus: nil, timeout: Check.tryTimeout)
+            }
+        case .trace:
+            guard let (address, via) = resolve(check.host ?? "", port: nil, &report) else { return report }
+            report.address = via
+            do {
+                report.hops = try PathTracer.trace(to: address.description, maxHops: Check.maxHops, hopTimeout: Check.hopTimeout,
+                                                   identifier: UInt16.random(in: 1...UInt16.max))
+            } catch {
+                report.failure = .init(error: "trace-unavailable", detail: error.description)
+            }
+        case .speedtest:
+            guard let url = check.url, let (_, via) = resolve(url.host, port: url.port, &report) else { return report }
+            report.address = via
+            var settings = MonitorConfig.SpeedTest()
+            settings.downloadURL = url
+            settings.uploadURL = url
+            settings.maxDuration = Check.speedTestDuration
+            let tester = SpeedTester(settings, firstDelay: 0, now: { Timestamp(microseconds: 0) }, isRunning: { true }, record: { _ in })
+            report.speedTest = tester.run()
+        }
+        return report
+    }
+
+    /// The tries of a check against `host` (the check's own unless given): its address looked
+    /// up once, then `probe` on it `count` times.
+    func tries(_ check: Check, _ report: inout CheckReport, host: String? = nil, port: UInt16?,
+             _ probe: (SocketAddress) -> ProbeResult) {
+        guard let (address, via) = resolve(host ?? check.host ?? "", port: port, &report) else { return }
+        report.address = via
+        repeatTries(check, &report) { probe(address) }
+    }
+
+    /// `count` tries, their starts `Check.spacing` apart.
+    func repeatTries(_ check: Check, _ report: inout CheckReport, _ probe: () -> ProbeResult) {
+        for n in 0..<check.count {
+            let started = Monotonic.microseconds()
+            report.tries.append(probe())
+            guard n + 1 < check.count else { break }
+            let left = started + Check.spacing - Monotonic.microseconds()
+            if left > 0 { usleep(UInt32(left)) }
+        }
+    }
+
+    /// `host`'s address: itself when numeric (no address to report), else its name's first
+    /// address; nil, with the report's failure set, when the name does not resolve.
+    func resolve(_ host: String, port: UInt16?, _ report: inout CheckReport) -> (SocketAddress, String?)? {
+        if let numeric = Resolver.numeric(host, port: port) { return (numeric, nil) }
+        let (outcome, _) = NameCache.Sources(names).lookUp(host, options: names)
+        switch outcome {
+        case .found(let addresses, _):
+            if let first = addresses.first, let address = Resolver.numeric(first, port: port) { return (address, first) }
+            report.failure = .init(error: "resolve", detail: "\(host): no address")
+        case .absent(let why): report.failure = .init(error: "resolve", detail: "\(host): \(why)")
+        case .failed(let why): report.failure = .init(error: "resolve", detail: "\(host): \(why)")
+        }
+        return nil
+    }
+
+    func openPinger() -> Result<ICMPPinger, CheckReport.Failure> {
+        pinger.withLock { p in
+            if let p { return .success(p) }
+            do {
+                let opened = try ICMPPinger(identifier: UInt16.random(in: 1...UInt16.max))
+                p = opened
+                return .success(opened)
+            } catch {
+                return .failure(.init(error: "icmp-unavailable", detail: String(describing: error)))
+            }
+        }
+    }
+
+    /// Closes the pinger, unless a check still uses it (then the process is ending: its
+    /// socket goes with it, and closing it under a check could hand its number to another).
+    public func stop() {
+        guard inFlight.load(ordering: .relaxed) == 0 else { return }
+        pinger.withLock { p in
+            p?.stop()
+            p = nil
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import ISPMonCore
+import ISPMonMonitor
+import ISPMonQuery
+
+/// The JSON answer of an ad-hoc check (`POST /api/v1/tools/{tool}`, docs/http.md), in the
+/// event log's field names: a try is a probe's `ok`, `rtt_ms`, `error` and `detail`; hops are a
+/// trace's; a speed test's numbers are a `speedtest` event's.
+enum CheckForm {
+    static func json(_ report: CheckReport) -> [UInt8] {
+        var o = JSONObject()
+        o.string("tool", report.check.tool.rawValue)
+        o.string("target", report.check.target)
+        o.string("address", report.address)
+        o.bool("ok", report.ok)
+        if let f = report.failure {
+            o.string("error", f.error)
+            o.string("detail", f.detail)
+        }
+        switch report.check.tool {
+        case .ping, .tcp, .dns, .http:
+            o.raw("tries", JSONArray.bytes(report.tries.map(tryObject), compact: true))
+            let rtts = report.rtts.map { Double($0) / 1000 }
+            let sent = report.tries.count
+            o.int("sent", Int64(sent))
+            o.int("lost", Int64(sent - rtts.count))
+            o.number("loss_pct", sent == 0 ? nil : Double(sent - rtts.count) * 100 / Double(sent), decimals: 1)
+            o.number("min_ms", rtts.min())
+            o.number("avg_ms", rtts.isEmpty ? nil : rtts.reduce(0, +) / Double(rtts.count))
+            o.number("max_ms", rtts.max())
+        case .trace:
+            o.raw("hops", JSONArray.bytes((report.hops ?? []).map(hopObject), compact: true))
+        case .speedtest:
+            guard let s = report.speedTest else { break }
+            switch s.outcome {
+            case .ok(let down, let up):
+                o.number("down_mbps", down, decimals: 1)
+                o.number("up_mbps", up, decimals: 1)
+            case .failed(let error):
+                o.string("error", error)
+            }
+            o.number("rtt_ms", s.rtt.map { Double($0) / 1000 })
+        }
+        return o.finished()
+    }
+
+    static func tryObject(_ result: ProbeResult) -> [UInt8] {
+        var o = JSONObject()
+        switch result {
+        case let .ok(rtt, detail):
+            o.bool("ok", true)
+            o.number("rtt_ms", Double(rtt) / 1000)
+            if let detail { o.string("detail", detail) }
+        case let .failed(error, detail):
+            o.bool("ok", false)
+            o.string("error", error)
+            if let detail { o.string("detail", detail) }
+        }
+        return o.finished()
+    }
+
+    static func hopObject(_ hop: Trace.Hop) -> [UInt8] {
+        var o = JSONObject()
+        o.int("ttl", Int64(hop.ttl))
+        o.string("address", hop.address)
+        o.number("rtt_ms", hop.rtt.map { Double($0) / 1000 })
+        return o.finished()
+    }
+}

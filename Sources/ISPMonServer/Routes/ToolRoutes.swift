@@ -1,0 +1,165 @@
+import Foundation
+import Hummingbird
+import ISPMonMonitor
+import ISPMonQuery
+import NIOCore
+import Synchronization
+
+/// `POST /api/v1/tools/{ping|tcp|dns|http|trace|speedtest}`: one ad-hoc check, run now with the
+/// monitor's own probe code (``CheckRunner``) against the target in the request, answered with
+/// its results (``CheckForm``). Not recorded: no event, no part of any view.
+///
+/// One check at a time per client (its session or token: behind a reverse proxy every client
+/// has the proxy's address), `429` while its previous one runs; at most ``maxRunning`` in all,
+/// `503` beyond. Each runs on a thread of its own, so a 10 s speed test holds neither the event
+/// loop nor the store's pool; a request whose client is gone, or a server that stops, does not
+/// wait for it.
+struct ToolRoutes {
+    let runner: CheckRunner
+    let running: RunningChecks
+
+    static let maxRunning = 4
+
+    func add(to router: Router<WebContext>) {
+        router.post("api/v1/tools/{tool}") { request, context in
+            let name = try context.parameters.require("tool")
+            guard let tool = Check.Tool(rawValue: name) else {
+                throw APIError(.notFound, "no tool \(name) (tools: \(Check.Tool.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            _ = try QueryParameters(request, allowed: [])
+            let check = try await CheckBody.check(tool, of: request)
+            let client = ToolRoutes.client(context.access)
+            try running.claim(client)
+            defer { running.release(client) }
+            let report = try await ToolRoutes.onThread { runner.run(check) }
+            return json(CheckForm.json(report))
+        }
+    }
+
+    /// Who is asking, for "one at a time per client".
+    static func client(_ access: WebContext.Access) -> String {
+        switch access {
+        case .session(let id): "session " + Secrets.sha256(id)
+        case .token(let token): "token " + token.digest
+        case .anonymous, .metricsScraper: "anonymous"  // AccessControl lets neither get here
+        }
+    }
+
+    /// `work` on a new thread; the caller stops waiting when its task is cancelled (the client
+    /// went away, the server stops), and the check ends on its own, within its bound.
+    static func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
+        let waiter = ThreadWaiter<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                guard waiter.set(continuation) else { return }
+                let thread = Thread { waiter.resume(with: .success(work())) }
+                thread.name = "ispmon.check"
+                thread.start()
+            }
+        } onCancel: {
+            waiter.resume(with: .failure(CancellationError()))
+        }
+    }
+}
+
+/// One continuation, resumed once: by the thread's result or by cancellation, whichever is first.
+final class ThreadWaiter<T: Sendable>: Sendable {
+    enum State { case waiting, armed(CheckedContinuation<T, any Error>), cancelled, done }
+    let state = Mutex<State>(.waiting)
+
+    /// Arms the waiter; false (and the continuation resumed) when it was cancelled already.
+    func set(_ continuation: CheckedContinuation<T, any Error>) -> Bool {
+        let cancelled = state.withLock { s -> Bool in
+            if case .cancelled = s { s = .done; return true }
+            s = .armed(continuation)
+            return false
+        }
+        if cancelled { continuation.resume(throwing: CancellationError()) }
+        return !cancelled
+    }
+
+    func resume(with result: Result<T, any Error>) {
+        let continuation = state.withLock { s -> CheckedContinuation<T, any Error>? in
+            switch s {
+            case .armed(let c): s = .done; return c
+            case .waiting: s = .cancelled; return nil
+            case .cancelled, .done: return nil
+            }
+        }
+        continuation?.resume(with: result)
+    }
+}
+
+/// The checks under way: by client, and how many in all.
+final class RunningChecks: Sendable {
+    let clients = Mutex<Set<String>>([])
+
+    func claim(_ client: String) throws {
+        try clients.withLock { c in
+            guard !c.contains(client) else {
+                throw APIError(.tooManyRequests, "a check of yours is still running: one at a time", headers: [.retryAfter: "1"])
+            }
+            guard c.count < ToolRoutes.maxRunning else {
+                throw APIError(.serviceUnavailable, "\(ToolRoutes.maxRunning) checks are running: try again in a moment", headers: [.retryAfter: "1"])
+            }
+            c.insert(client)
+        }
+    }
+
+    func release(_ client: String) { _ = clients.withLock { $0.remove(client) } }
+}
+
+/// The body of a check: JSON `{"host", "port", "query", "url", "count"}` (or the same fields as
+/// a form, from a page), each of the right type; what a tool takes is ``Check``'s to say.
+enum CheckBody {
+    struct JSONFields: Decodable {
+        var host, query, url: String?
+        var port, count: Int?
+    }
+
+    static let fields: Set<String> = ["host", "port", "query", "url", "count"]
+
+    static func check(_ tool: Check.Tool, of request: Request) async throws -> Check {
+        let body = try await request.body.collect(upTo: WebServer.maxBody)
+        var strings: [String: String] = [:]
+        var numbers: [String: Int] = [:]
+        if request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
+            for (name, value) in URLEncodedForm(String(buffer: body)).fields where name != "csrf" {
+                guard fields.contains(name) else { throw APIError.badParameter(name, "unknown field") }
+                if name == "port" || name == "count" {
+                    if value.isEmpty { continue }
+                    guard let n = Int(value) else { throw APIError.badParameter(name, "'\(value.prefix(40))' is not a whole number") }
+                    numbers[name] = n
+                } else {
+                    strings[name] = value
+                }
+            }
+        } else if body.readableBytes > 0 {
+            let data = Data(body.readableBytesView)
+            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw APIError(.badRequest, "the body must be a JSON object: {\"host\", \"port\", \"query\", \"url\", \"count\"}")
+            }
+            if let extra = object.keys.sorted().first(where: { !fields.contains($0) }) { throw APIError.badParameter(extra, "unknown field") }
+            for name in ["port", "count"] {
+                if let d = object[name] as? Double, !(object[name] is Bool), d.rounded() != d {
+                    throw APIError.badParameter(name, "must be a whole number")
+                }
+            }
+            // The decoder, not JSONSerialization, for the types: it takes neither true nor 1.5 for a number.
+            let decoded: JSONFields
+            do { decoded = try JSONDecoder().decode(JSONFields.self, from: data) } catch let DecodingError.typeMismatch(type, context) {
+                throw APIError.badParameter(context.codingPath.last?.stringValue ?? "body", type == String.self ? "must be a string" : "must be a whole number")
+            } catch let DecodingError.dataCorrupted(context) {
+                throw APIError.badParameter(context.codingPath.last?.stringValue ?? "body", "must be a whole number")
+            }
+            strings = ["host": decoded.host, "query": decoded.query, "url": decoded.url].compactMapValues { $0 }
+            numbers = ["port": decoded.port, "count": decoded.count].compactMapValues { $0 }
+        }
+        do {
+            return try Check(tool: tool, host: strings["host"], port: numbers["port"], query: strings["query"],
+                             url: strings["url"], count: numbers["count"])
+        } catch {
+            throw APIError.badParameter(error.field, error.reason)
+        }
+    }
+}

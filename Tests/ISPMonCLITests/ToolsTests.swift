@@ -1,0 +1,198 @@
+import Foundation
+import ISPMonCore
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `POST /api/v1/tools/{tool}` (docs/http.md): each tool runs the monitor's own probe against
+/// the target in the request and answers its results; nothing is recorded. The server, the
+/// targets (lab-httpd.py, dnsmasq) and the test's own client are inside a network namespace
+/// with only loopback: a tool sends packets wherever it is told, so here it can reach nothing
+/// but loopback, and an address outside is "unreachable" at once.
+@Suite(.serialized) struct ToolsTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// A store with a password and two tokens, `ispmon serve`, a web server and a resolver, all
+    /// in a loopback-only namespace.
+    final class Lab: Sendable {
+        let dir = TempDir()
+        var store: String { dir.file("store") }
+        let namespace: LoopbackNamespace
+        let port: UInt16 = 8080
+        let httpPort: UInt16 = 8081
+        let full: String
+        let readOnly: String
+        var client: HTTPClient { HTTPClient(port: port) }
+
+        init() throws {
+            let store = dir.file("store")
+            namespace = try LoopbackNamespace(prefix: "ispmon-tools")
+            #expect(namespace.links.count == 1 && namespace.links.first?.contains(": lo:") == true,
+                    "the namespace must have only loopback: \(namespace.links)")
+            #expect(try CLI.run(["bench", "ingest", "--faults", "1", "--data", store]).status == 0)
+            #expect(try CLI.run(["passwd"], stdin: Data("correct horse battery\n".utf8), data: store).status == 0)
+            full = try CLI.run(["token", "create", "tools"], data: store).out.split(separator: "\n").last.map(String.init) ?? ""
+            readOnly = try CLI.run(["token", "create", "tools-read", "--read-only"], data: store).out.split(separator: "\n").last.map(String.init) ?? ""
+            try "log_level: warning\n".write(toFile: dir.file("config.yaml"), atomically: true, encoding: .utf8)
+            // Names the tools resolve: the hosts file first, then this resolver (dnsmasq, in the namespace).
+            try "127.0.0.1 gateway.lab\n".write(toFile: dir.file("hosts"), atomically: true, encoding: .utf8)
+            try "nameserver 127.0.0.1\n".write(toFile: dir.file("resolv.conf"), atomically: true, encoding: .utf8)
+            try namespace.start("/usr/sbin/dnsmasq", ["--no-daemon", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
+                                                     "--listen-address=127.0.0.1", "--bind-interfaces", "--port=53",
+                                                     "--address=/web.lab/127.0.0.1", "--address=/far.lab/192.0.2.10", "--pid-file="])
+            try namespace.start("/usr/bin/python3", [ToolsTests.root + "/tools/lab-httpd.py", String(httpPort), "127.0.0.1"])
+            try namespace.start(CLI.binary, ["serve", "--data", store, "--listen", "127.0.0.1:\(port)", "--config", dir.file("config.yaml")],
+                                environment: ["ISPMON_HOSTS": dir.file("hosts"), "ISPMON_RESOLV_CONF": dir.file("resolv.conf")])
+            let (server, web) = (port, httpPort)
+            #expect(namespace.inside { waitUntilListening(port: server) && waitUntilListening(port: web) } == true,
+                    "ispmon serve or lab-httpd.py did not listen")
+        }
+
+        deinit {
+            namespace.remove()
+            dir.cleanup()
+        }
+
+        /// One check with the full token (or `headers`), from inside the namespace.
+        func check(_ tool: String, _ body: String, headers: [(String, String)]? = nil) -> HTTPClient.Response? {
+            let client = client
+            let h = headers ?? [("Authorization", "Bearer \(full)"), ("Content-Type", "application/json")]
+            return namespace.inside { client.request("POST", "/api/v1/tools/\(tool)", headers: h, body: Array(body.utf8), timeout: 30) } ?? nil
+        }
+
+        func lastSeq() -> Int? {
+            let client = client
+            return (namespace.inside { client.get("/healthz") }??.json as? [String: Any])?["last_seq"] as? Int
+        }
+    }
+
+    static var skipReason: String? {
+        if let reason = LoopbackNamespace.unavailable { return reason }
+        if !FileManager.default.isExecutableFile(atPath: "/usr/sbin/dnsmasq") { return "needs dnsmasq (tools/test installs dnsmasq-base)" }
+        return nil
+    }
+
+    static func object(_ r: HTTPClient.Response?) -> [String: Any] { (r?.json as? [String: Any]) ?? [:] }
+    static func tries(_ r: HTTPClient.Response?) -> [[String: Any]] { (object(r)["tries"] as? [[String: Any]]) ?? [] }
+
+    @Test func eachToolRunsTheMonitorsProbeAndRecordsNothing() throws {
+        if let reason = Self.skipReason { print("ToolsTests skipped: \(reason)"); return }
+        let lab = try Lab()
+        let before = lab.lastSeq()
+        #expect(before != nil)
+
+        // ping: three tries of loopback, and a name from the hosts file.
+        let ping = lab.check("ping", #"{"host": "127.0.0.1", "count": 3}"#)
+        #expect(ping?.status == 200, "\(ping?.text ?? "no answer")")
+        #expect(Self.object(ping)["ok"] as? Bool == true)
+        #expect(Self.object(ping)["sent"] as? Int == 3 && Self.object(ping)["lost"] as? Int == 0, "\(ping?.text ?? "")")
+        #expect(Self.tries(ping).count == 3 && Self.tries(ping).allSatisfy { $0["ok"] as? Bool == true && $0["rtt_ms"] is Double })
+        #expect(Self.object(ping)["address"] is NSNull, "an address has no address of its own")
+        let named = lab.check("ping", #"{"host": "gateway.lab", "count": 1}"#)
+        #expect(Self.object(named)["address"] as? String == "127.0.0.1", "\(named?.text ?? "")")
+        #expect(Self.object(named)["target"] as? String == "gateway.lab")
+        // Outside loopback there is no route in this namespace: an error, at once.
+        let far = lab.check("ping", #"{"host": "192.0.2.1", "count": 1}"#)
+        #expect(far?.status == 200 && Self.object(far)["ok"] as? Bool == false, "\(far?.text ?? "")")
+        #expect(Self.tries(far).first?["error"] as? String != nil)
+
+        // tcp: a listening port, and a closed one.
+        let open = lab.check("tcp", #"{"host": "127.0.0.1", "port": \#(lab.httpPort)}"#)
+        #expect(Self.object(open)["ok"] as? Bool == true && Self.object(open)["target"] as? String == "127.0.0.1:\(lab.httpPort)",
+                "\(open?.text ?? "")")
+        let closed = lab.check("tcp", #"{"host": "127.0.0.1", "port": 9}"#)
+        #expect(Self.tries(closed).first?["error"] as? String == "refused", "\(closed?.text ?? "")")
+
+        // dns: dnsmasq in the namespace answers for web.lab; a name through the resolver (not the hosts file).
+        let dns = lab.check("dns", #"{"host": "127.0.0.1", "query": "far.lab"}"#)
+        #expect(Self.object(dns)["ok"] as? Bool == true, "\(dns?.text ?? "")")
+        #expect((Self.tries(dns).first?["detail"] as? String)?.contains("192.0.2.10") == true, "\(dns?.text ?? "")")
+        #expect(Self.object(dns)["target"] as? String == "far.lab A @127.0.0.1:53")
+        let aaaa = lab.check("dns", #"{"host": "127.0.0.1", "query": "far.lab AAAA", "count": 2}"#)
+        #expect(Self.tries(aaaa).count == 2, "\(aaaa?.text ?? "")")
+
+        // http: a page through a name the resolver gives, and a status that is not success.
+        let http = lab.check("http", #"{"url": "http://web.lab:\#(lab.httpPort)/"}"#)
+        #expect(Self.object(http)["ok"] as? Bool == true && Self.object(http)["address"] as? String == "127.0.0.1", "\(http?.text ?? "")")
+        #expect(Self.tries(http).first?["detail"] as? String == "200")
+        let missing = lab.check("http", #"{"url": "http://127.0.0.1:\#(lab.httpPort)/status/404"}"#)
+        #expect(Self.tries(missing).first?["error"] as? String == "http-status", "\(missing?.text ?? "")")
+        let unknownName = lab.check("http", #"{"url": "http://nowhere.invalid/"}"#)
+        #expect(Self.object(unknownName)["error"] as? String == "resolve", "\(unknownName?.text ?? "")")
+
+        // trace: loopback answers at the first hop.
+        let trace = lab.check("trace", #"{"host": "127.0.0.1"}"#)
+        let hops = (Self.object(trace)["hops"] as? [[String: Any]]) ?? []
+        #expect(Self.object(trace)["ok"] as? Bool == true && hops.first?["address"] as? String == "127.0.0.1", "\(trace?.text ?? "")")
+
+        // speedtest: lab-httpd.py's download and upload.
+        let speed = lab.check("speedtest", #"{"url": "http://127.0.0.1:\#(lab.httpPort)/download?bytes=20000000"}"#)
+        #expect(Self.object(speed)["ok"] as? Bool == true, "\(speed?.text ?? "")")
+        #expect(((Self.object(speed)["down_mbps"] as? Double) ?? 0) > 0 && ((Self.object(speed)["up_mbps"] as? Double) ?? 0) > 0)
+
+        #expect(lab.lastSeq() == before, "a check is not recorded: no event was appended")
+    }
+
+    @Test func badRequestsAreRefusedNamingTheField() throws {
+        if let reason = Self.skipReason { print("ToolsTests skipped: \(reason)"); return }
+        let lab = try Lab()
+        let cases: [(String, String, Int, String)] = [
+            ("ping", #"{"host": "a b; rm -rf /"}"#, 400, "host"),
+            ("ping", #"{}"#, 400, "host"),
+            ("ping", #"{"host": "127.0.0.1", "port": 80}"#, 400, "port"),
+            ("ping", #"{"host": "127.0.0.1", "count": 11}"#, 400, "count"),
+            ("ping", #"{"host": "127.0.0.1", "count": true}"#, 400, "count"),
+            ("ping", #"{"host": "127.0.0.1", "count": 1.5}"#, 400, "count"),
+            ("ping", #"{"host": "127.0.0.1", "shell": "ls"}"#, 400, "shell"),
+            ("tcp", #"{"host": "127.0.0.1"}"#, 400, "port"),
+            ("tcp", #"{"host": "127.0.0.1", "port": 70000}"#, 400, "port"),
+            ("dns", #"{"host": "127.0.0.1", "query": "not a name at all"}"#, 400, "query"),
+            ("dns", #"{"host": "127.0.0.1", "query": "example.com MX"}"#, 400, "query"),
+            ("http", #"{"url": "ftp://127.0.0.1/"}"#, 400, "url"),
+            ("http", #"{"url": "http://127.0.0.1/a\r\nX-Injected: 1"}"#, 400, "url"),
+            ("speedtest", #"{"host": "127.0.0.1"}"#, 400, "host"),
+            ("ping", #"[1, 2]"#, 400, "body"),
+            ("nope", #"{"host": "127.0.0.1"}"#, 404, "tool"),
+        ]
+        for (tool, body, status, field) in cases {
+            let r = lab.check(tool, body)
+            #expect(r?.status == status, "\(tool) \(body): \(r?.status ?? 0) \(r?.text ?? "")")
+            let error = Self.object(r)["error"] as? String ?? ""
+            #expect(error.contains(field), "\(tool) \(body): the error names \(field): \(error)")
+        }
+        // A read-only token may not run one; a session needs its CSRF token.
+        let readOnly = lab.check("ping", #"{"host": "127.0.0.1", "count": 1}"#,
+                                 headers: [("Authorization", "Bearer \(lab.readOnly)"), ("Content-Type", "application/json")])
+        #expect(readOnly?.status == 403)
+        let anonymous = lab.check("ping", #"{"host": "127.0.0.1", "count": 1}"#, headers: [("Content-Type", "application/json")])
+        #expect(anonymous?.status == 401)
+    }
+
+    @Test func oneCheckAtATimePerClient() throws {
+        if let reason = Self.skipReason { print("ToolsTests skipped: \(reason)"); return }
+        let lab = try Lab()
+        let other = try CLI.run(["token", "create", "tools-2"], data: lab.store).out.split(separator: "\n").last.map(String.init) ?? ""
+        // A ping of 3 tries takes 2 s; meanwhile the same token is refused and another is served.
+        let first = DispatchSemaphore(value: 0)
+        let status = Mutex(0)
+        Thread { [lab] in
+            status.withLock { $0 = lab.check("ping", #"{"host": "127.0.0.1", "count": 3}"#)?.status ?? 0 }
+            first.signal()
+        }.start()
+        usleep(700_000)
+        let busy = lab.check("ping", #"{"host": "127.0.0.1", "count": 1}"#)
+        #expect(busy?.status == 429, "\(busy?.status ?? 0) \(busy?.text ?? "")")
+        #expect(busy?.header("Retry-After") == "1")
+        let another = lab.check("tcp", #"{"host": "127.0.0.1", "port": \#(lab.httpPort)}"#,
+                                headers: [("Authorization", "Bearer \(other)"), ("Content-Type", "application/json")])
+        #expect(another?.status == 200, "another client is served meanwhile: \(another?.text ?? "")")
+        first.wait()
+        #expect(status.withLock { $0 } == 200)
+        #expect(lab.check("ping", #"{"host": "127.0.0.1", "count": 1}"#)?.status == 200, "free again once it ended")
+    }
+}
+
+import Synchronization
