@@ -32,6 +32,28 @@ import TestSupport
         #expect(hash.hasPrefix("$2b$12$") || hash.hasPrefix("$2a$12$") || hash.hasPrefix("$2y$12$"), "bcrypt, cost 12: \(hash)")
     }
 
+    /// A session in use is kept alive: its last use is written back (off the caller's thread,
+    /// at most once an hour), so another process, or the server after a restart, sees it.
+    @Test func aSessionsUseIsWrittenBack() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let auth = AuthStore(storeDirectory: dir.path)
+        try auth.setPassword("a long enough password")
+        let id = try auth.createSession(now: 1_000)
+        // Used 29 days after it began: without the write-back it would end a day later.
+        let used: Int64 = 1_000 + 29 * 24 * 3_600_000_000
+        #expect(auth.session(id, now: used) != nil)
+        var seen: Int64 = 0
+        for _ in 0..<200 {
+            seen = AuthStore(storeDirectory: dir.path).session(id, now: used)?.lastSeen ?? 0
+            if seen == used { break }
+            usleep(10_000)
+        }
+        #expect(seen == used, "another reader sees the session's last use")
+        #expect(AuthStore(storeDirectory: dir.path).session(id, now: used + AuthStore.sessionIdle - 1) != nil,
+                "30 days idle count from its last use")
+    }
+
     @Test func totpCodesOfTheCurrentStepAndItsNeighboursAreAccepted() throws {
         let dir = TempDir()
         defer { dir.cleanup() }

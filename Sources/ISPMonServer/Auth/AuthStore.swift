@@ -19,6 +19,9 @@ import Synchronization
 /// the next request.
 public final class AuthStore: Sendable {
     public let directory: String
+    /// Where sessions' last uses are written back, off the caller's thread.
+    let writes = DispatchQueue(label: "ispmon.auth.touch", qos: .utility)
+    let touching = Mutex<Set<String>>([])
     /// Sessions end after this long without a request (µs).
     public static let sessionIdle: Int64 = 30 * 24 * 3_600_000_000
     /// A session's last use is written back at most this often (µs): not a write per request.
@@ -120,10 +123,19 @@ public final class AuthStore: Sendable {
     public func session(_ id: String, now: Int64) -> Session? {
         let digest = Secrets.sha256(id)
         guard let s = current().sessions[digest], now - s.lastSeen < AuthStore.sessionIdle else { return nil }
-        if now - s.lastSeen > AuthStore.touchEvery {
+        if now - s.lastSeen > AuthStore.touchEvery { touch(digest, now) }
+        return s
+    }
+
+    /// Writes a session's last use back, on ``writes`` (the caller is the server's event loop:
+    /// an flock, a write and an fsync'd rename must not hold it); once however many requests
+    /// of that session arrive meanwhile.
+    func touch(_ digest: String, _ now: Int64) {
+        guard touching.withLock({ $0.insert(digest).inserted }) else { return }
+        writes.async { [self] in
+            defer { _ = touching.withLock { $0.remove(digest) } }
             try? change { state in state.sessions[digest]?.lastSeen = now }
         }
-        return s
     }
 
     /// The CSRF token of a session: derived from its secret id, so it needs no storage and
