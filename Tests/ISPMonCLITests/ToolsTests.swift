@@ -21,6 +21,8 @@ import Glibc
         let dir = TempDir()
         var store: String { dir.file("store") }
         let namespace: LoopbackNamespace
+        /// `ispmon serve`'s process.
+        let server: pid_t
         let port: UInt16 = 8080
         let httpPort: UInt16 = 8081
         let full: String
@@ -44,10 +46,10 @@ import Glibc
                                                      "--listen-address=127.0.0.1", "--bind-interfaces", "--port=53",
                                                      "--address=/web.lab/127.0.0.1", "--address=/far.lab/192.0.2.10", "--pid-file="])
             try namespace.start("/usr/bin/python3", [ToolsTests.root + "/tools/lab-httpd.py", String(httpPort), "127.0.0.1"])
-            try namespace.start(CLI.binary, ["serve", "--data", store, "--listen", "127.0.0.1:\(port)", "--config", dir.file("config.yaml")],
+            server = try namespace.start(CLI.binary, ["serve", "--data", store, "--listen", "127.0.0.1:\(port)", "--config", dir.file("config.yaml")],
                                 environment: ["ISPMON_HOSTS": dir.file("hosts"), "ISPMON_RESOLV_CONF": dir.file("resolv.conf")])
-            let (server, web) = (port, httpPort)
-            #expect(namespace.inside { waitUntilListening(port: server) && waitUntilListening(port: web) } == true,
+            let (serverPort, web) = (port, httpPort)
+            #expect(namespace.inside { waitUntilListening(port: serverPort) && waitUntilListening(port: web) } == true,
                     "ispmon serve or lab-httpd.py did not listen")
         }
 
@@ -192,6 +194,31 @@ import Glibc
         first.wait()
         #expect(status.withLock { $0 } == 200)
         #expect(lab.check("ping", #"{"host": "127.0.0.1", "count": 1}"#)?.status == 200, "free again once it ended")
+    }
+
+    /// SIGTERM while a 10 s speed test runs: the server stops within the monitor's 2 s, without
+    /// waiting for the check (it is cut when the process ends).
+    @Test func stoppingDoesNotWaitForACheck() throws {
+        if let reason = Self.skipReason { print("ToolsTests skipped: \(reason)"); return }
+        let lab = try Lab()
+        let answered = DispatchSemaphore(value: 0)
+        Thread { [lab] in
+            _ = lab.check("speedtest", #"{"url": "http://127.0.0.1:\#(lab.httpPort)/download?bytes=1000000000000"}"#)
+            answered.signal()
+        }.start()
+        usleep(1_000_000)
+        let start = Date()
+        kill(lab.server, SIGTERM)
+        var status: Int32 = 0
+        var exited = false
+        while Date().timeIntervalSince(start) < 5 {
+            if waitpid(lab.server, &status, WNOHANG) == lab.server { exited = true; break }
+            usleep(20_000)
+        }
+        let seconds = Date().timeIntervalSince(start)
+        #expect(exited && seconds < 2, "ispmon serve took \(seconds) s to stop during a check")
+        #expect(exited && (status & 0x7F) == 0 && ((status >> 8) & 0xFF) == 0, "it exits 0 (status \(status))")
+        _ = answered.wait(timeout: .now() + 10)
     }
 }
 
