@@ -1966,33 +1966,7 @@ enum OpenAPIDocument {
             "type": "array",
             "maxItems": 255,
             "items": {
-              "type": "object",
-              "properties": {
-                "ttl": {
-                  "type": "integer",
-                  "minimum": 1,
-                  "maximum": 255
-                },
-                "address": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "rtt_ms": {
-                  "type": [
-                    "number",
-                    "null"
-                  ],
-                  "minimum": 0
-                }
-              },
-              "required": [
-                "ttl",
-                "address",
-                "rtt_ms"
-              ],
-              "additionalProperties": false
+              "$ref": "#/components/schemas/Hop"
             }
           }
         },
@@ -2346,33 +2320,7 @@ enum OpenAPIDocument {
           "hops": {
             "type": "array",
             "items": {
-              "type": "object",
-              "properties": {
-                "ttl": {
-                  "type": "integer",
-                  "minimum": 1,
-                  "maximum": 255
-                },
-                "address": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "rtt_ms": {
-                  "type": [
-                    "number",
-                    "null"
-                  ],
-                  "minimum": 0
-                }
-              },
-              "required": [
-                "ttl",
-                "address",
-                "rtt_ms"
-              ],
-              "additionalProperties": false
+              "$ref": "#/components/schemas/Hop"
             }
           },
           "down_mbps": {
@@ -2469,6 +2417,36 @@ enum OpenAPIDocument {
           "last_seq"
         ],
         "additionalProperties": false
+      },
+      "Hop": {
+        "type": "object",
+        "properties": {
+          "ttl": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 255
+          },
+          "address": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "rtt_ms": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0
+          }
+        },
+        "required": [
+          "ttl",
+          "address",
+          "rtt_ms"
+        ],
+        "additionalProperties": false,
+        "description": "One hop of a path discovery: its TTL, the address that answered (null: none did) and the RTT."
       }
     },
     "responses": {
