@@ -52,6 +52,9 @@ let package = Package(
         // what the CLI and the web server both answer with.
         .target(name: "ISPMonQuery", dependencies: ["ISPMonCore", "ISPMonStore"], swiftSettings: swiftSettings),
 
+        // The charts (SVG, drawn on the server) of the pages and the reports: pure, no I/O.
+        .target(name: "ISPMonCharts", dependencies: [], swiftSettings: swiftSettings),
+
         // The monitor: config, probes (real sockets), scheduler, link watcher.
         .target(
             name: "ISPMonMonitor",
@@ -96,6 +99,7 @@ let package = Package(
         // What several test targets share (a temporary directory).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "ISPMonCoreTests", dependencies: ["ISPMonCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ISPMonChartsTests", dependencies: ["ISPMonCharts"], swiftSettings: swiftSettings),
         // Runs the real `ispmon` binary: import/export, bad input, damage, kill -9.
         .testTarget(
             name: "ISPMonCLITests",
