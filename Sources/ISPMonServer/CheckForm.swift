@@ -43,6 +43,28 @@ enum CheckForm {
         return o.finished()
     }
 
+    /// A line of the streamed form: `{"step": "try", "try": 1, "ok": …}` or `{"step": "hop", "ttl": …}`.
+    static func line(_ step: CheckRunner.Step) -> [UInt8] {
+        switch step {
+        case let .tried(n, result):
+            var o = JSONObject()
+            o.string("step", "try")
+            o.int("try", Int64(n))
+            return o.finished().dropLast() + [0x2C] + tryObject(result).dropFirst()
+        case .hop(let hop):
+            var o = JSONObject()
+            o.string("step", "hop")
+            return o.finished().dropLast() + [0x2C] + hopObject(hop).dropFirst()
+        }
+    }
+
+    /// The streamed form's last line: `{"step": "done"}` and the whole answer's fields.
+    static func lastLine(_ report: CheckReport) -> [UInt8] {
+        var o = JSONObject()
+        o.string("step", "done")
+        return o.finished().dropLast() + [0x2C] + json(report).dropFirst()
+    }
+
     static func tryObject(_ result: ProbeResult) -> [UInt8] {
         var o = JSONObject()
         switch result {

@@ -664,11 +664,16 @@ enum OpenAPIDocument {
         },
         "responses": {
           "200": {
-            "description": "OK",
+            "description": "The check's results; with `Accept: application/x-ndjson`, a line a try or hop as it ends, then the whole answer (with \"step\": \"done\").",
             "content": {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/CheckAnswer"
+                }
+              },
+              "application/x-ndjson": {
+                "schema": {
+                  "type": "string"
                 }
               }
             }

@@ -196,6 +196,44 @@ import Glibc
         #expect(lab.check("ping", #"{"host": "127.0.0.1", "count": 1}"#)?.status == 200, "free again once it ended")
     }
 
+    /// With `Accept: application/x-ndjson` each try is a line as soon as it ends (the tools page
+    /// shows them so), and the whole answer is the last line.
+    @Test func resultsComeAsTheyComeWhenStreamed() throws {
+        if let reason = Self.skipReason { print("ToolsTests skipped: \(reason)"); return }
+        let lab = try Lab()
+        let (port, token) = (lab.port, lab.full)
+        let arrivals = lab.namespace.inside { () -> [(Double, String)] in
+            guard let fd = loopbackConnection(port: port, timeout: 15) else { return [] }
+            defer { close(fd) }
+            let body = #"{"host": "127.0.0.1", "count": 3}"#
+            let head = "POST /api/v1/tools/ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer \(token)\r\n"
+                + "Content-Type: application/json\r\nAccept: application/x-ndjson\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
+            _ = Array(head.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            let start = Date()
+            var got: [(Double, String)] = []
+            var text = ""
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if n <= 0 { break }
+                text += String(decoding: buffer[..<n], as: UTF8.self)
+                // By bytes: in a Swift string "\r\n" (the chunks' framing) is one character, not a "\n".
+                let lines = text.utf8.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+                for line in lines where line.hasPrefix("{") && line.hasSuffix("}") && !got.contains(where: { $0.1 == line }) {
+                    got.append((Date().timeIntervalSince(start), line))
+                }
+            }
+            return got
+        } ?? []
+        let steps = arrivals.map { (($0.1.data(using: .utf8).flatMap { try? JSONSerialization.jsonObject(with: $0) }) as? [String: Any])?["step"] as? String ?? "?" }
+        #expect(steps == ["try", "try", "try", "done"], "\(arrivals)")
+        if arrivals.count == 4 {
+            #expect(arrivals[0].0 < 0.8, "the first try arrives at once: \(arrivals[0].0) s")
+            #expect(arrivals[2].0 > 1.5, "the third a second after the second: \(arrivals[2].0) s")
+            #expect(arrivals[3].1.contains("\"sent\":3"))
+        }
+    }
+
     /// SIGTERM while a 10 s speed test runs: the server stops within the monitor's 2 s, without
     /// waiting for the check (it is cut when the process ends).
     @Test func stoppingDoesNotWaitForACheck() throws {

@@ -4,7 +4,7 @@ import Glibc
 import Musl
 #endif
 import Foundation
-import ISPMonCore
+public import ISPMonCore
 import Synchronization
 
 /// Runs ad-hoc checks with the monitor's own probe code (ICMPPinger, TCPProbe, DNSProbe,
@@ -27,8 +27,14 @@ public final class CheckRunner: Sendable {
         names = NameCache.Options.from(environment: environment ?? ProcessInfo.processInfo.environment)
     }
 
-    /// Runs `check` now, and says what it found.
-    public func run(_ check: Check) -> CheckReport {
+    /// One result as it comes, for a page that shows them so (`each`).
+    public enum Step: Sendable {
+        case tried(Int, ProbeResult)
+        case hop(Trace.Hop)
+    }
+
+    /// Runs `check` now, and says what it found; `each` hears of every try and hop as it ends.
+    public func run(_ check: Check, each: (Step) -> Void = { _ in }) -> CheckReport {
         inFlight.add(1, ordering: .relaxed)
         defer { inFlight.subtract(1, ordering: .relaxed) }
         var report = CheckReport(check: check)
@@ -39,20 +45,20 @@ public final class CheckRunner: Sendable {
             case .success(let p): icmp = p
             case .failure(let f): report.failure = f; return report
             }
-            tries(check, &report, port: nil) { icmp.ping($0, timeout: Check.tryTimeout) }
+            tries(check, &report, port: nil, each) { icmp.ping($0, timeout: Check.tryTimeout) }
         case .tcp:
-            tries(check, &report, port: check.port) { TCPProbe.run(address: $0, timeout: Check.tryTimeout) }
+            tries(check, &report, port: check.port, each) { TCPProbe.run(address: $0, timeout: Check.tryTimeout) }
         case .dns:
             guard let (server, via) = resolve(check.host ?? "", port: check.port, &report) else { return report }
             report.address = via
             let query = check.query ?? ""
             let type = check.queryType
-            repeatTries(check, &report) {
+            repeatTries(check, &report, each) {
                 DNSProbe.run(server: server.description, port: check.port ?? 53, name: query, type: type, timeout: Check.tryTimeout)
             }
         case .http:
             guard let url = check.url else { return report }
-            tries(check, &report, host: url.host, port: url.port) {
+            tries(check, &report, host: url.host, port: url.port, each) {
                 HTTPProbe.run(url: url, address: $0, expectStatus: nil, timeout: Check.tryTimeout)
             }
         case .trace:
@@ -60,7 +66,7 @@ public final class CheckRunner: Sendable {
             report.address = via
             do {
                 report.hops = try PathTracer.trace(to: address.description, maxHops: Check.maxHops, hopTimeout: Check.hopTimeout,
-                                                   identifier: UInt16.random(in: 1...UInt16.max))
+                                                   identifier: UInt16.random(in: 1...UInt16.max)) { each(.hop($0)) }
             } catch {
                 report.failure = .init(error: "trace-unavailable", detail: error.description)
             }
@@ -80,17 +86,19 @@ public final class CheckRunner: Sendable {
     /// The tries of a check against `host` (the check's own unless given): its address looked
     /// up once, then `probe` on it `count` times.
     func tries(_ check: Check, _ report: inout CheckReport, host: String? = nil, port: UInt16?,
-             _ probe: (SocketAddress) -> ProbeResult) {
+               _ each: (Step) -> Void, _ probe: (SocketAddress) -> ProbeResult) {
         guard let (address, via) = resolve(host ?? check.host ?? "", port: port, &report) else { return }
         report.address = via
-        repeatTries(check, &report) { probe(address) }
+        repeatTries(check, &report, each) { probe(address) }
     }
 
     /// `count` tries, their starts `Check.spacing` apart.
-    func repeatTries(_ check: Check, _ report: inout CheckReport, _ probe: () -> ProbeResult) {
+    func repeatTries(_ check: Check, _ report: inout CheckReport, _ each: (Step) -> Void, _ probe: () -> ProbeResult) {
         for n in 0..<check.count {
             let started = Monotonic.microseconds()
-            report.tries.append(probe())
+            let result = probe()
+            report.tries.append(result)
+            each(.tried(n + 1, result))
             guard n + 1 < check.count else { break }
             let left = started + Check.spacing - Monotonic.microseconds()
             if left > 0 { usleep(UInt32(left)) }

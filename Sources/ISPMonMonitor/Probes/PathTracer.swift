@@ -18,7 +18,7 @@ public enum PathTracer {
     /// `identifier` tells its answers from those of another trace under way (the monitor's and
     /// an ad-hoc check's).
     public static func trace(to host: String, maxHops: Int = 8, hopTimeout: Int64 = 1_000_000,
-                             identifier: UInt16? = nil) throws(Unavailable) -> [Trace.Hop] {
+                             identifier: UInt16? = nil, each: (Trace.Hop) -> Void = { _ in }) throws(Unavailable) -> [Trace.Hop] {
         let identifier = identifier ?? UInt16(truncatingIfNeeded: getpid()) ^ 0x7A5E
         guard let address = Resolver.resolve(host, port: nil), address.family == AF_INET else {
             throw Unavailable(description: "path discovery: \(host) is not an IPv4 address or name")
@@ -39,6 +39,7 @@ public enum PathTracer {
             _ = packet.withUnsafeBytes { p in address.withSockaddr { sendto(fd, p.baseAddress, p.count, 0, $0, $1) } }
             let (hop, reached) = waitForAnswer(fd, identifier: identifier, sequence: sequence, sent: sent, deadline: sent + hopTimeout)
             hops.append(Trace.Hop(ttl: ttl, address: hop?.address, rtt: hop?.rtt))
+            each(hops[hops.count - 1])
             if reached { break }
         }
         return hops

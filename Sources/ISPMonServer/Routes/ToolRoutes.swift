@@ -30,10 +30,35 @@ struct ToolRoutes {
             let check = try await CheckBody.check(tool, of: request)
             let client = ToolRoutes.client(context.access)
             try running.claim(client)
-            defer { running.release(client) }
-            let report = try await ToolRoutes.onThread { runner.run(check) }
+            // Released when the check ends, not when the answer does: a client that went away
+            // while its check runs still has it running.
+            if request.headers[.accept]?.contains("application/x-ndjson") == true {
+                return stream(check, releasing: client)
+            }
+            let report = try await ToolRoutes.onThread { [running] in
+                defer { running.release(client) }
+                return runner.run(check)
+            }
             return json(CheckForm.json(report))
         }
+    }
+
+    /// The check's results as they come (`Accept: application/x-ndjson`, the tools page): a
+    /// line for each try or hop, then the whole answer as its last line.
+    func stream(_ check: Check, releasing client: String) -> Response {
+        let (lines, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .unbounded)
+        let thread = Thread { [runner, running] in
+            defer { running.release(client) }
+            let report = runner.run(check) { continuation.yield(CheckForm.line($0) + [0x0A]) }
+            continuation.yield(CheckForm.lastLine(report) + [0x0A])
+            continuation.finish()
+        }
+        thread.name = "ispmon.check"
+        thread.start()
+        return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: .init { writer in
+            for await line in lines { try await writer.write(ByteBuffer(bytes: line)) }
+            try await writer.finish(nil)
+        })
     }
 
     /// Who is asking, for "one at a time per client".
