@@ -77,9 +77,13 @@ public final class WebServer: Sendable {
         }
         let bound = DispatchSemaphore(value: 0)
         let failure = Mutex<(any Error)?>(nil)
+        let connections = OpenConnections(limit: settings.limits.maxConnections, logger: logger)
+        let headTimeout = TimeAmount(settings.limits.headTimeout)
         let app = Application(
             router: router(),
             server: .http1(configuration: .init(
+                // Made anew for each connection: the cap first, so a refused one arms no deadline.
+                additionalChannelHandlers: [ConnectionCap(connections), RequestHeadDeadline(timeout: headTimeout)],
                 idleTimeout: WebServer.idleTimeout,
                 httpDecoderConfiguration: .init(maxHeaderFieldSize: WebServer.maxHeaders, maxHeaderListSize: WebServer.maxHeaders,
                                                 maxHeaderFieldCount: 100))),
