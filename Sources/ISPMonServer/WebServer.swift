@@ -60,7 +60,7 @@ public final class WebServer: Sendable {
         let router = Router(context: WebContext.self)
         router.add(middleware: SecurityHeaders<WebContext>())
         router.add(middleware: AccessControl(auth: auth, settings: settings))
-        SignInRoutes(auth: auth, queries: queries, pool: pool, secure: settings.tlsCert != nil).add(to: router)
+        SignInRoutes(auth: auth, queries: queries, pool: pool).add(to: router)
         APIRoutes(queries: queries, pool: pool).add(to: router)
         StreamRoute(queries: queries, inProcess: inProcess, clients: streams, activity: activity).add(to: router)
         JobRoutes(queries: queries, pool: pool).add(to: router)
