@@ -73,7 +73,7 @@ public final class WebServer: Sendable {
     public func start() throws {
         if settings.tlsCert != nil {
             // Refused rather than served over plain HTTP while the config asks for HTTPS.
-            throw WebServerError("web.tls_cert: HTTPS is not served by this ispmon yet; put it behind a reverse proxy for HTTPS (README)")
+            throw WebServerError("web.tls_cert: ispmon does not serve HTTPS itself; for HTTPS put it behind a reverse proxy (docs/reverse-proxy.md: Debian's nginx) and remove web.tls_cert and web.tls_key")
         }
         let bound = DispatchSemaphore(value: 0)
         let failure = Mutex<(any Error)?>(nil)
