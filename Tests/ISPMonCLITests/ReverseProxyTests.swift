@@ -135,6 +135,17 @@ import Glibc
         }
     }
 
+    @Test func tlsCertInTheConfigIsRefusedPointingAtTheRecipe() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        try "web:\n  tls_cert: /etc/ssl/ispmon/fullchain.pem\n  tls_key: /etc/ssl/ispmon/privkey.pem\n"
+            .write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["bench", "ingest", "--events", "10", "--data", dir.file("store")]).status == 0)
+        let r = try CLI.run(["serve", "--config", dir.file("ispmon.yaml"), "--listen", "127.0.0.1:0"], data: dir.file("store"))
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("web.tls_cert: ispmon does not serve HTTPS itself") && r.stderr.contains("docs/reverse-proxy.md"), "\(r.stderr)")
+    }
+
     @Test(.enabled(if: missing.isEmpty, "needs Debian's nginx, openssl and curl (tools/test installs them)"))
     func theDocumentedNginxRecipeServesIspmonOverHTTPS() throws {
         let s = try WebServeTests.Served()
