@@ -60,7 +60,7 @@ public final class WebServer: Sendable {
         let router = Router(context: WebContext.self)
         router.add(middleware: SecurityHeaders<WebContext>())
         router.add(middleware: AccessControl(auth: auth, settings: settings))
-        SignInRoutes(auth: auth, queries: queries, pool: pool, secure: settings.tlsCert != nil).add(to: router)
+        SignInRoutes(auth: auth, queries: queries, pool: pool).add(to: router)
         APIRoutes(queries: queries, pool: pool).add(to: router)
         StreamRoute(queries: queries, inProcess: inProcess, clients: streams, activity: activity).add(to: router)
         JobRoutes(queries: queries, pool: pool).add(to: router)
@@ -73,13 +73,17 @@ public final class WebServer: Sendable {
     public func start() throws {
         if settings.tlsCert != nil {
             // Refused rather than served over plain HTTP while the config asks for HTTPS.
-            throw WebServerError("web.tls_cert: HTTPS is not served by this ispmon yet; put it behind a reverse proxy for HTTPS (README)")
+            throw WebServerError("web.tls_cert: ispmon does not serve HTTPS itself; for HTTPS put it behind a reverse proxy (docs/reverse-proxy.md: Debian's nginx) and remove web.tls_cert and web.tls_key")
         }
         let bound = DispatchSemaphore(value: 0)
         let failure = Mutex<(any Error)?>(nil)
+        let connections = OpenConnections(limit: settings.limits.maxConnections, logger: logger)
+        let headTimeout = TimeAmount(settings.limits.headTimeout)
         let app = Application(
             router: router(),
             server: .http1(configuration: .init(
+                // Made anew for each connection: the cap first, so a refused one arms no deadline.
+                additionalChannelHandlers: [ConnectionCap(connections), RequestHeadDeadline(timeout: headTimeout)],
                 idleTimeout: WebServer.idleTimeout,
                 httpDecoderConfiguration: .init(maxHeaderFieldSize: WebServer.maxHeaders, maxHeaderListSize: WebServer.maxHeaders,
                                                 maxHeaderFieldCount: 100))),

@@ -13,6 +13,8 @@ public struct WebSettings: Sendable {
     public var metricsAllow: [String] = []
     public var tlsCert: String?
     public var tlsKey: String?
+    /// Connections at once and the request-head deadline: no config key (docs/http.md, "Limits").
+    public var limits = ConnectionLimits()
 
     public init(listen: MonitorConfig.Web.Listen) { self.listen = listen }
 

@@ -72,7 +72,7 @@ struct RunCommand: ParsableCommand {
             // The web server first: an address that cannot be bound is a startup error, and nothing starts.
             let server = try settings.web.listen.map { listen in
                 let server = WebServer(queries: Queries(store: log) { logger.notice("\($0)") },
-                                       settings: WebSettings(settings.web, listen: listen), inProcess: true,
+                                       settings: try WebSettings.forCommand(settings.web, listen: listen), inProcess: true,
                                        activity: { monitor.activity() }, logger: logger)
                 try server.start()
                 return server

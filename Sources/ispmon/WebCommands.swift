@@ -41,7 +41,7 @@ struct ServeCommand: ParsableCommand {
                 throw ValidationError("web.listen is off in the config: give --listen HOST:PORT")
             }
             let server = WebServer(queries: Queries(store: log) { logger.notice("\($0)") },
-                                   settings: WebSettings(settings.web, listen: address), inProcess: false, logger: logger)
+                                   settings: try WebSettings.forCommand(settings.web, listen: address), inProcess: false, logger: logger)
             try server.start()
             SignalWait.untilStopped()
             logger.info("stopping")

@@ -21,7 +21,11 @@ import Glibc
         let process = Process()
         var client: HTTPClient { HTTPClient(port: port) }
 
-        init(password: Bool = true) throws {
+        /// What the server wrote to its standard error (the config asks for warnings and worse).
+        var log: String { (try? String(contentsOfFile: dir.file("serve.log"), encoding: .utf8)) ?? "" }
+
+        /// `environment`: added to the server's (`ISPMON_WEB_HEAD_TIMEOUT_MS`).
+        init(password: Bool = true, environment: [String: String] = [:]) throws {
             #expect(try CLI.run(["bench", "ingest", "--faults", "1", "--data", store]).status == 0)
             if password {
                 #expect(try CLI.run(["passwd"], stdin: Data((WebServeTests.password + "\n").utf8), data: store).status == 0)
@@ -29,8 +33,10 @@ import Glibc
             process.executableURL = URL(fileURLWithPath: CLI.binary)
             process.arguments = ["serve", "--data", store, "--listen", "127.0.0.1:\(port)", "--config", dir.file("none.yaml")]
             try "log_level: warning\n".write(toFile: dir.file("none.yaml"), atomically: true, encoding: .utf8)
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            _ = FileManager.default.createFile(atPath: dir.file("serve.log"), contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: dir.file("serve.log"))
             try process.run()
             #expect(waitUntilListening(port: port), "ispmon serve did not listen on \(port)")
         }

@@ -13,7 +13,6 @@ struct SignInRoutes {
     let queries: Queries
     let limiter = LoginLimiter()
     let pool: NIOThreadPool
-    let secure: Bool
 
     func add(to router: Router<WebContext>) {
         router.get("healthz") { _, _ in
@@ -25,9 +24,9 @@ struct SignInRoutes {
         }
         router.get("login") { _, _ in page(SignInPage.html(error: nil, totp: auth.hasTOTP, passwordSet: auth.hasPassword)) }
         router.post("login") { request, context in try await signIn(request, context) }
-        router.post("logout") { _, context in
+        router.post("logout") { request, context in
             if case .session(let id) = context.access { try auth.endSession(id) }
-            return Response(status: .seeOther, headers: [.location: "/login", .setCookie: cookie("", maxAge: 0)])
+            return Response(status: .seeOther, headers: [.location: "/login", .setCookie: cookie("", maxAge: 0, request, context)])
         }
         router.get("api/v1/session") { request, context in
             _ = try QueryParameters(request, allowed: [])
@@ -67,11 +66,14 @@ struct SignInRoutes {
             return r
         }
         let id = try auth.createSession(now: now)
-        return Response(status: .seeOther, headers: [.location: "/", .setCookie: cookie(id, maxAge: Int(AuthStore.sessionIdle / 1_000_000))])
+        return Response(status: .seeOther, headers: [.location: "/", .setCookie: cookie(id, maxAge: Int(AuthStore.sessionIdle / 1_000_000), request, context)])
     }
 
-    func cookie(_ value: String, maxAge: Int) -> String {
-        "\(AccessControl.sessionCookie)=\(value); HttpOnly; SameSite=Strict; Path=/; Max-Age=\(maxAge)" + (secure ? "; Secure" : "")
+    /// The session cookie; `Secure` when the browser came over HTTPS, which (ispmon serving
+    /// plain HTTP) only a reverse proxy on this machine can say.
+    func cookie(_ value: String, maxAge: Int, _ request: Request, _ context: WebContext) -> String {
+        let secure = ReverseProxy.cameOverHTTPS(request, peer: context.remoteAddress)
+        return "\(AccessControl.sessionCookie)=\(value); HttpOnly; SameSite=Strict; Path=/; Max-Age=\(maxAge)" + (secure ? "; Secure" : "")
     }
 }
 

@@ -1,0 +1,141 @@
+import Foundation
+import ISPMonCore
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The server's defence against slow clients and many connections (docs/http.md, "Limits"),
+/// on a real `ispmon serve`: a request head has a deadline (shortened here to one second with
+/// `ISPMON_WEB_HEAD_TIMEOUT_MS`), the connections at once a cap (the real 256), and neither
+/// touches a live stream or the clients that behave.
+@Suite(.serialized) struct ConnectionLimitsTests {
+    static let headDeadline = ["ISPMON_WEB_HEAD_TIMEOUT_MS": "1000"]
+
+    /// Sends `bytes` on `fd`; false when the connection is gone.
+    static func send(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
+    }
+
+    /// Whether the server has closed `fd` (end of stream or a reset), without waiting.
+    static func isClosed(_ fd: Int32) -> Bool {
+        var byte: UInt8 = 0
+        let n = recv(fd, &byte, 1, Int32(MSG_DONTWAIT))
+        return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+    }
+
+    /// Seconds until the server closes `fd` (reading and dropping whatever it sends), or nil
+    /// when it has not after `limit` seconds.
+    static func secondsUntilClosed(_ fd: Int32, limit: Double) -> Double? {
+        let start = Date()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date().timeIntervalSince(start) < limit {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 100) > 0 else { continue }
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if n == 0 || (n < 0 && errno != EAGAIN) { return Date().timeIntervalSince(start) }
+        }
+        return nil
+    }
+
+    @Test func aHeadSentAByteEvery500msIsCutAtTheDeadlineWhileOthersAreServed() throws {
+        let s = try WebServeTests.Served(environment: Self.headDeadline)
+        guard let slow = loopbackConnection(port: s.port) else { Issue.record("no connection"); return }
+        defer { close(slow) }
+        let head = Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: \(String(repeating: "s", count: 40))\r\n\r\n".utf8)
+        let start = Date()
+        var sent = 0
+        var servedMeanwhile = false
+        var closed = false
+        while sent < head.count, Date().timeIntervalSince(start) < 8 {
+            if Self.isClosed(slow) || !Self.send(slow, [head[sent]]) {
+                closed = true
+                break
+            }
+            sent += 1
+            if sent == 2 {
+                // Another client, meanwhile: served at once.
+                servedMeanwhile = s.client.get("/healthz")?.status == 200
+            }
+            usleep(500_000)
+        }
+        let closedAfter = Date().timeIntervalSince(start)
+        #expect(closed, "the slow client was not closed in \(closedAfter) s, \(sent) of \(head.count) bytes in")
+        #expect(closedAfter >= 0.9 && closedAfter < 3, "closed after \(closedAfter) s (deadline 1 s), \(sent) bytes in")
+        #expect(servedMeanwhile)
+
+        // Kept alive after an answer, the wait for the next head has the same deadline.
+        guard let kept = loopbackConnection(port: s.port) else { Issue.record("no connection"); return }
+        defer { close(kept) }
+        #expect(Self.send(kept, Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)))
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = buffer.withUnsafeMutableBytes { recv(kept, $0.baseAddress, $0.count, 0) }
+        #expect(n > 0 && String(decoding: buffer[..<max(0, n)], as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+        let idle = Self.secondsUntilClosed(kept, limit: 5)
+        #expect(idle.map { $0 >= 0.8 && $0 < 3 } == true, "a kept-alive connection closed after \(String(describing: idle)) s")
+        #expect(s.client.get("/healthz")?.status == 200)
+    }
+
+    @Test func beyond256ConnectionsNewOnesAreClosedAndTheServerAnswersOnceTheyGo() throws {
+        let s = try WebServeTests.Served()
+        var open: [Int32] = []
+        defer { open.forEach { close($0) } }
+        for _ in 0..<256 {
+            guard let fd = loopbackConnection(port: s.port) else { break }
+            open.append(fd)
+        }
+        #expect(open.count == 256)
+        // Each of these is accepted by the kernel, then closed by the server, unanswered.
+        var refused = 0
+        for _ in 0..<10 {
+            guard let fd = loopbackConnection(port: s.port) else { continue }
+            if Self.send(fd, Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)),
+               let t = Self.secondsUntilClosed(fd, limit: 3), t < 2 {
+                refused += 1
+            }
+            close(fd)
+        }
+        #expect(refused == 10, "\(refused) of 10 connections beyond the cap closed at once")
+        // The ones already open are still served.
+        if let first = open.first {
+            #expect(Self.send(first, Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)))
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let n = buffer.withUnsafeMutableBytes { recv(first, $0.baseAddress, $0.count, 0) }
+            #expect(n > 0 && String(decoding: buffer[..<max(0, n)], as: UTF8.self).hasPrefix("HTTP/1.1 200"), "an open connection is served")
+        }
+        open.forEach { close($0) }
+        open = []
+        // Once they have gone, a new client is served.
+        var health: HTTPClient.Response?
+        let deadline = Date().addingTimeInterval(3)
+        repeat {
+            health = s.client.get("/healthz")
+            if health?.status == 200 { break }
+            usleep(100_000)
+        } while Date() < deadline
+        #expect(health?.status == 200)
+        // One warning for the ten refusals.
+        let warnings = s.log.components(separatedBy: "\n").filter { $0.contains("256 connections are open, the most allowed") }
+        #expect(warnings.count == 1, "\(s.log)")
+    }
+
+    @Test func aLiveStreamQuietForLongerThanTheHeadDeadlineStaysOpen() throws {
+        let s = try WebServeTests.Served(environment: Self.headDeadline)
+        guard let (cookie, _) = s.signIn() else { Issue.record("sign-in failed"); return }
+        let before = try s.storeLastSeq()
+        guard let stream = WebStreamTests.StreamReader(port: s.port, path: "/api/v1/stream?types=event",
+                                                       headers: [("Cookie", cookie)]) else {
+            Issue.record("no stream"); return
+        }
+        #expect(stream.receive(), "the stream's first bytes")
+        // Quiet for two and a half head deadlines.
+        usleep(2_500_000)
+        let more = Array(SyntheticStream(seed: 5).prefix(3))
+        #expect(try CLI.run(["import", "-"], stdin: ndjson(more), data: s.store).status == 0)
+        var ids: [String] = []
+        while ids.count < 3, let e = stream.nextEvent() { ids.append(e.id) }
+        #expect(ids == (1...3).map { String(before + UInt64($0)) }, "the stream went on")
+    }
+}
