@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // C libraries, found through pkg-config; apt names the package that provides them.
@@ -72,8 +73,9 @@ let package = Package(
         .target(
             name: "ISPMonServer",
             dependencies: [
-                "ISPMonCore", "ISPMonStore", "ISPMonQuery", "ISPMonMonitor",
+                "ISPMonCore", "ISPMonStore", "ISPMonQuery", "ISPMonMonitor", "ISPMonCharts",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -65,6 +65,7 @@ public final class WebServer: Sendable {
         StreamRoute(queries: queries, inProcess: inProcess, clients: streams, activity: activity).add(to: router)
         JobRoutes(queries: queries, pool: pool).add(to: router)
         ToolRoutes(runner: checks, running: RunningChecks()).add(to: router)
+        PageRoutes(queries: queries, pool: pool).add(to: router)
         return router
     }
 

@@ -26,7 +26,7 @@ public struct AccessControl: RouterMiddleware {
     /// What answers without sign-in.
     func isPublic(_ request: Request) -> Bool {
         let path = request.uri.path
-        return path == "/healthz" || path == "/login" || path.hasPrefix("/static/")
+        return path == "/healthz" || path == "/login" || path.hasPrefix("/static/") || path == "/favicon.ico"
             || (path == "/status" && settings.publicStatus)
     }
 

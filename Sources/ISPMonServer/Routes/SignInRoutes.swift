@@ -39,7 +39,6 @@ struct SignInRoutes {
             o.time("expires", last + AuthStore.sessionIdle)
             return json(o.finished())
         }
-        router.get("/") { _, _ in page(SignInPage.signedIn) }
     }
 
     func signIn(_ request: Request, _ context: WebContext) async throws -> Response {

@@ -1,0 +1,84 @@
+import ISPMonCharts
+import ISPMonCore
+import ISPMonQuery
+
+/// `/outages` (every outage, newest first, filtered like `GET /api/v1/outages`) and
+/// `/outages/{id}` (one outage: its facts, explanation, timeline chart, notes and the events
+/// of its window, runs of identical results folded).
+enum OutagePages {
+    static func list(_ outages: [Outage], form: [String: String], error: String?) -> [String: Any] {
+        var values: [String: Any] = form
+        values["error"] = error
+        values["count"] = outages.count
+        values["one"] = outages.count == 1
+        values["outages"] = outages.reversed().map(PageText.outageRow)
+        return values
+    }
+
+    static func detail(_ d: OutageDetail, events: [LoggedEvent]) -> [String: Any] {
+        let o = d.outage
+        let end = d.timeline.flatMap(\.intervals).compactMap(\.end).max() ?? (o.end ?? o.start)
+        let from = o.start - OutageDetail.margin
+        let lanes = d.timeline.map { lane in
+            TimelineChart.Lane(name: lane.name, kind: lane.role, spans: lane.intervals.map {
+                TimelineChart.Span(start: $0.start, end: $0.end ?? end, state: TimelineChart.State(rawValue: $0.state.rawValue) ?? .unknown)
+            })
+        }
+        let chart = TimelineChart(start: from, end: max(end, from + 1), lanes: lanes, outageStart: o.start, outageEnd: o.end,
+                                  label: "the states of each target and interface around the outage \(o.id)")
+        return [
+            "id": o.id, "kind": o.kind == .connectivity ? "internet (connectivity)" : "DNS",
+            "start": LocalTime.format(o.start), "end": PageText.time(o.end) as Any, "duration": NumberText.duration(o.duration),
+            "cause": o.cause.inWords, "culprits": o.culprits, "explanation": d.explanation,
+            "timeline": chart.svg(),
+            "notes": o.notes.map { ["time": LocalTime.format($0.time), "text": $0.text] },
+            "events": folded(events),
+        ]
+    }
+
+    /// The events as table rows, a run of the same result of the same thing in one row.
+    static func folded(_ events: [LoggedEvent]) -> [[String: Any]] {
+        // A run is per thing (a target, an interface …): the other targets' results in between
+        // do not break it, a different result of its own does.
+        var rows: [(first: Int64, last: Int64, what: String, result: String, bad: Bool, count: Int)] = []
+        var open: [String: Int] = [:]
+        for e in events {
+            let (what, result, bad) = describe(e.event)
+            let time = e.event.time.microseconds
+            if let i = open[what], rows[i].result == result {
+                rows[i].last = time
+                rows[i].count += 1
+            } else {
+                open[what] = rows.count
+                rows.append((time, time, what, result, bad, 1))
+            }
+        }
+        return rows.map { r in
+            ["time": LocalTime.format(r.first) + (r.count > 1 ? " – " + LocalTime.format(r.last) : ""), "what": r.what,
+             "result": r.result, "result_class": r.bad ? "error" : "", "count": r.count > 1 ? "×\(r.count)" : ""]
+        }
+    }
+
+    /// What an event is about and what it says, in a table's words (the RTT left out of a
+    /// probe's result, so that a run of successes folds).
+    static func describe(_ e: Event) -> (String, String, Bool) {
+        switch e.body {
+        case .probe(let p):
+            switch p.outcome {
+            case .ok: return ("\(p.target) (\(p.method.name))", "ok", false)
+            case .failed(let error): return ("\(p.target) (\(p.method.name))", error, true)
+            }
+        case .link(let l): return ("link \(l.interface)", l.up ? "up" : "down", !l.up)
+        case .monitor(let m): return ("monitor", m.state.rawValue, false)
+        case .note(let n): return ("note", n.text, false)
+        case .job(let j): return ("job \(j.job)", j.state.rawValue, false)
+        case .speedtest(let s):
+            switch s.outcome {
+            case .ok(let down, let up): return ("speed test", "\(NumberText.format(down, decimals: 1)) / \(NumberText.format(up, decimals: 1)) Mb/s", false)
+            case .failed(let error): return ("speed test", error, true)
+            }
+        case .trace(let t): return ("path discovery to \(t.destination)", "\(t.hops.count) hops", false)
+        case .clock(let c): return ("clock", "stepped \(NumberText.duration(abs(c.step)))", false)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import ISPMonCharts
+import ISPMonCore
+import ISPMonQuery
+
+/// `/`: is it down, since when, whose fault; the path; the last 24 h of latency of the router
+/// and the internet; the latest outages (docs/web.md). From the query layer's answers only.
+enum OverviewPage {
+    static let day: Int64 = 86_400_000_000
+
+    static func values(_ queries: Queries) throws -> [String: Any] {
+        let status = try queries.status()
+        let outages = try queries.outages()
+        var values: [String: Any] = [:]
+        values["internet"] = since(PageText.state(status.connectivity), status.connectivity, kind: .connectivity, outages)
+        values["dns"] = since(PageText.state(status.dns), status.dns, kind: .dns, outages)
+        values["shown"] = "\(status.connectivity.rawValue) \(status.dns.rawValue) \(status.openOutage?.id ?? "-")"
+        if let open = status.openOutage {
+            values["open"] = [
+                "id": open.id, "duration": NumberText.duration(open.duration), "cause": open.cause.inWords, "culprits": open.culprits,
+                "explanation": (try queries.outage(id: open.id))?.explanation ?? "",
+            ] as [String: Any]
+        }
+        values["activity"] = status.monitor == .running ? "the monitor is running" : "the monitor is not running"
+        let order: [Role] = [.device, .gateway, .isp, .internet, .dns]
+        values["path"] = status.targets.sorted { (order.firstIndex(of: $0.role) ?? 9, $0.name) < (order.firstIndex(of: $1.role) ?? 9, $1.name) }
+            .map { t -> [String: Any] in
+                ["name": t.name, "role": t.role.name, "state": t.state.rawValue,
+                 "rtt": t.lastRTT.map { NumberText.format(Double($0) / 1000, decimals: 1) + " ms" } ?? "",
+                 "href": "/latency?target=" + PageText.query(t.name)]
+            }
+        // The last 24 h of the log (its newest event: now, for a running monitor).
+        let end = status.asOf ?? 0
+        let start = end - day
+        let shades = outages.filter { $0.kind == .connectivity && ($0.end ?? end) > start && $0.start < end }
+            .map { LatencyChart.Shade(start: $0.start, end: $0.end ?? end, title: "outage: " + $0.cause.inWords + ", " + NumberText.duration($0.duration)) }
+        var charts: [[String: Any]] = []
+        for role in [Role.internet, .gateway] {
+            guard let target = status.targets.first(where: { $0.role == role }) else { continue }
+            let rows = try queries.latency(LatencyQuery(target: target.name, window: TimeWindow(since: start, until: end), period: .hour))
+            let chart = LatencyChart(start: start, end: end, periods: rows.map(period), outages: shades,
+                                     label: "latency and loss of \(target.name), the last 24 hours")
+            charts.append(["title": "Latency of \(target.name) (\(role == .internet ? "the internet" : "the router")), last 24 h", "svg": chart.svg()])
+        }
+        values["charts"] = charts
+        values["outages"] = outages.suffix(5).reversed().map(PageText.outageRow)
+        return values
+    }
+
+    /// One hour (or day) of `ispmon latency`, as the chart takes it.
+    static func period(_ row: LatencyQuery.Row) -> LatencyChart.Period {
+        let s = row.stats
+        return LatencyChart.Period(start: row.start, end: row.start + 3_600_000_000, sent: s.sent, lost: s.lost,
+                                   minMs: s.minMs, p50Ms: s.percentileMs(50), p95Ms: s.percentileMs(95), maxMs: s.maxMs)
+    }
+
+    /// Since when the state holds: a down layer since its open outage began, an up one since
+    /// its last outage ended.
+    static func since(_ state: [String: Any], _ condition: Projection.Condition, kind: Outage.Kind, _ outages: [Outage]) -> [String: Any] {
+        var state = state
+        let mine = outages.filter { $0.kind == kind }
+        switch condition {
+        case .down: state["since"] = PageText.time(mine.last { $0.end == nil }?.start)
+        case .up: state["since"] = PageText.time(mine.compactMap(\.end).max())
+        case .unknown: break
+        }
+        return state
+    }
+}

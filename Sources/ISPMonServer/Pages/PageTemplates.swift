@@ -1,0 +1,136 @@
+/// The pages' Mustache templates (docs/web.md). Compiled into the binary (ispmon installs as
+/// one file), parsed once at start. `{{x}}` escapes for HTML (what comes from the store: a
+/// target's name, a note, an error's detail); `{{{x}}}` is only for HTML ispmon made itself
+/// (a chart's SVG, a page's body), never for stored text.
+enum PageTemplates {
+    static let all: [String: String] = [
+        "layout": layout, "overview": overview, "outages": outages, "outage": outage, "outageTable": outageTable,
+    ]
+
+    static let layout = """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{title}} · ispmon</title>
+        {{#csrf}}<meta name="csrf-token" content="{{csrf}}">{{/csrf}}
+        <link rel="stylesheet" href="/static/app.css?v={{version}}">
+        <link rel="icon" href="/favicon.ico" type="image/svg+xml">
+        <script src="/static/app.js?v={{version}}" defer></script>
+        </head>
+        <body data-page="{{page}}">
+        <header class="top">
+        <a class="brand" href="/">ispmon</a>
+        <nav>
+        {{#nav}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/nav}}
+        </nav>
+        </header>
+        <main>
+        {{{body}}}
+        </main>
+        <footer>Times in {{zone}}. <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="link">Sign out</button></form></footer>
+        </body>
+        </html>
+
+        """
+
+    static let overview = """
+        <section class="state" aria-live="polite" data-shown="{{shown}}">
+        <div class="big state-{{internet.state}}"><span class="label">Internet</span> <strong>{{internet.word}}</strong> <small>{{#internet.since}}since {{internet.since}}{{/internet.since}}</small></div>
+        <div class="big state-{{dns.state}}"><span class="label">DNS</span> <strong>{{dns.word}}</strong> <small>{{#dns.since}}since {{dns.since}}{{/dns.since}}</small></div>
+        </section>
+        {{#open}}
+        <section class="alert">
+        <h2>Outage under way <small>{{duration}} so far</small></h2>
+        <p>Cause: <strong>{{cause}}</strong>{{#has_culprits}} — {{#culprits}}<span class="culprit">{{.}}</span> {{/culprits}}{{/has_culprits}}</p>
+        <p>{{explanation}}</p>
+        <p><a href="/outages/{{id}}">The outage {{id}}</a></p>
+        </section>
+        {{/open}}
+        <p class="activity" data-live="activity">{{activity}}</p>
+        <section>
+        <h2>The path</h2>
+        <ol class="path">
+        {{#path}}<li class="node state-{{state}}"><a href="{{href}}"><span class="role">{{role}}</span> <span class="name">{{name}}</span> <span class="rtt">{{rtt}}</span></a></li>{{/path}}
+        </ol>
+        {{^path}}<p class="empty">No targets yet.</p>{{/path}}
+        </section>
+        {{#charts}}
+        <section>
+        <h2>{{title}}</h2>
+        <figure>{{{svg}}}</figure>
+        </section>
+        {{/charts}}
+        <section>
+        <h2>Latest outages</h2>
+        {{> outageTable}}
+        <p><a href="/outages">Every outage</a></p>
+        </section>
+
+        """
+
+    static let outageTable = """
+        {{#has_outages}}
+        <table class="outages">
+        <thead><tr><th>Start</th><th>Duration</th><th>Kind</th><th>Cause</th></tr></thead>
+        <tbody>
+        {{#outages}}<tr><td><a href="/outages/{{id}}">{{start}}</a></td><td>{{duration}}{{#open}} <em>(under way)</em>{{/open}}</td><td>{{kind}}</td><td>{{cause}}</td></tr>{{/outages}}
+        </tbody>
+        </table>
+        {{/has_outages}}
+        {{^outages}}<p class="empty">No outages.</p>{{/outages}}
+
+        """
+
+    static let outages = """
+        <h1>Outages</h1>
+        <form method="get" action="/outages" class="filters">
+        <label>Since <input name="since" value="{{since}}" placeholder="7d or 2026-03-01T00:00:00Z"></label>
+        <label>Until <input name="until" value="{{until}}"></label>
+        <label>At least (s) <input name="min_duration" value="{{min_duration}}" inputmode="numeric"></label>
+        <button type="submit">Show</button>
+        </form>
+        {{#error}}<p class="error">{{error}}</p>{{/error}}
+        <p>{{count}} outage{{^one}}s{{/one}}.</p>
+        {{> outageTable}}
+
+        """
+
+    static let outage = """
+        <h1>Outage {{id}}</h1>
+        <dl class="facts">
+        <dt>Kind</dt><dd>{{kind}}</dd>
+        <dt>Start</dt><dd>{{start}}</dd>
+        <dt>End</dt><dd>{{#end}}{{end}}{{/end}}{{^end}}under way{{/end}}</dd>
+        <dt>Duration</dt><dd>{{duration}}</dd>
+        <dt>Cause</dt><dd><strong>{{cause}}</strong></dd>
+        {{#has_culprits}}<dt>Culprits</dt><dd>{{#culprits}}<span class="culprit">{{.}}</span> {{/culprits}}</dd>{{/has_culprits}}
+        </dl>
+        <p class="explanation">{{explanation}}</p>
+        <section>
+        <h2>Timeline</h2>
+        <figure>{{{timeline}}}</figure>
+        </section>
+        <section>
+        <h2>Notes</h2>
+        {{#has_notes}}<ul class="notes">{{#notes}}<li><time>{{time}}</time> {{text}}</li>{{/notes}}</ul>{{/has_notes}}
+        {{^notes}}<p class="empty">No notes yet.</p>{{/notes}}
+        <form method="post" action="/outages/{{id}}/notes" class="note">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label>Add a note <textarea name="text" maxlength="4096" required></textarea></label>
+        <button type="submit">Add note</button>
+        </form>
+        </section>
+        <section>
+        <h2>Events of the window</h2>
+        <table class="events">
+        <thead><tr><th>Time</th><th>Event</th><th>Result</th><th>Times</th></tr></thead>
+        <tbody>
+        {{#events}}<tr><td>{{time}}</td><td>{{what}}</td><td class="{{result_class}}">{{result}}</td><td>{{count}}</td></tr>{{/events}}
+        </tbody>
+        </table>
+        </section>
+
+        """
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The pages over HTTP (docs/web.md), on a store with a day of faults: each is HTML from the
+/// query layer's answers, carries the session's CSRF token, loads nothing from another host,
+/// and shows stored text as text. (The browser tests drive them in Chromium.)
+@Suite(.serialized) struct PagesTests {
+    typealias Served = WebServeTests.Served
+
+    static func outageIDs(_ store: String) throws -> [(id: String, cause: String)] {
+        let out = try CLI.run(["outages", "--json"], data: store).out
+        let list = (try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]]) ?? []
+        return list.map { ($0["id"] as? String ?? "?", $0["cause"] as? String ?? "?") }
+    }
+
+    @Test func everyPageIsHTMLWithItsTokenAndNothingFromElsewhere() throws {
+        let s = try Served()
+        guard let (cookie, csrf) = s.signIn() else { Issue.record("sign-in failed"); return }
+        let ids = try Self.outageIDs(s.store)
+        #expect(!ids.isEmpty)
+        for path in ["/", "/outages", "/outages/\(ids[0].id)", "/outages?since=30d"] {
+            let r = s.client.get(path, headers: [("Cookie", cookie)])
+            #expect(r?.status == 200, "\(path): \(r?.status ?? 0)")
+            #expect(r?.header("Content-Type") == "text/html; charset=utf-8")
+            let html = r?.text ?? ""
+            #expect(html.contains("<meta name=\"csrf-token\" content=\"\(csrf)\">"), "\(path) carries the session's CSRF token")
+            // No script but ispmon's own file, no inline style or handler, nothing from another host.
+            #expect(html.components(separatedBy: "<script").count == 2 && html.contains("<script src=\"/static/app.js"), "\(path)")
+            #expect(!html.contains("style=") && !html.contains(" onclick") && !html.contains(" onload"), "\(path)")
+            for attribute in ["src=\"", "href=\"", "action=\""] {
+                for value in html.components(separatedBy: attribute).dropFirst().map({ String($0.prefix { $0 != "\"" }) }) {
+                    #expect(value.hasPrefix("/") || value.hasPrefix("#") || value.hasPrefix("?"), "\(path): \(attribute)\(value) is not ispmon's own")
+                }
+            }
+        }
+        for (path, type) in [("/static/app.css", "text/css; charset=utf-8"), ("/static/app.js", "text/javascript; charset=utf-8"),
+                             ("/favicon.ico", "image/svg+xml")] {
+            let r = s.client.get(path)
+            #expect(r?.status == 200 && r?.header("Content-Type") == type, "\(path) needs no sign-in and is served by ispmon")
+        }
+        #expect(s.client.get("/")?.status == 303, "a page without a session redirects to /login")
+    }
+
+    @Test func theOutagesPageListsEveryOutageWithItsCauseInWords() throws {
+        let s = try Served()
+        guard let (cookie, _) = s.signIn() else { Issue.record("sign-in failed"); return }
+        let ids = try Self.outageIDs(s.store)
+        let html = s.client.get("/outages", headers: [("Cookie", cookie)])?.text ?? ""
+        for (id, _) in ids { #expect(html.contains("href=\"/outages/\(id)\""), "\(id) is listed") }
+        #expect(html.contains("\(ids.count) outages."))
+        #expect(html.contains("the router") && html.contains("the ISP (beyond the router)"), "the CLI's words for causes")
+        let bad = s.client.get("/outages?since=yesterday", headers: [("Cookie", cookie)])
+        #expect(bad?.status == 400 && bad?.text.contains("since: ") == true, "a bad filter is said on the page")
+    }
+
+    @Test func aNoteIsAddedFromTheOutagePageAndShownAsText() throws {
+        let s = try Served()
+        guard let (cookie, csrf) = s.signIn() else { Issue.record("sign-in failed"); return }
+        let id = try Self.outageIDs(s.store)[0].id
+        let note = "<script>alert(\"x\")</script> & <b>bold</b>"
+        let form = "csrf=\(csrf)&text=" + (note.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        let headers = [("Cookie", cookie), ("Content-Type", "application/x-www-form-urlencoded")]
+        let without = s.client.request("POST", "/outages/\(id)/notes", headers: headers, body: Array("text=hello".utf8))
+        #expect(without?.status == 403, "a form without the CSRF token is refused")
+        let added = s.client.request("POST", "/outages/\(id)/notes", headers: headers, body: Array(form.utf8))
+        #expect(added?.status == 303 && added?.header("Location") == "/outages/\(id)")
+        let html = s.client.get("/outages/\(id)", headers: [("Cookie", cookie)])?.text ?? ""
+        #expect(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"), "the note, as text")
+        #expect(!html.contains("<script>alert") && !html.contains("<b>bold"))
+        // In every HTML answer: the overview and the outages list do not show notes; none runs it.
+        for path in ["/", "/outages", "/login"] {
+            let page = s.client.get(path, headers: [("Cookie", cookie)])?.text ?? ""
+            #expect(!page.contains("<script>alert"), "\(path)")
+        }
+        let events = try CLI.run(["events", "--json", "--type", "note"], data: s.store).out
+        #expect(events.contains("alert"), "the note is a note event in the log")
+    }
+}
