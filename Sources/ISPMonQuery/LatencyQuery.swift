@@ -43,6 +43,16 @@ public struct LatencyQuery: Sendable, Hashable {
         return rows
     }
 
+    /// The hours the answer is made of: those of every period that overlaps the window (a
+    /// day's, all 24); nil for an open window.
+    var hours: ClosedRange<Int64>? {
+        guard window.since != nil || window.until != nil else { return nil }
+        let length = period.microseconds
+        let from = window.since.map { $0.floorDivided(by: length).0 * length } ?? Int64.min / 2
+        let to = window.until.map { $0.floorDivided(by: length).0 * length + length - 1 } ?? Int64.max / 2
+        return from <= to ? from...to : nil
+    }
+
     /// `2026-03-01T13:00:00Z` for an hour, `2026-03-01` for a day.
     public func label(_ start: Int64) -> String {
         let s = Timestamp(microseconds: start).description
@@ -52,6 +62,6 @@ public struct LatencyQuery: Sendable, Hashable {
 
 extension Queries {
     public func latency(_ q: LatencyQuery = LatencyQuery(), asOf: Timestamp? = nil) throws -> [LatencyQuery.Row] {
-        q.answer(try views([.latency], hoursOf: q.target, asOf: asOf))
+        q.answer(try views([.latency], hoursOf: q.target, hours: q.hours, asOf: asOf))
     }
 }
