@@ -53,6 +53,15 @@ public struct LatencyQuery: Sendable, Hashable {
         return from <= to ? from...to : nil
     }
 
+    /// What the answer depends on besides the store: the target, the period and which periods
+    /// overlap the window (a window that moves by a second mostly overlaps the same hours, and
+    /// its answer is the same bytes). A cache of answers keys them by it.
+    public var answerKey: String {
+        let length = period.microseconds
+        func index(_ t: Int64?) -> String { t.map { String($0.floorDivided(by: length).0) } ?? "-" }
+        return "latency \(period.rawValue) \(index(window.since)) \(index(window.until)) " + (target.map { "=" + $0 } ?? "*")
+    }
+
     /// `2026-03-01T13:00:00Z` for an hour, `2026-03-01` for a day.
     public func label(_ start: Int64) -> String {
         let s = Timestamp(microseconds: start).description

@@ -35,6 +35,8 @@ public final class WebServer: Sendable {
     /// of through commit notices; else (`ispmon serve`) it watches the other process's commits.
     let inProcess: Bool
     let streams = StreamClients()
+    /// The last answers of the routes asked most often.
+    let answers = AnswerCache()
     /// The ad-hoc checks' probes (the tools).
     let checks = CheckRunner()
 
@@ -61,7 +63,7 @@ public final class WebServer: Sendable {
         router.add(middleware: SecurityHeaders<WebContext>())
         router.add(middleware: AccessControl(auth: auth, settings: settings))
         SignInRoutes(auth: auth, queries: queries, pool: pool).add(to: router)
-        APIRoutes(queries: queries, pool: pool).add(to: router)
+        APIRoutes(queries: queries, pool: pool, cache: answers).add(to: router)
         StreamRoute(queries: queries, inProcess: inProcess, clients: streams, activity: activity).add(to: router)
         JobRoutes(queries: queries, pool: pool).add(to: router)
         ToolRoutes(runner: checks, running: RunningChecks()).add(to: router)
