@@ -3,6 +3,10 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+#if canImport(CNIOLinux)
+// Where NIO is built, `struct stat`'s fields come from its C module (it defines _GNU_SOURCE).
+import CNIOLinux
+#endif
 
 /// A file's identity: a change of inode (rename), size or modification time means another read.
 /// One stat(2): it is asked of four files at every request (FileManager's attributes cost a
