@@ -1,5 +1,6 @@
 import ISPMonQuery
 import ISPMonStore
+import NIOCore
 import Synchronization
 
 /// The last answers of the routes asked most often (a dashboard's status every few seconds,
@@ -16,7 +17,9 @@ final class AnswerCache: Sendable {
 
     /// At most this many answers (a latency answer per target and period the pages ask for).
     static let capacity = 64
-    let entries = Mutex<[String: (version: Version, bytes: [UInt8])]>([:])
+    /// Each answer as the body it is sent as (its line break included): a ByteBuffer is shared,
+    /// not copied, by every response that sends it (a latency answer is 45 kB).
+    let entries = Mutex<[String: (version: Version, body: ByteBuffer)]>([:])
 
     /// The store's version now: one lookup of its newest record and one lock test, cheap
     /// enough for the event loop (no scan, no decoding; the pages it reads are the hottest).
@@ -24,19 +27,19 @@ final class AnswerCache: Sendable {
         Version(lastSeq: try queries.store.lastSeq(), monitorRunning: queries.monitorRunning)
     }
 
-    func answer(_ key: String, at version: Version) -> [UInt8]? {
-        entries.withLock { e in e[key].flatMap { $0.version == version ? $0.bytes : nil } }
+    func answer(_ key: String, at version: Version) -> ByteBuffer? {
+        entries.withLock { e in e[key].flatMap { $0.version == version ? $0.body : nil } }
     }
 
-    /// Keeps `bytes`, computed at `version` (or later: then the next request computes again).
-    func keep(_ key: String, _ bytes: [UInt8], at version: Version) {
+    /// Keeps `body`, computed at `version` (or later: then the next request computes again).
+    func keep(_ key: String, _ body: ByteBuffer, at version: Version) {
         entries.withLock { e in
             if e.count >= AnswerCache.capacity, e[key] == nil {
                 // Stale ones first; else any: a miss only costs a computation.
                 let drop = e.first { $0.value.version != version }?.key ?? e.keys.first
                 if let drop { e.removeValue(forKey: drop) }
             }
-            e[key] = (version, bytes)
+            e[key] = (version, body)
         }
     }
 }

@@ -94,15 +94,21 @@ struct APIRoutes {
     /// computed (answered on the event loop), else computed on the pool and kept.
     func cached(_ key: String, _ compute: @escaping @Sendable () throws -> [UInt8]) async throws -> Response {
         let version = try AnswerCache.version(queries)
-        if let bytes = cache.answer(key, at: version) { return json(bytes) }
+        if let body = cache.answer(key, at: version) { return json(body) }
         return try await blocking { [cache] in
-            let bytes = try compute()
-            cache.keep(key, bytes, at: version)
-            return json(bytes)
+            var body = ByteBuffer(bytes: try compute())
+            body.writeInteger(UInt8(0x0A))
+            cache.keep(key, body, at: version)
+            return json(body)
         }
     }
 
     func now() -> Timestamp { Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000)) }
+}
+
+/// A JSON answer of a body that has its line break already.
+func json(_ body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+    Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
 }
 
 /// A JSON answer: the bytes `--json` prints, its line break included.
