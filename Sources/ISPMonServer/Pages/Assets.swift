@@ -39,7 +39,7 @@ enum Assets {
         nav a[aria-current] { color: var(--fg); font-weight: 600; }
         main { max-width: 64rem; margin: 0 auto; padding: 1rem; }
         footer { max-width: 64rem; margin: 2rem auto; padding: 0 1rem; color: var(--muted); font-size: .85rem; }
-        h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 1.6rem; }
+        h1 { font-size: 1.5rem; overflow-wrap: anywhere; } h2 { font-size: 1.15rem; margin-top: 1.6rem; }
         .state { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: .8rem; }
         .big { padding: 1rem; border-radius: .6rem; background: var(--unknown-bg); }
         .big strong { display: block; font-size: 2.2rem; line-height: 1.1; }
