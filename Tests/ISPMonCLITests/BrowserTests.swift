@@ -146,8 +146,8 @@ import Glibc
             let failed = q["failed"] as? String
             let stream = url.hasPrefix(lab.base + "/api/v1/stream") && q["canceled"] as? Bool == true
             if !stream {
-                #expect(failed == nil, "\(scenario): \(q["method"] ?? "") \(url) failed: \(failed ?? "")")
-                #expect(status.map { $0 < 400 } == true, "\(scenario): \(q["method"] ?? "") \(url): status \(status.map(String.init) ?? "none")")
+                #expect(failed == nil, "\(scenario): \((q["method"] as? String) ?? "") \(url) failed: \(failed ?? "")")
+                #expect(status.map { $0 < 400 } == true, "\(scenario): \((q["method"] as? String) ?? "") \(url): status \(status.map(String.init) ?? "none")")
             }
         }
     }

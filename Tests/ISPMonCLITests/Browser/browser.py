@@ -56,6 +56,9 @@ class Browser:
             options.add_argument(flag)
         options.add_argument("--window-size=%d,%d" % (width, height))
         options.add_argument("--user-data-dir=" + config["profile"])
+        # The first tab is about:blank: Debian's Chromium otherwise opens its new-tab page,
+        # which first navigates to https://start.duckduckgo.com/ (its default search engine's)
+        # and then loads chrome:// resources, all of which the report would (rightly) list.
         options.add_experimental_option("prefs", {
             "session.restore_on_startup": 4, "session.startup_urls": ["about:blank"],
             "homepage": "about:blank", "homepage_is_newtabpage": False})
@@ -93,23 +96,29 @@ class Browser:
             message = json.loads(entry["message"])["message"]
             method, params = message.get("method"), message.get("params", {})
             rid = params.get("requestId")
-            if method == "Network.requestWillBeSent":
-                if rid not in self.requests:
-                    self.order.append(rid)
-                    self.requests[rid] = {"url": params["request"]["url"], "method": params["request"]["method"],
-                                          "type": params.get("type"), "status": None, "failed": None, "canceled": False}
-                else:
+            if (method == "Page.frameStartedNavigating" and params.get("navigationType") == "differentDocument"
+                    and not params.get("url", "").startswith("about:")):
+                # A navigation's request can fail before the network log sees it sent (Chromium's
+                # own start page did): its request id is the loader id named here.
+                self.add(params.get("loaderId"), params.get("url"), "GET", "Document")
+            elif method == "Network.requestWillBeSent":
+                request = params["request"]
+                if rid in self.requests and "redirectResponse" in params:
                     # A redirect: the same request id goes on to the new URL; keep the hop as a request of its own.
                     hop = dict(self.requests[rid])
-                    hop["status"] = params.get("redirectResponse", {}).get("status")
+                    hop["status"] = params["redirectResponse"].get("status")
                     key = "%s#%d" % (rid, len(self.order))
                     self.order.insert(self.order.index(rid), key)
                     self.requests[key] = hop
-                    self.requests[rid].update({"url": params["request"]["url"], "method": params["request"]["method"],
-                                               "status": None})
-            elif method == "Network.responseReceived" and rid in self.requests:
+                    self.requests[rid].update({"status": None})
+                self.add(rid, request["url"], request["method"], params.get("type"))
+                self.requests[rid].update({"url": request["url"], "method": request["method"]})
+            elif method == "Network.responseReceived":
+                self.add(rid, params["response"]["url"], None, params.get("type"))
                 self.requests[rid]["status"] = params["response"]["status"]
-            elif method == "Network.loadingFailed" and rid in self.requests:
+            elif method == "Network.loadingFailed":
+                # One never seen sent is kept too (its URL unknown), so no failure goes unreported.
+                self.add(rid, "(unknown)", None, params.get("type"))
                 self.requests[rid]["failed"] = params.get("errorText") or "failed"
                 self.requests[rid]["canceled"] = bool(params.get("canceled"))
                 if params.get("blockedReason"):
@@ -119,6 +128,11 @@ class Browser:
         for entry in self.driver.get_log("browser"):
             self.console.append({"level": entry.get("level"), "source": entry.get("source"), "message": entry.get("message")})
         return list(self.requests.values())
+
+    def add(self, rid, url, method, kind):
+        if rid and rid not in self.requests:
+            self.order.append(rid)
+            self.requests[rid] = {"url": url, "method": method, "type": kind, "status": None, "failed": None, "canceled": False}
 
     def report(self):
         self.collect()
