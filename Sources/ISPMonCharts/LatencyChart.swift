@@ -66,7 +66,7 @@ public struct LatencyChart: Sendable {
 
     public func svg(width: Double = 720, height: Double = 240) -> String {
         var svg = SVG(width: width, height: height)
-        let left = 44.0, right = width - 8, top = 8.0, bottom = height - 36, lossBottom = height - 22
+        let left = 44.0, right = width - 8, top = 18.0, bottom = height - 36, lossBottom = height - 22
         let time = TimeAxis(start: start, end: end, maxTicks: max(2, Int(width / 90)), zone: zone)
         // The scale follows the p95s (a spike in a period's maximum would flatten everything else).
         let values = axis
@@ -80,7 +80,7 @@ public struct LatencyChart: Sendable {
             svg.line(x1: left, y1: y(v), x2: right, y2: y(v), className: "grid")
             svg.text(ValueAxis.label(v), x: left - 4, y: y(v) + 4, className: "axis", anchor: "end")
         }
-        svg.text("ms", x: left - 4, y: top + 4 + (values.ticks.count > 1 ? 12 : 0), className: "axis unit", anchor: "end")
+        svg.text("ms", x: left - 4, y: 10, className: "axis unit", anchor: "end")
         for tick in time.ticks {
             svg.line(x1: x(tick.time), y1: top, x2: x(tick.time), y2: bottom, className: "grid")
             svg.text(tick.label, x: x(tick.time), y: height - 6, className: "axis")

@@ -51,7 +51,7 @@ public struct SpeedTestChart: Sendable {
 
     public func svg(width: Double = 720, height: Double = 240) -> String {
         var svg = SVG(width: width, height: height)
-        let left = 52.0, right = width - 8, top = 8.0, bottom = height - 36
+        let left = 52.0, right = width - 8, top = 18.0, bottom = height - 36
         let time = TimeAxis(start: start, end: end, maxTicks: max(2, Int(width / 90)), zone: zone)
         let highest = (tests.flatMap { [$0.downMbps, $0.upMbps] }.compactMap { $0 } + [plan?.downMbps, plan?.upMbps].compactMap { $0 }).max() ?? 1
         let values = ValueAxis(maximum: highest * 1.1)
@@ -62,7 +62,7 @@ public struct SpeedTestChart: Sendable {
             svg.line(x1: left, y1: y(v), x2: right, y2: y(v), className: "grid")
             svg.text(ValueAxis.label(v), x: left - 4, y: y(v) + 4, className: "axis", anchor: "end")
         }
-        svg.text("Mb/s", x: left - 4, y: top + 16, className: "axis unit", anchor: "end")
+        svg.text("Mb/s", x: left - 4, y: 10, className: "axis unit", anchor: "end")
         for tick in time.ticks {
             svg.line(x1: x(tick.time), y1: top, x2: x(tick.time), y2: bottom, className: "grid")
             svg.text(tick.label, x: x(tick.time), y: height - 6, className: "axis")

@@ -49,7 +49,8 @@ public struct TimelineChart: Sendable {
     static let nameWidth = 150.0
 
     public func svg(width: Double = 720) -> String {
-        let top = 6.0, left = TimelineChart.nameWidth, right = width - 8
+        // A phone's narrow chart gives the names less room.
+        let top = 6.0, left = width < 500 ? 96 : TimelineChart.nameWidth, right = width - 8
         let bottom = top + Double(lanes.count) * TimelineChart.laneHeight
         let height = bottom + 24
         var svg = SVG(width: width, height: height)
@@ -65,7 +66,8 @@ public struct TimelineChart: Sendable {
         }
         for (i, lane) in lanes.enumerated() {
             let y = top + Double(i) * TimelineChart.laneHeight
-            let shown = lane.name.count > 18 ? String(lane.name.prefix(17)) + "…" : lane.name
+            let room = width < 500 ? 12 : 18
+            let shown = lane.name.count > room ? String(lane.name.prefix(room - 1)) + "…" : lane.name
             svg.element("text", [("x", SVG.number(left - 6)), ("y", SVG.number(y + 14)), ("class", "lane"), ("text-anchor", "end")],
                         title: "\(lane.name) (\(lane.kind))", children: SVG.escape(shown))
             for span in lane.spans where span.end > start && span.start < end {

@@ -43,6 +43,25 @@ public struct LatencyQuery: Sendable, Hashable {
         return rows
     }
 
+    /// The hours the answer is made of: those of every period that overlaps the window (a
+    /// day's, all 24); nil for an open window.
+    var hours: ClosedRange<Int64>? {
+        guard window.since != nil || window.until != nil else { return nil }
+        let length = period.microseconds
+        let from = window.since.map { $0.floorDivided(by: length).0 * length } ?? Int64.min / 2
+        let to = window.until.map { $0.floorDivided(by: length).0 * length + length - 1 } ?? Int64.max / 2
+        return from <= to ? from...to : nil
+    }
+
+    /// What the answer depends on besides the store: the target, the period and which periods
+    /// overlap the window (a window that moves by a second mostly overlaps the same hours, and
+    /// its answer is the same bytes). A cache of answers keys them by it.
+    public var answerKey: String {
+        let length = period.microseconds
+        func index(_ t: Int64?) -> String { t.map { String($0.floorDivided(by: length).0) } ?? "-" }
+        return "latency \(period.rawValue) \(index(window.since)) \(index(window.until)) " + (target.map { "=" + $0 } ?? "*")
+    }
+
     /// `2026-03-01T13:00:00Z` for an hour, `2026-03-01` for a day.
     public func label(_ start: Int64) -> String {
         let s = Timestamp(microseconds: start).description
@@ -52,6 +71,6 @@ public struct LatencyQuery: Sendable, Hashable {
 
 extension Queries {
     public func latency(_ q: LatencyQuery = LatencyQuery(), asOf: Timestamp? = nil) throws -> [LatencyQuery.Row] {
-        q.answer(try views([.latency], hoursOf: q.target, asOf: asOf))
+        q.answer(try views([.latency], hoursOf: q.target, hours: q.hours, asOf: asOf))
     }
 }

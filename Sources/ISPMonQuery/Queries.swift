@@ -35,9 +35,11 @@ public final class Queries: Sendable {
     /// The views `which` as they are now, or with `asOf`, as they were at that time (a
     /// replay of every event at or before it, in log order, in memory). `hoursOf`
     /// limits the latency view to one target.
-    public func views(_ which: Set<View> = [], hoursOf target: String? = nil, asOf: Timestamp? = nil) throws -> Projection {
+    /// `hours` limits it to the hours that start in that range.
+    public func views(_ which: Set<View> = [], hoursOf target: String? = nil, hours: ClosedRange<Int64>? = nil,
+                      asOf: Timestamp? = nil) throws -> Projection {
         if let asOf { return try store.project(asOf: asOf) }
-        if let stored = try store.loadViews(which, hoursOf: target) { return stored }
+        if let stored = try store.loadViews(which, hoursOf: target, hours: hours) { return stored }
         let stale = try store.viewStatus().filter { $0.problem != nil && (which.contains($0.view) || $0.view == .outages) }
         for view in stale where reported.withLock({ $0.insert(view.view.rawValue).inserted }) {
             notice("the \(view.view.rawValue) view is not current (\(view.problem ?? "")): answering from a replay of the log in memory")

@@ -18,6 +18,8 @@ public final class WebServer: Sendable {
     static let maxBody = 64 * 1024
     /// Headers: at most 16 KiB in all.
     static let maxHeaders = 16 * 1024
+    /// The store's threads: LMDB reads and a note's commit, off the event loop.
+    static let poolThreads = 2
     /// A connection with nothing to say for this long is closed.
     static let idleTimeout: TimeAmount = .seconds(60)
 
@@ -35,6 +37,8 @@ public final class WebServer: Sendable {
     /// of through commit notices; else (`ispmon serve`) it watches the other process's commits.
     let inProcess: Bool
     let streams = StreamClients()
+    /// The last answers of the routes asked most often.
+    let answers = AnswerCache()
     /// The ad-hoc checks' probes (the tools).
     let checks = CheckRunner()
 
@@ -52,8 +56,9 @@ public final class WebServer: Sendable {
         // One event-loop thread is plenty for a home's browsers and a scraper; LMDB reads and
         // a note's commit go to the pool, so a slow query never stalls the loop.
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        pool = NIOThreadPool(numberOfThreads: 2)
+        pool = NIOThreadPool(numberOfThreads: WebServer.poolThreads)
         pool.start()
+        if inProcess { ThreadPriority.yieldToTheMonitor(loops: group, pool: pool, threads: WebServer.poolThreads) }
     }
 
     func router() -> Router<WebContext> {
@@ -61,7 +66,7 @@ public final class WebServer: Sendable {
         router.add(middleware: SecurityHeaders<WebContext>())
         router.add(middleware: AccessControl(auth: auth, settings: settings))
         SignInRoutes(auth: auth, queries: queries, pool: pool).add(to: router)
-        APIRoutes(queries: queries, pool: pool).add(to: router)
+        APIRoutes(queries: queries, pool: pool, cache: answers).add(to: router)
         StreamRoute(queries: queries, inProcess: inProcess, clients: streams, activity: activity).add(to: router)
         JobRoutes(queries: queries, pool: pool).add(to: router)
         ToolRoutes(runner: checks, running: RunningChecks()).add(to: router)

@@ -71,9 +71,13 @@ extension EventStore {
     /// `which` is not current (the caller replays the log instead). The outages
     /// view is always read: it names the targets. `hoursOf` limits the latency
     /// view to one target.
-    public func loadViews(_ which: Set<View>, hoursOf target: String? = nil) throws(StoreError) -> Projection? {
+    /// `hours`: only the latency view's hours that start in this range (µs, both ends
+    /// included; nil: all): an answer about the last day of a year-old store decodes a day's
+    /// hour records, not the year's.
+    public func loadViews(_ which: Set<View>, hoursOf target: String? = nil,
+                          hours: ClosedRange<Int64>? = nil) throws(StoreError) -> Projection? {
         do {
-            return try env.read { txn -> Projection? in try loadViews(which, hoursOf: target, txn) }
+            return try env.read { txn -> Projection? in try loadViews(which, hoursOf: target, hours: hours, txn) }
         } catch {
             throw StoreError.wrap(error, path: directory)
         }
@@ -112,18 +116,33 @@ extension EventStore {
         }
     }
 
-    func loadViews(_ which: Set<View>, hoursOf target: String?, _ txn: borrowing Transaction) throws -> Projection? {
+    func loadViews(_ which: Set<View>, hoursOf target: String?, hours: ClosedRange<Int64>? = nil,
+                   _ txn: borrowing Transaction) throws -> Projection? {
         let all = try status(txn)
         let wanted = which.union([.outages])
         guard all.allSatisfy({ !wanted.contains($0.view) || $0.problem == nil }) else { return nil }
         var loader = ViewRecords.Loader()
         var prefixes = View.outages.prefixes.map { [$0] }
-        if which.contains(.latency) { prefixes.append(ViewRecords.hourPrefix(target)) }
         if which.contains(.speedtests) { prefixes += View.speedtests.prefixes.map { [$0] } }
         for prefix in prefixes {
             // Where a key is in both (an hour being filled again), the hot one is newer.
             for db in [views, viewState] {
                 try forEachRecord(prefix, in: db, txn) { k, v in try loader.add(key: k, value: v) }
+            }
+        }
+        if which.contains(.latency) {
+            let prefix = ViewRecords.hourPrefix(target)
+            // One target's hours are in time order under its prefix: start at the range's first.
+            let first = target.flatMap { t in hours.map { ViewRecords.hourKey(t, $0.lowerBound) } }
+            for db in [views, viewState] {
+                try forEachRecord(prefix, from: first, in: db, txn) { k, v in
+                    if let hours, let start = ViewRecords.hourStart(k), !hours.contains(start) {
+                        // Past the range's end, one target's scan is done; all targets' go on to the next.
+                        return target != nil && start > hours.upperBound ? .stop : .next
+                    }
+                    try loader.add(key: k, value: v)
+                    return .next
+                }
             }
         }
         var stored: [View: ViewRecords.Meta] = [:]
@@ -134,10 +153,24 @@ extension EventStore {
     /// Calls `body` with every record of `db` whose key starts with `prefix`, in key order.
     func forEachRecord(_ prefix: [UInt8], in db: Database, _ txn: borrowing Transaction,
                        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) throws {
+        try forEachRecord(prefix, from: nil, in: db, txn) { k, v in
+            try body(k, v)
+            return .next
+        }
+    }
+
+    enum Scan { case next, stop }
+
+    /// The same from the first key at or after `from` (the prefix's first when nil), until
+    /// `body` says stop.
+    func forEachRecord(_ prefix: [UInt8], from: [UInt8]?, in db: Database, _ txn: borrowing Transaction,
+                       _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Scan) throws {
         try txn.withCursor(db) { c in
-            var entry = try prefix.withUnsafeBytes { try c.seek(atLeast: $0) }
+            var entry = try (from ?? prefix).withUnsafeBytes { try c.seek(atLeast: $0) }
             while let e = entry, e.key.starts(with: prefix) {
-                do { try body(e.key, e.value) } catch let error as CorruptData {
+                do {
+                    if try body(e.key, e.value) == .stop { return }
+                } catch let error as CorruptData {
                     throw StoreError(.damaged("view record \(describe(e.key)): \(error)"), path: directory)
                 }
                 entry = try c.next()

@@ -98,6 +98,32 @@ import Glibc
         #expect(s.client.get("/api/v1/events?limit=0", headers: [("Cookie", cookie)])?.status == 400)
     }
 
+    /// The status and latency answers are kept between requests (AnswerCache): still the CLI's
+    /// bytes after another process appended events, and after a monitor took the store.
+    @Test func keptAnswersFollowTheStore() throws {
+        let s = try Served()
+        guard let (cookie, _) = s.signIn() else { Issue.record("sign-in failed"); return }
+        func same(_ path: String, _ args: [String], _ when: String) throws -> String {
+            let api = s.client.get(path, headers: [("Cookie", cookie)])?.text ?? "no answer"
+            let again = s.client.get(path, headers: [("Cookie", cookie)])?.text ?? "no answer"
+            let cli = try CLI.run(args, data: s.store).out
+            #expect(api == cli && again == cli, "\(path) \(when)")
+            return api
+        }
+        let latency = ("/api/v1/latency?since=2026-03-01T00:00:00Z", ["latency", "--json", "--since", "2026-03-01T00:00:00Z"])
+        let status1 = try same("/api/v1/status", ["status", "--json"], "at first")
+        let latency1 = try same(latency.0, latency.1, "at first")
+        let later = Array(SyntheticStream(seed: 78).prefix(400)).map { e -> Event in
+            var e = e
+            e.time = Timestamp(microseconds: e.time.microseconds + 86_400_000_000 / 2)
+            return e
+        }
+        #expect(try CLI.run(["import", "-"], stdin: ndjson(later), data: s.store).status == 0)
+        let status2 = try same("/api/v1/status", ["status", "--json"], "after an import")
+        let latency2 = try same(latency.0, latency.1, "after an import")
+        #expect(status2 != status1 && latency2 != latency1, "the import changed both")
+    }
+
     @Test func withoutCredentialsTheAPIIs401AndPagesRedirectToLogin() throws {
         let s = try Served()
         for path in ["/api/v1/status", "/api/v1/outages", "/api/v1/events", "/api/v1/latency", "/api/v1/speedtests",

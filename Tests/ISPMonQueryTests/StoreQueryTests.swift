@@ -33,6 +33,36 @@ import ISPMonCore
         return events
     }()
 
+    /// A latency answer over a window reads only the hours it needs from the store, and is
+    /// the same as the answer from every hour: for each window, period and target (or all).
+    @Test func latencyOverAWindowReadsOnlyItsHoursAndAnswersTheSame() throws {
+        var events = Array(SyntheticStream(seed: 9).prefix(40_000))
+        events.sort { $0.time < $1.time }
+        try withStore(events) { queries in
+            let all = try queries.views([.latency])
+            let first = events[0].time.microseconds, last = events[events.count - 1].time.microseconds
+            let hour: Int64 = 3_600_000_000
+            var checked = 0
+            for (since, until) in [(first + 90 * 60_000_000, last - 2 * hour), (last - 3 * hour + 17, last), (first, first + 1),
+                                   (last + hour, last + 2 * hour), (first - 5 * hour, first + hour)] as [(Int64?, Int64?)] + [(nil, first + 2 * hour), (first + hour, nil)] {
+                for period in LatencyQuery.Period.allCases {
+                    for target in [nil] + Array(all.hours.keys.sorted().prefix(2)) {
+                        let q = LatencyQuery(target: target, window: TimeWindow(since: since, until: until), period: period)
+                        let windowed = try queries.latency(q)
+                        #expect(windowed == q.answer(all), "\(q)")
+                        checked += windowed.count
+                    }
+                }
+            }
+            #expect(checked > 0)
+            // Fewer hours are read: a one-hour window of one target loads that target's one or two hours.
+            let target = all.hours.keys.sorted()[0]
+            let q = LatencyQuery(target: target, window: TimeWindow(since: last - hour, until: last), period: .hour)
+            let loaded = try queries.views([.latency], hoursOf: target, hours: q.hours)
+            #expect((loaded.hours[target]?.count ?? 0) <= 2 && (all.hours[target]?.count ?? 0) > 2)
+        }
+    }
+
     @Test func pagesNewestFirstWithoutGapsOrRepeats() throws {
         try withStore(Self.events) { q in
             var seen: [UInt64] = []

@@ -96,6 +96,14 @@ public enum ViewRecords {
         return k
     }
 
+    /// The start of the hour an hour record's key names (its last 8 bytes); nil for another key.
+    public static func hourStart(_ key: UnsafeRawBufferPointer) -> Int64? {
+        guard key.count >= 10, key[0] == Kind.hour else { return nil }
+        var v: UInt64 = 0
+        for b in key[(key.count - 8)...] { v = v << 8 | UInt64(b) }
+        return Int64(bitPattern: v ^ (1 << 63))
+    }
+
     /// The key range of one target's hours (all targets' when nil).
     public static func hourPrefix(_ target: String?) -> [UInt8] {
         guard let target else { return [Kind.hour] }

@@ -120,9 +120,12 @@ public final class AuthStore: Sendable {
     }
 
     /// The session whose id is `id`, unless it ended or has been idle too long; notes its use.
-    public func session(_ id: String, now: Int64) -> Session? {
+    public func session(_ id: String, now: Int64) -> Session? { session(id, now: now, in: current()) }
+
+    /// The same, in a snapshot the caller took (one look at the files per request).
+    func session(_ id: String, now: Int64, in snapshot: Snapshot) -> Session? {
         let digest = Secrets.sha256(id)
-        guard let s = current().sessions[digest], now - s.lastSeen < AuthStore.sessionIdle else { return nil }
+        guard let s = snapshot.sessions[digest], now - s.lastSeen < AuthStore.sessionIdle else { return nil }
         if now - s.lastSeen > AuthStore.touchEvery { touch(digest, now) }
         return s
     }
@@ -143,9 +146,11 @@ public final class AuthStore: Sendable {
     public static func csrfToken(session id: String) -> String { Secrets.sha256("ispmon-csrf\0" + id) }
 
     /// The token `bearer` is, if it is one.
-    public func token(_ bearer: String) -> Token? {
+    public func token(_ bearer: String) -> Token? { token(bearer, in: current()) }
+
+    func token(_ bearer: String, in snapshot: Snapshot) -> Token? {
         let digest = Secrets.sha256(bearer)
-        return current().tokens.first { Secrets.equal($0.digest, digest) }
+        return snapshot.tokens.first { Secrets.equal($0.digest, digest) }
     }
 
     public var tokens: [Token] { current().tokens }

@@ -34,10 +34,11 @@ public struct AccessControl: RouterMiddleware {
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.access = access(request, context)
+        let snapshot = auth.current()
+        context.access = access(request, context, snapshot)
         let path = request.uri.path
         if isPublic(request) { return try await next(request, context) }
-        guard auth.hasPassword else {
+        guard snapshot.passwordHash != nil else {
             throw APIError(.serviceUnavailable, "no admin password is set: run `ispmon passwd` (or `ispmon init`) for this store first")
         }
         switch context.access {
@@ -64,16 +65,16 @@ public struct AccessControl: RouterMiddleware {
     }
 
     /// Who `request` is from: a bearer token wins over a cookie (a script's request is its token's).
-    func access(_ request: Request, _ context: Context) -> Context.Access {
+    func access(_ request: Request, _ context: Context, _ snapshot: AuthStore.Snapshot) -> Context.Access {
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer", let token = auth.token(String(parts[1])) {
+            if parts.count == 2, parts[0].lowercased() == "bearer", let token = auth.token(String(parts[1]), in: snapshot) {
                 return .token(token)
             }
             return .anonymous
         }
         if let id = request.cookies[Self.sessionCookie]?.value, !id.isEmpty,
-           auth.session(id, now: Self.now()) != nil {
+           auth.session(id, now: Self.now(), in: snapshot) != nil {
             return .session(id)
         }
         if request.uri.path == "/metrics", let address = context.remoteAddress,

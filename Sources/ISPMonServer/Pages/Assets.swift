@@ -40,6 +40,8 @@ enum Assets {
         main { max-width: 64rem; margin: 0 auto; padding: 1rem; }
         footer { max-width: 64rem; margin: 2rem auto; padding: 0 1rem; color: var(--muted); font-size: .85rem; }
         h1 { font-size: 1.5rem; overflow-wrap: anywhere; } h2 { font-size: 1.15rem; margin-top: 1.6rem; }
+        p, dd, td { overflow-wrap: anywhere; }
+        @media (max-width: 40rem) { table { display: block; overflow-x: auto; } main { padding: .75rem; } }
         .state { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: .8rem; }
         .big { padding: 1rem; border-radius: .6rem; background: var(--unknown-bg); }
         .big strong { display: block; font-size: 2.2rem; line-height: 1.1; }
@@ -59,6 +61,17 @@ enum Assets {
         th { color: var(--muted); font-weight: 600; }
         @media (max-width: 40rem) { table.events td:nth-child(4), table.events th:nth-child(4) { display: none; } }
         .empty { color: var(--muted); }
+        .ranges a { margin-right: .6rem; } .ranges a[aria-current] { font-weight: 700; }
+        .legend { color: var(--muted); font-size: .85rem; display: flex; flex-wrap: wrap; gap: .3rem 1rem; }
+        .key::before { content: ""; display: inline-block; width: .9rem; height: .6rem; margin-right: .3rem; vertical-align: middle; border-radius: 2px; }
+        .key.median::before { height: 2px; background: var(--accent); } .key.p95::before { background: var(--accent); opacity: .35; }
+        .key.minmax::before { background: var(--accent); opacity: .12; } .key.loss::before { background: var(--warn); }
+        .key.outage::before { background: var(--down); opacity: .2; } .key.down::before { background: var(--accent); } .key.up::before { background: var(--up); }
+        select { font: inherit; color: inherit; background: var(--card); border: 1px solid var(--line); border-radius: .35rem; padding: .3rem .4rem; }
+        .inline-check { display: inline-flex; flex-direction: row; align-items: center; gap: .4rem; color: var(--fg); font-size: 1rem; }
+        table.log td:first-child { color: var(--muted); font-variant-numeric: tabular-nums; }
+        td.error { color: var(--down); }
+        figure.hops { max-width: 28rem; }
         .error { color: var(--down); }
         .culprit { display: inline-block; padding: 0 .4rem; border-radius: .3rem; background: var(--unknown-bg); }
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
@@ -73,6 +86,8 @@ enum Assets {
         form.inline { display: inline; }
         figure { margin: 0; }
         svg.chart { width: 100%; height: auto; display: block; font-size: 11px; }
+        .chart-narrow { display: none; }
+        @media (max-width: 40rem) { .chart-wide { display: none; } .chart-narrow { display: block; } }
         svg.chart .grid { stroke: var(--line); stroke-width: 1; }
         svg.chart .axis { fill: var(--muted); }
         svg.chart .median { stroke: var(--accent); stroke-width: 1.8; }
@@ -103,7 +118,9 @@ enum Assets {
     static let js = """
         "use strict";
         (function () {
-          if (document.body.dataset.page !== "overview" || !window.EventSource) return;
+          if (!window.EventSource) return;
+          if (document.body.dataset.page === "events") return liveLog();
+          if (document.body.dataset.page !== "overview") return;
           // The page is the server's rendering; when the state it shows changes, it is rendered
           // again (one request), so the words and numbers are always the server's.
           var shown = document.querySelector("[data-shown]");
@@ -122,6 +139,33 @@ enum Assets {
             if (a.speedtest) text = "speed test: " + a.speedtest.phase + " " + Math.round(a.speedtest.mbps) + " Mb/s, " + Math.round(a.speedtest.progress * 100) + " %";
             el.textContent = text;
           });
+          // The log viewer's live mode: on each new event, the rows after the newest shown, with
+          // the page's filters, rendered by the server (the page itself, asked for them).
+          function liveLog() {
+            var box = document.getElementById("live"), table = document.querySelector("table.log");
+            if (!box || !table) return;
+            var shown = Number(table.dataset.after), filter = JSON.parse(table.dataset.filter || "{}");
+            var source = null, pending = false;
+            function fetchNew() {
+              pending = false;
+              var q = new URLSearchParams(filter);
+              q.delete("before_seq"); q.set("after_seq", String(shown)); q.set("order", "asc"); q.set("limit", "1000");
+              fetch("/events?" + q.toString(), { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
+                var rows = new DOMParser().parseFromString(html, "text/html").querySelectorAll("#log tr");
+                var body = document.getElementById("log");
+                rows.forEach(function (row) {
+                  var seq = Number(row.firstElementChild.textContent);
+                  if (seq > shown) { body.insertBefore(document.importNode(row, true), body.firstChild); shown = seq; }
+                });
+              });
+            }
+            box.addEventListener("change", function () {
+              if (box.checked && !source) {
+                source = new EventSource("/api/v1/stream?types=event&after_seq=" + shown);
+                source.addEventListener("event", function () { if (!pending) { pending = true; setTimeout(fetchNew, 200); } });
+              } else if (!box.checked && source) { source.close(); source = null; }
+            });
+          }
         })();
 
         """

@@ -30,7 +30,7 @@ enum OutagePages {
             "id": o.id, "kind": o.kind == .connectivity ? "internet (connectivity)" : "DNS",
             "start": LocalTime.format(o.start), "end": PageText.time(o.end) as Any, "duration": NumberText.duration(o.duration),
             "cause": o.cause.inWords, "culprits": o.culprits, "explanation": d.explanation,
-            "timeline": chart.svg(),
+            "timeline": ChartPair.html { chart.svg(width: $0) },
             "notes": o.notes.map { ["time": LocalTime.format($0.time), "text": $0.text] },
             "events": folded(events),
         ]

@@ -39,7 +39,7 @@ enum OverviewPage {
             let rows = try queries.latency(LatencyQuery(target: target.name, window: TimeWindow(since: start, until: end), period: .hour))
             let chart = LatencyChart(start: start, end: end, periods: rows.map(period), outages: shades,
                                      label: "latency and loss of \(target.name), the last 24 hours")
-            charts.append(["title": "Latency of \(target.name) (\(role == .internet ? "the internet" : "the router")), last 24 h", "svg": chart.svg()])
+            charts.append(["title": "Latency of \(target.name) (\(role == .internet ? "the internet" : "the router")), last 24 h", "svg": ChartPair.html { chart.svg(width: $0, height: $0 < 500 ? 200 : 240) }])
         }
         values["charts"] = charts
         values["outages"] = outages.suffix(5).reversed().map(PageText.outageRow)

@@ -35,7 +35,8 @@ struct PageRenderer: Sendable {
     }
 
     static let navigation: [(String, String, String)] = [
-        ("overview", "/", "Overview"), ("outages", "/outages", "Outages"),
+        ("overview", "/", "Overview"), ("outages", "/outages", "Outages"), ("latency", "/latency", "Latency"),
+        ("speedtests", "/speedtests", "Speed tests"), ("path", "/path", "Path"), ("events", "/events", "Events"),
     ]
 
     /// The page `name` (a template) with `values`, for the signed-in `access`.
@@ -52,6 +53,14 @@ struct PageRenderer: Sendable {
         let html = library.render(layout, withTemplate: "layout") ?? ""
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}
+
+/// A chart drawn twice, for a wide screen and for a phone (its text would be too small scaled
+/// down from the wide one); the stylesheet shows one of them, no script needed.
+enum ChartPair {
+    static func html(_ draw: (Double) -> String) -> String {
+        "<div class=\"chart-wide\">" + draw(720) + "</div><div class=\"chart-narrow\">" + draw(360) + "</div>"
     }
 }
 

@@ -53,6 +53,57 @@ struct PageRoutes {
                 return renderer.page("outage", title: "Outage \(id)", values: OutagePages.detail(detail, events: events), access: access)
             }
         }
+        router.get("latency") { request, context in
+            let p = try QueryParameters(request, allowed: ["target", "since", "until", "period"])
+            let form = ["since": p["since"] ?? "", "until": p["until"] ?? ""]
+            let access = context.access
+            let (window, period, error) = Self.checked { (try p.window(now: Self.timestamp()),
+                                                         try p.choice("period", ["hour": LatencyQuery.Period.hour, "day": .day])) }
+            return try await pool.runIfActive {
+                var values = try ViewPages.latency(queries, target: p["target"], window: window.flatMap { $0.since == nil && $0.until == nil ? nil : $0 },
+                                                   period: period ?? nil, form: form)
+                values["error"] = error
+                return renderer.page("latency", title: "Latency", values: values, access: access, status: error == nil ? .ok : .badRequest)
+            }
+        }
+        router.get("speedtests") { request, context in
+            let p = try QueryParameters(request, allowed: ["since", "until", "summary"])
+            let access = context.access
+            let (window, summary, error) = Self.checked { (try p.window(now: Self.timestamp()),
+                                                          try p.choice("summary", ["day": SpeedTestQuery.Period.day, "week": .week, "month": .month])) }
+            return try await pool.runIfActive {
+                var values = try ViewPages.speedTests(queries, window: window.flatMap { $0.since == nil && $0.until == nil ? nil : $0 },
+                                                      summary: (summary ?? nil) ?? .day)
+                values["error"] = error
+                return renderer.page("speedtests", title: "Speed tests", values: values, access: access, status: error == nil ? .ok : .badRequest)
+            }
+        }
+        router.get("events") { request, context in
+            let p = try QueryParameters(request, allowed: ["since", "until", "type", "target", "q", "before_seq", "after_seq", "limit", "order"])
+            let form = ["since": p["since"] ?? "", "until": p["until"] ?? "", "type": p["type"] ?? "", "target": p["target"] ?? "", "q": p["q"] ?? ""]
+            let access = context.access
+            let types = Dictionary(uniqueKeysWithValues: EventType.allCases.map { ($0.rawValue, $0) })
+            let (query, _, error) = Self.checked { () throws -> (EventQuery, Int) in
+                let q = EventQuery(window: try p.window(now: Self.timestamp()), type: p["type"] == "" ? nil : try p.choice("type", types),
+                                   target: p["target"].flatMap { $0.isEmpty ? nil : $0 }, text: p["q"].flatMap { $0.isEmpty ? nil : $0 },
+                                   beforeSeq: try p.sequenceNumber("before_seq"), afterSeq: try p.sequenceNumber("after_seq"),
+                                   limit: try p.integer("limit") ?? EventQuery.defaultLimit,
+                                   order: try p.choice("order", ["asc": EventQuery.Order.asc, "desc": .desc]) ?? .desc)
+                try q.validate()
+                return (q, 0)
+            }
+            return try await pool.runIfActive {
+                var values = try ViewPages.events(queries, query ?? EventQuery(), form: form)
+                if error != nil { values["events"] = [[String: Any]](); values["has_events"] = false }
+                values["error"] = error
+                return renderer.page("events", title: "Events", values: values, access: access, status: error == nil ? .ok : .badRequest)
+            }
+        }
+        router.get("path") { request, context in
+            _ = try QueryParameters(request, allowed: [])
+            let access = context.access
+            return try await pool.runIfActive { renderer.page("path", title: "Path", values: try ViewPages.path(queries), access: access) }
+        }
         router.post("outages/{id}/notes") { request, context in
             let id = try context.parameters.require("id")
             let body = try await request.body.collect(upTo: WebServer.maxBody)
@@ -63,4 +114,16 @@ struct PageRoutes {
     }
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000_000) }
+    static func timestamp() -> Timestamp { Timestamp(microseconds: now()) }
+
+    /// A page's parameters, checked: the values, or (nil, nil, what is wrong) for the page to say
+    /// beside the form that mends it, instead of a JSON error.
+    static func checked<A, B>(_ parse: () throws -> (A, B)) -> (A?, B?, String?) {
+        do {
+            let (a, b) = try parse()
+            return (a, b, nil)
+        } catch {
+            return (nil, nil, APIError.from(error)?.message ?? "\(error)")
+        }
+    }
 }

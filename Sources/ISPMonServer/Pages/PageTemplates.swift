@@ -5,6 +5,7 @@
 enum PageTemplates {
     static let all: [String: String] = [
         "layout": layout, "overview": overview, "outages": outages, "outage": outage, "outageTable": outageTable,
+        "latency": latency, "speedtests": speedtests, "events": events, "path": path, "ranges": ranges,
     ]
 
     static let layout = """
@@ -131,6 +132,101 @@ enum PageTemplates {
         </tbody>
         </table>
         </section>
+
+        """
+
+    /// Links to the usual spans back from the newest event, as explicit times (what the API takes).
+    static let ranges = """
+        <p class="ranges">{{#ranges}}<a href="{{href}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a> {{/ranges}}</p>
+
+        """
+
+    static let latency = """
+        <h1>Latency</h1>
+        <form method="get" action="/latency" class="filters">
+        <label>Target <select name="target">{{#targets}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{name}} ({{role}})</option>{{/targets}}</select></label>
+        <label>Since <input name="since" value="{{since}}"></label>
+        <label>Until <input name="until" value="{{until}}"></label>
+        <label>Period <select name="period"><option value="hour"{{#hourly}} selected{{/hourly}}>hour</option><option value="day"{{^hourly}} selected{{/hourly}}>day</option></select></label>
+        <button type="submit">Show</button>
+        </form>
+        {{> ranges}}
+        {{#error}}<p class="error">{{error}}</p>{{/error}}
+        {{#target}}
+        <figure>{{{chart}}}</figure>
+        <p class="legend"><span class="key median">median</span> <span class="key p95">median to p95</span> <span class="key minmax">min to max</span> <span class="key loss">loss</span> <span class="key outage">outage</span></p>
+        <p><a href="{{json}}">JSON</a></p>
+        <table class="latency">
+        <thead><tr><th>{{period}}</th><th>Sent</th><th>Lost</th><th>Loss</th><th>Median</th><th>p95</th><th>Min</th><th>Max</th></tr></thead>
+        <tbody>
+        {{#rows}}<tr><td>{{start}}</td><td>{{sent}}</td><td>{{lost}}</td><td>{{loss}}</td><td>{{p50}}</td><td>{{p95}}</td><td>{{min}}</td><td>{{max}}</td></tr>{{/rows}}
+        </tbody>
+        </table>
+        {{^rows}}<p class="empty">No probes of {{target}} in this range.</p>{{/rows}}
+        {{/target}}
+        {{^target}}<p class="empty">No targets yet.</p>{{/target}}
+
+        """
+
+    static let speedtests = """
+        <h1>Speed tests</h1>
+        {{> ranges}}
+        {{#error}}<p class="error">{{error}}</p>{{/error}}
+        <figure>{{{chart}}}</figure>
+        <p class="legend"><span class="key down">download</span> <span class="key up">upload</span></p>
+        <table>
+        <thead><tr><th>Time</th><th>Server</th><th>Download</th><th>Upload</th><th>Idle RTT</th></tr></thead>
+        <tbody>
+        {{#tests}}<tr><td>{{time}}</td><td>{{server}}</td><td class="{{result_class}}">{{down}}</td><td>{{up}}</td><td>{{rtt}}</td></tr>{{/tests}}
+        </tbody>
+        </table>
+        {{^tests}}<p class="empty">No speed tests in this range.</p>{{/tests}}
+        <h2>By {{summary_period}}</h2>
+        <p class="ranges">{{#periods}}<a href="{{href}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a> {{/periods}}</p>
+        <table>
+        <thead><tr><th>{{summary_period}}</th><th>Tests</th><th>Failed</th><th>Download median (min–max)</th><th>Upload median (min–max)</th></tr></thead>
+        <tbody>
+        {{#summaries}}<tr><td>{{period}}</td><td>{{count}}</td><td>{{failures}}</td><td>{{down}}</td><td>{{up}}</td></tr>{{/summaries}}
+        </tbody>
+        </table>
+
+        """
+
+    static let events = """
+        <h1>Events</h1>
+        <form method="get" action="/events" class="filters">
+        <label>Type <select name="type"><option value="">any</option>{{#types}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/types}}</select></label>
+        <label>Target <input name="target" value="{{target}}"></label>
+        <label>Search <input name="q" value="{{q}}" type="search"></label>
+        <label>Since <input name="since" value="{{since}}"></label>
+        <label>Until <input name="until" value="{{until}}"></label>
+        <button type="submit">Show</button>
+        </form>
+        {{#error}}<p class="error">{{error}}</p>{{/error}}
+        <p><label class="inline-check"><input type="checkbox" id="live"{{^live_possible}} disabled{{/live_possible}}> Live: show new events as they come</label> <a href="{{ndjson}}">NDJSON</a></p>
+        <table class="log" data-after="{{newest_seq}}" data-filter="{{filter_json}}">
+        <thead><tr><th>Seq</th><th>Time</th><th>Type</th><th>Event</th></tr></thead>
+        <tbody id="log">
+        {{#events}}<tr><td>{{seq}}</td><td>{{time}}</td><td>{{type}}</td><td class="{{result_class}}">{{text}}</td></tr>{{/events}}
+        </tbody>
+        </table>
+        {{^events}}<p class="empty">No events match.</p>{{/events}}
+        {{#older}}<p><a href="{{older}}">Older events</a></p>{{/older}}
+
+        """
+
+    static let path = """
+        <h1>The path</h1>
+        {{#trace}}
+        <p>Path discovery to {{destination}} at {{time}}.</p>
+        <figure class="hops">{{{diagram}}}</figure>
+        {{/trace}}
+        {{^trace}}<p class="empty">No path discovery yet (it runs when a target is <code>host: auto</code>, and needs CAP_NET_RAW).</p>{{/trace}}
+        <h2>Changes of the first hops</h2>
+        {{#has_changes}}<table><thead><tr><th>From</th><th>First hops</th></tr></thead><tbody>
+        {{#changes}}<tr><td>{{time}}</td><td>{{hops}}</td></tr>{{/changes}}
+        </tbody></table>{{/has_changes}}
+        {{^changes}}<p class="empty">No changes recorded.</p>{{/changes}}
 
         """
 }

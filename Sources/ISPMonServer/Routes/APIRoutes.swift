@@ -12,12 +12,13 @@ struct APIRoutes {
     let queries: Queries
     /// Runs the store's work (LMDB reads, a note's durable commit) off the event loops.
     let pool: NIOThreadPool
+    let cache: AnswerCache
 
     func add(to router: Router<WebContext>) {
         let api = router.group("api/v1")
         api.get("status") { request, _ in
             _ = try QueryParameters(request, allowed: [])
-            return try await blocking { try json(JSONForms.status(queries.status())) }
+            return try await cached("status") { try JSONForms.status(queries.status()) }
         }
         api.get("outages") { request, _ in
             let p = try QueryParameters(request, allowed: ["since", "until", "min_duration"])
@@ -44,7 +45,7 @@ struct APIRoutes {
             let p = try QueryParameters(request, allowed: ["target", "since", "until", "period"])
             let period = try p.choice("period", ["hour": LatencyQuery.Period.hour, "day": .day]) ?? .hour
             let q = LatencyQuery(target: p["target"], window: try p.window(now: now()), period: period)
-            return try await blocking { try json(JSONForms.latency(queries.latency(q), q)) }
+            return try await cached(q.answerKey) { try JSONForms.latency(queries.latency(q), q) }
         }
         api.get("speedtests") { request, _ in
             let p = try QueryParameters(request, allowed: ["since", "until", "period"])
@@ -87,6 +88,18 @@ struct APIRoutes {
 
     func blocking(_ work: @escaping @Sendable () throws -> Response) async throws -> Response {
         try await pool.runIfActive(work)
+    }
+
+    /// The JSON answer `key` names, from ``AnswerCache`` when nothing changed since it was
+    /// computed (answered on the event loop), else computed on the pool and kept.
+    func cached(_ key: String, _ compute: @escaping @Sendable () throws -> [UInt8]) async throws -> Response {
+        let version = try AnswerCache.version(queries)
+        if let bytes = cache.answer(key, at: version) { return json(bytes) }
+        return try await blocking { [cache] in
+            let bytes = try compute()
+            cache.keep(key, bytes, at: version)
+            return json(bytes)
+        }
     }
 
     func now() -> Timestamp { Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000)) }

@@ -48,6 +48,7 @@ struct ToolRoutes {
     func stream(_ check: Check, releasing client: String) -> Response {
         let (lines, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .unbounded)
         let thread = Thread { [runner, running] in
+            ThreadPriority.yieldToTheMonitor()
             defer { running.release(client) }
             let report = runner.run(check) { continuation.yield(CheckForm.line($0) + [0x0A]) }
             continuation.yield(CheckForm.lastLine(report) + [0x0A])
@@ -77,7 +78,10 @@ struct ToolRoutes {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 guard waiter.set(continuation) else { return }
-                let thread = Thread { waiter.resume(with: .success(work())) }
+                let thread = Thread {
+                    ThreadPriority.yieldToTheMonitor()
+                    waiter.resume(with: .success(work()))
+                }
                 thread.name = "ispmon.check"
                 thread.start()
             }
