@@ -311,7 +311,8 @@ import Glibc
     }
 
     /// Screenshots of the overview and an outage's page on a phone (360×800) and a desktop, in
-    /// the light and the dark theme, as test artifacts (`artifacts`); with
+    /// the light and the dark theme (and of the navigation's other pages on the phone), as test
+    /// artifacts (`artifacts`), none wider than its viewport; with
     /// `ISPMON_UPDATE_SCREENSHOTS=1`, also the README's two (docs/images/, desktop, light), so
     /// that a normal run leaves the repository as it was.
     @Test func screenshotsOnAPhoneAndInTheDarkTheme() throws {
@@ -326,7 +327,9 @@ import Glibc
         if update { config["readme"] = Self.root + "/docs/images" }
         guard let r = try lab.run("screenshots", config, seconds: 90) else { return }
         let shots = (r["shots"] as? [[String: Any]]) ?? []
-        #expect(shots.count == 8)
+        // Two pages × phone and desktop × light and dark, and the navigation's others on the phone.
+        #expect(shots.count >= 8 && ["overview", "outage"].allSatisfy { page in shots.filter { $0["page"] as? String == page }.count == 4 },
+                "\(shots.map { "\($0["page"] ?? "")-\($0["device"] ?? "")-\($0["theme"] ?? "")" })")
         var backgrounds: [String: String] = [:]
         for shot in shots {
             let name = "\(shot["page"] ?? "")-\(shot["device"] ?? "")-\(shot["theme"] ?? "")"

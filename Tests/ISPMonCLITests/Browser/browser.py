@@ -353,16 +353,19 @@ def scenario_html_note(b, config):
 
 
 def scenario_screenshots(b, config):
-    """The overview and one outage's page on a phone and on a desktop, light and dark; the
-    README's two images (desktop, light) too when asked for."""
+    """The overview and one outage's page on a phone and on a desktop, light and dark, and
+    the navigation's other pages on the phone; the README's two images (desktop, light) too
+    when asked for."""
     b.sign_in()
     shots = []
     pages = [("overview", "/"), ("outage", "/outages/" + config["outage"])]
+    # The other pages of the navigation on the phone too: where a page breaks first.
+    others = [(href.strip("/").split("?")[0], href) for href in page_facts(b)["nav"] if href not in ("/",)]
     for device, (width, height), mobile in [("phone", PHONE, True), ("desktop", DESKTOP, False)]:
         b.set_viewport(width, height, mobile)
         for theme in ["light", "dark"]:
             b.set_dark(theme == "dark")
-            for name, path in pages:
+            for name, path in pages + (others if device == "phone" else []):
                 b.get(path)
                 time.sleep(0.2)
                 file = b.shot(os.path.join(config["artifacts"], "%s-%s-%s.png" % (name, device, theme)))
