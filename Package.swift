@@ -109,7 +109,8 @@ let package = Package(
         .testTarget(
             name: "ISPMonCLITests",
             dependencies: ["ispmon", "ISPMonCore", "ISPMonStore", "ISPMonQuery", "LMDB", "TestSupport"],
-            exclude: ["Golden"],
+            // Golden: expected outputs; Browser: BrowserTests' Selenium driver (python, read by path).
+            exclude: ["Golden", "Browser"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

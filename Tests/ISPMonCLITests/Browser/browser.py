@@ -1,0 +1,428 @@
+#!/usr/bin/env python3
+"""Drives headless Chromium through ispmon's web UI for BrowserTests.swift.
+
+Usage: browser.py SCENARIO CONFIG_JSON
+
+Runs inside the test's network namespace (only loopback), next to `ispmon serve`. Each
+scenario signs in, does what it is named for and prints one JSON object (its report) as the
+last line of standard output; the Swift test asserts on it. The driver itself asserts
+nothing: it reports what the browser saw (every request with its status, console messages,
+texts of the page, times), so a failure is explained by the report in the test's message.
+
+The driver is given explicitly (Service(executable_path=...)) and so is the browser binary,
+so Selenium Manager has nothing to look up or download.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from urllib.parse import urlparse
+
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException, WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+# Chromium's own background traffic (updates, safe browsing lists, metrics, sync, the
+# first-run page) is switched off; the namespace has only loopback anyway, so any request to
+# another host would fail and show up in the report as one.
+FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-default-apps",
+    "--metrics-recording-only", "--disable-domain-reliability", "--disable-client-side-phishing-detection",
+    "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication,CertificateTransparencyComponentUpdater",
+    "--disable-extensions", "--password-store=basic", "--use-mock-keychain",
+    "--hide-scrollbars", "--force-color-profile=srgb", "--font-render-hinting=none",
+]
+
+DESKTOP = (1280, 900)
+PHONE = (360, 800)
+
+
+class Browser:
+    def __init__(self, config, width=DESKTOP[0], height=DESKTOP[1]):
+        self.config = config
+        self.base = config["base"]
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for flag in FLAGS:
+            options.add_argument(flag)
+        options.add_argument("--window-size=%d,%d" % (width, height))
+        options.add_argument("--user-data-dir=" + config["profile"])
+        # The first tab is about:blank: Debian's Chromium otherwise opens its new-tab page,
+        # which first navigates to https://start.duckduckgo.com/ (its default search engine's)
+        # and then loads chrome:// resources, all of which the report would (rightly) list.
+        options.add_experimental_option("prefs", {
+            "session.restore_on_startup": 4, "session.startup_urls": ["about:blank"],
+            "homepage": "about:blank", "homepage_is_newtabpage": False})
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+        # A dialog a page opens is left open (not dismissed by the driver), so a test can see it.
+        options.set_capability("unhandledPromptBehavior", "ignore")
+        self.driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+        self.driver.set_page_load_timeout(20)
+        self.set_viewport(width, height, mobile=False)
+        # What the logs said so far, gathered as the scenario goes (reading a log empties it).
+        self.requests = {}  # requestId -> {"url", "status", "failed", "canceled", "method", "type"}
+        self.order = []
+        self.console = []
+        self.dialogs = []
+
+    def quit(self):
+        try:
+            self.driver.quit()
+        except Exception:
+            pass
+
+    def set_viewport(self, width, height, mobile):
+        # Device metrics rather than the window's size: the page's viewport is exactly this
+        # (a phone's: `mobile` makes the meta viewport count, as on a phone).
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+
+    def set_dark(self, dark):
+        self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {
+            "features": [{"name": "prefers-color-scheme", "value": "dark" if dark else "light"}]})
+
+    def collect(self):
+        """Reads the performance and browser logs into requests, console and dialogs."""
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            method, params = message.get("method"), message.get("params", {})
+            rid = params.get("requestId")
+            if (method == "Page.frameStartedNavigating" and params.get("navigationType") == "differentDocument"
+                    and not params.get("url", "").startswith("about:")):
+                # A navigation's request can fail before the network log sees it sent (Chromium's
+                # own start page did): its request id is the loader id named here.
+                self.add(params.get("loaderId"), params.get("url"), "GET", "Document")
+            elif method == "Network.requestWillBeSent":
+                request = params["request"]
+                if rid in self.requests and "redirectResponse" in params:
+                    # A redirect: the same request id goes on to the new URL; keep the hop as a request of its own.
+                    hop = dict(self.requests[rid])
+                    hop["status"] = params["redirectResponse"].get("status")
+                    key = "%s#%d" % (rid, len(self.order))
+                    self.order.insert(self.order.index(rid), key)
+                    self.requests[key] = hop
+                    self.requests[rid].update({"status": None})
+                self.add(rid, request["url"], request["method"], params.get("type"))
+                self.requests[rid].update({"url": request["url"], "method": request["method"]})
+            elif method == "Network.responseReceived":
+                self.add(rid, params["response"]["url"], None, params.get("type"))
+                self.requests[rid]["status"] = params["response"]["status"]
+            elif method == "Network.loadingFailed":
+                # One never seen sent is kept too (its URL unknown), so no failure goes unreported.
+                self.add(rid, "(unknown)", None, params.get("type"))
+                self.requests[rid]["failed"] = params.get("errorText") or "failed"
+                self.requests[rid]["canceled"] = bool(params.get("canceled"))
+                if params.get("blockedReason"):
+                    self.requests[rid]["failed"] += " (blocked: %s)" % params["blockedReason"]
+            elif method == "Page.javascriptDialogOpening":
+                self.dialogs.append({"type": params.get("type"), "message": params.get("message")})
+        for entry in self.driver.get_log("browser"):
+            self.console.append({"level": entry.get("level"), "source": entry.get("source"), "message": entry.get("message")})
+        return list(self.requests.values())
+
+    def add(self, rid, url, method, kind):
+        if rid and rid not in self.requests:
+            self.order.append(rid)
+            self.requests[rid] = {"url": url, "method": method, "type": kind, "status": None, "failed": None, "canceled": False}
+
+    def report(self):
+        self.collect()
+        return {
+            "requests": [self.requests[k] for k in self.order],
+            "console": self.console,
+            "dialogs": self.dialogs,
+        }
+
+    def get(self, path):
+        self.driver.get(self.base + path)
+        self.wait_loaded()
+
+    def wait_loaded(self, seconds=10):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                if self.driver.execute_script("return document.readyState") == "complete":
+                    return True
+            except WebDriverException:
+                pass
+            time.sleep(0.02)
+        return False
+
+    def sign_in(self):
+        self.get("/login")
+        self.driver.find_element(By.NAME, "password").send_keys(self.config["password"])
+        self.driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+        self.wait_until(lambda: urlparse(self.driver.current_url).path != "/login", 10)
+        self.wait_loaded()
+        return urlparse(self.driver.current_url).path
+
+    def wait_until(self, predicate, seconds, step=0.01):
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                value = predicate()
+                if value:
+                    return value
+            except WebDriverException:
+                pass  # the page was being replaced (a reload): ask again
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(step)
+
+    def js(self, script, *args):
+        return self.driver.execute_script(script, *args)
+
+    def shot(self, path, full_page=True):
+        """A PNG of the page: the whole page (beyond the viewport) or only the viewport."""
+        import base64
+        args = {"format": "png"}
+        if full_page:
+            metrics = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+            size = metrics.get("cssContentSize") or metrics["contentSize"]
+            args.update({"captureBeyondViewport": True,
+                         "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}})
+        data = self.driver.execute_cdp_cmd("Page.captureScreenshot", args)["data"]
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(data))
+        return path
+
+
+# The overview's two big states, in page order: Internet, then DNS.
+STATE_WORD = "var s = document.querySelectorAll('.state .big strong'); return s.length ? s[0].textContent.trim() : null;"
+
+
+def page_facts(b):
+    """What a test wants to know of the page that is shown."""
+    return b.js("""
+        return {
+          path: location.pathname + location.search,
+          title: document.title,
+          h1: (document.querySelector('h1') || {}).textContent || null,
+          nav: Array.from(document.querySelectorAll('header nav a')).map(a => a.getAttribute('href')),
+          scripts: Array.from(document.scripts).map(s => s.getAttribute('src')),
+          inline_styles: document.querySelectorAll('[style]').length + document.querySelectorAll('style').length,
+          text: document.body ? document.body.innerText : ''
+        };""")
+
+
+def scenario_pages(b, config):
+    """Signs in, then opens every page the navigation names, one outage's page and the list
+    filtered, each with enough time for its script to connect (the overview's stream)."""
+    landed = b.sign_in()
+    pages = []
+    first = page_facts(b)
+    paths = ["/"] + [p for p in first["nav"] if p != "/"]
+    b.get("/outages")
+    link = b.js("var a = document.querySelector('table.outages a[href^=\"/outages/\"]'); return a && a.getAttribute('href');")
+    if link:
+        paths.append(link)
+    paths.append("/outages?since=30d")
+    for path in paths:
+        b.get(path)
+        # The overview opens /api/v1/stream once its script runs: wait until that request has
+        # an answer, so a failure of the stream (or of the script: CSP) is seen too.
+        if path == "/":
+            b.wait_until(lambda: any(r["url"].endswith("/api/v1/stream?types=status,activity") and r["status"]
+                                     for r in b.collect()), 5, 0.05)
+        else:
+            time.sleep(0.2)
+        facts = page_facts(b)
+        facts.pop("text")
+        pages.append(facts)
+    out = b.report()
+    out.update({"landed": landed, "pages": pages})
+    return out
+
+
+def scenario_live(b, config):
+    """The overview, then another process imports events that open an outage: how long until
+    the page shows "Down" (the import's exit to the word on the page), then the same for the
+    events that end it ("Up")."""
+    b.sign_in()
+    b.get("/")
+    before = b.js(STATE_WORD)
+    # The page must be listening before anything happens: the stream's first message (the
+    # status) has arrived once the request has its answer.
+    listening = b.wait_until(lambda: any(r["url"].endswith("/api/v1/stream?types=status,activity") and r["status"] == 200
+                                         for r in b.collect()), 5, 0.05)
+    time.sleep(0.3)
+    steps = []
+    for name, path, want in [("down", config["down"], "Down"), ("up", config["up"], "Up")]:
+        imported = subprocess.run([config["ispmon"], "import", "--data", config["store"], path],
+                                  capture_output=True, text=True, timeout=30)
+        exited = time.monotonic()
+        word = b.wait_until(lambda: b.js(STATE_WORD) == want and b.js("return document.readyState") == "complete", 5, 0.005)
+        seen = time.monotonic()
+        step = {"name": name, "import_status": imported.returncode, "import_stderr": imported.stderr.strip(),
+                "shown": b.js(STATE_WORD), "seen": bool(word), "delay_ms": round((seen - exited) * 1000, 1),
+                "alert": b.js("var a = document.querySelector('section.alert'); return a && a.innerText;")}
+        if name == "down" and config.get("artifacts"):
+            step["screenshot"] = b.shot(os.path.join(config["artifacts"], "overview-down-desktop-light.png"), full_page=False)
+        steps.append(step)
+    out = b.report()
+    out.update({"before": before, "listening": bool(listening), "steps": steps})
+    return out
+
+
+def scenario_outages(b, config):
+    """Every row of /outages: its id (from the link), start, duration, kind and cause."""
+    b.sign_in()
+    b.get("/outages")
+    rows = b.js("""
+        return Array.from(document.querySelectorAll('table.outages tbody tr')).map(function (tr) {
+          var td = tr.querySelectorAll('td'), a = tr.querySelector('a[href^="/outages/"]');
+          return {id: a ? a.getAttribute('href').slice('/outages/'.length) : null,
+                  start: td[0].innerText.trim(), duration: td[1].innerText.trim(),
+                  kind: td[2].innerText.trim(), cause: td[3].innerText.trim()};
+        });""")
+    out = b.report()
+    out.update({"rows": rows, "text": page_facts(b)["text"]})
+    return out
+
+
+def add_note(b, outage, text):
+    """Adds a note through the outage page's form, then reloads the page."""
+    b.get("/outages/" + outage)
+    area = b.driver.find_element(By.CSS_SELECTOR, "form.note textarea[name=text]")
+    area.send_keys(text)
+    b.driver.find_element(By.CSS_SELECTOR, "form.note button[type=submit]").click()
+    b.wait_until(lambda: b.js("return document.readyState") == "complete"
+                 and b.js("return !document.querySelector('form.note textarea').value"), 10)
+    after_submit = urlparse(b.driver.current_url).path
+    b.driver.refresh()
+    b.wait_loaded()
+    return after_submit
+
+
+def scenario_outage(b, config):
+    """One outage's page: the timeline chart, the raw events, the notes; then a note added
+    through the form."""
+    b.sign_in()
+    b.get("/outages/" + config["outage"])
+    chart = b.js("""
+        var svg = document.querySelector('svg.timeline');
+        if (!svg) return null;
+        var r = svg.getBoundingClientRect();
+        return {width: r.width, height: r.height, lanes: svg.querySelectorAll('rect').length,
+                text: svg.textContent.trim().slice(0, 2000)};""")
+    events = b.js("""
+        return Array.from(document.querySelectorAll('table.events tbody tr')).map(function (tr) {
+          return Array.from(tr.querySelectorAll('td')).map(td => td.innerText.trim());
+        });""")
+    h1 = b.js("return (document.querySelector('h1') || {}).textContent || null;")
+    after_submit = add_note(b, config["outage"], config["note"])
+    notes = b.js("return Array.from(document.querySelectorAll('ul.notes li')).map(li => li.innerText.trim());")
+    out = b.report()
+    out.update({"h1": h1, "chart": chart, "events": events, "after_submit": after_submit, "notes": notes})
+    return out
+
+
+def scenario_html_note(b, config):
+    """A note with markup in it, added through the form: what the page then holds."""
+    b.sign_in()
+    after_submit = add_note(b, config["outage"], config["note"])
+    # Give anything the markup might have started (an image's onerror, a script) time to run.
+    time.sleep(0.5)
+    try:
+        alert = b.driver.switch_to.alert.text
+    except NoAlertPresentException:
+        alert = None
+    facts = b.js("""
+        return {
+          text: document.body.innerText,
+          notes: Array.from(document.querySelectorAll('ul.notes li')).map(li => li.innerText.trim()),
+          img_x: Array.from(document.images).filter(i => i.getAttribute('src') === 'x').length,
+          images: document.images.length,
+          scripts: Array.from(document.scripts).map(s => s.getAttribute('src')),
+          note_children: Array.from(document.querySelectorAll('ul.notes li')).map(li => li.children.length)
+        };""")
+    out = b.report()
+    out.update(facts)
+    out.update({"alert": alert, "after_submit": after_submit})
+    return out
+
+
+def scenario_screenshots(b, config):
+    """The overview and one outage's page on a phone and on a desktop, light and dark, and
+    the navigation's other pages on the phone; the README's two images (desktop, light) too
+    when asked for."""
+    b.sign_in()
+    shots = []
+    pages = [("overview", "/"), ("outage", "/outages/" + config["outage"])]
+    # The other pages of the navigation on the phone too: where a page breaks first.
+    others = [(href.strip("/").split("?")[0], href) for href in page_facts(b)["nav"] if href not in ("/",)]
+    for device, (width, height), mobile in [("phone", PHONE, True), ("desktop", DESKTOP, False)]:
+        b.set_viewport(width, height, mobile)
+        for theme in ["light", "dark"]:
+            b.set_dark(theme == "dark")
+            for name, path in pages + (others if device == "phone" else []):
+                b.get(path)
+                time.sleep(0.2)
+                file = b.shot(os.path.join(config["artifacts"], "%s-%s-%s.png" % (name, device, theme)))
+                # Overflow sideways is what breaks a page on a phone: measure it.
+                wide = b.js("""
+                    var w = document.documentElement.clientWidth, out = [];
+                    document.querySelectorAll('body *').forEach(function (e) {
+                      var r = e.getBoundingClientRect();
+                      var name = e.tagName.toLowerCase() + (typeof e.className === 'string' && e.className ? '.' + e.className : '');
+                      // A box past the edge, or text running out of its box (a long word).
+                      if (r.width > 0 && r.right > w + 1) out.push(name + ' ends at ' + Math.round(r.right));
+                      else if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible')
+                        out.push(name + ' holds ' + e.scrollWidth + ' px in ' + e.clientWidth);
+                    });
+                    return {viewport: w, scroll_width: document.documentElement.scrollWidth, overflowing: out.slice(0, 20)};""")
+                background = b.js("return getComputedStyle(document.body).backgroundColor;")
+                shots.append({"page": name, "device": device, "theme": theme, "file": file,
+                              "background": background, "layout": wide})
+    readme = []
+    if config.get("readme"):
+        b.set_viewport(DESKTOP[0], DESKTOP[1], False)
+        b.set_dark(False)
+        for name, path in pages:
+            b.get(path)
+            time.sleep(0.2)
+            readme.append(b.shot(os.path.join(config["readme"], name + ".png"), full_page=False))
+    out = b.report()
+    out.update({"shots": shots, "readme": readme})
+    return out
+
+
+SCENARIOS = {
+    "pages": scenario_pages, "live": scenario_live, "outages": scenario_outages,
+    "outage": scenario_outage, "html-note": scenario_html_note, "screenshots": scenario_screenshots,
+}
+
+
+def main():
+    scenario, config = sys.argv[1], json.loads(sys.argv[2])
+    # A process group of its own, so the test can kill the driver, chromedriver and Chromium
+    # together if a scenario hangs; and a limit of its own before that.
+    os.setpgrp()
+    signal.signal(signal.SIGALRM, lambda *_: sys.exit("browser.py: %s took longer than %d s" % (scenario, config["timeout"])))
+    signal.alarm(config["timeout"])
+    started = time.monotonic()
+    b = Browser(config)
+    try:
+        browser_up = time.monotonic() - started
+        out = SCENARIOS[scenario](b, config)
+        out["browser_start_s"] = round(browser_up, 3)
+        out["seconds"] = round(time.monotonic() - started, 3)
+        out["versions"] = {"browser": b.driver.capabilities.get("browserVersion"),
+                           "selenium": webdriver.__version__}
+    finally:
+        b.quit()
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

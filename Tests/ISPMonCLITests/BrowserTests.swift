@@ -1,0 +1,356 @@
+import Foundation
+import ISPMonCore
+import ISPMonQuery
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The web UI in a real browser: headless Chromium (Debian's `chromium` and `chromium-driver`)
+/// driven by Selenium (PyPI) through `Browser/browser.py`, against a real `ispmon serve` on a
+/// store with three days of faults. The browser, its driver and the server run in a network
+/// namespace with only loopback: Chromium makes requests of its own to other hosts otherwise,
+/// and here any request that is not to the server fails and shows in the report. Each test runs
+/// one scenario of the driver and asserts on the JSON report it prints.
+@Suite(.serialized) struct BrowserTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let driver = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Browser/browser.py").path
+    static let password = "correct horse battery"
+    /// What tools/test installs from PyPI (selenium 4.52 needs a certifi newer than the mirror has).
+    static let packages = ["selenium==4.51.0"]
+    static let chromium = "/usr/bin/chromium"
+    static let chromedriver = "/usr/bin/chromedriver"
+
+    /// Where the screenshots go: `$ISPMON_TEST_ARTIFACTS` (CI keeps that directory), else the build directory.
+    static var artifacts: String {
+        ProcessInfo.processInfo.environment["ISPMON_TEST_ARTIFACTS"].map { $0 + "/browser" } ?? root + "/.build/test-artifacts/browser"
+    }
+
+    /// Why the browser tests cannot run here, or nil. Not root, or no `ip`: a skip (the namespace
+    /// needs root; CI runs as root). Root without the browser, its driver or selenium after
+    /// tools/test's install: a failure as well (`recordIssue`), as OpenAPITests does.
+    static let unavailable: (reason: String, isFailure: Bool)? = {
+        if let reason = LoopbackNamespace.unavailable { return (reason + "; CI runs as root", false) }
+        var missing: [String] = []
+        if !FileManager.default.isExecutableFile(atPath: chromium) { missing.append("\(chromium) (apt: chromium)") }
+        if !FileManager.default.isExecutableFile(atPath: chromedriver) { missing.append("\(chromedriver) (apt: chromium-driver)") }
+        if !hasSelenium() { missing.append("python3's selenium (`python3 -m pip install \(packages.joined(separator: " "))` did not help)") }
+        if missing.isEmpty { return nil }
+        return ("needs " + missing.joined(separator: ", ") + ": tools/test installs them", true)
+    }()
+
+    static func hasSelenium() -> Bool {
+        func importable() -> Bool { (try? OpenAPITests.run("/usr/bin/env", ["python3", "-c", "import selenium"]).status) == 0 }
+        if importable() { return true }
+        // tools/test installs it; this is for `swift test` run alone.
+        _ = try? OpenAPITests.run("/usr/bin/env", ["PIP_BREAK_SYSTEM_PACKAGES=1", "python3", "-m", "pip", "install", "--quiet"] + packages)
+        return importable()
+    }
+
+    /// True when the test should go on; else it says why not (and fails as root, see `unavailable`).
+    static func available(_ test: String) -> Bool {
+        guard let (reason, isFailure) = unavailable else { return true }
+        print("BrowserTests.\(test) skipped: \(reason)")
+        if isFailure { Issue.record(Comment(rawValue: reason)) }
+        return false
+    }
+
+    /// A store with three days of faults and a password, `ispmon serve` on it, in a namespace
+    /// with only loopback.
+    final class Lab: Sendable {
+        let dir = TempDir()
+        var store: String { dir.file("store") }
+        let namespace: LoopbackNamespace
+        let port: UInt16 = 8080
+        var base: String { "http://127.0.0.1:\(port)" }
+
+        init() throws {
+            namespace = try LoopbackNamespace(prefix: "ispmon-browser")
+            let links = namespace.links
+            #expect(links.count == 1 && links.first?.contains(": lo:") == true, "the namespace must have only loopback: \(links)")
+            let ingest = try CLI.run(["bench", "ingest", "--faults", "3", "--data", dir.file("store")])
+            #expect(ingest.status == 0, "\(ingest.stderr)")
+            #expect(try CLI.run(["passwd"], stdin: Data((BrowserTests.password + "\n").utf8), data: dir.file("store")).status == 0)
+            try "log_level: warning\n".write(toFile: dir.file("config.yaml"), atomically: true, encoding: .utf8)
+            try namespace.start(CLI.binary, ["serve", "--data", dir.file("store"), "--listen", "127.0.0.1:\(port)", "--config", dir.file("config.yaml")])
+            let port = port
+            #expect(namespace.inside { waitUntilListening(port: port) } == true, "ispmon serve did not listen in the namespace")
+        }
+
+        deinit {
+            namespace.remove()
+            dir.cleanup()
+        }
+
+        func outages() throws -> [[String: Any]] {
+            let out = try CLI.run(["outages", "--json"], data: store).out
+            return (try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]]) ?? []
+        }
+
+        /// Runs the driver's `scenario` in the namespace with `config` added to the common one;
+        /// its report, or nil (with an issue recorded that shows what it printed).
+        func run(_ scenario: String, _ config: [String: Any] = [:], seconds: Int = 60) throws -> [String: Any]? {
+            var all: [String: Any] = ["base": base, "password": BrowserTests.password, "profile": dir.file("chromium-\(scenario)"),
+                                      "artifacts": BrowserTests.artifacts, "timeout": seconds, "ispmon": CLI.binary, "store": store]
+            all.merge(config) { $1 }
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: all), as: UTF8.self)
+            let out = dir.file("\(scenario).out"), err = dir.file("\(scenario).err")
+            for f in [out, err] { _ = FileManager.default.createFile(atPath: f, contents: nil) }
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+            p.arguments = ["netns", "exec", namespace.name, "python3", BrowserTests.driver, scenario, json]
+            // Files, not pipes: a browser left behind by a killed driver cannot keep the test waiting on a pipe.
+            p.standardOutput = FileHandle(forWritingAtPath: out)
+            p.standardError = FileHandle(forWritingAtPath: err)
+            p.standardInput = FileHandle.nullDevice
+            // No Selenium Manager and no statistics of it, whatever a future selenium defaults to.
+            p.environment = ProcessInfo.processInfo.environment.merging(["SE_AVOID_STATS": "true", "SE_OFFLINE": "true"]) { $1 }
+            let started = Date()
+            try p.run()
+            let pid = p.processIdentifier
+            // The driver makes itself a process group (with chromedriver and Chromium in it): a
+            // hang past its own alarm kills the lot.
+            let watchdog = DispatchWorkItem { kill(-pid, SIGKILL); kill(pid, SIGKILL) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds + 15), execute: watchdog)
+            p.waitUntilExit()
+            watchdog.cancel()
+            let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            let errors = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+            let report = text.split(separator: "\n").last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any]
+            print("BrowserTests: \(scenario) took \(String(format: "%.1f", Date().timeIntervalSince(started))) s "
+                  + "(the browser started in \(report?["browser_start_s"] ?? "?") s)")
+            guard p.terminationStatus == 0, let report else {
+                Issue.record("browser.py \(scenario) exited \(p.terminationStatus):\n\(errors.suffix(4000))\n\(text.suffix(2000))")
+                return nil
+            }
+            return report
+        }
+    }
+
+    // What every report says: the requests, console messages and dialogs of the scenario.
+
+    static func requests(_ r: [String: Any]) -> [[String: Any]] { (r["requests"] as? [[String: Any]]) ?? [] }
+
+    /// Every request went to the server, and none failed (an error status or no answer). The
+    /// overview's stream is cut when the page goes away (a reload, the next page): that one
+    /// cancellation is no failure.
+    static func expectOnlyTheServer(_ r: [String: Any], _ lab: Lab, _ scenario: String) {
+        let all = requests(r)
+        #expect(!all.isEmpty, "\(scenario): the performance log shows no request")
+        for q in all {
+            let url = q["url"] as? String ?? ""
+            #expect(url.hasPrefix(lab.base + "/"), "\(scenario): a request to another host: \(url)")
+            let status = q["status"] as? Int
+            let failed = q["failed"] as? String
+            let stream = url.hasPrefix(lab.base + "/api/v1/stream") && q["canceled"] as? Bool == true
+            if !stream {
+                #expect(failed == nil, "\(scenario): \((q["method"] as? String) ?? "") \(url) failed: \(failed ?? "")")
+                #expect(status.map { $0 < 400 } == true, "\(scenario): \((q["method"] as? String) ?? "") \(url): status \(status.map(String.init) ?? "none")")
+            }
+        }
+    }
+
+    /// The page's scripts (their `src`, null for an inline one) are ispmon's file alone.
+    static func onlyTheAppScript(_ scripts: Any?) -> Bool {
+        guard let list = scripts as? [Any], list.count == 1, let src = list[0] as? String else { return false }
+        return src.hasPrefix("/static/app.js?v=")
+    }
+
+    /// No SEVERE console message (a script error, a failed load, a CSP violation: the pages
+    /// have no inline script or style), and no dialog.
+    static func expectQuietConsole(_ r: [String: Any], _ scenario: String) {
+        let console = (r["console"] as? [[String: Any]]) ?? []
+        for m in console where m["level"] as? String == "SEVERE" {
+            Issue.record("\(scenario): console: \(m["message"] ?? "")")
+        }
+        #expect(((r["dialogs"] as? [Any]) ?? []).isEmpty, "\(scenario): a dialog opened: \(r["dialogs"] ?? "")")
+    }
+
+    @Test func signInAndEveryPageLoadsWithNoErrorNoFailedRequestAndNothingFromElsewhere() throws {
+        guard Self.available("signInAndEveryPageLoads") else { return }
+        let lab = try Lab()
+        guard let r = try lab.run("pages") else { return }
+        #expect(r["landed"] as? String == "/", "signing in leads to the overview")
+        let pages = (r["pages"] as? [[String: Any]]) ?? []
+        let paths = pages.compactMap { $0["path"] as? String }
+        // The navigation as the page has it, so a page added to PageRenderer.navigation is visited too.
+        let nav = (pages.first?["nav"] as? [String]) ?? []
+        #expect(nav.contains("/") && nav.contains("/outages"), "the page's navigation: \(nav)")
+        for href in nav { #expect(paths.contains(href), "\(href) was visited") }
+        #expect(paths.contains { $0.hasPrefix("/outages/c-") }, "an outage's page was visited: \(paths)")
+        for page in pages {
+            let path = page["path"] as? String ?? "?"
+            #expect(Self.onlyTheAppScript(page["scripts"]), "\(path): only ispmon's script, from a file: \(page["scripts"] ?? "")")
+            #expect(page["inline_styles"] as? Int == 0, "\(path): no inline style")
+            #expect((page["title"] as? String)?.hasSuffix("· ispmon") == true, "\(path): \(page["title"] ?? "")")
+        }
+        // The overview's live updates reached the server.
+        #expect(Self.requests(r).contains { ($0["url"] as? String)?.hasPrefix(lab.base + "/api/v1/stream") == true && $0["status"] as? Int == 200 },
+                "the overview's script opened the stream")
+        Self.expectOnlyTheServer(r, lab, "pages")
+        Self.expectQuietConsole(r, "pages")
+    }
+
+    @Test func theOverviewShowsAnOutageAnotherProcessImportsWithinASecond() throws {
+        guard Self.available("theOverviewShowsAnOutage") else { return }
+        let lab = try Lab()
+        // The events come after the store's newest one: three failures in a row (down_after) of
+        // every internet target turn the internet layer down, an outage (views.md); the router
+        // and the ISP's edge stay up, so the cause is beyond the ISP's edge. One success ends it.
+        let status = try JSONSerialization.jsonObject(with: Data(try CLI.run(["status", "--json"], data: lab.store).out.utf8)) as? [String: Any]
+        var reason = ""
+        guard let asOf = (status?["as_of"] as? String).flatMap({ Timestamp.parse(rfc3339: Array($0.utf8), reason: &reason) }) else {
+            Issue.record("no as_of in ispmon status --json: \(String(describing: status))")
+            return
+        }
+        #expect(status?["connectivity"] as? String == "up")
+        let second: Int64 = 1_000_000
+        let internet = SyntheticFaults.targets.filter { $0.role == .internet }
+        #expect(internet.count == 3)
+        var down: [Event] = []
+        for i in 0..<3 {
+            for (k, t) in internet.enumerated() {
+                down.append(Event(time: Timestamp(microseconds: asOf.microseconds + Int64(1 + i) * second + Int64(k) * 1000),
+                                  body: .probe(Probe(target: t.name, role: .internet, method: t.method, outcome: .failed(error: "timeout")))))
+            }
+        }
+        let up = [Event(time: Timestamp(microseconds: asOf.microseconds + 10 * second),
+                        body: .probe(Probe(target: "one-one", role: .internet, method: .icmp, outcome: .ok(rtt: 11_000))))]
+        try ndjson(down).write(to: URL(fileURLWithPath: lab.dir.file("down.ndjson")))
+        try ndjson(up).write(to: URL(fileURLWithPath: lab.dir.file("up.ndjson")))
+
+        guard let r = try lab.run("live", ["down": lab.dir.file("down.ndjson"), "up": lab.dir.file("up.ndjson")]) else { return }
+        #expect(r["before"] as? String == "Up")
+        #expect(r["listening"] as? Bool == true, "the overview's stream answered before the import")
+        let steps = (r["steps"] as? [[String: Any]]) ?? []
+        #expect(steps.map { $0["name"] as? String } == ["down", "up"])
+        for step in steps {
+            let name = step["name"] as? String ?? "?"
+            #expect(step["import_status"] as? Int == 0, "ispmon import (\(name)): \(step["import_stderr"] ?? "")")
+            let delay = step["delay_ms"] as? Double ?? .infinity
+            #expect(step["seen"] as? Bool == true && delay < 1000,
+                    "\(name): the overview showed \(step["shown"] ?? "?") \(Int(delay)) ms after the import")
+            print("BrowserTests: the overview showed \(step["shown"] ?? "?") \(delay) ms after `ispmon import` exited")
+        }
+        #expect(steps.first?["shown"] as? String == "Down")
+        #expect(steps.last?["shown"] as? String == "Up")
+        let alert = steps.first?["alert"] as? String ?? ""
+        #expect(alert.contains(Outage.Cause.upstream.inWords), "the outage under way, with its cause: \(alert)")
+        #expect(steps.last?["alert"] is NSNull || steps.last?["alert"] == nil, "no outage under way once it ended")
+        Self.expectOnlyTheServer(r, lab, "live")
+        Self.expectQuietConsole(r, "live")
+    }
+
+    @Test func theOutagesPageListsEveryOutageWithItsCauseInWords() throws {
+        guard Self.available("theOutagesPageListsEveryOutage") else { return }
+        let lab = try Lab()
+        let outages = try lab.outages()
+        #expect(outages.count >= 12, "three days of faults: \(outages.count) outages")
+        guard let r = try lab.run("outages") else { return }
+        let rows = (r["rows"] as? [[String: Any]]) ?? []
+        // Newest first, every one.
+        #expect(rows.compactMap { $0["id"] as? String } == outages.reversed().compactMap { $0["id"] as? String })
+        let byID = Dictionary(outages.map { ($0["id"] as? String ?? "", $0) }) { a, _ in a }
+        for row in rows {
+            let id = row["id"] as? String ?? "?"
+            let cause = (byID[id]?["cause"] as? String).flatMap(Outage.Cause.init(rawValue:))
+            #expect(cause != nil, "\(id): \(String(describing: byID[id]))")
+            #expect(row["cause"] as? String == cause?.inWords, "\(id): the page says \(row["cause"] ?? ""), the CLI \(cause?.inWords ?? "?")")
+            #expect(row["kind"] as? String == (byID[id]?["kind"] as? String == "dns" ? "DNS" : "internet"), "\(id)")
+        }
+        #expect((r["text"] as? String)?.contains("\(outages.count) outages.") == true)
+        Self.expectOnlyTheServer(r, lab, "outages")
+        Self.expectQuietConsole(r, "outages")
+    }
+
+    @Test func anOutagePageShowsItsTimelineAndEventsAndTakesANote() throws {
+        guard Self.available("anOutagePageShowsItsTimeline") else { return }
+        let lab = try Lab()
+        guard let id = try lab.outages().first(where: { $0["cause"] as? String == "isp" })?["id"] as? String else {
+            Issue.record("no outage caused by the ISP in three days of faults")
+            return
+        }
+        let note = "Called the ISP: ticket 4711 — \"a fault in the cabinet\" ✓"
+        guard let r = try lab.run("outage", ["outage": id, "note": note]) else { return }
+        #expect(r["h1"] as? String == "Outage \(id)")
+        let chart = r["chart"] as? [String: Any]
+        #expect(chart != nil, "an svg.timeline")
+        #expect((chart?["width"] as? Double ?? 0) > 200 && (chart?["height"] as? Double ?? 0) > 50, "the chart is drawn: \(String(describing: chart))")
+        #expect((chart?["text"] as? String)?.contains("isp-edge") == true, "a lane of the culprit: \(chart?["text"] ?? "")")
+        let events = (r["events"] as? [[String]]) ?? []
+        #expect(events.count > 3, "the raw events of the window: \(events.count) rows")
+        #expect(events.contains { $0.joined(separator: " ").contains("isp-edge") && $0.joined(separator: " ").contains("timeout") },
+                "the culprit's failures are among them")
+        #expect(r["after_submit"] as? String == "/outages/\(id)", "the form leads back to the outage")
+        #expect(((r["notes"] as? [String]) ?? []).contains { $0.hasSuffix(note) }, "the note after reload: \(r["notes"] ?? "")")
+        let logged = try CLI.run(["events", "--type", "note", "--json"], data: lab.store).out.split(separator: "\n")
+            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(logged.contains { $0["outage"] as? String == id && $0["text"] as? String == note }, "the note is in the log")
+        Self.expectOnlyTheServer(r, lab, "outage")
+        Self.expectQuietConsole(r, "outage")
+    }
+
+    @Test func textWithHTMLInItIsShownAsTextAndNeverRun() throws {
+        guard Self.available("textWithHTMLInIt") else { return }
+        let lab = try Lab()
+        guard let id = try lab.outages().first?["id"] as? String else { Issue.record("no outage"); return }
+        let note = #"<img src=x onerror=alert(1)> <script>alert("two")</script> <b>bold</b> &amp;"#
+        guard let r = try lab.run("html-note", ["outage": id, "note": note]) else { return }
+        #expect(r["after_submit"] as? String == "/outages/\(id)")
+        #expect((r["text"] as? String)?.contains(note) == true, "the page shows the note literally: \(r["notes"] ?? "")")
+        #expect(((r["notes"] as? [String]) ?? []).contains { $0.hasSuffix(note) })
+        #expect(r["alert"] is NSNull || r["alert"] == nil, "no alert opened: \(r["alert"] ?? "")")
+        #expect(r["img_x"] as? Int == 0 && r["images"] as? Int == 0, "no img element was made of the note")
+        #expect(Self.onlyTheAppScript(r["scripts"]), "no script element was made of it: \(r["scripts"] ?? "")")
+        #expect(((r["note_children"] as? [Int]) ?? []).allSatisfy { $0 <= 1 }, "a note is its time and text: \(r["note_children"] ?? "")")
+        #expect(!Self.requests(r).contains { ($0["url"] as? String)?.hasSuffix("/x") == true }, "nothing loaded the note's image")
+        Self.expectOnlyTheServer(r, lab, "html-note")
+        Self.expectQuietConsole(r, "html-note")
+    }
+
+    /// Screenshots of the overview and an outage's page on a phone (360×800) and a desktop, in
+    /// the light and the dark theme (and of the navigation's other pages on the phone), as test
+    /// artifacts (`artifacts`), none wider than its viewport; with
+    /// `ISPMON_UPDATE_SCREENSHOTS=1`, also the README's two (docs/images/, desktop, light), so
+    /// that a normal run leaves the repository as it was.
+    @Test func screenshotsOnAPhoneAndInTheDarkTheme() throws {
+        guard Self.available("screenshots") else { return }
+        let lab = try Lab()
+        guard let id = try lab.outages().first(where: { $0["cause"] as? String == "isp" })?["id"] as? String else {
+            Issue.record("no outage caused by the ISP")
+            return
+        }
+        let update = ProcessInfo.processInfo.environment["ISPMON_UPDATE_SCREENSHOTS"] == "1"
+        var config: [String: Any] = ["outage": id]
+        if update { config["readme"] = Self.root + "/docs/images" }
+        guard let r = try lab.run("screenshots", config, seconds: 90) else { return }
+        let shots = (r["shots"] as? [[String: Any]]) ?? []
+        // Two pages × phone and desktop × light and dark, and the navigation's others on the phone.
+        #expect(shots.count >= 8 && ["overview", "outage"].allSatisfy { page in shots.filter { $0["page"] as? String == page }.count == 4 },
+                "\(shots.map { "\($0["page"] ?? "")-\($0["device"] ?? "")-\($0["theme"] ?? "")" })")
+        var backgrounds: [String: String] = [:]
+        for shot in shots {
+            let name = "\(shot["page"] ?? "")-\(shot["device"] ?? "")-\(shot["theme"] ?? "")"
+            let file = shot["file"] as? String ?? ""
+            let png = FileManager.default.contents(atPath: file) ?? Data()
+            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 5000, "\(name): a PNG at \(file)")
+            backgrounds[name] = shot["background"] as? String
+            // Nothing wider than a phone's screen (the page would scroll sideways).
+            let layout = shot["layout"] as? [String: Any]
+            #expect(layout?["scroll_width"] as? Int == layout?["viewport"] as? Int,
+                    "\(name): the page is wider than its viewport: \(layout?["overflowing"] ?? "")")
+        }
+        // The dark theme is another stylesheet's colours, not the light ones.
+        #expect(backgrounds["overview-phone-dark"] != nil && backgrounds["overview-phone-dark"] != backgrounds["overview-phone-light"],
+                "the dark theme: \(backgrounds)")
+        print("BrowserTests: screenshots in \(Self.artifacts)")
+        if update {
+            #expect(((r["readme"] as? [String]) ?? []).count == 2)
+            print("BrowserTests: wrote \((r["readme"] as? [String]) ?? [])")
+        }
+        Self.expectOnlyTheServer(r, lab, "screenshots")
+        Self.expectQuietConsole(r, "screenshots")
+    }
+}
