@@ -96,6 +96,8 @@ let package = Package(
             dependencies: [
                 "ISPMonCore", "ISPMonStore", "ISPMonQuery", "ISPMonMonitor", "ISPMonServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -83,7 +83,7 @@ public struct LatencyChart: Sendable {
         svg.text("ms", x: left - 4, y: 10, className: "axis unit", anchor: "end")
         for tick in time.ticks {
             svg.line(x1: x(tick.time), y1: top, x2: x(tick.time), y2: bottom, className: "grid")
-            svg.text(tick.label, x: x(tick.time), y: height - 6, className: "axis")
+            svg.tickLabel(tick.label, x: x(tick.time), y: height - 6, left: left, right: right)
         }
         let mid = periods.map { p in (p, x(p.start) + (x(p.end) - x(p.start)) / 2) }
         svg.band(mid.map { p, cx in p.minMs.flatMap { lo in p.maxMs.map { hi in (cx, y(lo), y(hi)) } } }, className: "band-minmax")

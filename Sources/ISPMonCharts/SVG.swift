@@ -42,6 +42,13 @@ public struct SVG: Sendable {
             + " text-anchor=\"\(SVG.escape(anchor))\">\(SVG.escape(text))</text>"
     }
 
+    /// A time axis's label under `x`: centred, but kept inside the plot at its ends.
+    public mutating func tickLabel(_ text: String, x: Double, y: Double, left: Double, right: Double) {
+        let half = Double(text.count) * 3.2
+        let anchor = x - half < left - 30 ? "start" : x + half > right + 6 ? "end" : "middle"
+        self.text(text, x: anchor == "start" ? max(x, left - 30) : anchor == "end" ? min(x, right + 6) : x, y: y, className: "axis", anchor: anchor)
+    }
+
     /// A polyline through `points`; runs separated by nil (a gap: no data) become separate lines.
     public mutating func polyline(_ points: [(Double, Double)?], className: String) {
         for run in SVG.runs(points) where !run.isEmpty {

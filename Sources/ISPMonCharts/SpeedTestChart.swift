@@ -65,7 +65,7 @@ public struct SpeedTestChart: Sendable {
         svg.text("Mb/s", x: left - 4, y: 10, className: "axis unit", anchor: "end")
         for tick in time.ticks {
             svg.line(x1: x(tick.time), y1: top, x2: x(tick.time), y2: bottom, className: "grid")
-            svg.text(tick.label, x: x(tick.time), y: height - 6, className: "axis")
+            svg.tickLabel(tick.label, x: x(tick.time), y: height - 6, left: left, right: right)
         }
         if let plan {
             svg.line(x1: left, y1: y(plan.downMbps), x2: right, y2: y(plan.downMbps), className: "plan plan-down")

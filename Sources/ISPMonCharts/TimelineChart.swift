@@ -62,7 +62,7 @@ public struct TimelineChart: Sendable {
                  title: "the outage: " + Durations.span(outageStart, outageEnd, zone: zone))
         for tick in time.ticks {
             svg.line(x1: x(tick.time), y1: top, x2: x(tick.time), y2: bottom, className: "grid")
-            svg.text(tick.label, x: x(tick.time), y: height - 6, className: "axis")
+            svg.tickLabel(tick.label, x: x(tick.time), y: height - 6, left: left, right: right)
         }
         for (i, lane) in lanes.enumerated() {
             let y = top + Double(i) * TimelineChart.laneHeight

@@ -21,10 +21,21 @@ final class AnswerCache: Sendable {
     /// not copied, by every response that sends it (a latency answer is 45 kB).
     let entries = Mutex<[String: (version: Version, body: ByteBuffer)]>([:])
 
-    /// The store's version now: one lookup of its newest record and one lock test, cheap
-    /// enough for the event loop (no scan, no decoding; the pages it reads are the hottest).
-    static func version(_ queries: Queries) throws -> Version {
-        Version(lastSeq: try queries.store.lastSeq(), monitorRunning: queries.monitorRunning)
+    /// Whether a monitor holds the store, tested at most once a second: it starts and stops
+    /// with an event (a new sequence number), so only a monitor that died without one (kill -9,
+    /// a power cut) is seen by the lock alone, within that second.
+    let monitor = Mutex<(running: Bool, tested: ContinuousClock.Instant)?>(nil)
+    static let lockTestEvery: Duration = .seconds(1)
+
+    /// The store's version now: one lookup of its newest record (no scan, no decoding; the
+    /// pages it reads are the hottest), cheap enough for the event loop.
+    func version(_ queries: Queries) throws -> Version {
+        let lastSeq = try queries.store.lastSeq()
+        let now = ContinuousClock.now
+        let known = monitor.withLock { m in m.flatMap { now - $0.tested < AnswerCache.lockTestEvery ? $0.running : nil } }
+        let running = known ?? queries.monitorRunning
+        if known == nil { monitor.withLock { $0 = (running, now) } }
+        return Version(lastSeq: lastSeq, monitorRunning: running)
     }
 
     func answer(_ key: String, at version: Version) -> ByteBuffer? {

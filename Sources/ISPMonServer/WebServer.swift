@@ -53,9 +53,11 @@ public final class WebServer: Sendable {
         self.settings = settings
         self.logger = logger
         auth = AuthStore(storeDirectory: queries.store.directory)
-        // One event-loop thread is plenty for a home's browsers and a scraper; LMDB reads and
-        // a note's commit go to the pool, so a slow query never stalls the loop.
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // NIO's shared event loops (one a core), which the `ispmon` command also makes Swift
+        // concurrency's executor: a request's handler then runs on its connection's loop, with no
+        // thread switch. LMDB reads and a note's commit go to the pool, so a slow query never
+        // stalls a loop.
+        group = MultiThreadedEventLoopGroup.singleton
         pool = NIOThreadPool(numberOfThreads: WebServer.poolThreads)
         pool.start()
         if inProcess { ThreadPriority.yieldToTheMonitor(loops: group, pool: pool, threads: WebServer.poolThreads) }
@@ -133,7 +135,7 @@ public final class WebServer: Sendable {
             done.wait()
         }
         try? pool.syncShutdownGracefully()
-        try? group.syncShutdownGracefully()
+        // The shared loops are the process's (never shut down).
         checks.stop()
     }
 }

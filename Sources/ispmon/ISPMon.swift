@@ -1,9 +1,20 @@
 import ArgumentParser
 import ISPMonMonitor
+import NIOCore
+import NIOPosix
 
 @main
 struct ISPMon: ParsableCommand {
     static let version = ISPMonVersion.current
+
+    /// Swift concurrency runs on NIO's event loops (before any task exists, so first): the web
+    /// server's request handlers are tasks, and on the default pool each request would hop from
+    /// its connection's event loop to another thread and back, twice the thread switches of its
+    /// whole work. Commands without a server have no tasks to run; nothing changes for them.
+    static func main() {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        main(nil)
+    }
 
     static let configuration = CommandConfiguration(
         commandName: "ispmon",

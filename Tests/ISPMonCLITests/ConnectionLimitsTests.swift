@@ -79,27 +79,31 @@ import Glibc
     }
 
     @Test func beyond256ConnectionsNewOnesAreClosedAndTheServerAnswersOnceTheyGo() throws {
-        let s = try WebServeTests.Served()
+        // The 256 idle ones must outlive the test's own slowness on a loaded machine: a head
+        // deadline that closed some of them would free places for the ones meant to be refused.
+        let s = try WebServeTests.Served(environment: ["ISPMON_WEB_HEAD_TIMEOUT_MS": "120000"])
         var open: [Int32] = []
         defer { open.forEach { close($0) } }
-        for _ in 0..<256 {
+        // 266 connections: the server keeps 256 and closes 10 at once, unanswered. Which 10 is
+        // not fixed: its event loops (one a core) take connections in on their own, so one
+        // made later may be counted in before an earlier one is.
+        for _ in 0..<266 {
             guard let fd = loopbackConnection(port: s.port) else { break }
             open.append(fd)
         }
-        #expect(open.count == 256)
-        // Each of these is accepted by the kernel, then closed by the server, unanswered.
-        var refused = 0
-        for _ in 0..<10 {
-            guard let fd = loopbackConnection(port: s.port) else { continue }
-            if Self.send(fd, Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)),
-               let t = Self.secondsUntilClosed(fd, limit: 3), t < 2 {
-                refused += 1
-            }
-            close(fd)
+        #expect(open.count == 266)
+        usleep(1_000_000)
+        var closed: [Int32] = []
+        var buffer = [UInt8](repeating: 0, count: 16)
+        for fd in open {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 20) > 0 else { continue }
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if n == 0 || (n < 0 && errno != EAGAIN) { closed.append(fd) }
         }
-        #expect(refused == 10, "\(refused) of 10 connections beyond the cap closed at once")
-        // The ones already open are still served.
-        if let first = open.first {
+        #expect(closed.count == 10, "\(closed.count) of 266 connections closed at once (256 kept)")
+        // The ones kept are still served.
+        if let first = open.first(where: { !closed.contains($0) }) {
             #expect(Self.send(first, Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)))
             var buffer = [UInt8](repeating: 0, count: 4096)
             let n = buffer.withUnsafeMutableBytes { recv(first, $0.baseAddress, $0.count, 0) }

@@ -10,25 +10,34 @@ enum Secrets {
     }
 
     /// `bytes` random bytes as lowercase hex.
-    static func randomHex(bytes: Int = 32) -> String { randomBytes(bytes).map(hexByte).joined() }
+    static func randomHex(bytes: Int = 32) -> String { hex(randomBytes(bytes)) }
 
     /// SHA-256 of `text`'s UTF-8, as lowercase hex.
     static func sha256(_ text: String) -> String {
         var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-        let bytes = Array(text.utf8)
-        bytes.withUnsafeBufferPointer { b in _ = SHA256(b.baseAddress, b.count, &digest) }
-        return digest.map(hexByte).joined()
+        var text = text
+        text.withUTF8 { b in _ = SHA256(b.baseAddress, b.count, &digest) }
+        return hex(digest)
+    }
+
+    /// Lowercase hex, written at once (it is made for every request with a token).
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            for (i, b) in bytes.enumerated() {
+                out[2 * i] = digits[Int(b >> 4)]
+                out[2 * i + 1] = digits[Int(b & 15)]
+            }
+            return bytes.count * 2
+        }
     }
 
     /// Whether `a` equals `b`, in a time that does not depend on where they differ.
     static func equal(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return x.withUnsafeBytes { xb in y.withUnsafeBytes { yb in CRYPTO_memcmp(xb.baseAddress, yb.baseAddress, x.count) == 0 } }
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in x.count == y.count && CRYPTO_memcmp(x.baseAddress, y.baseAddress, x.count) == 0 }
+        }
     }
 
-    static func hexByte(_ b: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(b >> 4)], digits[Int(b & 15)]])
-    }
 }

@@ -40,7 +40,8 @@ enum Assets {
         main { max-width: 64rem; margin: 0 auto; padding: 1rem; }
         footer { max-width: 64rem; margin: 2rem auto; padding: 0 1rem; color: var(--muted); font-size: .85rem; }
         h1 { font-size: 1.5rem; overflow-wrap: anywhere; } h2 { font-size: 1.15rem; margin-top: 1.6rem; }
-        p, dd, td { overflow-wrap: anywhere; }
+        p, dd, td.text { overflow-wrap: anywhere; }
+        td { white-space: nowrap; } td.text { white-space: normal; }
         @media (max-width: 40rem) { table { display: block; overflow-x: auto; } main { padding: .75rem; } }
         .state { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: .8rem; }
         .big { padding: 1rem; border-radius: .6rem; background: var(--unknown-bg); }
@@ -81,7 +82,7 @@ enum Assets {
         label { display: flex; flex-direction: column; font-size: .85rem; color: var(--muted); gap: .2rem; }
         input, textarea, button { font: inherit; color: inherit; background: var(--card); border: 1px solid var(--line); border-radius: .35rem; padding: .35rem .5rem; }
         textarea { min-height: 4rem; width: 100%; }
-        button { cursor: pointer; background: var(--accent); color: #fff; border-color: var(--accent); }
+        button { cursor: pointer; background: #1f6feb; color: #fff; border-color: #1f6feb; }
         button.link { background: none; border: none; color: var(--accent); padding: 0; }
         form.inline { display: inline; }
         figure { margin: 0; }

@@ -19,7 +19,12 @@ enum OutagePages {
         let o = d.outage
         let end = d.timeline.flatMap(\.intervals).compactMap(\.end).max() ?? (o.end ?? o.start)
         let from = o.start - OutageDetail.margin
-        let lanes = d.timeline.map { lane in
+        // In path order (this machine's link first, the internet and DNS last), as on the overview.
+        let order = ["interface", "device", "gateway", "isp", "internet", "dns"]
+        let sorted = d.timeline.enumerated().sorted { a, b in
+            (order.firstIndex(of: a.element.role) ?? 9, a.offset) < (order.firstIndex(of: b.element.role) ?? 9, b.offset)
+        }.map(\.element)
+        let lanes = sorted.map { lane in
             TimelineChart.Lane(name: lane.name, kind: lane.role, spans: lane.intervals.map {
                 TimelineChart.Span(start: $0.start, end: $0.end ?? end, state: TimelineChart.State(rawValue: $0.state.rawValue) ?? .unknown)
             })

@@ -25,7 +25,8 @@ enum OverviewPage {
         values["path"] = status.targets.sorted { (order.firstIndex(of: $0.role) ?? 9, $0.name) < (order.firstIndex(of: $1.role) ?? 9, $1.name) }
             .map { t -> [String: Any] in
                 ["name": t.name, "role": t.role.name, "state": t.state.rawValue,
-                 "rtt": t.lastRTT.map { NumberText.format(Double($0) / 1000, decimals: 1) + " ms" } ?? "",
+                 // A target that does not answer now has no RTT to show (its last one is history).
+                 "rtt": t.state == .up ? t.lastRTT.map { NumberText.format(Double($0) / 1000, decimals: 1) + " ms" } ?? "" : "",
                  "href": "/latency?target=" + PageText.query(t.name)]
             }
         // The last 24 h of the log (its newest event: now, for a running monitor).

@@ -76,7 +76,7 @@ enum PageTemplates {
         <table class="outages">
         <thead><tr><th>Start</th><th>Duration</th><th>Kind</th><th>Cause</th></tr></thead>
         <tbody>
-        {{#outages}}<tr><td><a href="/outages/{{id}}">{{start}}</a></td><td>{{duration}}{{#open}} <em>(under way)</em>{{/open}}</td><td>{{kind}}</td><td>{{cause}}</td></tr>{{/outages}}
+        {{#outages}}<tr><td><a href="/outages/{{id}}">{{start}}</a></td><td>{{duration}}{{#open}} <em>(under way)</em>{{/open}}</td><td>{{kind}}</td><td class="text">{{cause}}</td></tr>{{/outages}}
         </tbody>
         </table>
         {{/has_outages}}
@@ -87,7 +87,7 @@ enum PageTemplates {
     static let outages = """
         <h1>Outages</h1>
         <form method="get" action="/outages" class="filters">
-        <label>Since <input name="since" value="{{since}}" placeholder="7d or 2026-03-01T00:00:00Z"></label>
+        <label>Since <input name="since" value="{{since}}" placeholder="7d"></label>
         <label>Until <input name="until" value="{{until}}"></label>
         <label>At least (s) <input name="min_duration" value="{{min_duration}}" inputmode="numeric"></label>
         <button type="submit">Show</button>
@@ -128,7 +128,7 @@ enum PageTemplates {
         <table class="events">
         <thead><tr><th>Time</th><th>Event</th><th>Result</th><th>Times</th></tr></thead>
         <tbody>
-        {{#events}}<tr><td>{{time}}</td><td>{{what}}</td><td class="{{result_class}}">{{result}}</td><td>{{count}}</td></tr>{{/events}}
+        {{#events}}<tr><td>{{time}}</td><td class="text">{{what}}</td><td class="text {{result_class}}">{{result}}</td><td>{{count}}</td></tr>{{/events}}
         </tbody>
         </table>
         </section>
@@ -207,7 +207,7 @@ enum PageTemplates {
         <table class="log" data-after="{{newest_seq}}" data-filter="{{filter_json}}">
         <thead><tr><th>Seq</th><th>Time</th><th>Type</th><th>Event</th></tr></thead>
         <tbody id="log">
-        {{#events}}<tr><td>{{seq}}</td><td>{{time}}</td><td>{{type}}</td><td class="{{result_class}}">{{text}}</td></tr>{{/events}}
+        {{#events}}<tr><td>{{seq}}</td><td>{{time}}</td><td>{{type}}</td><td class="text {{result_class}}">{{text}}</td></tr>{{/events}}
         </tbody>
         </table>
         {{^events}}<p class="empty">No events match.</p>{{/events}}

@@ -74,7 +74,8 @@ enum ViewPages {
         var values: [String: Any] = [:]
         values["ranges"] = ranges(path: "/speedtests", asOf: asOf, keep: [:], current: window)
         guard case .tests(let tests) = try queries.speedTests(SpeedTestQuery(window: window, period: .test)) else { return values }
-        let start = window.since ?? tests.first?.time ?? (asOf - 30 * day)
+        // Without a range the chart starts at the first test, if that is within the 30 days.
+        let start = given == nil ? max(window.since ?? 0, (tests.first?.time ?? asOf) - 3_600_000_000) : window.since ?? tests.first?.time ?? (asOf - 30 * day)
         let end = window.until ?? asOf
         let chart = SpeedTestChart(start: start, end: max(end, start + 1), tests: tests.map { r in
             switch r.test.outcome {

@@ -93,7 +93,7 @@ struct APIRoutes {
     /// The JSON answer `key` names, from ``AnswerCache`` when nothing changed since it was
     /// computed (answered on the event loop), else computed on the pool and kept.
     func cached(_ key: String, _ compute: @escaping @Sendable () throws -> [UInt8]) async throws -> Response {
-        let version = try AnswerCache.version(queries)
+        let version = try cache.version(queries)
         if let body = cache.answer(key, at: version) { return json(body) }
         return try await blocking { [cache] in
             var body = ByteBuffer(bytes: try compute())
