@@ -4,14 +4,15 @@ import NIOCore
 import Synchronization
 
 /// The last answers of the routes asked most often (a dashboard's status every few seconds,
-/// its latency chart), each kept with what it was computed from: the store's newest sequence
-/// number and whether a monitor holds the store. The answer is a function of those (and of
+/// its latency chart), each kept with what it was computed from: the store's last commit (its
+/// LMDB transaction id, which every commit of events or views changes, by any process) and
+/// whether a monitor holds the store. The answer is a function of those (and of
 /// the route's own parameters, which are in the key), so a kept one is the same bytes a new
 /// computation would give, and a request answered from here does not wait for the store's
 /// threads. Anything committed since, by this process or another, makes it stale.
 final class AnswerCache: Sendable {
     struct Version: Equatable, Sendable {
-        var lastSeq: UInt64
+        var commit: Int
         var monitorRunning: Bool
     }
 
@@ -27,15 +28,15 @@ final class AnswerCache: Sendable {
     let monitor = Mutex<(running: Bool, tested: ContinuousClock.Instant)?>(nil)
     static let lockTestEvery: Duration = .seconds(1)
 
-    /// The store's version now: one lookup of its newest record (no scan, no decoding; the
-    /// pages it reads are the hottest), cheap enough for the event loop.
+    /// The store's version now: its last commit as the meta page says it (no transaction, no
+    /// lookup), cheap enough for the event loop.
     func version(_ queries: Queries) throws -> Version {
-        let lastSeq = try queries.store.lastSeq()
+        let commit = queries.store.commitCount
         let now = ContinuousClock.now
         let known = monitor.withLock { m in m.flatMap { now - $0.tested < AnswerCache.lockTestEvery ? $0.running : nil } }
         let running = known ?? queries.monitorRunning
         if known == nil { monitor.withLock { $0 = (running, now) } }
-        return Version(lastSeq: lastSeq, monitorRunning: running)
+        return Version(commit: commit, monitorRunning: running)
     }
 
     func answer(_ key: String, at version: Version) -> ByteBuffer? {

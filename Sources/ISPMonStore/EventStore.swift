@@ -138,6 +138,10 @@ public final class EventStore: @unchecked Sendable {
     // MARK: Reading
 
     /// The sequence number of the newest event (0 when the log is empty). Cheap: two B-tree lookups.
+    /// What changes with every commit to the store (events or views, by any process): no
+    /// transaction, no lookup. For caches of answers (the web server's).
+    public var commitCount: Int { env.lastCommittedTransaction }
+
     public func lastSeq() throws(StoreError) -> UInt64 {
         do {
             return try env.read { txn in try lastSeq(txn) }

@@ -59,6 +59,15 @@ public final class Environment: @unchecked Sendable {
         return info.me_mapsize
     }
 
+    /// The id of the last committed write transaction, this process's or another's (read from
+    /// the meta pages, no transaction needed): it changes with every commit, so an answer kept
+    /// with it is current while it stays the same.
+    public var lastCommittedTransaction: Int {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        return info.me_last_txnid
+    }
+
     /// Grows the map from `seen` (what it was when the write found it full): once
     /// no transaction of this process is active, and only if nobody grew it meanwhile.
     func grow(from seen: Int) throws(LMDBError) {
