@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ISPMonCharts
 import ISPMonCore
 import ISPMonQuery
 import ISPMonStore
@@ -108,21 +109,8 @@ enum SignInPage {
         """
 }
 
-/// Text made safe to put in HTML, as element content or a quoted attribute.
+/// Text made safe to put in HTML, as element content or a quoted attribute: the charts' escaping
+/// (XML's is HTML's, and it drops the control characters neither may hold).
 enum HTML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { SVG.escape(text) }
 }
