@@ -176,7 +176,7 @@ import Glibc
         let dir = TempDir()
         defer { dir.cleanup() }
         let ports = Ports()
-        let port = UInt16.random(in: 20_000...40_000)
+        let port = UInt16.random(in: 20_000...32_000)
         try config(ports, webPort: port).write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
         let store = dir.file("store")
         let token = try CLI.run(["token", "create", "ci"], data: store).out.split(separator: "\n").last.map(String.init) ?? ""
@@ -211,7 +211,7 @@ import Glibc
         let dir = TempDir()
         defer { dir.cleanup() }
         let ports = Ports()
-        let port = UInt16.random(in: 20_000...40_000)
+        let port = UInt16.random(in: 20_000...32_000)
         try config(ports, webPort: port).write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
         let p = try start(dir.file("ispmon.yaml"), data: dir.file("store"))
         #expect(waitUntilListening(port: port))
@@ -276,7 +276,7 @@ import Glibc
     /// tools/lab-httpd.py on a loopback port: downloads of any size, uploads to nowhere.
     final class SpeedServer {
         let process = Process()
-        let port = UInt16.random(in: 20_000...40_000)
+        let port = UInt16.random(in: 20_000...32_000)
         init() throws {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["python3", LabTests.root + "/tools/lab-httpd.py", String(port), "127.0.0.1"]

@@ -82,7 +82,7 @@ import Glibc
     @Test func theServedDocumentIsValidOpenAPI31() throws {
         let store = try Store()
         defer { store.dir.cleanup() }
-        let port = UInt16.random(in: 20_000...40_000)
+        let port = UInt16.random(in: 20_000...32_000)
         let server = Process()
         server.executableURL = URL(fileURLWithPath: CLI.binary)
         server.arguments = Array(store.serveArguments(port: port).dropFirst())

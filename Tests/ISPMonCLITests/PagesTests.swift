@@ -42,6 +42,19 @@ import TestSupport
         #expect(s.client.get("/")?.status == 303, "a page without a session redirects to /login")
     }
 
+    /// An error on a page is a page, its message escaped; the API's errors stay JSON.
+    @Test func aPagesErrorIsAPage() throws {
+        let s = try Served()
+        guard let (cookie, _) = s.signIn() else { Issue.record("sign-in failed"); return }
+        let missing = s.client.get("/outages/c-'&x", headers: [("Cookie", cookie)])
+        #expect(missing?.status == 404 && missing?.header("Content-Type") == "text/html; charset=utf-8")
+        #expect(missing?.text.contains("no outage c-&#39;&amp;x") == true, "escaped: \(missing?.text ?? "")")
+        let unknown = s.client.get("/events?nope=1", headers: [("Cookie", cookie)])
+        #expect(unknown?.status == 400 && unknown?.text.contains("nope") == true && unknown?.header("Content-Type") == "text/html; charset=utf-8")
+        let api = s.client.get("/api/v1/outages/c-nope", headers: [("Cookie", cookie)])
+        #expect(api?.status == 404 && api?.header("Content-Type") == "application/json")
+    }
+
     @Test func theOutagesPageListsEveryOutageWithItsCauseInWords() throws {
         let s = try Served()
         guard let (cookie, _) = s.signIn() else { Issue.record("sign-in failed"); return }

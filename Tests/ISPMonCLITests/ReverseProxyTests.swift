@@ -64,7 +64,7 @@ import Glibc
     /// nginx with the recipe, in front of `served`, on 127.0.0.1:`port`, until ``stop()``.
     final class Proxy {
         let dir: TempDir
-        let port = UInt16.random(in: 40_001...50_000)
+        let port = UInt16.random(in: 10_000...19_999)
         let process = Process()
 
         init(in dir: TempDir, upstream: UInt16) throws {

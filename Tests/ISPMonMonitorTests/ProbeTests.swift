@@ -13,7 +13,7 @@ final class LoopbackServer {
     let port: UInt16
 
     /// Starts `command` (found on PATH) with `arguments(port)`, waiting until it answers on the port.
-    init?(_ command: String, port: UInt16 = UInt16.random(in: 20_000...40_000), udp: Bool = false, _ arguments: (UInt16) -> [String]) {
+    init?(_ command: String, port: UInt16 = UInt16.random(in: 20_000...32_000), udp: Bool = false, _ arguments: (UInt16) -> [String]) {
         guard let path = LoopbackServer.find(command) else { return nil }
         self.port = port
         process.executableURL = URL(fileURLWithPath: path)

@@ -26,7 +26,8 @@ public struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
                 response = APIError(.internalServerError, "internal error (the server's log says more)").response
                 return Self.secured(response)
             }
-            response = e.response
+            // A page's error is a page (a person reads it); the API's stays JSON.
+            response = AccessControl.isAPI(request.uri.path) || request.uri.path == "/healthz" ? e.response : ErrorPage.response(e)
         }
         return Self.secured(response)
     }
