@@ -931,13 +931,42 @@ enum OpenAPIDocument {
             }
           },
           "413": {
-            "$ref": "#/components/responses/TooLarge"
+            "description": "The body is over 64 KiB. (a page: its error is an HTML page)",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
           },
           "429": {
-            "$ref": "#/components/responses/TooManyRequests"
+            "description": "Too many failed sign-ins from this address. (a page: its error is an HTML page)",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "headers": {
+              "Retry-After": {
+                "schema": {
+                  "type": "integer"
+                },
+                "description": "seconds"
+              }
+            }
           },
           "503": {
-            "$ref": "#/components/responses/NoPassword"
+            "description": "No admin password is set yet: nothing but /healthz and /login answers. (a page: its error is an HTML page)",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
           }
         },
         "security": []
@@ -959,10 +988,24 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-            "$ref": "#/components/responses/Forbidden"
+            "description": "A read-only token, or a session's change without its CSRF token. (a page: its error is an HTML page)",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
           },
           "503": {
-            "$ref": "#/components/responses/NoPassword"
+            "description": "No admin password is set yet: nothing but /healthz and /login answers. (a page: its error is an HTML page)",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
           }
         }
       }
@@ -993,10 +1036,24 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-            "$ref": "#/components/responses/Forbidden"
+            "description": "A read-only token, or a session's change without its CSRF token. (a page: its error is an HTML page)",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
           },
           "503": {
-            "$ref": "#/components/responses/NoPassword"
+            "description": "No admin password is set yet: nothing but /healthz and /login answers. (a page: its error is an HTML page)",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
           }
         }
       }
