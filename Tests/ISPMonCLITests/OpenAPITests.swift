@@ -83,16 +83,8 @@ import Glibc
         let store = try Store()
         defer { store.dir.cleanup() }
         let port = UInt16.random(in: 20_000...32_000)
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: CLI.binary)
-        server.arguments = Array(store.serveArguments(port: port).dropFirst())
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer {
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
-        }
+        let server = try Self.start(store.serveArguments(port: port))
+        defer { Self.stop(server) }
         #expect(waitUntilListening(port: port), "ispmon serve did not listen on \(port)")
         let client = HTTPClient(port: port)
         #expect(client.get("/api/v1/openapi.json")?.status == 401, "the document needs sign-in like the rest of /api")
@@ -159,6 +151,22 @@ import Glibc
         #expect(check.status == 0, "openapi-spec-validator: \(check.text)")
     }
 
+    /// `command` (its executable first) running, its output dropped.
+    static func start(_ command: [String]) throws -> Process {
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: command[0])
+        server.arguments = Array(command.dropFirst())
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        return server
+    }
+
+    static func stop(_ server: Process) {
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+    }
+
     static var namespaceSkipReason: String? {
         if getuid() != 0 { return "needs root (a network namespace with only loopback); CI runs as root" }
         if !FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") { return "needs /usr/sbin/ip (tools/test installs iproute2)" }
@@ -201,16 +209,8 @@ import Glibc
         #expect(links.split(separator: "\n").count == 1 && links.contains(": lo:"), "the namespace must have only loopback: \(links)")
 
         let port: UInt16 = 8080
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-        server.arguments = ["netns", "exec", namespace] + store.serveArguments(port: port)
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer {
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
-        }
+        let server = try Self.start(["/usr/sbin/ip", "netns", "exec", namespace] + store.serveArguments(port: port))
+        defer { Self.stop(server) }
         // The document the binary carries, written out for schemathesis (the served one is the same
         // bytes: theServedDocumentIsValidOpenAPI31 fetches it).
         let fetch = try Self.run("/usr/sbin/ip", ["netns", "exec", namespace, "python3", "-c", """

@@ -80,6 +80,12 @@ enum PageText {
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 
+    /// `?a=1&b=x%20y`: a link's query string, its parameters in name order (so a page's
+    /// links are the same bytes every time).
+    static func link(_ parameters: [String: String]) -> String {
+        "?" + parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\(query($0.value))" }.joined(separator: "&")
+    }
+
     static func outageRow(_ o: Outage) -> [String: Any] {
         ["id": o.id, "start": LocalTime.format(o.start), "duration": NumberText.duration(o.duration), "open": o.end == nil,
          "kind": o.kind == .connectivity ? "internet" : "DNS", "cause": o.cause.inWords]

@@ -16,7 +16,7 @@ enum ViewPages {
             var q = keep
             q["since"] = Timestamp(microseconds: asOf - span).description
             q["until"] = Timestamp(microseconds: asOf).description
-            let href = path + "?" + q.sorted { $0.key < $1.key }.map { "\($0.key)=\(PageText.query($0.value))" }.joined(separator: "&")
+            let href = path + PageText.link(q)
             return ["label": label, "href": href, "current": current.since == asOf - span && current.until == asOf]
         }
     }
@@ -57,7 +57,7 @@ enum ViewPages {
         var json = ["target": chosen, "period": period.rawValue]
         if let s = window.since { json["since"] = Timestamp(microseconds: s).description }
         if let u = window.until { json["until"] = Timestamp(microseconds: u).description }
-        values["json"] = "/api/v1/latency?" + json.sorted { $0.key < $1.key }.map { "\($0.key)=\(PageText.query($0.value))" }.joined(separator: "&")
+        values["json"] = "/api/v1/latency" + PageText.link(json)
         values["rows"] = rows.reversed().map { r -> [String: Any] in
             let s = r.stats
             return ["start": LocalTime.format(r.start), "sent": s.sent, "lost": s.lost, "loss": NumberText.format(s.lossPercent, decimals: 2) + " %",
@@ -128,11 +128,11 @@ enum ViewPages {
         var filter = form.filter { !$0.value.isEmpty }
         values["filter_json"] = String(decoding: (try? JSONSerialization.data(withJSONObject: filter, options: [.sortedKeys])) ?? Data("{}".utf8), as: UTF8.self)
         filter["limit"] = String(q.limit)
-        values["ndjson"] = "/api/v1/events?" + filter.sorted { $0.key < $1.key }.map { "\($0.key)=\(PageText.query($0.value))" }.joined(separator: "&")
+        values["ndjson"] = "/api/v1/events" + PageText.link(filter)
         if list.count == q.limit, let last = list.last, q.order == .desc {
             var older = form.filter { !$0.value.isEmpty }
             older["before_seq"] = String(last.seq)
-            values["older"] = "/events?" + older.sorted { $0.key < $1.key }.map { "\($0.key)=\(PageText.query($0.value))" }.joined(separator: "&")
+            values["older"] = "/events" + PageText.link(older)
         }
         return values
     }
