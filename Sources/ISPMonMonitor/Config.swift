@@ -54,6 +54,24 @@ public struct MonitorConfig: Sendable, Equatable {
     public var speedTest: SpeedTest?
     public var jobs: [JobName: JobState.State] = [:]
     public var web = Web()
+    /// This site's name (reports, notifications, fleet); nil: the host name (``siteName``).
+    public var site: String?
+    /// What the ISP sells; nil: no plan, so no test is `slow`.
+    public var plan: ServicePlan?
+
+    /// The site's name: `site:`, else this machine's host name made to fit `[A-Za-z0-9._-]{1,64}`.
+    public var siteName: String {
+        if let site { return site }
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "ispmon" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let fitted = String(name.unicodeScalars.map { MonitorConfig.isSiteCharacter($0) ? Character($0) : "-" }.prefix(64))
+        return fitted.isEmpty ? "ispmon" : fitted
+    }
+
+    static func isSiteCharacter(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "." || c == "_" || c == "-")
+    }
 
     /// The web UI and HTTP API (docs/http.md), served by `ispmon run` and `ispmon serve`.
     public struct Web: Sendable, Equatable {
@@ -200,7 +218,7 @@ struct ConfigParser {
         var config = MonitorConfig()
         guard let root else { return config }  // an empty file: all defaults
         let top = try mapping(root, "the file", allowed: ["data", "log_level", "down_after", "interfaces", "defaults",
-                                                           "targets", "speedtest", "jobs", "web"])
+                                                           "targets", "speedtest", "jobs", "web", "site", "plan"])
         if let n = top["data"] { config.data = try string(n, "data") }
         if let n = top["log_level"] {
             let level = try string(n, "log_level")
@@ -240,6 +258,14 @@ struct ConfigParser {
         }
         if let n = top["speedtest"] { config.speedTest = try speedTest(n) }
         if let n = top["web"] { config.web = try web(n) }
+        if let n = top["site"] {
+            let site = try string(n, "site")
+            guard site.unicodeScalars.count <= 64, site.unicodeScalars.allSatisfy(MonitorConfig.isSiteCharacter) else {
+                throw error(n, "site: '\(site)' is not 1 to 64 of the characters A-Z a-z 0-9 . _ -")
+            }
+            config.site = site
+        }
+        if let n = top["plan"] { config.plan = try plan(n) }
         if let n = top["jobs"] {
             let jobs = try mapping(n, "jobs", allowed: Set(MonitorConfig.JobName.allCases.map(\.rawValue)))
             for (key, v) in jobs.entries {
@@ -377,6 +403,22 @@ struct ConfigParser {
         var v4 = in_addr()
         var v6 = in6_addr()
         return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
+    }
+
+    func plan(_ node: Node) throws(ConfigError) -> ServicePlan {
+        let m = try mapping(node, "plan", allowed: ["down_mbps", "up_mbps", "below_pct"])
+        func rate(_ key: String, _ range: ClosedRange<Double>, _ words: String) throws(ConfigError) -> Double? {
+            guard let n = m[key] else { return nil }
+            guard case .scalar(let s) = n, let v = Double(s.string), v.isFinite, range.contains(v) else {
+                throw error(n, "plan.\(key) must be \(words)")
+            }
+            return v
+        }
+        let mbps = "a rate in Mb/s above 0, at most 1000000"
+        guard let down = try rate("down_mbps", 0.001...1_000_000, mbps), let up = try rate("up_mbps", 0.001...1_000_000, mbps) else {
+            throw error(node, "plan: down_mbps and up_mbps are both required (e.g. down_mbps: 100, up_mbps: 20)")
+        }
+        return ServicePlan(downMbps: down, upMbps: up, belowPercent: try rate("below_pct", 1...100, "a percentage from 1 to 100") ?? 80)
     }
 
     func bool(_ node: Node, _ what: String) throws(ConfigError) -> Bool {

@@ -50,6 +50,12 @@ import ISPMonCore
           probes: run
           speedtest: run
           trace: paused
+
+        site: home
+        plan:
+          down_mbps: 100
+          up_mbps: 20
+          below_pct: 80
         """
 
     @Test func theSpecExampleParses() throws {
@@ -66,6 +72,19 @@ import ISPMonCore
         #expect(url.secure && url.host == "www.example.com" && url.port == 443 && url.path == "/")
         #expect(c.speedTest?.interval == 7_200_000_000 && c.speedTest?.downloadURL?.path == "/download?bytes=25000000")
         #expect(c.jobs[.trace] == .paused)
+        #expect(c.site == "home" && c.siteName == "home")
+        #expect(c.plan == ServicePlan(downMbps: 100, upMbps: 20, belowPercent: 80))
+    }
+
+    @Test func aPlanIsSlowBelowItsShareOfEitherRate() throws {
+        let plan = try #require(try MonitorConfig.parse("plan: {down_mbps: 100, up_mbps: 20.5}\n", file: "x.yaml").plan)
+        #expect(plan.belowPercent == 80)
+        #expect(!plan.isSlow(downMbps: 80, upMbps: 16.4))
+        #expect(plan.isSlow(downMbps: 79.9, upMbps: 20))
+        #expect(plan.isSlow(downMbps: 100, upMbps: 16.3))
+        // No site: the host name, made to fit a site's characters.
+        let name = MonitorConfig().siteName
+        #expect(!name.isEmpty && name.count <= 64 && name.unicodeScalars.allSatisfy(MonitorConfig.isSiteCharacter))
     }
 
     @Test func anEmptyFileIsAllDefaults() throws {
@@ -91,6 +110,11 @@ import ISPMonCore
         ("jobs:\n  probes: stop\n", 2, "jobs.probes: 'stop' is not run, paused or disabled"),
         ("targets: [\n", 2, "not valid YAML"),
         ("down_after: 3\ndown_after: 4\n", 1, "appears twice"),
+        ("site: my home\n", 1, "site: 'my home' is not 1 to 64 of the characters"),
+        ("plan:\n  down_mbps: 100\n", 2, "plan: down_mbps and up_mbps are both required"),
+        ("plan:\n  down_mbps: fast\n  up_mbps: 20\n", 2, "plan.down_mbps must be a rate in Mb/s"),
+        ("plan:\n  down_mbps: 100\n  up_mbps: 20\n  below_pct: 0\n", 4, "plan.below_pct must be a percentage from 1 to 100"),
+        ("plan:\n  down_mbps: 100\n  up_mbps: 20\n  burst: 3\n", 4, "unknown key 'burst' in plan"),
     ])
     func aBadFileIsOneErrorNamingTheLine(text: String, line: Int, message: String) {
         #expect {
