@@ -97,6 +97,11 @@ public struct Projection: Sendable {
     var interfaceIndex: [String: Int] = [:]
     var interfaceChanged: [Bool] = []
     public internal(set) var layers: [Layer: LayerTrack] = [:]
+    /// When the log was monitored (docs/reports.md): from each `monitor started` to the next
+    /// `monitor stopped`, or to the newest event before another `started` (an unclean stop);
+    /// a log whose first event is not `monitor started` counts from its first event. Open
+    /// while a run lasts (it then lasts to the newest event).
+    public internal(set) var monitored = IntervalTrack()
     public internal(set) var notes: [NoteRecord] = []
     public internal(set) var speedTests: [SpeedTestRecord] = []
     /// Notes and speed tests already handed out by ``takeChanges()``.
@@ -158,6 +163,8 @@ public struct Projection: Sendable {
 
     /// Applies one event at `t`: its recorded time, or its effective time when a clock stretch is retimed.
     mutating func applyEvent(_ e: Event, at t: Int64, seq: UInt64) {
+        let previousNewest = newestTime
+        if lastSeq == 0 { monitored.begin(at: t) }  // the log's first event
         lastSeq = seq
         newestTime = max(newestTime ?? t, t)
         switch e.body {
@@ -165,7 +172,14 @@ public struct Projection: Sendable {
         case .link(let l): apply(l, at: t)
         case .monitor(let m):
             monitorState = m.state
-            if m.state == .stopped { stopWatching(at: t) }
+            if m.state == .stopped {
+                monitored.finish(at: t)
+                stopWatching(at: t)
+            } else {
+                // A run still open had no `stopped`: it ended with the newest event before this start.
+                if previousNewest != nil { monitored.finish(at: previousNewest ?? t) }
+                monitored.begin(at: t)
+            }
         case .note(let n): notes.append(NoteRecord(seq: seq, outage: n.outage, time: t, text: n.text))
         case .speedtest(let s): speedTests.append(SpeedTestRecord(seq: seq, time: t, test: s))
         case .trace, .job, .clock: break

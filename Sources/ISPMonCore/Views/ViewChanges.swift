@@ -9,6 +9,8 @@ public struct ViewChanges: Sendable {
         case interface(String)
         case layerKnown(Projection.Layer)
         case layerDown(Projection.Layer)
+        /// ``Projection/monitored``.
+        case monitored
     }
 
     /// Targets whose state changed (their `down` tracks travel in `intervals`).
@@ -70,6 +72,7 @@ extension Projection {
             for (p, interval) in track.down.takeChanged() { c.intervals.append((.layerDown(l), p, interval)) }
             layers[l] = track
         }
+        for (p, interval) in monitored.takeChanged() { c.intervals.append((.monitored, p, interval)) }
         if keepsHistory {
             // Every hour (a full rewrite of the view).
             for (i, slot) in slots.enumerated() {
@@ -105,13 +108,14 @@ extension Projection {
             layers[l]?.known.dropStored()
             layers[l]?.down.dropStored()
         }
+        monitored.dropStored()
     }
 
     /// A projection restored from stored views, to answer queries (with history)
     /// or to go on applying events (without).
     public init(
         options: Options, keepsHistory: Bool, targets: [Target], interfaces: [Interface],
-        layers: [Layer: LayerTrack], hours: [String: [Int64: HourStats]] = [:],
+        layers: [Layer: LayerTrack], monitored: IntervalTrack = IntervalTrack(), hours: [String: [Int64: HourStats]] = [:],
         notes: [NoteRecord] = [], speedTests: [SpeedTestRecord] = [],
         monitorState: MonitorState.State?, lastSeq: UInt64, newestTime: Int64?, openClockStretch: UInt64? = nil
     ) {
@@ -126,6 +130,7 @@ extension Projection {
             interfaceChanged[i] = false
         }
         for (l, track) in layers { self.layers[l] = track }
+        self.monitored = monitored
         self.notes = notes
         self.speedTests = speedTests
         notesTaken = notes.count

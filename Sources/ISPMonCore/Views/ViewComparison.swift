@@ -47,6 +47,7 @@ extension Projection {
             compare("outages", "known intervals of layer \(l.rawValue)", a.known, b.known, note)
             compare("outages", "down intervals of layer \(l.rawValue)", a.down, b.down, note)
         }
+        compare("outages", "monitored intervals", monitored, replayed.monitored, note)
         if notes != replayed.notes { note("outages", "the notes", "\(notes.count) notes", "\(replayed.notes.count) notes (or other texts)") }
         if speedTests != replayed.speedTests {
             note("speedtests", "the speed tests", "\(speedTests.count) tests", "\(replayed.speedTests.count) tests (or other values)")

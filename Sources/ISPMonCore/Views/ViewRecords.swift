@@ -28,7 +28,7 @@ public enum ViewRecords {
 
         public var definitionVersion: UInt32 {
             switch self {
-            case .outages: 1
+            case .outages: 2  // 2: the monitored intervals
             case .latency: 1
             case .speedtests: 1
             }
@@ -81,6 +81,7 @@ public enum ViewRecords {
         case .interface(let name): [UInt8(ascii: "f")] + Array(name.utf8) + [0]
         case .layerKnown(let l): [UInt8(ascii: "k"), layerCode(l)]
         case .layerDown(let l): [UInt8(ascii: "d"), layerCode(l)]
+        case .monitored: [UInt8(ascii: "m"), 0]
         }
     }
 
@@ -449,6 +450,9 @@ public enum ViewRecords {
                 guard body.count == 1, Int(body[0]) < layers.count else { throw CorruptData("bad interval key") }
                 let l = layers[Int(body[0])]
                 return (b[0] == UInt8(ascii: "k") ? .layerKnown(l) : .layerDown(l), position)
+            case UInt8(ascii: "m"):
+                guard body.count == 1, body[0] == 0 else { throw CorruptData("bad interval key") }
+                return (.monitored, position)
             default:
                 throw CorruptData("bad interval key")
             }
@@ -467,7 +471,7 @@ public enum ViewRecords {
                 options: options, keepsHistory: keepsHistory,
                 targets: targets.map { var t = $0; t.down = track(.target(t.name)); return t },
                 interfaces: interfaces.map { var f = $0; f.down = track(.interface(f.name)); return f },
-                layers: layerTracks, hours: hours, notes: notes, speedTests: speedTests,
+                layers: layerTracks, monitored: track(.monitored), hours: hours, notes: notes, speedTests: speedTests,
                 monitorState: monitorState, lastSeq: lastSeq, newestTime: newestTime, openClockStretch: openClockStretch)
         }
     }

@@ -1,0 +1,93 @@
+import Testing
+import ISPMonCore
+@testable import ISPMonQuery
+
+/// Monitored time and availability (docs/reports.md), over hand-built logs.
+@Suite struct AvailabilityTests {
+    static let s = Fixtures.second
+    static let t0 = Fixtures.t0
+
+    static func monitor(_ state: MonitorState.State, at t: Int64) -> Event {
+        Event(time: Timestamp(microseconds: t), body: .monitor(MonitorState(state: state)))
+    }
+
+    /// Probes of a router and an internet host every 10 s in [from, to); the host fails in `down`.
+    static func probes(_ from: Int64, _ to: Int64, down: Range<Int64>? = nil) -> [Event] {
+        var events: [Event] = []
+        for t in stride(from: from, to: to, by: Int(10 * s)) {
+            events.append(Fixtures.probe("router", .gateway, at: t, rtt: 400))
+            events.append(Fixtures.probe("one", .internet, at: t + 1, rtt: down?.contains(t) == true ? nil : 11_000))
+        }
+        return events
+    }
+
+    @Test func monitoredTimeRunsFromStartToStopAndEndsAnUncleanRunAtItsLastEvent() throws {
+        let events = [Self.monitor(.started, at: Self.t0)] + Self.probes(Self.t0, Self.t0 + 600 * Self.s)
+            + [Self.monitor(.stopped, at: Self.t0 + 600 * Self.s)]
+            // Off for 10 minutes, then a run that crashes: its last event is at 1800 s + 591 s.
+            + [Self.monitor(.started, at: Self.t0 + 1200 * Self.s)] + Self.probes(Self.t0 + 1200 * Self.s, Self.t0 + 1800 * Self.s)
+            + [Self.monitor(.started, at: Self.t0 + 2400 * Self.s)] + Self.probes(Self.t0 + 2400 * Self.s, Self.t0 + 3000 * Self.s)
+        let p = Fixtures.projection(events)
+        #expect(p.monitored.intervals == [
+            Interval(start: Self.t0, end: Self.t0 + 600 * Self.s),
+            Interval(start: Self.t0 + 1200 * Self.s, end: Self.t0 + 1790 * Self.s + 1),
+            Interval(start: Self.t0 + 2400 * Self.s, end: nil),
+        ])
+        let whole = try #require(AvailabilityQuery().answer(p).first)
+        #expect(whole.start == Self.t0 && whole.end == Self.t0 + 2990 * Self.s + 1, "to the newest event")
+        #expect(whole.monitored == 600 * Self.s + 590 * Self.s + 1 + 590 * Self.s + 1)
+        #expect(whole.unmonitored == 600 * Self.s + 610 * Self.s - 1)
+        #expect(whole.connectivityPercent?.description == "100.00")
+    }
+
+    @Test func aLogWithoutMonitorEventsCountsFromItsFirstEvent() throws {
+        let p = Fixtures.projection(Self.probes(Self.t0, Self.t0 + 100 * Self.s))
+        #expect(p.monitored.intervals == [Interval(start: Self.t0, end: nil)])
+        let a = try #require(AvailabilityQuery().answer(p).first)
+        #expect(a.monitored == 90 * Self.s + 1 && a.unmonitored == 0)
+        #expect(AvailabilityQuery().answer(Fixtures.projection([])).isEmpty)
+    }
+
+    @Test func outageTimeCountsOnlyWithinMonitoredTimeAndRoundsHalfAwayFromZero() throws {
+        // Down from 100 s (3 failures: down from the first) until the success at 400 s: 300 s of 3000 s.
+        let events = [Self.monitor(.started, at: Self.t0)]
+            + Self.probes(Self.t0, Self.t0 + 3000 * Self.s, down: (Self.t0 + 100 * Self.s)..<(Self.t0 + 400 * Self.s))
+            + [Self.monitor(.stopped, at: Self.t0 + 3000 * Self.s)]
+        let p = Fixtures.projection(events)
+        let outage = try #require(OutageQuery().answer(p).first)
+        #expect(outage.duration == 300 * Self.s)
+        let a = try #require(AvailabilityQuery(window: TimeWindow(since: Self.t0, until: Self.t0 + 3000 * Self.s)).answer(p).first)
+        #expect(a.monitored == 3000 * Self.s && a.connectivityDown == 300 * Self.s)
+        #expect(a.connectivityPercent?.description == "90.00")
+        #expect(a.dnsPercent?.description == "100.00")
+        // A window that is half outage, and one with no monitored time at all.
+        let half = try #require(AvailabilityQuery(window: TimeWindow(since: Self.t0 + 100 * Self.s, until: Self.t0 + 700 * Self.s)).answer(p).first)
+        #expect(half.connectivityPercent?.description == "50.00")
+    }
+
+    @Test func exactlyTwoDecimalsRoundedHalfAwayFromZero() {
+        #expect(AvailabilityQuery.Percent(up: 99_985, of: 100_000)?.description == "99.99")  // 99.985 → 99.99
+        #expect(AvailabilityQuery.Percent(up: 99_984, of: 100_000)?.description == "99.98")
+        #expect(AvailabilityQuery.Percent(up: 999_995, of: 1_000_000)?.description == "100.00")  // 99.9995 → 100.00
+        #expect(AvailabilityQuery.Percent(up: 1, of: 3)?.description == "33.33")
+        #expect(AvailabilityQuery.Percent(up: 2, of: 3)?.description == "66.67")
+        #expect(AvailabilityQuery.Percent(up: 5, of: 100_000)?.description == "0.01")  // 0.005 → 0.01
+        #expect(AvailabilityQuery.Percent(up: 0, of: 0) == nil)
+    }
+
+    @Test func perDayInUTCAndPerISOWeek() throws {
+        let day = 86_400 * Self.s
+        let start = Fixtures.day("2026-03-01")  // a Sunday
+        let events = [Self.monitor(.started, at: start + day / 2)] + Self.probes(start + day / 2, start + day + day / 2)
+        let p = Fixtures.projection(events)
+        let days = AvailabilityQuery(period: .day).answer(p)
+        #expect(days.map(\.label) == ["2026-03-01", "2026-03-02"])
+        #expect(days[0].start == start + day / 2 && days[0].end == start + day, "clipped to the first monitored moment")
+        #expect(days[1].start == start + day && days[1].end == start + day + day / 2 - 10 * Self.s + 1, "and to the newest event")
+        let weeks = AvailabilityQuery(period: .week).answer(p)
+        #expect(weeks.map(\.label) == ["2026-W09", "2026-W10"])
+        #expect(CalendarPeriods.periods(.week, from: Fixtures.day("2026-12-31"), to: Fixtures.day("2027-01-05"), zone: .utc).map(\.label)
+                == ["2026-W53", "2027-W01"])
+        #expect(CalendarPeriods.periods(.month, from: start, to: start + 40 * day, zone: .utc).map(\.label) == ["2026-03", "2026-04"])
+    }
+}
