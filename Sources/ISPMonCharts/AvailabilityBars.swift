@@ -15,9 +15,14 @@ public struct AvailabilityBars: Sendable {
         }
 
         /// Percent up, of the time known; nil with nothing known.
-        public var percent: Double? {
+        public var percent: Double? { hundredths.map { Double($0) / 100 } }
+
+        /// Percent up in hundredths, rounded half away from zero from the integer microseconds:
+        /// the availability of the query layer (docs/views.md), digit for digit.
+        public var hundredths: Int64? {
             let known = upMicroseconds + downMicroseconds
-            return known <= 0 ? nil : 100 * Double(upMicroseconds) / Double(known)
+            guard known > 0 else { return nil }
+            return (20_000 * Swift.max(0, upMicroseconds) + known) / (2 * known)
         }
     }
 
@@ -55,7 +60,7 @@ public struct AvailabilityBars: Sendable {
         for (i, bar) in bars.enumerated() {
             let x = left + Double(i) * slot + slot * 0.15
             let p = bar.percent
-            let title = "\(bar.label): " + (p.map { "\(AvailabilityBars.percentText($0)) up, \(Durations.length(bar.downMicroseconds)) down" } ?? "no data")
+            let title = "\(bar.label): " + (bar.hundredths.map { "\(AvailabilityBars.percentText(hundredths: $0)) up, \(Durations.length(bar.downMicroseconds)) down" } ?? "no data")
             let h = p.map { bottom - y($0) } ?? 0
             svg.rect(x: x, y: bottom - Swift.max(h, 1), width: slot * 0.7, height: Swift.max(h, 1), className: AvailabilityBars.className(p), title: title)
             if i % every == 0 { svg.text(bar.label, x: x + slot * 0.35, y: height - 6, className: "axis") }
@@ -63,9 +68,9 @@ public struct AvailabilityBars: Sendable {
         return svg.document(label: label, className: "chart availability")
     }
 
-    /// `99.95 %`; never `100 %` while anything was down (people read 100 as "no outage").
-    static func percentText(_ p: Double) -> String {
-        let r = (p * 100).rounded(.down) / 100
-        return SVG.number(r) + " %"
+    /// `99.88 %`: exactly two decimals, as the reports print it (so a day down for a few
+    /// seconds can read `100.00 %`; its down time is in the same title).
+    static func percentText(hundredths h: Int64) -> String {
+        "\(h / 100)." + (h % 100 < 10 ? "0" : "") + String(h % 100) + " %"
     }
 }

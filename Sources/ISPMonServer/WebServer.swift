@@ -3,7 +3,7 @@ import Hummingbird
 import HummingbirdCore
 public import ISPMonQuery
 import ISPMonStore
-public import ISPMonMonitor
+import ISPMonMonitor
 public import Logging
 import NIOCore
 import NIOPosix
@@ -41,15 +41,23 @@ public final class WebServer: Sendable {
     let answers = AnswerCache()
     /// The ad-hoc checks' probes (the tools).
     let checks = CheckRunner()
+    /// The checks under way, of the API and the tools page alike (one at a time per client).
+    let runningChecks = RunningChecks()
 
-    let activity: (@Sendable () -> MonitorActivity)?
+    /// The monitor in this process (`ispmon run`); nil in `ispmon serve`.
+    let console: MonitorConsole?
+    /// The config file as the monitor runs it, secrets masked, for the settings page.
+    let shownConfig = Mutex<ShownConfig?>(nil)
+    /// Failed password checks, of sign-in and of a password change alike.
+    let limiter = LoginLimiter()
 
-    /// `activity`: what the monitor in this process is doing (`ispmon run`), for the stream.
+    /// `console`: the monitor in this process (`ispmon run`): its activity for the stream, its
+    /// log level and log lines for the settings page.
     public init(queries: Queries, settings: WebSettings, inProcess: Bool,
-                activity: (@Sendable () -> MonitorActivity)? = nil, logger: Logger) {
+                console: MonitorConsole? = nil, logger: Logger) {
         self.queries = queries
         self.inProcess = inProcess
-        self.activity = activity
+        self.console = console
         self.settings = settings
         self.logger = logger
         auth = AuthStore(storeDirectory: queries.store.directory)
@@ -67,14 +75,21 @@ public final class WebServer: Sendable {
         let router = Router(context: WebContext.self)
         router.add(middleware: SecurityHeaders<WebContext>())
         router.add(middleware: AccessControl(auth: auth, settings: settings))
-        SignInRoutes(auth: auth, queries: queries, pool: pool).add(to: router)
+        let renderer = PageRenderer(site: settings.site)
+        SignInRoutes(auth: auth, queries: queries, limiter: limiter, pool: pool, renderer: renderer, publicStatus: settings.publicStatus).add(to: router)
         APIRoutes(queries: queries, pool: pool, cache: answers).add(to: router)
-        StreamRoute(queries: queries, inProcess: inProcess, clients: streams, activity: activity).add(to: router)
+        StreamRoute(queries: queries, inProcess: inProcess, clients: streams, activity: console?.activity).add(to: router)
         JobRoutes(queries: queries, pool: pool).add(to: router)
-        ToolRoutes(runner: checks, running: RunningChecks()).add(to: router)
-        PageRoutes(queries: queries, pool: pool).add(to: router)
+        ToolRoutes(runner: checks, running: runningChecks).add(to: router)
+        PageRoutes(queries: queries, pool: pool, renderer: renderer, settings: settings).add(to: router)
+        SettingsRoutes(queries: queries, pool: pool, renderer: renderer, auth: auth, limiter: limiter, console: console,
+                       shownConfig: { [self] in shownConfig.withLock { $0 } }).add(to: router)
+        ToolPageRoutes(runner: checks, running: runningChecks, renderer: renderer).add(to: router)
         return router
     }
+
+    /// The config the monitor runs now (at start, and after each reload), for the settings page.
+    public func show(config: ShownConfig) { shownConfig.withLock { $0 = config } }
 
     /// Binds `settings.listen` and serves until ``stop()``; returns once the socket is bound,
     /// or throws naming the address when it cannot be.

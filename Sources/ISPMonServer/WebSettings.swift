@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+public import ISPMonCore
 public import ISPMonMonitor
 
 /// What the server is told by the config's `web:` section (docs/config.md), with the
@@ -13,6 +14,10 @@ public struct WebSettings: Sendable {
     public var metricsAllow: [String] = []
     public var tlsCert: String?
     public var tlsKey: String?
+    /// This site's name (config `site:`, else the host name), in the pages' titles.
+    public var site = "ispmon"
+    /// What the ISP sells (config `plan:`), drawn on the speed-test chart.
+    public var plan: ServicePlan?
     /// Connections at once and the request-head deadline: no config key (docs/http.md, "Limits").
     public var limits = ConnectionLimits()
 

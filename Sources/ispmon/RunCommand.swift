@@ -7,6 +7,7 @@ import ISPMonQuery
 import ISPMonServer
 import ISPMonStore
 import Logging
+import Synchronization
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,7 +37,9 @@ struct RunCommand: ParsableCommand {
             MemoryPolicy.longRunning()  // before the monitor's threads exist
             let settings = try loadConfig()
             let level = SwitchableLogLevel(self.level(settings))
-            LoggingSystem.bootstrap { label in level.handler(label: label) }
+            // The monitor's log lines go to stderr and, for the settings page, to a ring in memory.
+            let ring = LogRing()
+            LoggingSystem.bootstrap { label in level.handler(label: label, ring: ring) }
             let logger = Logger(label: "ispmon")
             let log = try store.open(create: true, directory: settings.data,
                                      viewOptions: Projection.Options(downAfter: settings.downAfter),
@@ -54,6 +57,8 @@ struct RunCommand: ParsableCommand {
             // SIGHUP reloads the config, one at a time, on its own queue.
             let stop = DispatchSemaphore(value: 0)
             var sources: [any DispatchSourceSignal] = []
+            // Set once the web server runs; a reload shows it the config it read.
+            let webServer = Mutex<WebServer?>(nil)
             // A parent may have left them blocked (children inherit the signal mask).
             var mask = sigset_t()
             sigemptyset(&mask)
@@ -64,17 +69,26 @@ struct RunCommand: ParsableCommand {
                 signal(sig, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: sig, queue: sig == SIGHUP ? reloads : .global())
                 source.setEventHandler {
-                    if sig == SIGHUP { reload(monitor, level: level, logger: logger) } else { stop.signal() }
+                    if sig == SIGHUP {
+                        reload(monitor, level: level, logger: logger)
+                        webServer.withLock { $0 }?.show(config: shownConfig())
+                    } else {
+                        stop.signal()
+                    }
                 }
                 source.resume()
                 sources.append(source)
             }
             // The web server first: an address that cannot be bound is a startup error, and nothing starts.
             let server = try settings.web.listen.map { listen in
+                let console = MonitorConsole(activity: { monitor.activity() }, log: ring, level: { level.current },
+                                             setLevel: { level.current = $0 })
                 let server = WebServer(queries: Queries(store: log) { logger.notice("\($0)") },
-                                       settings: try WebSettings.forCommand(settings.web, listen: listen), inProcess: true,
-                                       activity: { monitor.activity() }, logger: logger)
+                                       settings: try WebSettings.forCommand(settings, listen: listen), inProcess: true,
+                                       console: console, logger: logger)
+                server.show(config: shownConfig())
                 try server.start()
+                webServer.withLock { $0 = server }
                 return server
             }
             try monitor.start()
@@ -88,6 +102,13 @@ struct RunCommand: ParsableCommand {
             sources.forEach { $0.cancel() }
             withExtendedLifetime(lock) {}
         }
+    }
+
+    /// The config file as the settings page shows it (read again at each reload).
+    func shownConfig() -> ShownConfig {
+        let path = config ?? (FileManager.default.fileExists(atPath: ConfigLocation.defaultPath) ? ConfigLocation.defaultPath : nil)
+        guard let path else { return ShownConfig(path: nil, text: "") }
+        return ShownConfig(path: path, text: (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
     }
 
     /// The log level: `--log-level`, else the config's, else info.

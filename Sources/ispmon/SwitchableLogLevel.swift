@@ -1,3 +1,5 @@
+import Foundation
+import ISPMonServer
 import Logging
 import Synchronization
 
@@ -13,14 +15,16 @@ final class SwitchableLogLevel: Sendable {
         set { level.withLock { $0 = newValue } }
     }
 
-    /// A handler writing to standard error at this level.
-    func handler(label: String) -> some LogHandler {
-        Handler(inner: StreamLogHandler.standardError(label: label), level: self)
+    /// A handler writing to standard error at this level, and to `ring` when given.
+    func handler(label: String, ring: LogRing? = nil) -> some LogHandler {
+        Handler(inner: StreamLogHandler.standardError(label: label), level: self, label: label, ring: ring)
     }
 
     struct Handler: LogHandler {
         var inner: StreamLogHandler
         let level: SwitchableLogLevel
+        let label: String
+        let ring: LogRing?
 
         var logLevel: Logger.Level {
             get { level.current }
@@ -38,6 +42,13 @@ final class SwitchableLogLevel: Sendable {
             get { inner[metadataKey: key] }
             set { inner[metadataKey: key] = newValue }
         }
-        func log(event: LogEvent) { inner.log(event: event) }
+        func log(event: LogEvent) {
+            inner.log(event: event)
+            guard let ring else { return }
+            var metadata = inner.metadata
+            if let extra = event.metadata { metadata.merge(extra) { $1 } }
+            ring.append(LogRing.Line(time: Int64(Date().timeIntervalSince1970 * 1_000_000), level: event.level, label: label,
+                                     text: LogRing.text(event.message, metadata)))
+        }
     }
 }

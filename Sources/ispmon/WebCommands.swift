@@ -41,7 +41,7 @@ struct ServeCommand: ParsableCommand {
                 throw ValidationError("web.listen is off in the config: give --listen HOST:PORT")
             }
             let server = WebServer(queries: Queries(store: log) { logger.notice("\($0)") },
-                                   settings: try WebSettings.forCommand(settings.web, listen: address), inProcess: false, logger: logger)
+                                   settings: try WebSettings.forCommand(settings, listen: address), inProcess: false, logger: logger)
             try server.start()
             SignalWait.untilStopped()
             logger.info("stopping")
@@ -101,7 +101,7 @@ struct PasswdCommand: ParsableCommand {
 }
 
 enum PasswordInput {
-    static let minimumLength = 10
+    static let minimumLength = AuthStore.minimumPasswordLength
 
     static func read() throws -> String {
         let password: String

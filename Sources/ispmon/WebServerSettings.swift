@@ -8,8 +8,10 @@ extension WebSettings {
     /// listen address, and `ISPMON_WEB_HEAD_TIMEOUT_MS` (milliseconds a client has for a
     /// request head, default 10 000). That variable is for tests, which would otherwise wait
     /// ten seconds for each slow client; it is no config key, as nobody needs to change it.
-    static func forCommand(_ web: MonitorConfig.Web, listen: MonitorConfig.Web.Listen) throws -> WebSettings {
-        var settings = WebSettings(web, listen: listen)
+    static func forCommand(_ config: MonitorConfig, listen: MonitorConfig.Web.Listen) throws -> WebSettings {
+        var settings = WebSettings(config.web, listen: listen)
+        settings.site = config.siteName
+        settings.plan = config.plan
         if let text = ProcessInfo.processInfo.environment["ISPMON_WEB_HEAD_TIMEOUT_MS"] {
             guard let ms = Int64(text), ms > 0 else {
                 throw ValidationError("ISPMON_WEB_HEAD_TIMEOUT_MS '\(text)' is not a positive number of milliseconds")

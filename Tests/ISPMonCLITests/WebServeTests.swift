@@ -26,15 +26,16 @@ import Glibc
         /// What the server wrote to its standard error (the config asks for warnings and worse).
         var log: String { (try? String(contentsOfFile: dir.file("serve.log"), encoding: .utf8)) ?? "" }
 
-        /// `environment`: added to the server's (`ISPMON_WEB_HEAD_TIMEOUT_MS`).
-        init(password: Bool = true, environment: [String: String] = [:]) throws {
+        /// `environment`: added to the server's (`ISPMON_WEB_HEAD_TIMEOUT_MS`); `config`: the
+        /// server's config file (`site:`, `plan:`, `web.public_status`).
+        init(password: Bool = true, environment: [String: String] = [:], config: String = "") throws {
             #expect(try CLI.run(["bench", "ingest", "--faults", "1", "--data", store]).status == 0)
             if password {
                 #expect(try CLI.run(["passwd"], stdin: Data((WebServeTests.password + "\n").utf8), data: store).status == 0)
             }
             process.executableURL = URL(fileURLWithPath: CLI.binary)
             process.arguments = ["serve", "--data", store, "--listen", "127.0.0.1:\(port)", "--config", dir.file("none.yaml")]
-            try "log_level: warning\n".write(toFile: dir.file("none.yaml"), atomically: true, encoding: .utf8)
+            try ("log_level: warning\n" + config).write(toFile: dir.file("none.yaml"), atomically: true, encoding: .utf8)
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.standardOutput = FileHandle.nullDevice
             _ = FileManager.default.createFile(atPath: dir.file("serve.log"), contents: nil)

@@ -57,7 +57,8 @@ import Testing
         #expect(titles[4] == "Mar 5: no data")
         // A 50 % day lowers the floor to 50 %.
         #expect(doc.named("text", class: "axis").map(\.text).prefix(3) == ["50 %", "75 %", "100 %"])
-        #expect(AvailabilityBars.percentText(99.9999) == "99.99 %", "never 100 % with any time down")
+        #expect(bars[2].hundredths == 9931 && AvailabilityBars.percentText(hundredths: 9931) == "99.31 %")
+        #expect(AvailabilityBars.percentText(hundredths: 10_000) == "100.00 %" && AvailabilityBars.percentText(hundredths: 5) == "0.05 %")
     }
 
     @Test func speedTestsUnderThePlanAreMarkedSlow() throws {

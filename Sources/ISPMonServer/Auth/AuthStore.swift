@@ -155,6 +155,9 @@ public final class AuthStore: Sendable {
 
     public var tokens: [Token] { current().tokens }
 
+    /// The shortest password `ispmon passwd` and the settings page take.
+    public static let minimumPasswordLength = 10
+
     // MARK: Changing
 
     /// Sets the admin password (and with `totp`, a new TOTP secret, whose otpauth URI is

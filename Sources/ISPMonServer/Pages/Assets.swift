@@ -111,6 +111,22 @@ enum Assets {
         svg.chart .path { stroke: var(--line); stroke-width: 2; } svg.chart .node { fill: var(--card); stroke: var(--accent); stroke-width: 2; }
         svg.chart .node-silent { stroke: var(--unknown); stroke-dasharray: 3 2; } svg.chart .hop { fill: var(--fg); font-size: 13px; }
         svg.chart .hop.silent { fill: var(--muted); } svg.chart .role { fill: var(--muted); }
+        .brand small { font-weight: 400; color: var(--muted); }
+        .hint { color: var(--muted); font-size: .85rem; }
+        .done { padding: .6rem .9rem; border-left: 4px solid var(--up); background: var(--up-bg); border-radius: .3rem; }
+        .bad, td.slow { color: var(--down); } .good { color: var(--up); }
+        form.stacked { display: grid; gap: .6rem; max-width: 26rem; }
+        form.stacked button { justify-self: start; }
+        button:disabled { opacity: .45; cursor: default; }
+        button.danger { background: var(--card); color: var(--down); border-color: var(--down); }
+        table.jobs button { padding: .2rem .6rem; margin: .1rem 0; }
+        pre { overflow-x: auto; padding: .6rem .8rem; background: var(--card); border: 1px solid var(--line); border-radius: .35rem; font-size: .85rem; }
+        pre.secret { user-select: all; overflow-wrap: anywhere; white-space: pre-wrap; }
+        table.monitor-log tr.level-warning td, table.monitor-log tr.level-error td, table.monitor-log tr.level-critical td { color: var(--down); }
+        table.availability td { font-variant-numeric: tabular-nums; }
+        td.avail-good { color: var(--up); } td.avail-fair { color: var(--warn); } td.avail-poor { color: var(--down); }
+        .summary { font-weight: 600; }
+        .key.plan::before { height: 0; border-top: 2px dashed var(--accent); }
 
         """
 
@@ -119,6 +135,7 @@ enum Assets {
     static let js = """
         "use strict";
         (function () {
+          if (document.body.dataset.page === "tools") return tools();
           if (!window.EventSource) return;
           if (document.body.dataset.page === "events") return liveLog();
           if (document.body.dataset.page !== "overview") return;
@@ -165,6 +182,65 @@ enum Assets {
                 source = new EventSource("/api/v1/stream?types=event&after_seq=" + shown);
                 source.addEventListener("event", function () { if (!pending) { pending = true; setTimeout(fetchNew, 200); } });
               } else if (!box.checked && source) { source.close(); source = null; }
+            });
+          }
+          // The tools page: the check through the API's streamed form, each try or hop shown as
+          // it comes, in the words the server uses when it renders the results itself.
+          function tools() {
+            var form = document.getElementById("check-form"), out = document.getElementById("check-result");
+            var meta = document.querySelector("meta[name=csrf-token]"), button = document.getElementById("run-check");
+            if (!form || !out || !window.fetch || !window.TextDecoder) return;
+            function ms(v) { return String(Math.round(v * 10) / 10); }
+            form.addEventListener("submit", function (ev) {
+              ev.preventDefault();
+              var data = new FormData(form), body = new URLSearchParams(), tool = String(data.get("tool"));
+              data.forEach(function (v, k) { if (k !== "tool" && k !== "csrf" && v !== "") body.append(k, String(v)); });
+              out.textContent = "";
+              var table = document.createElement("table"), rows = document.createElement("tbody"), summary = document.createElement("p");
+              table.className = "check"; table.appendChild(rows); out.appendChild(table);
+              summary.className = "summary"; summary.textContent = "running…"; out.appendChild(summary);
+              function row(label, text, bad) {
+                var tr = document.createElement("tr"), a = document.createElement("td"), b = document.createElement("td");
+                a.textContent = label; b.textContent = text; b.className = bad ? "text bad" : "text";
+                tr.appendChild(a); tr.appendChild(b); rows.appendChild(tr);
+              }
+              function detail(m) { return m.detail ? " (" + m.detail + ")" : ""; }
+              function show(m) {
+                if (m.step === "try") row("try " + m.try, m.ok ? "ok, " + ms(m.rtt_ms) + " ms" + detail(m) : m.error + detail(m), !m.ok);
+                else if (m.step === "hop") row("hop " + m.ttl, m.address ? m.address + (m.rtt_ms != null ? ", " + ms(m.rtt_ms) + " ms" : "") : "no answer", !m.address);
+                else if (m.step === "done") {
+                  if (m.tool === "speedtest") {
+                    if (m.down_mbps != null) { row("download", ms(m.down_mbps) + " Mb/s", false); row("upload", ms(m.up_mbps) + " Mb/s", false); }
+                    else if (m.error) row("speed test", "failed: " + m.error, true);
+                  } else if (m.error) row("could not run", m.error + detail(m), true);
+                  var text = (m.ok ? "ok" : "failed") + ": " + m.target + (m.address ? " (" + m.address + ")" : "");
+                  if (m.sent) {
+                    text += ", sent " + m.sent + ", lost " + m.lost + " (" + ms(m.loss_pct) + " %)";
+                    if (m.min_ms != null) text += ", min/avg/max " + ms(m.min_ms) + "/" + ms(m.avg_ms) + "/" + ms(m.max_ms) + " ms";
+                  }
+                  summary.className = "summary " + (m.ok ? "good" : "bad"); summary.textContent = text;
+                }
+              }
+              if (button) button.disabled = true;
+              fetch("/api/v1/tools/" + encodeURIComponent(tool), { method: "POST", credentials: "same-origin", body: body.toString(),
+                headers: { "Accept": "application/x-ndjson", "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": meta ? meta.content : "" } })
+                .then(function (r) {
+                  if (!r.ok) return r.json().then(function (e) { summary.className = "summary bad"; summary.textContent = e.error || "HTTP " + r.status; });
+                  var reader = r.body.getReader(), decoder = new TextDecoder(), buffer = "";
+                  function pump() {
+                    return reader.read().then(function (chunk) {
+                      if (chunk.done) return;
+                      buffer += decoder.decode(chunk.value, { stream: true });
+                      var lines = buffer.split("\n");
+                      buffer = lines.pop();
+                      lines.forEach(function (line) { if (line) show(JSON.parse(line)); });
+                      return pump();
+                    });
+                  }
+                  return pump();
+                })
+                .catch(function (e) { summary.className = "summary bad"; summary.textContent = "the check could not be asked for: " + e; })
+                .then(function () { if (button) button.disabled = false; });
             });
           }
         })();

@@ -15,6 +15,27 @@ enum OutagePages {
         return values
     }
 
+    /// Availability per day, week or month over the list's range (local calendar), as bars and
+    /// a table; `per` nil: the unit that suits the range's length.
+    static func availability(_ views: Projection, window: TimeWindow, per: AvailabilityQuery.Period?, form: [String: String]) -> [String: Any] {
+        let whole = AvailabilityQuery(window: window).answer(views).first
+        guard let whole else { return [:] }
+        let unit = per ?? AvailabilityRows.unit(for: whole.end - whole.start)
+        let answers = AvailabilityQuery(window: window, period: unit, zone: .local).answer(views)
+        let bars = AvailabilityRows.bars(answers, label: "internet availability per \(unit.rawValue)")
+        var keep = form.filter { !$0.value.isEmpty }
+        return [
+            "per": unit.rawValue,
+            "whole": AvailabilityRows.row(whole, label: "The whole range"),
+            "chart": ChartPair.html { bars.svg(width: $0, height: $0 < 500 ? 140 : 160) },
+            "rows": answers.reversed().map { AvailabilityRows.row($0, label: $0.label) },
+            "units": [AvailabilityQuery.Period.day, .week, .month].map { u -> [String: Any] in
+                keep["per"] = u.rawValue
+                return ["label": "per " + u.rawValue, "href": "/outages" + PageText.link(keep), "current": u == unit]
+            },
+        ]
+    }
+
     static func detail(_ d: OutageDetail, events: [LoggedEvent]) -> [String: Any] {
         let o = d.outage
         let end = d.timeline.flatMap(\.intervals).compactMap(\.end).max() ?? (o.end ?? o.start)

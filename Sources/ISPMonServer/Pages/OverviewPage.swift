@@ -7,7 +7,7 @@ import ISPMonQuery
 enum OverviewPage {
     static let day: Int64 = 86_400_000_000
 
-    static func values(_ queries: Queries) throws -> [String: Any] {
+    static func values(_ queries: Queries, plan: ServicePlan?) throws -> [String: Any] {
         let status = try queries.status()
         let outages = try queries.outages()
         var values: [String: Any] = [:]
@@ -44,6 +44,47 @@ enum OverviewPage {
         }
         values["charts"] = charts
         values["outages"] = outages.suffix(5).reversed().map(PageText.outageRow)
+        values["availability"] = AvailabilityRows.recent(try queries.views())
+        if case .tests(let tests) = try queries.speedTests(SpeedTestQuery(period: .test)), let last = tests.last {
+            values["speedtest"] = speedTest(last, plan: plan)
+        }
+        return values
+    }
+
+    /// The last speed test, against the plan.
+    static func speedTest(_ r: Projection.SpeedTestRecord, plan: ServicePlan?) -> [String: Any] {
+        var v: [String: Any] = ["time": LocalTime.format(r.time), "server": r.test.server]
+        switch r.test.outcome {
+        case let .ok(down, up):
+            v["down"] = ViewPages.mbps(down)
+            v["up"] = ViewPages.mbps(up)
+            if let plan {
+                v["plan"] = "\(NumberText.format(down * 100 / plan.downMbps, decimals: 0)) % and \(NumberText.format(up * 100 / plan.upMbps, decimals: 0)) % of the plan (\(ViewPages.mbps(plan.downMbps)) / \(ViewPages.mbps(plan.upMbps)))"
+                v["slow"] = plan.isSlow(downMbps: down, upMbps: up)
+            }
+        case .failed(let error): v["failed"] = error
+        }
+        return v
+    }
+
+    /// The public status page (`web.public_status`): the state, availability and the outages
+    /// with their causes in words; no target's name or address, no culprits, no actions.
+    static func publicValues(_ queries: Queries) throws -> [String: Any] {
+        let status = try queries.status()
+        let outages = try queries.outages()
+        var values: [String: Any] = [:]
+        values["internet"] = since(PageText.state(status.connectivity), status.connectivity, kind: .connectivity, outages)
+        values["dns"] = since(PageText.state(status.dns), status.dns, kind: .dns, outages)
+        if let open = status.openOutage {
+            values["open"] = ["duration": NumberText.duration(open.duration), "cause": open.cause.inWords]
+        }
+        values["availability"] = AvailabilityRows.recent(try queries.views())
+        values["outages"] = outages.suffix(20).reversed().map { o -> [String: Any] in
+            var row = PageText.outageRow(o)
+            row["id"] = nil
+            return row
+        }
+        values["as_of"] = PageText.time(status.asOf) ?? "–"
         return values
     }
 

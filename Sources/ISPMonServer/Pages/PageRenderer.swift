@@ -11,8 +11,11 @@ import NIOCore
 struct PageRenderer: Sendable {
     let library: MustacheLibrary
     let version = ISPMonVersion.current
+    /// This site's name (config `site:`), in every title.
+    let site: String
 
-    init() {
+    init(site: String) {
+        self.site = site
         var library = MustacheLibrary()
         for (name, text) in PageTemplates.all {
             // The templates are constants of this binary: one that does not parse is a bug the tests catch.
@@ -37,6 +40,7 @@ struct PageRenderer: Sendable {
     static let navigation: [(String, String, String)] = [
         ("overview", "/", "Overview"), ("outages", "/outages", "Outages"), ("latency", "/latency", "Latency"),
         ("speedtests", "/speedtests", "Speed tests"), ("path", "/path", "Path"), ("events", "/events", "Events"),
+        ("tools", "/tools", "Tools"), ("settings", "/settings", "Settings"),
     ]
 
     /// The page `name` (a template) with `values`, for the signed-in `access`.
@@ -47,10 +51,23 @@ struct PageRenderer: Sendable {
         PageRenderer.markLists(&values)
         let body = library.render(values, withTemplate: name) ?? ""
         let layout: [String: Any] = [
-            "title": title, "page": name, "body": body, "csrf": csrf as Any, "version": version, "zone": LocalTime.zoneName,
+            "title": title, "page": name, "body": body, "csrf": csrf as Any, "version": version, "zone": LocalTime.zoneName, "site": site,
             "nav": PageRenderer.navigation.map { ["href": $0.1, "label": $0.2, "current": $0.0 == name] },
         ]
         let html = library.render(layout, withTemplate: "layout") ?? ""
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// A page anyone may see (sign-in, the public status page), in the layout without navigation.
+    func publicPage(_ name: String, title: String, values: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+        var values = values
+        PageRenderer.markLists(&values)
+        let layout: [String: Any] = [
+            "title": title, "page": name, "body": library.render(values, withTemplate: name) ?? "", "version": version,
+            "zone": LocalTime.zoneName, "site": site,
+        ]
+        let html = library.render(layout, withTemplate: "publicLayout") ?? ""
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }

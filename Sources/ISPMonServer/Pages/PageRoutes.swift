@@ -11,7 +11,8 @@ import NIOPosix
 struct PageRoutes {
     let queries: Queries
     let pool: NIOThreadPool
-    let renderer = PageRenderer()
+    let renderer: PageRenderer
+    let settings: WebSettings
 
     func add(to router: Router<WebContext>) {
         Assets.add(to: router, version: renderer.version)
@@ -19,26 +20,31 @@ struct PageRoutes {
             _ = try QueryParameters(request, allowed: [])
             let access = context.access
             return try await pool.runIfActive {
-                renderer.page("overview", title: "Overview", values: try OverviewPage.values(queries), access: access)
+                renderer.page("overview", title: "Overview", values: try OverviewPage.values(queries, plan: settings.plan), access: access)
+            }
+        }
+        router.get("status") { request, _ in
+            guard settings.publicStatus else { throw APIError(.notFound, "there is no public status page (web.public_status is off)") }
+            _ = try QueryParameters(request, allowed: [])
+            return try await pool.runIfActive {
+                renderer.publicPage("status", title: "Status", values: try OverviewPage.publicValues(queries))
             }
         }
         router.get("outages") { request, context in
-            let p = try QueryParameters(request, allowed: ["since", "until", "min_duration"])
-            let form = ["since": p["since"] ?? "", "until": p["until"] ?? "", "min_duration": p["min_duration"] ?? ""]
+            let p = try QueryParameters(request, allowed: ["since", "until", "min_duration", "per"])
+            let form = ["since": p["since"] ?? "", "until": p["until"] ?? "", "min_duration": p["min_duration"] ?? "", "per": p["per"] ?? ""]
             // A bad filter is said on the page (with the form to mend it), not as JSON.
-            var query: OutageQuery?
-            var problem: String?
-            do {
-                query = OutageQuery(window: try p.window(now: Timestamp(microseconds: Self.now())), minDuration: try p.number("min_duration"))
-            } catch {
-                problem = APIError.from(error)?.message ?? "\(error)"
+            let (query, per, error) = Self.checked { () throws -> (OutageQuery, AvailabilityQuery.Period?) in
+                (OutageQuery(window: try p.window(now: Self.timestamp()), minDuration: try p.number("min_duration")),
+                 try p.choice("per", ["day": AvailabilityQuery.Period.day, "week": .week, "month": .month]))
             }
-            let error = problem
             let access = context.access
-            return try await pool.runIfActive { [query, error] in
-                let outages = try query.map { try queries.outages($0) } ?? []
-                return renderer.page("outages", title: "Outages", values: OutagePages.list(outages, form: form, error: error),
-                                     access: access, status: error == nil ? .ok : .badRequest)
+            return try await pool.runIfActive {
+                let views = try queries.views()
+                let outages = query.map { $0.answer(views) } ?? []
+                var values = OutagePages.list(outages, form: form, error: error)
+                if let query { values["availability"] = OutagePages.availability(views, window: query.window, per: per ?? nil, form: form) }
+                return renderer.page("outages", title: "Outages", values: values, access: access, status: error == nil ? .ok : .badRequest)
             }
         }
         router.get("outages/{id}") { request, context in
@@ -73,7 +79,7 @@ struct PageRoutes {
                                                           try p.choice("summary", ["day": SpeedTestQuery.Period.day, "week": .week, "month": .month])) }
             return try await pool.runIfActive {
                 var values = try ViewPages.speedTests(queries, window: window.flatMap { $0.since == nil && $0.until == nil ? nil : $0 },
-                                                      summary: (summary ?? nil) ?? .day)
+                                                      summary: (summary ?? nil) ?? .day, plan: settings.plan)
                 values["error"] = error
                 return renderer.page("speedtests", title: "Speed tests", values: values, access: access, status: error == nil ? .ok : .badRequest)
             }

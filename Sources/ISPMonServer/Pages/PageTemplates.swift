@@ -6,6 +6,8 @@ enum PageTemplates {
     static let all: [String: String] = [
         "layout": layout, "overview": overview, "outages": outages, "outage": outage, "outageTable": outageTable,
         "latency": latency, "speedtests": speedtests, "events": events, "path": path, "ranges": ranges,
+        "settings": settings, "tools": tools, "status": status, "login": login, "publicLayout": publicLayout,
+        "availabilityTable": availabilityTable,
     ]
 
     static let layout = """
@@ -14,7 +16,7 @@ enum PageTemplates {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{{title}} · ispmon</title>
+        <title>{{title}} · {{site}} · ispmon</title>
         {{#csrf}}<meta name="csrf-token" content="{{csrf}}">{{/csrf}}
         <link rel="stylesheet" href="/static/app.css?v={{version}}">
         <link rel="icon" href="/favicon.ico" type="image/svg+xml">
@@ -22,7 +24,7 @@ enum PageTemplates {
         </head>
         <body data-page="{{page}}">
         <header class="top">
-        <a class="brand" href="/">ispmon</a>
+        <a class="brand" href="/">ispmon <small>{{site}}</small></a>
         <nav>
         {{#nav}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/nav}}
         </nav>
@@ -63,6 +65,13 @@ enum PageTemplates {
         <figure>{{{svg}}}</figure>
         </section>
         {{/charts}}
+        {{> availabilityTable}}
+        {{#speedtest}}
+        <section>
+        <h2>The last speed test</h2>
+        <p>{{time}}: {{#failed}}<span class="bad">failed: {{failed}}</span>{{/failed}}{{^failed}}download <strong>{{down}}</strong>, upload <strong>{{up}}</strong>{{#plan}}: {{plan}}{{/plan}}{{#slow}} <em class="bad">(slow)</em>{{/slow}}{{/failed}}. <a href="/speedtests">Every speed test</a></p>
+        </section>
+        {{/speedtest}}
         <section>
         <h2>Latest outages</h2>
         {{> outageTable}}
@@ -95,6 +104,22 @@ enum PageTemplates {
         {{#error}}<p class="error">{{error}}</p>{{/error}}
         <p>{{count}} outage{{^one}}s{{/one}}.</p>
         {{> outageTable}}
+        {{#availability.whole}}
+        <section id="availability">
+        <h2>Availability</h2>
+        <p>Of the monitored time of the range: the internet <strong>{{internet}}</strong>, DNS <strong>{{dns}}</strong>; down {{down}}; not monitored {{unmonitored}}.</p>
+        {{/availability.whole}}
+        {{#availability}}{{#chart}}
+        <p class="ranges">{{#units}}<a href="{{href}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a> {{/units}}</p>
+        <figure>{{{chart}}}</figure>
+        <table class="availability">
+        <thead><tr><th>{{per}}</th><th>Internet</th><th>DNS</th><th>Down</th><th>Not monitored</th></tr></thead>
+        <tbody>
+        {{#rows}}<tr><td>{{label}}</td><td class="{{internet_class}}">{{internet}}</td><td>{{dns}}</td><td>{{down}}</td><td>{{unmonitored}}</td></tr>{{/rows}}
+        </tbody>
+        </table>
+        </section>
+        {{/chart}}{{/availability}}
 
         """
 
@@ -173,11 +198,11 @@ enum PageTemplates {
         {{> ranges}}
         {{#error}}<p class="error">{{error}}</p>{{/error}}
         <figure>{{{chart}}}</figure>
-        <p class="legend"><span class="key down">download</span> <span class="key up">upload</span></p>
+        <p class="legend"><span class="key down">download</span> <span class="key up">upload</span>{{#plan}} <span class="key plan">the plan: {{down}} down, {{up}} up; under {{below}} % of it is slow</span>{{/plan}}</p>
         <table>
         <thead><tr><th>Time</th><th>Server</th><th>Download</th><th>Upload</th><th>Idle RTT</th></tr></thead>
         <tbody>
-        {{#tests}}<tr><td>{{time}}</td><td>{{server}}</td><td class="{{result_class}}">{{down}}</td><td>{{up}}</td><td>{{rtt}}</td></tr>{{/tests}}
+        {{#tests}}<tr><td>{{time}}</td><td>{{server}}</td><td class="{{result_class}}">{{down}}{{#slow}} <em>(slow)</em>{{/slow}}</td><td>{{up}}</td><td>{{rtt}}</td></tr>{{/tests}}
         </tbody>
         </table>
         {{^tests}}<p class="empty">No speed tests in this range.</p>{{/tests}}

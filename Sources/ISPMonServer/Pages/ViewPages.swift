@@ -68,7 +68,9 @@ enum ViewPages {
 
     // MARK: /speedtests
 
-    static func speedTests(_ queries: Queries, window given: TimeWindow?, summary: SpeedTestQuery.Period) throws -> [String: Any] {
+    static func mbps(_ v: Double) -> String { NumberText.format(v, decimals: 1) + " Mb/s" }
+
+    static func speedTests(_ queries: Queries, window given: TimeWindow?, summary: SpeedTestQuery.Period, plan: ServicePlan?) throws -> [String: Any] {
         let asOf = try queries.status().asOf ?? 0
         let window = given ?? TimeWindow(since: asOf - 30 * day, until: asOf)
         var values: [String: Any] = [:]
@@ -82,14 +84,22 @@ enum ViewPages {
             case .ok(let down, let up): SpeedTestChart.Test(time: r.time, downMbps: down, upMbps: up)
             case .failed(let error): SpeedTestChart.Test(time: r.time, downMbps: nil, upMbps: nil, error: error)
             }
-        }, plan: nil, label: "download and upload of each speed test")
+        }, plan: plan.map { SpeedTestChart.Plan(downMbps: $0.downMbps, upMbps: $0.upMbps, belowPercent: $0.belowPercent) },
+           label: "download and upload of each speed test" + (plan.map { " against the plan of \(mbps($0.downMbps)) / \(mbps($0.upMbps))" } ?? ""))
+        if let plan {
+            values["plan"] = ["down": mbps(plan.downMbps), "up": mbps(plan.upMbps), "below": NumberText.format(plan.belowPercent, decimals: 1)]
+        }
         values["chart"] = ChartPair.html { chart.svg(width: $0, height: $0 < 500 ? 200 : 240) }
         values["tests"] = tests.reversed().map { r -> [String: Any] in
             var row: [String: Any] = ["time": LocalTime.format(r.time), "server": r.test.server, "rtt": r.test.rtt.map { ms(Double($0) / 1000) } ?? "–"]
             switch r.test.outcome {
             case .ok(let down, let up):
-                row["down"] = NumberText.format(down, decimals: 1) + " Mb/s"
-                row["up"] = NumberText.format(up, decimals: 1) + " Mb/s"
+                row["down"] = mbps(down)
+                row["up"] = mbps(up)
+                if plan?.isSlow(downMbps: down, upMbps: up) == true {
+                    row["slow"] = true
+                    row["result_class"] = "slow"
+                }
             case .failed(let error):
                 row["down"] = "failed: " + error
                 row["up"] = ""

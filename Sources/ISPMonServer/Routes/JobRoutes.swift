@@ -14,18 +14,17 @@ import NIOPosix
 struct JobRoutes {
     let queries: Queries
     let pool: NIOThreadPool
+    var control: MonitorControl { MonitorControl(queries: queries) }
 
     func add(to router: Router<WebContext>) {
         router.get("api/v1/jobs") { request, _ in
             _ = try QueryParameters(request, allowed: [])
             return try await pool.runIfActive {
-                var list: [[UInt8]] = []
-                for job in MonitorConfig.JobName.allCases {
-                    let answer = try ask("job \(job.rawValue)")
+                let list = try control.jobs().map { job, state in
                     var o = JSONObject()
                     o.string("job", job.rawValue)
-                    o.string("state", String(answer.split(separator: " ").last ?? "run"))
-                    list.append(o.finished())
+                    o.string("state", state)
+                    return o.finished()
                 }
                 var o = JSONObject()
                 o.string("monitor", "running")
@@ -46,7 +45,7 @@ struct JobRoutes {
             if let extra = object.keys.first(where: { $0 != "state" }) { throw APIError.badParameter(extra, "unknown field") }
             guard let state = JobState.State(rawValue: text) else { throw APIError.badParameter("state", "'\(text)' is not run, paused or disabled") }
             return try await pool.runIfActive {
-                let answer = try ask("job \(job.rawValue) \(state.rawValue)")
+                let answer = try control.set(job, state)
                 var o = JSONObject()
                 o.string("job", job.rawValue)
                 o.string("state", state.rawValue)
@@ -54,16 +53,5 @@ struct JobRoutes {
                 return json(o.finished())
             }
         }
-    }
-
-    /// One request to the monitor; `409` when none runs, `500` when it answers with an error.
-    func ask(_ request: String) throws -> String {
-        guard queries.monitorRunning else { throw APIError(.conflict, "no monitor is running on this store") }
-        let answer: String
-        do { answer = try ControlChannel.send(request, directory: queries.store.directory) } catch {
-            throw APIError(.conflict, "the monitor does not answer: \(error)")
-        }
-        guard answer.hasPrefix("ok") else { throw APIError(.internalServerError, answer) }
-        return String(answer.dropFirst(answer.hasPrefix("ok: ") ? 4 : 0))
     }
 }

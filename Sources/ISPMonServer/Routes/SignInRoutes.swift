@@ -12,8 +12,10 @@ import NIOPosix
 struct SignInRoutes {
     let auth: AuthStore
     let queries: Queries
-    let limiter = LoginLimiter()
+    let limiter: LoginLimiter
     let pool: NIOThreadPool
+    let renderer: PageRenderer
+    let publicStatus: Bool
 
     func add(to router: Router<WebContext>) {
         router.get("healthz") { _, _ in
@@ -23,7 +25,7 @@ struct SignInRoutes {
             o.int("last_seq", Int64(last))
             return json(o.finished())
         }
-        router.get("login") { _, _ in page(SignInPage.html(error: nil, totp: auth.hasTOTP, passwordSet: auth.hasPassword)) }
+        router.get("login") { _, _ in signInPage(error: nil) }
         router.post("login") { request, context in try await signIn(request, context) }
         router.post("logout") { request, context in
             if case .session(let id) = context.access { try auth.endSession(id) }
@@ -61,52 +63,30 @@ struct SignInRoutes {
             limiter.failed(client, now: now)
             // The address, never what was typed.
             context.logger.notice("failed sign-in from \(client)")
-            var r = page(SignInPage.html(error: "Wrong password\(auth.hasTOTP ? " or code" : "").", totp: auth.hasTOTP, passwordSet: true))
-            r.status = .unauthorized
-            return r
+            return signInPage(error: "Wrong password\(auth.hasTOTP ? " or code" : "").", status: .unauthorized)
         }
         let id = try auth.createSession(now: now)
         return Response(status: .seeOther, headers: [.location: "/", .setCookie: cookie(id, maxAge: Int(AuthStore.sessionIdle / 1_000_000), request, context)])
     }
 
+    func signInPage(error: String?, status: HTTPResponse.Status = .ok) -> Response {
+        renderer.publicPage("login", title: "Sign in", values: [
+            "error": error as Any, "totp": auth.hasTOTP, "password_set": auth.hasPassword, "public_status": publicStatus,
+        ], status: status)
+    }
+
+    func cookie(_ value: String, maxAge: Int, _ request: Request, _ context: WebContext) -> String {
+        SessionCookie.value(value, maxAge: maxAge, request, context)
+    }
+}
+
+enum SessionCookie {
     /// The session cookie; `Secure` when the browser came over HTTPS, which (ispmon serving
     /// plain HTTP) only a reverse proxy on this machine can say.
-    func cookie(_ value: String, maxAge: Int, _ request: Request, _ context: WebContext) -> String {
+    static func value(_ value: String, maxAge: Int, _ request: Request, _ context: WebContext) -> String {
         let secure = ReverseProxy.cameOverHTTPS(request, peer: context.remoteAddress)
         return "\(AccessControl.sessionCookie)=\(value); HttpOnly; SameSite=Strict; Path=/; Max-Age=\(maxAge)" + (secure ? "; Secure" : "")
     }
-}
-
-func page(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
-    Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
-             body: .init(byteBuffer: ByteBuffer(string: html)))
-}
-
-/// The sign-in page (the web UI's pages replace the placeholder after sign-in): no inline
-/// script or style, which the Content-Security-Policy forbids anyway.
-enum SignInPage {
-    static func html(error: String?, totp: Bool, passwordSet: Bool) -> String {
-        let message = error.map { "<p role=\"alert\">\(HTML.escape($0))</p>" } ?? ""
-        let unset = passwordSet ? "" : "<p>No admin password is set yet: run <code>ispmon passwd</code> on the machine that keeps this store.</p>"
-        let code = totp ? "<label>Code <input name=\"totp\" inputmode=\"numeric\" autocomplete=\"one-time-code\"></label>" : ""
-        return """
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Sign in · ispmon</title></head>
-            <body><main><h1>ispmon</h1>\(unset)\(message)
-            <form method="post" action="/login">
-            <label>Password <input type="password" name="password" autocomplete="current-password" required autofocus></label>
-            \(code)<button type="submit">Sign in</button></form></main></body></html>
-
-            """
-    }
-
-    static let signedIn = """
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><title>ispmon</title></head>
-        <body><main><h1>ispmon</h1><p>Signed in. The API is at <a href="/api/v1/status">/api/v1/status</a>.</p></main></body></html>
-
-        """
 }
 
 /// Text made safe to put in HTML, as element content or a quoted attribute: the charts' escaping

@@ -148,15 +148,22 @@ enum CheckBody {
 
     static let fields: Set<String> = ["host", "port", "query", "url", "count"]
 
-    static func check(_ tool: Check.Tool, of request: Request) async throws -> Check {
+    /// `ignoring`: form fields that are no part of the check (the CSRF token; the tools page's
+    /// choice of tool).
+    static func check(_ tool: Check.Tool, of request: Request, ignoring: Set<String> = ["csrf"]) async throws -> Check {
         let body = try await request.body.collect(upTo: WebServer.maxBody)
+        return try check(tool, body: body, form: request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true,
+                         ignoring: ignoring)
+    }
+
+    static func check(_ tool: Check.Tool, body: ByteBuffer, form: Bool, ignoring: Set<String> = ["csrf"]) throws -> Check {
         var strings: [String: String] = [:]
         var numbers: [String: Int] = [:]
-        if request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
-            for (name, value) in URLEncodedForm(String(buffer: body)).fields where name != "csrf" {
+        if form {
+            for (name, value) in URLEncodedForm(String(buffer: body)).fields where !ignoring.contains(name) {
                 guard fields.contains(name) else { throw APIError.badParameter(name, "unknown field") }
+                if value.isEmpty { continue }  // a form's empty field: not given
                 if name == "port" || name == "count" {
-                    if value.isEmpty { continue }
                     guard let n = Int(value) else { throw APIError.badParameter(name, "'\(value.prefix(40))' is not a whole number") }
                     numbers[name] = n
                 } else {
