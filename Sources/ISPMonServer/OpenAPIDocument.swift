@@ -75,6 +75,9 @@ enum OpenAPIDocument {
               "minimum": 0
             },
             "description": "Only outages lasting at least this many seconds."
+          },
+          {
+            "$ref": "#/components/parameters/format"
           }
         ],
         "responses": {
@@ -88,6 +91,19 @@ enum OpenAPIDocument {
                     "$ref": "#/components/schemas/Outage"
                   }
                 }
+              },
+              "text/csv": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "headers": {
+              "Content-Disposition": {
+                "schema": {
+                  "type": "string"
+                },
+                "description": "With `format=csv`: `attachment; filename=\"ispmon-NAME.csv\"`."
               }
             }
           },
@@ -248,6 +264,9 @@ enum OpenAPIDocument {
               ],
               "default": "hour"
             }
+          },
+          {
+            "$ref": "#/components/parameters/format"
           }
         ],
         "responses": {
@@ -272,6 +291,19 @@ enum OpenAPIDocument {
                     }
                   ]
                 }
+              },
+              "text/csv": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "headers": {
+              "Content-Disposition": {
+                "schema": {
+                  "type": "string"
+                },
+                "description": "With `format=csv`: `attachment; filename=\"ispmon-NAME.csv\"`."
               }
             }
           },
@@ -312,6 +344,9 @@ enum OpenAPIDocument {
               ],
               "default": "test"
             }
+          },
+          {
+            "$ref": "#/components/parameters/format"
           }
         ],
         "responses": {
@@ -350,6 +385,19 @@ enum OpenAPIDocument {
                     }
                   ]
                 }
+              },
+              "text/csv": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "headers": {
+              "Content-Disposition": {
+                "schema": {
+                  "type": "string"
+                },
+                "description": "With `format=csv`: `attachment; filename=\"ispmon-NAME.csv\"`."
               }
             }
           },
@@ -452,6 +500,20 @@ enum OpenAPIDocument {
               ],
               "default": "desc"
             }
+          },
+          {
+            "name": "format",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "ndjson",
+                "csv"
+              ],
+              "default": "ndjson"
+            },
+            "description": "`csv`: one row per event with the columns seq, time, type, target, role, method, ok, rtt_ms, error, detail, down_mbps, up_mbps, outage, state, text (docs/http.md)."
           }
         ],
         "responses": {
@@ -459,6 +521,11 @@ enum OpenAPIDocument {
             "description": "NDJSON: one `Event` object a line.",
             "content": {
               "application/x-ndjson": {
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "text/csv": {
                 "schema": {
                   "type": "string"
                 }
@@ -2683,6 +2750,20 @@ enum OpenAPIDocument {
           ]
         },
         "description": "Up to this time: An RFC 3339 time or a span back from now (`90m`, `24h`, `7d`)."
+      },
+      "format": {
+        "name": "format",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string",
+          "enum": [
+            "json",
+            "csv"
+          ],
+          "default": "json"
+        },
+        "description": "`csv`: the CSV of the matching `--csv` output (a header line of the JSON field names, times in UTC), as a download."
       }
     },
     "securitySchemes": {

@@ -54,6 +54,9 @@ struct QueryParameters {
         return v
     }
 
+    /// `format=csv` rather than `json` (the default).
+    func csv() throws(APIError) -> Bool { try choice("format", ["json": false, "csv": true]) ?? false }
+
     /// One of `choices`.
     func choice<T>(_ name: String, _ choices: [String: T]) throws(APIError) -> T? {
         guard let text = values[name] else { return nil }

@@ -48,14 +48,7 @@ struct OutagesCommand: ParsableCommand {
             if view.json {
                 printJSON(JSONForms.outages(list))
             } else if csv {
-                print("id,kind,start,end,duration_s,cause,culprits,notes")
-                for o in list {
-                    let fields = [o.id, o.kind.rawValue, Timestamp(microseconds: o.start).description,
-                                  o.end.map { Timestamp(microseconds: $0).description } ?? "",
-                                  NumberText.format(Double(o.duration) / 1e6, decimals: 6), o.cause.rawValue,
-                                  o.culprits.joined(separator: ";"), o.notes.map(\.text).joined(separator: "; ")]
-                    print(fields.map(Output.csvField).joined(separator: ","))
-                }
+                print(CSVForms.outages(list), terminator: "")
             } else if list.isEmpty {
                 print("no outages")
             } else {
@@ -128,11 +121,7 @@ struct LatencyCommand: ParsableCommand {
                 return
             }
             if csv {
-                print((["target", q.period.rawValue] + JSONForms.latencyFields).joined(separator: ","))
-                for r in rows {
-                    print(([Output.csvField(r.target), q.label(r.start), String(r.stats.sent), String(r.stats.lost)]
-                           + JSONForms.latencyValues(r.stats).map { $0.map { NumberText.format($0) } ?? "" }).joined(separator: ","))
-                }
+                print(CSVForms.latency(rows, q), terminator: "")
                 return
             }
             func ms(_ v: Double?) -> String { v.map { NumberText.format($0, decimals: 2) } ?? "-" }
@@ -202,6 +191,10 @@ struct SpeedTestsCommand: ParsableCommand {
                 printJSON(JSONForms.speedTests(answer, q))
                 return
             }
+            if csv {
+                print(CSVForms.speedTests(answer, q), terminator: "")
+                return
+            }
             switch answer {
             case .tests(let tests): printTests(tests)
             case .summaries(let summaries): printSummaries(summaries, q)
@@ -210,16 +203,6 @@ struct SpeedTestsCommand: ParsableCommand {
     }
 
     func printTests(_ tests: [Projection.SpeedTestRecord]) {
-        if csv {
-            print("time,server,ok,down_mbps,up_mbps,rtt_ms,error")
-            for r in tests {
-                let f = SpeedTestFields(r.test)
-                print([Timestamp(microseconds: r.time).description, Output.csvField(r.test.server), f.ok ? "true" : "false",
-                       f.down.map { NumberText.format($0) } ?? "", f.up.map { NumberText.format($0) } ?? "",
-                       r.test.rtt.map { NumberText.format(Double($0) / 1000) } ?? "", f.error ?? ""].joined(separator: ","))
-            }
-            return
-        }
         print(Output.table(["TIME", "DOWN Mbps", "UP Mbps", "IDLE RTT", "SERVER"], tests.map { r in
             let f = SpeedTestFields(r.test)
             return [LocalTime.format(r.time), f.ok ? NumberText.format(f.down ?? 0, decimals: 1) : "FAILED",
@@ -229,14 +212,6 @@ struct SpeedTestsCommand: ParsableCommand {
     }
 
     func printSummaries(_ summaries: [SpeedTestQuery.Summary], _ q: SpeedTestQuery) {
-        if csv {
-            print(([q.period.rawValue] + JSONForms.summaryFields).joined(separator: ","))
-            for s in summaries {
-                print(([s.period, String(s.count), String(s.failures)]
-                       + JSONForms.summaryValues(s).map { $0.map { NumberText.format($0) } ?? "" }).joined(separator: ","))
-            }
-            return
-        }
         func f(_ v: Double?) -> String { v.map { NumberText.format($0, decimals: 1) } ?? "-" }
         func spread(_ s: SpeedTestQuery.Spread?) -> String { "\(f(s?.min)) / \(f(s?.median)) / \(f(s?.max))" }
         print(Output.table([q.period.rawValue.uppercased() + " (UTC)", "TESTS", "FAILED", "DOWN min/median/max Mbps", "UP min/median/max Mbps"],

@@ -235,4 +235,39 @@ import Glibc
         #expect(tests.contains("<em>(slow)</em>"))
         #expect(overview.contains("of the plan (1000 Mb/s / 1000 Mb/s)") || !overview.contains("The last speed test"))
     }
+
+    @Test func csvDownloadsAreTheCLIsCSV() throws {
+        let s = try Served()
+        guard let (cookie, csrf) = s.signIn() else { Issue.record("sign-in failed"); return }
+        let session = ("Cookie", cookie)
+        for (path, command) in [("/api/v1/outages?format=csv", ["outages", "--csv"]),
+                                ("/api/v1/latency?format=csv&period=day", ["latency", "--csv", "--daily"]),
+                                ("/api/v1/speedtests?format=csv", ["speedtests", "--csv"]),
+                                ("/api/v1/speedtests?format=csv&period=week", ["speedtests", "--csv", "--weekly"])] {
+            let r = s.client.get(path, headers: [session])
+            #expect(r?.status == 200 && r?.header("Content-Type") == "text/csv; charset=utf-8", "\(path)")
+            #expect(r?.header("Content-Disposition")?.hasPrefix("attachment; filename=\"ispmon-") == true)
+            #expect(r?.text == (try CLI.run(command, data: s.store).out), "\(path) is `ispmon \(command.joined(separator: " "))`")
+        }
+        #expect(s.client.get("/api/v1/outages?format=xml", headers: [session])?.status == 400)
+
+        // Events: one row per event, stored text quoted so that it adds no column or line.
+        let id = try PagesTests.outageIDs(s.store)[0].id
+        let note = "a, \"quoted\"\tand tabbed"
+        let added = s.client.request("POST", "/outages/\(id)/notes", headers: [session, Self.form], body: Self.encoded([("csrf", csrf), ("text", note)]))
+        #expect(added?.status == 303)
+        let events = s.client.get("/api/v1/events?type=note&format=csv", headers: [session])?.text ?? ""
+        #expect(events.hasPrefix("seq,time,type,target,role,method,ok,rtt_ms,error,detail,down_mbps,up_mbps,outage,state,text\n"))
+        #expect(events.contains(",note,,,,,,,,,,\(id),,\"a, \"\"quoted\"\"\tand tabbed\"\n"), "\(events)")
+        let probes = s.client.get("/api/v1/events?type=probe&limit=50&format=csv", headers: [session])?.text ?? ""
+        #expect(probes.split(separator: "\n").count == 51 && probes.split(separator: "\n").dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 15 })
+        #expect(s.client.get("/api/v1/events?format=csv&format=csv", headers: [session])?.status == 400)
+        // The pages link to them.
+        let latency = s.client.get("/latency", headers: [session])?.text ?? ""
+        let viewer = s.client.get("/events?type=probe", headers: [session])?.text ?? ""
+        let outages = s.client.get("/outages", headers: [session])?.text ?? ""
+        #expect(latency.contains("format=csv"))
+        #expect(viewer.contains("href=\"/api/v1/events?format=csv&amp;limit=100&amp;type=probe\""))
+        #expect(outages.contains("href=\"/api/v1/outages?format=csv\""))
+    }
 }

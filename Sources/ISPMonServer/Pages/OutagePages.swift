@@ -12,6 +12,9 @@ enum OutagePages {
         values["count"] = outages.count
         values["one"] = outages.count == 1
         values["outages"] = outages.reversed().map(PageText.outageRow)
+        var csv = form.filter { !$0.value.isEmpty && $0.key != "per" }
+        csv["format"] = "csv"
+        values["csv"] = "/api/v1/outages" + PageText.link(csv)
         return values
     }
 

@@ -102,7 +102,7 @@ enum PageTemplates {
         <button type="submit">Show</button>
         </form>
         {{#error}}<p class="error">{{error}}</p>{{/error}}
-        <p>{{count}} outage{{^one}}s{{/one}}.</p>
+        <p>{{count}} outage{{^one}}s{{/one}}. <a href="{{csv}}" download>CSV</a></p>
         {{> outageTable}}
         {{#availability.whole}}
         <section id="availability">
@@ -180,7 +180,7 @@ enum PageTemplates {
         {{#target}}
         <figure>{{{chart}}}</figure>
         <p class="legend"><span class="key median">median</span> <span class="key p95">median to p95</span> <span class="key minmax">min to max</span> <span class="key loss">loss</span> <span class="key outage">outage</span></p>
-        <p><a href="{{json}}">JSON</a></p>
+        <p><a href="{{json}}">JSON</a> <a href="{{csv}}" download>CSV</a></p>
         <table class="latency">
         <thead><tr><th>{{period}}</th><th>Sent</th><th>Lost</th><th>Loss</th><th>Median</th><th>p95</th><th>Min</th><th>Max</th></tr></thead>
         <tbody>
@@ -206,6 +206,7 @@ enum PageTemplates {
         </tbody>
         </table>
         {{^tests}}<p class="empty">No speed tests in this range.</p>{{/tests}}
+        <p><a href="{{csv}}" download>CSV</a></p>
         <h2>By {{summary_period}}</h2>
         <p class="ranges">{{#periods}}<a href="{{href}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a> {{/periods}}</p>
         <table>
@@ -228,7 +229,7 @@ enum PageTemplates {
         <button type="submit">Show</button>
         </form>
         {{#error}}<p class="error">{{error}}</p>{{/error}}
-        <p><label class="inline-check"><input type="checkbox" id="live"{{^live_possible}} disabled{{/live_possible}}> Live: show new events as they come</label> <a href="{{ndjson}}">NDJSON</a></p>
+        <p><label class="inline-check"><input type="checkbox" id="live"{{^live_possible}} disabled{{/live_possible}}> Live: show new events as they come</label> <a href="{{ndjson}}">NDJSON</a> <a href="{{csv}}" download>CSV</a></p>
         <table class="log" data-after="{{newest_seq}}" data-filter="{{filter_json}}">
         <thead><tr><th>Seq</th><th>Time</th><th>Type</th><th>Event</th></tr></thead>
         <tbody id="log">

@@ -58,6 +58,8 @@ enum ViewPages {
         if let s = window.since { json["since"] = Timestamp(microseconds: s).description }
         if let u = window.until { json["until"] = Timestamp(microseconds: u).description }
         values["json"] = "/api/v1/latency" + PageText.link(json)
+        json["format"] = "csv"
+        values["csv"] = "/api/v1/latency" + PageText.link(json)
         values["rows"] = rows.reversed().map { r -> [String: Any] in
             let s = r.stats
             return ["start": LocalTime.format(r.start), "sent": s.sent, "lost": s.lost, "loss": NumberText.format(s.lossPercent, decimals: 2) + " %",
@@ -75,6 +77,8 @@ enum ViewPages {
         let window = given ?? TimeWindow(since: asOf - 30 * day, until: asOf)
         var values: [String: Any] = [:]
         values["ranges"] = ranges(path: "/speedtests", asOf: asOf, keep: [:], current: window)
+        values["csv"] = "/api/v1/speedtests" + PageText.link(["format": "csv", "since": Timestamp(microseconds: window.since ?? 0).description,
+                                                             "until": Timestamp(microseconds: window.until ?? asOf).description])
         guard case .tests(let tests) = try queries.speedTests(SpeedTestQuery(window: window, period: .test)) else { return values }
         // Without a range the chart starts at the first test, if that is within the 30 days.
         let start = given == nil ? max(window.since ?? 0, (tests.first?.time ?? asOf) - 3_600_000_000) : window.since ?? tests.first?.time ?? (asOf - 30 * day)
@@ -139,6 +143,8 @@ enum ViewPages {
         values["filter_json"] = String(decoding: (try? JSONSerialization.data(withJSONObject: filter, options: [.sortedKeys])) ?? Data("{}".utf8), as: UTF8.self)
         filter["limit"] = String(q.limit)
         values["ndjson"] = "/api/v1/events" + PageText.link(filter)
+        filter["format"] = "csv"
+        values["csv"] = "/api/v1/events" + PageText.link(filter)
         if list.count == q.limit, let last = list.last, q.order == .desc {
             var older = form.filter { !$0.value.isEmpty }
             older["before_seq"] = String(last.seq)

@@ -21,8 +21,9 @@ struct APIRoutes {
             return try await cached("status") { try JSONForms.status(queries.status()) }
         }
         api.get("outages") { request, _ in
-            let p = try QueryParameters(request, allowed: ["since", "until", "min_duration"])
+            let p = try QueryParameters(request, allowed: ["since", "until", "min_duration", "format"])
             let q = OutageQuery(window: try p.window(now: now()), minDuration: try p.number("min_duration"))
+            if try p.csv() { return try await blocking { csv(CSVForms.outages(try queries.outages(q)), "outages") } }
             return try await blocking { try json(JSONForms.outages(queries.outages(q))) }
         }
         api.get("outages/{id}") { request, context in
@@ -42,25 +43,29 @@ struct APIRoutes {
             }
         }
         api.get("latency") { request, _ in
-            let p = try QueryParameters(request, allowed: ["target", "since", "until", "period"])
+            let p = try QueryParameters(request, allowed: ["target", "since", "until", "period", "format"])
             let period = try p.choice("period", ["hour": LatencyQuery.Period.hour, "day": .day]) ?? .hour
             let q = LatencyQuery(target: p["target"], window: try p.window(now: now()), period: period)
+            if try p.csv() { return try await blocking { csv(CSVForms.latency(try queries.latency(q), q), "latency") } }
             return try await cached(q.answerKey) { try JSONForms.latency(queries.latency(q), q) }
         }
         api.get("speedtests") { request, _ in
-            let p = try QueryParameters(request, allowed: ["since", "until", "period"])
+            let p = try QueryParameters(request, allowed: ["since", "until", "period", "format"])
             let period = try p.choice("period", Dictionary(uniqueKeysWithValues: SpeedTestQuery.Period.allCases.map { ($0.rawValue, $0) })) ?? .test
             let q = SpeedTestQuery(window: try p.window(now: now()), period: period)
+            if try p.csv() { return try await blocking { csv(CSVForms.speedTests(try queries.speedTests(q), q), "speedtests") } }
             return try await blocking { try json(JSONForms.speedTests(queries.speedTests(q), q)) }
         }
         api.get("events") { request, _ in
-            let p = try QueryParameters(request, allowed: ["since", "until", "type", "target", "q", "before_seq", "after_seq", "limit", "order"])
+            let p = try QueryParameters(request, allowed: ["since", "until", "type", "target", "q", "before_seq", "after_seq", "limit", "order", "format"])
+            let asCSV = try p.choice("format", ["ndjson": false, "csv": true]) ?? false
             let types = Dictionary(uniqueKeysWithValues: EventType.allCases.map { ($0.rawValue, $0) })
             let q = EventQuery(window: try p.window(now: now()), type: try p.choice("type", types), target: p["target"], text: p["q"],
                                beforeSeq: try p.sequenceNumber("before_seq"), afterSeq: try p.sequenceNumber("after_seq"),
                                limit: try p.integer("limit") ?? EventQuery.defaultLimit,
                                order: try p.choice("order", ["asc": EventQuery.Order.asc, "desc": .desc]) ?? .desc)
             try q.validate()
+            if asCSV { return try await blocking { csv(CSVForms.events(try queries.events(q)), "events") } }
             return try await blocking {
                 Response(status: .ok, headers: [.contentType: "application/x-ndjson"],
                          body: .init(byteBuffer: ByteBuffer(bytes: JSONForms.ndjson(try queries.events(q)))))
@@ -84,6 +89,12 @@ struct APIRoutes {
             let window = try p.window(now: now())
             return try await blocking { try json(JSONForms.eventArray(queries.traces(window))) }
         }
+    }
+
+    /// A CSV answer (`format=csv`), offered as a file named for what it holds.
+    func csv(_ text: String, _ name: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"ispmon-\(name).csv\""],
+                 body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     func blocking(_ work: @escaping @Sendable () throws -> Response) async throws -> Response {
