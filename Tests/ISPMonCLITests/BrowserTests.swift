@@ -320,11 +320,12 @@ import Glibc
         return numbers[0]...numbers[1]
     }
 
-    /// Markup in every stored text the pages show (a note, a path discovery's destination and
-    /// hop, a probe's detail) is shown as text: no element is made of it, nothing of it runs or
-    /// loads, on the outage's page, in the log viewer and on the path's page. The events come
-    /// from `ispmon import` and make an outage of their own (three failures of every internet
-    /// target, a path discovery, then a success); the note is added through the page's form.
+    /// Markup in the stored texts the pages show (a note, a path discovery's destination and
+    /// hop) is shown as text, literally: no element is made of it, nothing of it runs or loads,
+    /// on the outage's page, in the log viewer and on the path's page; nor of a probe's detail,
+    /// which the pages do not show (its rows are found by searching it). The events come from
+    /// `ispmon import` and make an outage of their own (three failures of every internet target,
+    /// a path discovery, then a success); the note is added through the outage page's form.
     @Test func textWithHTMLInItIsShownAsTextAndNeverRun() throws {
         guard Self.available("textWithHTMLInIt") else { return }
         let lab = try Lab()
@@ -465,8 +466,8 @@ import Glibc
         ]
         // The whole log, newest first (about two seconds).
         let lines = try CLI.run(["events", "--json"], data: lab.store).out.split(separator: "\n")
-        let all = try JSONSerialization.jsonObject(with: Data(("[" + lines.joined(separator: ",") + "]").utf8)) as? [[String: Any]]
-        let log = Array((all ?? []).reversed())
+        let parsed = try JSONSerialization.jsonObject(with: Data(("[" + lines.joined(separator: ",") + "]").utf8)) as? [[String: Any]]
+        let log = Array((parsed ?? []).reversed())
         #expect(log.count > 100_000 && log.count == lines.count, "three days of events: \(log.count)")
         guard let r = try lab.run("log-filters", ["cases": cases]) else { return }
         let reported = (r["cases"] as? [[String: Any]]) ?? []
@@ -549,6 +550,7 @@ import Glibc
         var texts: [Int: String] = [:]
         for step in reported {
             let name = step["name"] as? String ?? "?"
+            #expect(step["listening"] as? Bool == true, "\(name): the page's stream answered before the import")
             #expect(step["import_status"] as? Int == 0, "ispmon import (\(name)): \(step["import_stderr"] ?? "")")
             let seqs = Self.importedSeqs(step["import_stderr"] as? String ?? "").map(Array.init) ?? []
             let before = (step["before"] as? [Int]) ?? []

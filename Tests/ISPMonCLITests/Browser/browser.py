@@ -406,8 +406,8 @@ def scenario_live_log(b, config):
             box.click()
             after = b.js("return document.querySelector('table.log').dataset.after;")
             # Live mode is on once the stream has answered.
-            b.wait_until(lambda: any("/api/v1/stream?types=event&after_seq=%s" % after in r["url"] and r["status"] == 200
-                                     for r in b.collect()), 5, 0.02)
+            listening = b.wait_until(lambda: any("/api/v1/stream?types=event&after_seq=%s" % after in r["url"] and r["status"] == 200
+                                                 for r in b.collect()), 5, 0.02)
             b.js("window.__ispmon_mark = %s;" % json.dumps(path))
             documents = sum(1 for r in b.collect() if r["type"] == "Document")
         before = b.js(LOG_ROWS)
@@ -421,7 +421,7 @@ def scenario_live_log(b, config):
         time.sleep(step.get("settle", 0.6))
         rows = b.js(LOG_ROWS)
         steps.append({
-            "name": step["name"], "page": path, "import_status": imported.returncode, "import_stderr": imported.stderr.strip(),
+            "name": step["name"], "page": path, "listening": bool(listening), "import_status": imported.returncode, "import_stderr": imported.stderr.strip(),
             "seen": bool(changed), "delay_ms": round((seen - exited) * 1000, 1),
             "before": [r["seq"] for r in before], "rows": rows[:10], "seqs": [r["seq"] for r in rows],
             "checked": b.js("return document.getElementById('live').checked;"),
