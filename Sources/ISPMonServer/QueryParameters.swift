@@ -19,6 +19,24 @@ struct QueryParameters {
         }
     }
 
+    /// A page's parameters, which its forms send (`method="get"`): decoded as a form's
+    /// (`application/x-www-form-urlencoded`: `+` is a space, which the API's reading leaves a
+    /// `+`), and a field left empty is one not given (a form sends every field, filled or not).
+    /// Otherwise as strict as the API's: only the names the page takes, each at most once.
+    init(page request: Request, allowed: Set<String>) throws(APIError) {
+        for pair in (request.uri.query ?? "").split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (s: Substring) in s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s) }
+            let name = decode(kv[0]), value = kv.count > 1 ? decode(kv[1]) : ""
+            guard allowed.contains(name) else {
+                throw APIError.badParameter(name, "unknown parameter (this route takes: \(allowed.sorted().joined(separator: ", ")))")
+            }
+            guard !value.isEmpty else { continue }
+            guard values[name] == nil else { throw APIError.badParameter(name, "given more than once") }
+            values[name] = value
+        }
+    }
+
     subscript(_ name: String) -> String? { values[name] }
 
     /// A time as `--since` takes it: RFC 3339, or a span back from now (`24h`, `7d`).

@@ -265,7 +265,7 @@ import Glibc
         Self.expectQuietConsole(r, "outages")
     }
 
-    @Test func anOutagePageShowsItsTimelineAndEventsAndTakesANote() throws {
+    @Test func anOutagePageShowsItsTimelineAndEventsAndTakesANoteThatTheLogViewerShows() throws {
         guard Self.available("anOutagePageShowsItsTimeline") else { return }
         let lab = try Lab()
         guard let id = try lab.outages().first(where: { $0["cause"] as? String == "isp" })?["id"] as? String else {
@@ -288,26 +288,301 @@ import Glibc
         let logged = try CLI.run(["events", "--type", "note", "--json"], data: lab.store).out.split(separator: "\n")
             .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(logged.contains { $0["outage"] as? String == id && $0["text"] as? String == note }, "the note is in the log")
+        // The log viewer shows it: the newest event of all (the note was appended last), and
+        // the newest of the notes, as a `note` row with its text.
+        let seq = logged.last { $0["outage"] as? String == id && $0["text"] as? String == note }?["seq"] as? Int
+        #expect(seq != nil, "the note's seq in `ispmon events --json`: \(logged)")
+        let log = r["log"] as? [String: Any]
+        for path in ["/events", "/events?type=note"] {
+            let rows = (log?[path] as? [[String: Any]]) ?? []
+            #expect(rows.first?["seq"] as? Int == seq && rows.first?["type"] as? String == "note" && rows.first?["text"] as? String == "note: " + note,
+                    "\(path): the top row is the note \(seq.map(String.init) ?? "?"): \(rows.prefix(3))")
+        }
+        let notes = ((log?["/events?type=note"] as? [[String: Any]]) ?? [])
+        #expect(notes.compactMap { $0["seq"] as? Int } == logged.reversed().compactMap { $0["seq"] as? Int } && notes.allSatisfy { $0["type"] as? String == "note" },
+                "/events?type=note: every note, newest first: \(notes)")
         Self.expectOnlyTheServer(r, lab, "outage")
         Self.expectQuietConsole(r, "outage")
     }
 
+    /// The newest event's time (`ispmon status --json`'s `as_of`): what imported events come after.
+    static func asOf(_ lab: Lab) throws -> Timestamp? {
+        let status = try JSONSerialization.jsonObject(with: Data(try CLI.run(["status", "--json"], data: lab.store).out.utf8)) as? [String: Any]
+        var reason = ""
+        return (status?["as_of"] as? String).flatMap { Timestamp.parse(rfc3339: Array($0.utf8), reason: &reason) }
+    }
+
+    /// The sequence numbers `ispmon import` says it appended (`imported N events (seq A…B)`).
+    static func importedSeqs(_ stderr: String) -> ClosedRange<Int>? {
+        guard let at = stderr.range(of: "(seq ") else { return nil }
+        let numbers = stderr[at.upperBound...].split { !$0.isNumber }.prefix(2).compactMap { Int($0) }
+        guard numbers.count == 2, numbers[0] <= numbers[1] else { return nil }
+        return numbers[0]...numbers[1]
+    }
+
+    /// Markup in the stored texts the pages show (a note, a path discovery's destination and
+    /// hop) is shown as text, literally: no element is made of it, nothing of it runs or loads,
+    /// on the outage's page, in the log viewer and on the path's page; nor of a probe's detail,
+    /// which the pages do not show (its rows are found by searching it). The events come from
+    /// `ispmon import` and make an outage of their own (three failures of every internet target,
+    /// a path discovery, then a success); the note is added through the outage page's form.
     @Test func textWithHTMLInItIsShownAsTextAndNeverRun() throws {
         guard Self.available("textWithHTMLInIt") else { return }
         let lab = try Lab()
-        guard let id = try lab.outages().first?["id"] as? String else { Issue.record("no outage"); return }
+        guard let asOf = try Self.asOf(lab) else { Issue.record("no as_of in ispmon status --json"); return }
+        // `error` is a code (a–z 0–9 -: import refuses markup there); `detail` is free text, so
+        // is a trace's destination and a hop's address.
+        let detail = #"<img src=x onerror="window.__ispmon_xss='detail';alert('detail')"> <script>alert("detail")</script>"#
+        let destination = #"<script>window.__ispmon_xss='trace';alert('trace')</script><img src=x onerror=alert(2)>"#
+        let hop = "<b>192.0.2.1</b>"
+        let second: Int64 = 1_000_000
+        var events: [Event] = []
+        for i in 0..<3 {
+            for (k, t) in SyntheticFaults.targets.filter({ $0.role == .internet }).enumerated() {
+                events.append(Event(time: Timestamp(microseconds: asOf.microseconds + Int64(1 + i) * second + Int64(k) * 1000),
+                                    body: .probe(Probe(target: t.name, role: .internet, method: t.method, outcome: .failed(error: "timeout"), detail: detail))))
+            }
+        }
+        events.append(Event(time: Timestamp(microseconds: asOf.microseconds + 5 * second),
+                            body: .trace(Trace(destination: destination, hops: [Trace.Hop(ttl: 1, address: hop, rtt: 500)]))))
+        events.append(Event(time: Timestamp(microseconds: asOf.microseconds + 10 * second),
+                            body: .probe(Probe(target: "one-one", role: .internet, method: .icmp, outcome: .ok(rtt: 11_000)))))
+        try ndjson(events).write(to: URL(fileURLWithPath: lab.dir.file("html.ndjson")))
+        let imported = try CLI.run(["import", lab.dir.file("html.ndjson")], data: lab.store)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        guard let seqs = Self.importedSeqs(imported.stderr), seqs.count == events.count else {
+            Issue.record("ispmon import: \(imported.stderr)")
+            return
+        }
+        let probes = Array(seqs.prefix(9)), trace = seqs.lowerBound + 9
+        let outages = try lab.outages()
+        guard let id = outages.first(where: { ($0["start"] as? String ?? "") > asOf.description })?["id"] as? String else {
+            Issue.record("the imported failures made no outage: \(outages.suffix(2))")
+            return
+        }
         let note = #"<img src=x onerror=alert(1)> <script>alert("two")</script> <b>bold</b> &amp;"#
-        guard let r = try lab.run("html-note", ["outage": id, "note": note]) else { return }
+        guard let r = try lab.run("html-note", ["outage": id, "note": note, "visits": ["/events?q=onerror", "/events?type=trace", "/path"]]) else { return }
         #expect(r["after_submit"] as? String == "/outages/\(id)")
-        #expect((r["text"] as? String)?.contains(note) == true, "the page shows the note literally: \(r["notes"] ?? "")")
+        let visits = (r["visits"] as? [[String: Any]]) ?? []
+        #expect(visits.count == 3, "every page was visited: \(visits.map { $0["path"] ?? "" })")
+        let pages = [r] + visits
+        let shown = "path discovery to " + destination
+        for page in pages {
+            let path = page["path"] as? String ?? "?"
+            #expect(page["alert"] is NSNull || page["alert"] == nil, "\(path): no alert opened: \(page["alert"] ?? "")")
+            #expect(page["marked"] is NSNull || page["marked"] == nil, "\(path): no markup ran: \(page["marked"] ?? "")")
+            #expect(page["img_x"] as? Int == 0 && page["images"] as? Int == 0, "\(path): no img element was made of stored text")
+            #expect(Self.onlyTheAppScript(page["scripts"]), "\(path): no script element was made of it: \(page["scripts"] ?? "")")
+            #expect(page["cell_children"] as? Int == 0, "\(path): the tables' cells hold text only")
+        }
+        // The outage's page: the note, and the path discovery among the window's events, literally.
+        let text = r["text"] as? String ?? ""
+        #expect(text.contains(note), "the page shows the note literally: \(r["notes"] ?? "")")
         #expect(((r["notes"] as? [String]) ?? []).contains { $0.hasSuffix(note) })
-        #expect(r["alert"] is NSNull || r["alert"] == nil, "no alert opened: \(r["alert"] ?? "")")
-        #expect(r["img_x"] as? Int == 0 && r["images"] as? Int == 0, "no img element was made of the note")
-        #expect(Self.onlyTheAppScript(r["scripts"]), "no script element was made of it: \(r["scripts"] ?? "")")
         #expect(((r["note_children"] as? [Int]) ?? []).allSatisfy { $0 <= 1 }, "a note is its time and text: \(r["note_children"] ?? "")")
-        #expect(!Self.requests(r).contains { ($0["url"] as? String)?.hasSuffix("/x") == true }, "nothing loaded the note's image")
+        #expect(text.contains(shown), "the outage's events show the destination literally")
+        // The log viewer: a search of the detail finds the nine probes and the note (their rows
+        // say the target and the error code: the pages do not show a probe's detail), and the
+        // path discovery's row shows its destination literally.
+        let noteSeq = (try CLI.run(["events", "--type", "note", "--json"], data: lab.store).out.split(separator: "\n").last)
+            .flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }?["seq"] as? Int
+        let found = (visits.first?["rows"] as? [[String: Any]]) ?? []
+        #expect(found.compactMap { $0["seq"] as? Int } == ([noteSeq ?? -1] + probes.reversed()), "/events?q=onerror: \(found)")
+        #expect(found.first?["text"] as? String == "note: " + note, "the note's row, literally: \(found.first ?? [:])")
+        #expect(found.dropFirst().allSatisfy { ($0["text"] as? String)?.hasSuffix(": timeout") == true }, "the probes' rows: \(found)")
+        let traces = visits.count > 1 ? (visits[1]["rows"] as? [[String: Any]]) ?? [] : []
+        #expect(traces.count == 1 && traces.first?["seq"] as? Int == trace && traces.first?["text"] as? String == shown + ": 1 hops",
+                "/events?type=trace: \(traces)")
+        // The path's page names the destination and draws the hop: as text.
+        let path = visits.last
+        #expect((path?["text"] as? String)?.contains("Path discovery to " + destination) == true, "/path: \(path?["text"] ?? "")")
+        #expect((path?["svg_text"] as? String)?.contains(hop) == true, "/path: the hop's address, literally: \(path?["svg_text"] ?? "")")
+        #expect(!Self.requests(r).contains { ($0["url"] as? String)?.hasSuffix("/x") == true }, "nothing loaded an image of stored text")
         Self.expectOnlyTheServer(r, lab, "html-note")
         Self.expectQuietConsole(r, "html-note")
+    }
+
+    // MARK: The log viewer
+
+    /// Whether an event (its NDJSON object) is one that `parameters` select, by the rules of
+    /// docs/http.md (`GET /api/v1/events`), checked here on their own: `type`; `target` (probes
+    /// of it); `since`/`until`, both ends included; `q`, a case-insensitive substring of a
+    /// probe's target, error or detail, a note's text, a speed test's server or error.
+    static func selector(_ parameters: [String: String]) -> ([String: Any]) -> Bool {
+        // The NDJSON's times are all of one form (UTC, six decimals), and so are the bounds made into it.
+        var reason = ""
+        let since = parameters["since"].flatMap { Timestamp.parse(rfc3339: Array($0.utf8), reason: &reason) }?.description
+        let until = parameters["until"].flatMap { Timestamp.parse(rfc3339: Array($0.utf8), reason: &reason) }?.description
+        let q = parameters["q"]?.lowercased()
+        return { e in
+            if let type = parameters["type"], e["type"] as? String != type { return false }
+            if let target = parameters["target"], e["type"] as? String != "probe" || e["target"] as? String != target { return false }
+            let time = e["time"] as? String ?? ""
+            if let since, time < since { return false }
+            if let until, time > until { return false }
+            guard let q else { return true }
+            let fields: [String]
+            switch e["type"] as? String {
+            case "probe": fields = ["target", "error", "detail"]
+            case "note": fields = ["text"]
+            case "speedtest": fields = ["server", "error"]
+            default: fields = []
+            }
+            return fields.contains { (e[$0] as? String)?.lowercased().contains(q) == true }
+        }
+    }
+
+    /// nil when the two lists of sequence numbers are the same, else where they first differ
+    /// (a short message, not two lists of a hundred).
+    static func difference(_ a: [Int], _ b: [Int]) -> String? {
+        if a == b { return nil }
+        let i = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+        return "\(a.count) and \(b.count) events, first different at row \(i + 1): "
+            + "\(a.dropFirst(i).prefix(3).map(String.init)) against \(b.dropFirst(i).prefix(3).map(String.init))"
+    }
+
+    /// The log viewer's filters (type, target, search text, time range), typed into its form or
+    /// given in its URL, show exactly the events `GET /api/v1/events` answers for the same
+    /// parameters, page by page through its "Older events" link (`before_seq`); and both are the
+    /// events this test picks itself from the whole log (`ispmon events --json`), newest first.
+    @Test func theLogViewersFiltersShowExactlyTheEventsTheAPIAnswers() throws {
+        guard Self.available("theLogViewersFilters") else { return }
+        let lab = try Lab()
+        // Three days of faults (from 2026-03-01T00:00:00Z): one-one is probed every 15 s, the
+        // ISP's edge times out on each day's fault, the four notes say "ticket #100…", the speed
+        // tests name https://speed.example.net, the cable is pulled at 15:00:00 each day.
+        let cases: [[String: Any]] = [
+            ["name": "a target's probes in two hours, typed into the form, three pages", "form": true, "pages": 3,
+             "parameters": ["type": "probe", "target": "one-one", "since": "2026-03-02T10:00:00Z", "until": "2026-03-02T12:00:00Z"]],
+            ["name": "the notes that say a text with a space in another case, typed into the form (the rest left empty)", "form": true,
+             "parameters": ["type": "note", "q": "Ticket #100"]],
+            ["name": "a target's timeouts on one day, the search in capitals", "pages": 2,
+             "parameters": ["type": "probe", "target": "isp-edge", "q": "TIMEOUT", "since": "2026-03-02T00:00:00Z", "until": "2026-03-03T00:00:00Z"]],
+            ["name": "every type in 30 seconds, the link's event at the first microsecond",
+             "parameters": ["since": "2026-03-02T15:00:00Z", "until": "2026-03-02T15:00:30Z"]],
+            ["name": "the speed tests by their server", "parameters": ["q": "SPEED.example"]],
+            ["name": "the monitor's starts and stops", "parameters": ["type": "monitor"]],
+            ["name": "nothing", "parameters": ["type": "note", "q": "no note says this"]],
+        ]
+        // The whole log, newest first (about two seconds).
+        let lines = try CLI.run(["events", "--json"], data: lab.store).out.split(separator: "\n")
+        let parsed = try JSONSerialization.jsonObject(with: Data(("[" + lines.joined(separator: ",") + "]").utf8)) as? [[String: Any]]
+        let log = Array((parsed ?? []).reversed())
+        #expect(log.count > 100_000 && log.count == lines.count, "three days of events: \(log.count)")
+        guard let r = try lab.run("log-filters", ["cases": cases]) else { return }
+        let reported = (r["cases"] as? [[String: Any]]) ?? []
+        #expect(reported.count == cases.count)
+        for (c, got) in zip(cases, reported) {
+            let name = c["name"] as? String ?? "?"
+            let parameters = c["parameters"] as? [String: String] ?? [:]
+            let expected = log.filter(Self.selector(parameters)).compactMap { $0["seq"] as? Int }
+            if name != "nothing" { #expect(!expected.isEmpty, "\(name): the case selects some events") }
+            let pages = (got["pages"] as? [[String: Any]]) ?? []
+            #expect(pages.count == (c["pages"] as? Int ?? 1), "\(name): \(pages.count) pages")
+            var previous: Int?
+            for (i, page) in pages.enumerated() {
+                let label = "\(name), page \(i + 1) (\(page["url"] ?? ""))"
+                let rows = (page["rows"] as? [[String: Any]]) ?? []
+                let shown = rows.compactMap { $0["seq"] as? Int }
+                let api = page["api"] as? [String: Any]
+                let answered = ((api?["events"] as? [[String: Any]]) ?? [])
+                // The page's parameters are the ones asked for (the form's empty fields left out),
+                // and the next page's cursor is the last row of the one before.
+                var asked = parameters
+                if let previous { asked["before_seq"] = String(previous) }
+                #expect(page["parameters"] as? [String: String] == asked, "\(label): the page was asked for \(page["parameters"] ?? "")")
+                #expect(page["error"] is NSNull || page["error"] == nil, "\(label): \(page["error"] ?? "")")
+                #expect(api?["status"] as? Int == 200 && (api?["content_type"] as? String)?.hasPrefix("application/x-ndjson") == true,
+                        "\(label): the API answered \(api?["status"] ?? "") \(api?["content_type"] ?? "")")
+                let pageAndAPI = Self.difference(shown, answered.compactMap { $0["seq"] as? Int })
+                #expect(pageAndAPI == nil, "\(label): the page (first) and the API (second): \(pageAndAPI ?? "")")
+                #expect(rows.compactMap { $0["type"] as? String } == answered.compactMap { $0["type"] as? String }, "\(label): the types")
+                let want = Array(expected.dropFirst(100 * i).prefix(100))
+                let pageAndLog = Self.difference(shown, want)
+                #expect(pageAndLog == nil, "\(label): the page (first) and the test's own pick of the log (second): \(pageAndLog ?? "")")
+                #expect(rows.allSatisfy { !($0["text"] as? String ?? "").isEmpty }, "\(label): every row says what happened")
+                // A full page links to older ones; an empty one says so.
+                #expect((page["older"] is String) == (rows.count == 100), "\(label): older link \(page["older"] ?? "none") with \(rows.count) rows")
+                #expect((page["empty_shown"] is String) == rows.isEmpty, "\(label): \(page["empty_shown"] ?? "no 'No events match.'")")
+                previous = shown.last
+            }
+            if pages.count > 1 {
+                // The pages, one after the other, are the API's answer for all of them at once: no gaps.
+                let together = ((got["together"] as? [String: Any])?["events"] as? [[String: Any]]) ?? []
+                let all = pages.flatMap { (($0["rows"] as? [[String: Any]]) ?? []).compactMap { $0["seq"] as? Int } }
+                let gaps = Self.difference(all, together.compactMap { $0["seq"] as? Int })
+                #expect(gaps == nil && all.count > 100 * (pages.count - 1), "\(name): \(pages.count) pages (first) and the API at once (second): \(gaps ?? "")")
+            }
+        }
+        Self.expectOnlyTheServer(r, lab, "log-filters")
+        Self.expectQuietConsole(r, "log-filters")
+    }
+
+    /// With live mode on, an event another process imports (`ispmon import` into the same store)
+    /// shows at the top of the log viewer without a reload; two show newest first; on a page
+    /// filtered by type and a search text (with a space), only what the filters select comes.
+    @Test func theLogViewersLiveModeShowsImportedEventsAtTheTopWithoutAReload() throws {
+        guard Self.available("theLogViewersLiveMode") else { return }
+        let lab = try Lab()
+        guard let asOf = try Self.asOf(lab), let outage = try lab.outages().first?["id"] as? String else {
+            Issue.record("no as_of or no outage")
+            return
+        }
+        let second: Int64 = 1_000_000
+        func at(_ s: Int64) -> Timestamp { Timestamp(microseconds: asOf.microseconds + s * second) }
+        let probe = Event(time: at(2), body: .probe(Probe(target: "one-one", role: .internet, method: .icmp, outcome: .ok(rtt: 11_000))))
+        let files: [(String, [Event])] = [
+            ("one", [Event(time: at(1), body: .note(Note(outage: outage, text: "live: the first note")))]),
+            ("two", [probe, Event(time: at(3), body: .note(Note(outage: outage, text: "live: the second note")))]),
+            ("filtered", [probe, Event(time: at(4), body: .note(Note(outage: outage, text: "live: the third note"))),
+                          Event(time: at(5), body: .note(Note(outage: outage, text: "another note")))]),
+        ]
+        for (name, events) in files { try ndjson(events).write(to: URL(fileURLWithPath: lab.dir.file("\(name).ndjson"))) }
+        let filtered = "/events?type=note&q=live%3A%20the"
+        let steps: [[String: Any]] = [
+            ["name": "one", "file": lab.dir.file("one.ndjson"), "shown": 1],
+            ["name": "two", "file": lab.dir.file("two.ndjson"), "shown": 2],
+            ["name": "filtered", "file": lab.dir.file("filtered.ndjson"), "shown": 1, "page": filtered],
+        ]
+        guard let r = try lab.run("live-log", ["steps": steps]) else { return }
+        let reported = (r["steps"] as? [[String: Any]]) ?? []
+        #expect(reported.compactMap { $0["name"] as? String } == ["one", "two", "filtered"])
+        var texts: [Int: String] = [:]
+        for step in reported {
+            let name = step["name"] as? String ?? "?"
+            #expect(step["listening"] as? Bool == true, "\(name): the page's stream answered before the import")
+            #expect(step["import_status"] as? Int == 0, "ispmon import (\(name)): \(step["import_stderr"] ?? "")")
+            let seqs = Self.importedSeqs(step["import_stderr"] as? String ?? "").map(Array.init) ?? []
+            let before = (step["before"] as? [Int]) ?? []
+            let now = (step["seqs"] as? [Int]) ?? []
+            let rows = (step["rows"] as? [[String: Any]]) ?? []
+            for row in rows { if let seq = row["seq"] as? Int { texts[seq] = row["text"] as? String } }
+            // What the step's page should have gained at its top, newest first.
+            let gained: [Int]
+            switch name {
+            case "one": gained = seqs
+            case "two": gained = seqs.reversed()
+            default: gained = seqs.count == 3 ? [seqs[1]] : []  // the third note: not the probe, not "another note"
+            }
+            let rowsAndWanted = Self.difference(now, gained + before)
+            #expect(!gained.isEmpty && rowsAndWanted == nil,
+                    "\(name): imported \(seqs), the rows went from \(before.prefix(3))… to \(now.prefix(5))…: \(rowsAndWanted ?? "")")
+            let delay = step["delay_ms"] as? Double ?? .infinity
+            #expect(step["seen"] as? Bool == true && delay < 2000, "\(name): the new rows showed \(Int(delay)) ms after the import")
+            print("BrowserTests: the log viewer showed the imported events (\(name)) \(delay) ms after `ispmon import` exited")
+            #expect(step["checked"] as? Bool == true, "\(name): live mode is still on")
+            #expect(step["mark"] as? String == step["page"] as? String && step["documents_since_open"] as? Int == 0,
+                    "\(name): the page was not loaded again (mark \(step["mark"] ?? "none"), \(step["documents_since_open"] ?? "?") documents)")
+        }
+        let first = reported.first.flatMap { Self.importedSeqs($0["import_stderr"] as? String ?? "") }?.lowerBound ?? -1
+        let secondImport = reported.count > 1 ? Self.importedSeqs(reported[1]["import_stderr"] as? String ?? "") : nil
+        #expect(texts[first] == "note: live: the first note", "the first note's row: \(texts[first] ?? "none")")
+        if let s = secondImport {
+            #expect(texts[s.lowerBound] == "one-one (icmp): ok" && texts[s.upperBound] == "note: live: the second note",
+                    "the second import's rows: \(texts[s.lowerBound] ?? "none"), \(texts[s.upperBound] ?? "none")")
+        }
+        Self.expectOnlyTheServer(r, lab, "live-log")
+        Self.expectQuietConsole(r, "live-log")
     }
 
     /// Screenshots of the overview and an outage's page on a phone (360×800) and a desktop, in

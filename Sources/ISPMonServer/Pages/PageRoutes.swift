@@ -31,7 +31,7 @@ struct PageRoutes {
             }
         }
         router.get("outages") { request, context in
-            let p = try QueryParameters(request, allowed: ["since", "until", "min_duration", "per"])
+            let p = try QueryParameters(page: request, allowed: ["since", "until", "min_duration", "per"])
             let form = ["since": p["since"] ?? "", "until": p["until"] ?? "", "min_duration": p["min_duration"] ?? "", "per": p["per"] ?? ""]
             // A bad filter is said on the page (with the form to mend it), not as JSON.
             let (query, per, error) = Self.checked { () throws -> (OutageQuery, AvailabilityQuery.Period?) in
@@ -60,7 +60,7 @@ struct PageRoutes {
             }
         }
         router.get("latency") { request, context in
-            let p = try QueryParameters(request, allowed: ["target", "since", "until", "period"])
+            let p = try QueryParameters(page: request, allowed: ["target", "since", "until", "period"])
             let form = ["since": p["since"] ?? "", "until": p["until"] ?? ""]
             let access = context.access
             let (window, period, error) = Self.checked { (try p.window(now: Self.timestamp()),
@@ -73,7 +73,7 @@ struct PageRoutes {
             }
         }
         router.get("speedtests") { request, context in
-            let p = try QueryParameters(request, allowed: ["since", "until", "summary"])
+            let p = try QueryParameters(page: request, allowed: ["since", "until", "summary"])
             let access = context.access
             let (window, summary, error) = Self.checked { (try p.window(now: Self.timestamp()),
                                                           try p.choice("summary", ["day": SpeedTestQuery.Period.day, "week": .week, "month": .month])) }
@@ -85,7 +85,7 @@ struct PageRoutes {
             }
         }
         router.get("events") { request, context in
-            let p = try QueryParameters(request, allowed: ["since", "until", "type", "target", "q", "before_seq", "after_seq", "limit", "order"])
+            let p = try QueryParameters(page: request, allowed: ["since", "until", "type", "target", "q", "before_seq", "after_seq", "limit", "order"])
             let form = ["since": p["since"] ?? "", "until": p["until"] ?? "", "type": p["type"] ?? "", "target": p["target"] ?? "", "q": p["q"] ?? ""]
             let access = context.access
             let types = Dictionary(uniqueKeysWithValues: EventType.allCases.map { ($0.rawValue, $0) })
@@ -100,7 +100,7 @@ struct PageRoutes {
             }
             return try await pool.runIfActive {
                 var values = try ViewPages.events(queries, query ?? EventQuery(), form: form)
-                if error != nil { values["events"] = [[String: Any]](); values["has_events"] = false }
+                if error != nil { values["events"] = [[String: Any]](); values["has_events"] = false; values["older"] = nil }
                 values["error"] = error
                 return renderer.page("events", title: "Events", values: values, access: access, status: error == nil ? .ok : .badRequest)
             }

@@ -99,6 +99,7 @@ enum PageTemplates {
         <label>Since <input name="since" value="{{since}}" placeholder="7d"></label>
         <label>Until <input name="until" value="{{until}}"></label>
         <label>At least (s) <input name="min_duration" value="{{min_duration}}" inputmode="numeric"></label>
+        <input type="hidden" name="per" value="{{per}}">
         <button type="submit">Show</button>
         </form>
         {{#error}}<p class="error">{{error}}</p>{{/error}}

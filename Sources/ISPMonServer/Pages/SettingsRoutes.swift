@@ -24,7 +24,7 @@ struct SettingsRoutes {
 
     func add(to router: Router<WebContext>) {
         router.get("settings") { request, context in
-            let p = try QueryParameters(request, allowed: ["log_level", "done"])
+            let p = try QueryParameters(page: request, allowed: ["log_level", "done"])
             let minimum = try p.choice("log_level", Dictionary(uniqueKeysWithValues: Logger.Level.allCases.map { ($0.rawValue, $0) })) ?? .trace
             let done = try p.choice("done", SettingsPage.done)
             let access = context.access

@@ -19,12 +19,13 @@ import signal
 import subprocess
 import sys
 import time
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, quote, urlencode, urlparse
 
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -67,6 +68,7 @@ class Browser:
         options.set_capability("unhandledPromptBehavior", "ignore")
         self.driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
         self.driver.set_page_load_timeout(20)
+        self.driver.set_script_timeout(20)
         self.set_viewport(width, height, mobile=False)
         # What the logs said so far, gathered as the scenario goes (reading a log empties it).
         self.requests = {}  # requestId -> {"url", "status", "failed", "canceled", "method", "type"}
@@ -290,6 +292,147 @@ def scenario_outages(b, config):
     return out
 
 
+# The log viewer (/events): its rows as the page shows them, newest first.
+LOG_ROWS = """
+    return Array.from(document.querySelectorAll('#log tr')).map(function (tr) {
+      var td = tr.querySelectorAll('td');
+      return {seq: Number(td[0].textContent), type: td[2].textContent.trim(), text: td[3].innerText.trim()};
+    });"""
+
+
+def page_parameters(b):
+    """The page's query parameters as the server reads them (a form's `+` is a space), the
+    empty ones (a form's fields left blank) left out."""
+    return {k: v for k, v in parse_qsl(urlparse(b.driver.current_url).query, keep_blank_values=True) if v != ""}
+
+
+def api_events(b, parameters):
+    """GET /api/v1/events with these parameters, from the page (its session): the status, the
+    content type and the NDJSON's objects."""
+    query = urlencode(parameters, quote_via=quote)
+    answer = b.driver.execute_async_script("""
+        var done = arguments[arguments.length - 1];
+        fetch('/api/v1/events?' + arguments[0], {credentials: 'same-origin'}).then(function (r) {
+          return r.text().then(function (t) { done({status: r.status, type: r.headers.get('content-type'), body: t}); });
+        }, function (e) { done({status: 0, type: null, body: String(e)}); });""", query)
+    events = []
+    for line in (answer.get("body") or "").splitlines():
+        try:
+            events.append(json.loads(line))
+        except ValueError:
+            events.append({"unparsed": line[:200]})
+    return {"query": query, "status": answer.get("status"), "content_type": answer.get("type"), "events": events}
+
+
+def navigate(b, act):
+    """Does `act` (a click that leaves the page) and waits for the next page to be loaded."""
+    b.js("window.__ispmon_old_page = true;")
+    act()
+    b.wait_until(lambda: not b.js("return window.__ispmon_old_page === true;")
+                 and b.js("return document.readyState") == "complete", 10)
+
+
+def log_page_facts(b):
+    """What a test wants to know of a log viewer's page."""
+    url = urlparse(b.driver.current_url)
+    return {
+        "url": url.path + ("?" + url.query if url.query else ""),
+        "parameters": page_parameters(b),
+        "rows": b.js(LOG_ROWS),
+        "older": b.js("var a = Array.from(document.querySelectorAll('main a')).find(a => a.textContent.trim() === 'Older events');"
+                      " return a ? a.getAttribute('href') : null;"),
+        "empty_shown": b.js("var p = document.querySelector('main p.empty'); return p ? p.textContent.trim() : null;"),
+        "error": b.js("var p = document.querySelector('main p.error'); return p ? p.textContent.trim() : null;"),
+    }
+
+
+def scenario_log_filters(b, config):
+    """The log viewer with each case's filters (typed into its form, or as the URL's query),
+    following its "Older events" link for `pages` pages; for each page shown, the rows and what
+    GET /api/v1/events answers for the same parameters. Then, for a case of several pages, the
+    API's answer for all of them at once (no before_seq), to show the pages have no gaps."""
+    b.sign_in()
+    cases = []
+    for case in config["cases"]:
+        if case.get("form"):
+            b.get("/events")
+            fields = case["parameters"]
+            if "type" in fields:
+                Select(b.driver.find_element(By.CSS_SELECTOR, "form.filters select[name=type]")).select_by_value(fields["type"])
+            for name in ["target", "q", "since", "until"]:
+                if name in fields:
+                    box = b.driver.find_element(By.CSS_SELECTOR, "form.filters input[name=%s]" % name)
+                    box.clear()
+                    box.send_keys(fields[name])
+            button = b.driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]")
+            navigate(b, button.click)
+        else:
+            b.get("/events?" + urlencode(case["parameters"], quote_via=quote))
+        pages = []
+        for i in range(case.get("pages", 1)):
+            facts = log_page_facts(b)
+            facts["api"] = api_events(b, facts["parameters"])
+            pages.append(facts)
+            if i + 1 < case.get("pages", 1):
+                link = b.driver.find_elements(By.LINK_TEXT, "Older events")
+                if not link:
+                    break
+                navigate(b, link[0].click)
+        together = None
+        if len(pages) > 1:
+            first = dict(pages[0]["parameters"])
+            first["limit"] = str(100 * len(pages))
+            together = api_events(b, first)
+        cases.append({"name": case["name"], "pages": pages, "together": together})
+    out = b.report()
+    out["cases"] = cases
+    return out
+
+
+def scenario_live_log(b, config):
+    """The log viewer in live mode: for each step, another process imports its events
+    (`ispmon import`) and the driver waits until the page's top rows change (without a
+    reload: a mark set on the page's window must survive). A step may first open the page
+    anew with a filter (and switch live mode on again)."""
+    b.sign_in()
+    steps = []
+    opened = None
+    for step in config["steps"]:
+        path = step.get("page", "/events")
+        if path != opened:
+            b.get(path)
+            opened = path
+            box = b.driver.find_element(By.ID, "live")
+            box.click()
+            after = b.js("return document.querySelector('table.log').dataset.after;")
+            # Live mode is on once the stream has answered.
+            listening = b.wait_until(lambda: any("/api/v1/stream?types=event&after_seq=%s" % after in r["url"] and r["status"] == 200
+                                                 for r in b.collect()), 5, 0.02)
+            b.js("window.__ispmon_mark = %s;" % json.dumps(path))
+            documents = sum(1 for r in b.collect() if r["type"] == "Document")
+        before = b.js(LOG_ROWS)
+        imported = subprocess.run([config["ispmon"], "import", "--data", config["store"], step["file"]],
+                                  capture_output=True, text=True, timeout=30)
+        exited = time.monotonic()
+        want = step["shown"]
+        changed = b.wait_until(lambda: len(b.js(LOG_ROWS)) >= len(before) + want, 5, 0.01)
+        seen = time.monotonic()
+        # Whatever else would come (a row the filter should have kept out, a duplicate) has its chance.
+        time.sleep(step.get("settle", 0.6))
+        rows = b.js(LOG_ROWS)
+        steps.append({
+            "name": step["name"], "page": path, "listening": bool(listening), "import_status": imported.returncode, "import_stderr": imported.stderr.strip(),
+            "seen": bool(changed), "delay_ms": round((seen - exited) * 1000, 1),
+            "before": [r["seq"] for r in before], "rows": rows[:10], "seqs": [r["seq"] for r in rows],
+            "checked": b.js("return document.getElementById('live').checked;"),
+            "mark": b.js("return window.__ispmon_mark === undefined ? null : window.__ispmon_mark;"),
+            "documents_since_open": sum(1 for r in b.collect() if r["type"] == "Document") - documents,
+        })
+    out = b.report()
+    out["steps"] = steps
+    return out
+
+
 def add_note(b, outage, text):
     """Adds a note through the outage page's form, then reloads the page."""
     b.get("/outages/" + outage)
@@ -322,33 +465,56 @@ def scenario_outage(b, config):
     h1 = b.js("return (document.querySelector('h1') || {}).textContent || null;")
     after_submit = add_note(b, config["outage"], config["note"])
     notes = b.js("return Array.from(document.querySelectorAll('ul.notes li')).map(li => li.innerText.trim());")
+    # The note in the log viewer: the newest event of all, and among the notes.
+    log = {}
+    for path in ["/events", "/events?type=note"]:
+        b.get(path)
+        log[path] = b.js(LOG_ROWS)[:20]
     out = b.report()
-    out.update({"h1": h1, "chart": chart, "events": events, "after_submit": after_submit, "notes": notes})
+    out.update({"h1": h1, "chart": chart, "events": events, "after_submit": after_submit, "notes": notes, "log": log})
     return out
 
 
-def scenario_html_note(b, config):
-    """A note with markup in it, added through the form: what the page then holds."""
-    b.sign_in()
-    after_submit = add_note(b, config["outage"], config["note"])
+def html_facts(b):
+    """What markup in stored text could have made of the page shown: an alert, elements."""
     # Give anything the markup might have started (an image's onerror, a script) time to run.
-    time.sleep(0.5)
+    time.sleep(0.3)
     try:
         alert = b.driver.switch_to.alert.text
     except NoAlertPresentException:
         alert = None
     facts = b.js("""
         return {
+          path: location.pathname + location.search,
           text: document.body.innerText,
           notes: Array.from(document.querySelectorAll('ul.notes li')).map(li => li.innerText.trim()),
           img_x: Array.from(document.images).filter(i => i.getAttribute('src') === 'x').length,
           images: document.images.length,
           scripts: Array.from(document.scripts).map(s => s.getAttribute('src')),
-          note_children: Array.from(document.querySelectorAll('ul.notes li')).map(li => li.children.length)
+          note_children: Array.from(document.querySelectorAll('ul.notes li')).map(li => li.children.length),
+          cell_children: Array.from(document.querySelectorAll('#log td, table.events td')).reduce((n, td) => n + td.children.length, 0),
+          svg_text: Array.from(document.querySelectorAll('svg')).map(s => s.textContent).join(' '),
+          marked: window.__ispmon_xss === undefined ? null : String(window.__ispmon_xss)
         };""")
+    facts["alert"] = alert
+    facts["rows"] = b.js(LOG_ROWS)
+    return facts
+
+
+def scenario_html_note(b, config):
+    """A note with markup in it, added through the form: what the outage's page then holds;
+    then the same for each page of `visits` (the log viewer, the path), where other stored
+    text with markup in it is shown."""
+    b.sign_in()
+    after_submit = add_note(b, config["outage"], config["note"])
+    out_facts = html_facts(b)
+    visits = []
+    for path in config.get("visits", []):
+        b.get(path)
+        visits.append(html_facts(b))
     out = b.report()
-    out.update(facts)
-    out.update({"alert": alert, "after_submit": after_submit})
+    out.update(out_facts)
+    out.update({"after_submit": after_submit, "visits": visits})
     return out
 
 
@@ -400,6 +566,7 @@ def scenario_screenshots(b, config):
 SCENARIOS = {
     "pages": scenario_pages, "live": scenario_live, "outages": scenario_outages,
     "outage": scenario_outage, "html-note": scenario_html_note, "screenshots": scenario_screenshots,
+    "log-filters": scenario_log_filters, "live-log": scenario_live_log,
 }
 
 
