@@ -72,6 +72,8 @@ public struct LatencyChart: Sendable {
         let values = axis
         func x(_ t: Int64) -> Double { time.x(min(max(t, start), end), from: left, to: right) }
         func y(_ v: Double) -> Double { values.y(v, from: bottom, to: top) }
+        // A maximum beyond the scale is drawn up to the plot's top edge, not out of the chart.
+        func clamped(_ v: Double) -> Double { min(max(y(v), top), bottom) }
 
         for o in outages where o.end > start && o.start < end {
             svg.rect(x: x(o.start), y: top, width: max(1, x(o.end) - x(o.start)), height: bottom - top, className: "outage", title: o.title)
@@ -86,7 +88,7 @@ public struct LatencyChart: Sendable {
             svg.tickLabel(tick.label, x: x(tick.time), y: height - 6, left: left, right: right)
         }
         let mid = periods.map { p in (p, x(p.start) + (x(p.end) - x(p.start)) / 2) }
-        svg.band(mid.map { p, cx in p.minMs.flatMap { lo in p.maxMs.map { hi in (cx, y(lo), y(hi)) } } }, className: "band-minmax")
+        svg.band(mid.map { p, cx in p.minMs.flatMap { lo in p.maxMs.map { hi in (cx, clamped(lo), clamped(hi)) } } }, className: "band-minmax")
         svg.band(mid.map { p, cx in p.p50Ms.flatMap { lo in p.p95Ms.map { hi in (cx, y(lo), y(hi)) } } }, className: "band-p95")
         svg.polyline(mid.map { p, cx in p.p50Ms.map { (cx, y($0)) } }, className: "median")
         for p in periods where p.lost > 0 {

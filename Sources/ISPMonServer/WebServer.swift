@@ -81,7 +81,7 @@ public final class WebServer: Sendable {
         StreamRoute(queries: queries, inProcess: inProcess, clients: streams, activity: console?.activity).add(to: router)
         JobRoutes(queries: queries, pool: pool).add(to: router)
         ToolRoutes(runner: checks, running: runningChecks).add(to: router)
-        PageRoutes(queries: queries, pool: pool, renderer: renderer, settings: settings).add(to: router)
+        PageRoutes(queries: queries, pool: pool, renderer: renderer, settings: settings, activity: console?.activity).add(to: router)
         SettingsRoutes(queries: queries, pool: pool, renderer: renderer, auth: auth, limiter: limiter, console: console,
                        shownConfig: { [self] in shownConfig.withLock { $0 } }).add(to: router)
         ToolPageRoutes(runner: checks, running: runningChecks, renderer: renderer).add(to: router)

@@ -1,4 +1,5 @@
 import Foundation
+import ISPMonCore
 import Testing
 import TestSupport
 
@@ -65,6 +66,34 @@ import TestSupport
         #expect(html.contains("the router") && html.contains("the ISP (beyond the router)"), "the CLI's words for causes")
         let bad = s.client.get("/outages?since=yesterday", headers: [("Cookie", cookie)])
         #expect(bad?.status == 400 && bad?.text.contains("since: ") == true, "a bad filter is said on the page")
+    }
+
+    /// 150 short outages: the list shows 100 a page, newest first, with links between the pages.
+    @Test func theOutagesListPagesByAHundred() throws {
+        let s = try Served()
+        guard let (cookie, _) = s.signIn() else { Issue.record("sign-in failed"); return }
+        let t0: Int64 = 1_780_000_000_000_000
+        // A restart first: the store's own targets are unknown from then on, so each outage is this target's.
+        var events = [Event(time: Timestamp(microseconds: t0 - 2_000_000), body: .monitor(MonitorState(state: .stopped))),
+                      Event(time: Timestamp(microseconds: t0 - 1_000_000), body: .monitor(MonitorState(state: .started)))]
+        for i in 0..<150 {
+            let t = t0 + Int64(i) * 60_000_000
+            for k in 0..<4 {
+                events.append(Event(time: Timestamp(microseconds: t + Int64(k) * 1_000_000), body: .probe(Probe(
+                    target: "paging", role: .internet, method: .tcp, outcome: k < 3 ? .failed(error: "timeout") : .ok(rtt: 900)))))
+            }
+        }
+        #expect(try CLI.run(["import", "-"], stdin: ndjson(events), data: s.store).status == 0)
+        let ids = try Self.outageIDs(s.store).map(\.id).filter { $0.hasPrefix("c-202605") }
+        #expect(ids.count == 150)
+        let first = s.client.get("/outages?since=2026-05-28T00:00:00Z", headers: [("Cookie", cookie)])?.text ?? ""
+        #expect(first.contains("150 outages, 1–100 shown."), "\(first.prefix(2000))")
+        #expect(first.contains("href=\"/outages/\(ids[149])\"") && first.contains("href=\"/outages/\(ids[50])\"") && !first.contains("href=\"/outages/\(ids[49])\""))
+        #expect(first.contains("href=\"/outages?page=2&amp;since=2026-05-28T00%3A00%3A00Z\">Older outages</a>") && !first.contains("Newer outages"))
+        let second = s.client.get("/outages?page=2&since=2026-05-28T00%3A00%3A00Z", headers: [("Cookie", cookie)])?.text ?? ""
+        #expect(second.contains("150 outages, 101–150 shown.") && second.contains("href=\"/outages/\(ids[0])\"") && !second.contains("href=\"/outages/\(ids[50])\""))
+        #expect(second.contains("Newer outages") && !second.contains("Older outages"))
+        #expect(s.client.get("/outages?page=0", headers: [("Cookie", cookie)])?.status == 400)
     }
 
     @Test func aNoteIsAddedFromTheOutagePageAndShownAsText() throws {

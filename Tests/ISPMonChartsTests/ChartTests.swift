@@ -109,6 +109,10 @@ import Testing
         // The scale follows the p95s, not a maximum 4 times higher.
         let labels = doc.named("text", class: "axis").map(\.text)
         #expect(labels.contains("20") && !labels.contains("60"), "\(labels)")
+        // A maximum above the scale reaches the plot's top edge (y 18), never out of the chart.
+        let ys = doc.named("polygon", class: "band-minmax").flatMap { ($0.attributes["points"] ?? "").split(separator: " ") }
+            .compactMap { Double($0.split(separator: ",").last ?? "") }
+        #expect(!ys.isEmpty && ys.allSatisfy { $0 >= 18 && $0 <= 204 } && ys.contains(18), "\(ys)")
     }
 
     @Test func numbersAndTextAreWrittenSafely() {

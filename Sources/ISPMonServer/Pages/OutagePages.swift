@@ -6,12 +6,31 @@ import ISPMonQuery
 /// `/outages/{id}` (one outage: its facts, explanation, timeline chart, notes and the events
 /// of its window, runs of identical results folded).
 enum OutagePages {
-    static func list(_ outages: [Outage], form: [String: String], error: String?) -> [String: Any] {
+    /// Outages on a page of the list.
+    static let pageSize = 100
+
+    /// `page`: 1 is the newest hundred.
+    static func list(_ outages: [Outage], page: Int, form: [String: String], error: String?) -> [String: Any] {
         var values: [String: Any] = form
         values["error"] = error
         values["count"] = outages.count
         values["one"] = outages.count == 1
-        values["outages"] = outages.reversed().map(PageText.outageRow)
+        let newestFirst = Array(outages.reversed())
+        let from = min((page - 1) * pageSize, newestFirst.count)
+        let shown = newestFirst[from..<min(from + pageSize, newestFirst.count)]
+        values["outages"] = shown.map(PageText.outageRow)
+        if newestFirst.count > pageSize {
+            values["shown"] = shown.isEmpty ? "none on this page" : "\(from + 1)–\(from + shown.count) shown"
+            var link = form.filter { !$0.value.isEmpty }
+            if page > 1 {
+                link["page"] = String(page - 1)
+                values["newer"] = "/outages" + PageText.link(link)
+            }
+            if from + pageSize < newestFirst.count {
+                link["page"] = String(page + 1)
+                values["older"] = "/outages" + PageText.link(link)
+            }
+        }
         var csv = form.filter { !$0.value.isEmpty && $0.key != "per" }
         csv["format"] = "csv"
         values["csv"] = "/api/v1/outages" + PageText.link(csv)

@@ -1,5 +1,6 @@
 import ISPMonCharts
 import ISPMonCore
+import ISPMonMonitor
 import ISPMonQuery
 
 /// `/`: is it down, since when, whose fault; the path; the last 24 h of latency of the router
@@ -7,7 +8,9 @@ import ISPMonQuery
 enum OverviewPage {
     static let day: Int64 = 86_400_000_000
 
-    static func values(_ queries: Queries, plan: ServicePlan?) throws -> [String: Any] {
+    /// `activity`: what the monitor in this process is doing (`ispmon run`), in the words app.js
+    /// uses when the stream tells it.
+    static func values(_ queries: Queries, plan: ServicePlan?, activity: MonitorActivity? = nil) throws -> [String: Any] {
         let status = try queries.status()
         let outages = try queries.outages()
         var values: [String: Any] = [:]
@@ -20,7 +23,7 @@ enum OverviewPage {
                 "explanation": (try queries.outage(id: open.id))?.explanation ?? "",
             ] as [String: Any]
         }
-        values["activity"] = status.monitor == .running ? "the monitor is running" : "the monitor is not running"
+        values["activity"] = status.monitor != .running ? "the monitor is not running" : activity.map(words) ?? "the monitor is running"
         let order: [Role] = [.device, .gateway, .isp, .internet, .dns]
         values["path"] = status.targets.sorted { (order.firstIndex(of: $0.role) ?? 9, $0.name) < (order.firstIndex(of: $1.role) ?? 9, $1.name) }
             .map { t -> [String: Any] in
@@ -49,6 +52,16 @@ enum OverviewPage {
             values["speedtest"] = speedTest(last, plan: plan)
         }
         return values
+    }
+
+    /// What the monitor is doing, as the overview's live line says it.
+    static func words(_ a: MonitorActivity) -> String {
+        if let s = a.speedTest {
+            return "speed test: \(s.phase) \(NumberText.format(s.mbps, decimals: 0)) Mb/s, \(NumberText.format(s.progress * 100, decimals: 0)) %"
+        }
+        if let destination = a.traceDestination { return "tracing the path to " + destination }
+        let n = a.probesInFlight
+        return n > 0 ? "probing \(n) target" + (n == 1 ? "" : "s") : "waiting for the next probes"
     }
 
     /// The last speed test, against the plan.

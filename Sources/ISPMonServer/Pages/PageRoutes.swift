@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import ISPMonCore
+import ISPMonMonitor
 import ISPMonQuery
 import NIOCore
 import NIOPosix
@@ -13,6 +14,8 @@ struct PageRoutes {
     let pool: NIOThreadPool
     let renderer: PageRenderer
     let settings: WebSettings
+    /// The monitor in this process (`ispmon run`): what it is doing, for the overview's live line.
+    let activity: (@Sendable () -> MonitorActivity)?
 
     func add(to router: Router<WebContext>) {
         Assets.add(to: router, version: renderer.version)
@@ -20,7 +23,8 @@ struct PageRoutes {
             _ = try QueryParameters(request, allowed: [])
             let access = context.access
             return try await pool.runIfActive {
-                renderer.page("overview", title: "Overview", values: try OverviewPage.values(queries, plan: settings.plan), access: access)
+                renderer.page("overview", title: "Overview", values: try OverviewPage.values(queries, plan: settings.plan, activity: activity?()),
+                              access: access)
             }
         }
         router.get("status") { request, _ in
@@ -31,18 +35,20 @@ struct PageRoutes {
             }
         }
         router.get("outages") { request, context in
-            let p = try QueryParameters(page: request, allowed: ["since", "until", "min_duration", "per"])
+            let p = try QueryParameters(page: request, allowed: ["since", "until", "min_duration", "per", "page"])
             let form = ["since": p["since"] ?? "", "until": p["until"] ?? "", "min_duration": p["min_duration"] ?? "", "per": p["per"] ?? ""]
             // A bad filter is said on the page (with the form to mend it), not as JSON.
             let (query, per, error) = Self.checked { () throws -> (OutageQuery, AvailabilityQuery.Period?) in
                 (OutageQuery(window: try p.window(now: Self.timestamp()), minDuration: try p.number("min_duration")),
                  try p.choice("per", ["day": AvailabilityQuery.Period.day, "week": .week, "month": .month]))
             }
+            let page = try p.integer("page") ?? 1
+            guard page >= 1 else { throw APIError.badParameter("page", "must be 1 or more") }
             let access = context.access
             return try await pool.runIfActive {
                 let views = try queries.views()
                 let outages = query.map { $0.answer(views) } ?? []
-                var values = OutagePages.list(outages, form: form, error: error)
+                var values = OutagePages.list(outages, page: page, form: form, error: error)
                 if let query { values["availability"] = OutagePages.availability(views, window: query.window, per: per ?? nil, form: form) }
                 return renderer.page("outages", title: "Outages", values: values, access: access, status: error == nil ? .ok : .badRequest)
             }

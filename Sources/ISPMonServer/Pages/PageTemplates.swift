@@ -103,8 +103,6 @@ enum PageTemplates {
         <button type="submit">Show</button>
         </form>
         {{#error}}<p class="error">{{error}}</p>{{/error}}
-        <p>{{count}} outage{{^one}}s{{/one}}. <a href="{{csv}}" download>CSV</a></p>
-        {{> outageTable}}
         {{#availability.whole}}
         <section id="availability">
         <h2>Availability</h2>
@@ -113,14 +111,22 @@ enum PageTemplates {
         {{#availability}}{{#chart}}
         <p class="ranges">{{#units}}<a href="{{href}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a> {{/units}}</p>
         <figure>{{{chart}}}</figure>
+        <details><summary>Each {{per}}'s numbers</summary>
         <table class="availability">
         <thead><tr><th>{{per}}</th><th>Internet</th><th>DNS</th><th>Down</th><th>Not monitored</th></tr></thead>
         <tbody>
         {{#rows}}<tr><td>{{label}}</td><td class="{{internet_class}}">{{internet}}</td><td>{{dns}}</td><td>{{down}}</td><td>{{unmonitored}}</td></tr>{{/rows}}
         </tbody>
         </table>
+        </details>
         </section>
         {{/chart}}{{/availability}}
+        <section id="list">
+        <h2>The outages</h2>
+        <p>{{count}} outage{{^one}}s{{/one}}{{#shown}}, {{shown}}{{/shown}}. <a href="{{csv}}" download>CSV</a></p>
+        {{> outageTable}}
+        {{#newer}}<a href="{{newer}}">Newer outages</a> {{/newer}}{{#older}}<a href="{{older}}">Older outages</a>{{/older}}
+        </section>
 
         """
 
