@@ -29,7 +29,9 @@ public struct OutageDetail: Sendable, Hashable {
         public var state: Projection.Condition
     }
 
-    public init?(id: String, in p: Projection) {
+    /// `time` writes the explanation's times: UTC (RFC 3339) for the API and the CLI's JSON,
+    /// local time for a page.
+    public init?(id: String, in p: Projection, time: (Int64) -> String = { Timestamp(microseconds: $0).description }) {
         guard let o = p.outages().first(where: { $0.id == id }) else { return nil }
         outage = o
         let now = p.newestTime ?? o.start
@@ -52,7 +54,7 @@ public struct OutageDetail: Sendable, Hashable {
             lanes.append(Lane(name: i.name, role: "interface", intervals: spans))
         }
         timeline = lanes
-        explanation = OutageDetail.explain(o, p, now: now)
+        explanation = OutageDetail.explain(o, p, now: now, time: time)
     }
 
     /// The states of one lane over [from, to]: down wins over unknown, unknown over up;
@@ -80,9 +82,9 @@ public struct OutageDetail: Sendable, Hashable {
     }
 
     /// The diagnosis in plain words, layer by layer along the path.
-    static func explain(_ o: Outage, _ p: Projection, now: Int64) -> String {
+    static func explain(_ o: Outage, _ p: Projection, now: Int64, time: (Int64) -> String) -> String {
         let end = o.end ?? now
-        let span = "from \(Timestamp(microseconds: o.start)) " + (o.end.map { "to \(Timestamp(microseconds: $0))" } ?? "until now")
+        let span = "from \(time(o.start)) " + (o.end.map { "to \(time($0))" } ?? "until now")
             + " (\(NumberText.duration(o.duration))" + (o.end == nil ? " so far)" : ")")
         var sentences: [String] = []
         switch o.kind {
@@ -103,7 +105,7 @@ public struct OutageDetail: Sendable, Hashable {
             if downTime == 0 {
                 sentences.append("\(layer.inWords.capitalizedFirst) answered throughout.")
             } else if let first = track.down.intervals.first(where: { $0.touches(o.start, end) }), 2 * downTime >= end - o.start {
-                sentences.append("\(layer.inWords.capitalizedFirst)\(named) did not answer from \(Timestamp(microseconds: max(first.start, o.start))).")
+                sentences.append("\(layer.inWords.capitalizedFirst)\(named) did not answer from \(time(max(first.start, o.start))).")
             } else {
                 sentences.append("\(layer.inWords.capitalizedFirst)\(named) did not answer for \(NumberText.duration(downTime)) of it, less than half.")
             }

@@ -31,4 +31,9 @@ extension Queries {
     public func outage(id: String, asOf: Timestamp? = nil) throws -> OutageDetail? {
         OutageDetail(id: id, in: try views(asOf: asOf))
     }
+
+    /// The same, its explanation in people's local time (a page).
+    public func outageForPeople(id: String) throws -> OutageDetail? {
+        OutageDetail(id: id, in: try views(), time: { LocalTime.format($0) })
+    }
 }

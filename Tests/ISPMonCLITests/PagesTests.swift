@@ -110,6 +110,11 @@ import TestSupport
         let html = s.client.get("/outages/\(id)", headers: [("Cookie", cookie)])?.text ?? ""
         #expect(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"), "the note, as text")
         #expect(!html.contains("<script>alert") && !html.contains("<b>bold"))
+        // The explanation for people: local times (the API's keeps UTC).
+        let explanation = html.components(separatedBy: "<p class=\"explanation\">").dropFirst().first.map { String($0.prefix { $0 != "<" }) } ?? ""
+        let api = (s.client.get("/api/v1/outages/\(id)", headers: [("Cookie", cookie)])?.json as? [String: Any])?["explanation"] as? String ?? ""
+        #expect(explanation.contains(" from 20") && !explanation.contains("Z ") && !explanation.contains("Z."), "\(explanation)")
+        #expect(api.contains("Z to 20") && api.count > 40, "\(api)")
         // In every HTML answer: the overview and the outages list do not show notes; none runs it.
         for path in ["/", "/outages", "/login"] {
             let page = s.client.get(path, headers: [("Cookie", cookie)])?.text ?? ""

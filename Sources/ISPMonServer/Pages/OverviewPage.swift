@@ -20,7 +20,7 @@ enum OverviewPage {
         if let open = status.openOutage {
             values["open"] = [
                 "id": open.id, "duration": NumberText.duration(open.duration), "cause": open.cause.inWords, "culprits": open.culprits,
-                "explanation": (try queries.outage(id: open.id))?.explanation ?? "",
+                "explanation": (try queries.outageForPeople(id: open.id))?.explanation ?? "",
             ] as [String: Any]
         }
         values["activity"] = status.monitor != .running ? "the monitor is not running" : activity.map(words) ?? "the monitor is running"

@@ -58,7 +58,7 @@ struct PageRoutes {
             let id = try context.parameters.require("id")
             let access = context.access
             return try await pool.runIfActive {
-                guard let detail = try queries.outage(id: id) else { throw APIError(.notFound, "no outage \(id)") }
+                guard let detail = try queries.outageForPeople(id: id) else { throw APIError(.notFound, "no outage \(id)") }
                 let window = TimeWindow(since: detail.outage.start - OutageDetail.margin,
                                         until: (detail.outage.end ?? Int64.max / 2) + OutageDetail.margin)
                 let events = try queries.events(EventQuery(window: window, limit: EventQuery.maxLimit, order: .asc))
