@@ -100,10 +100,7 @@ enum OpenAPIDocument {
             },
             "headers": {
               "Content-Disposition": {
-                "schema": {
-                  "type": "string"
-                },
-                "description": "With `format=csv`: `attachment; filename=\"ispmon-NAME.csv\"`."
+                "$ref": "#/components/headers/CSVDownload"
               }
             }
           },
@@ -300,10 +297,7 @@ enum OpenAPIDocument {
             },
             "headers": {
               "Content-Disposition": {
-                "schema": {
-                  "type": "string"
-                },
-                "description": "With `format=csv`: `attachment; filename=\"ispmon-NAME.csv\"`."
+                "$ref": "#/components/headers/CSVDownload"
               }
             }
           },
@@ -394,10 +388,7 @@ enum OpenAPIDocument {
             },
             "headers": {
               "Content-Disposition": {
-                "schema": {
-                  "type": "string"
-                },
-                "description": "With `format=csv`: `attachment; filename=\"ispmon-NAME.csv\"`."
+                "$ref": "#/components/headers/CSVDownload"
               }
             }
           },
@@ -529,6 +520,11 @@ enum OpenAPIDocument {
                 "schema": {
                   "type": "string"
                 }
+              }
+            },
+            "headers": {
+              "Content-Disposition": {
+                "$ref": "#/components/headers/CSVDownload"
               }
             }
           },
@@ -2777,6 +2773,14 @@ enum OpenAPIDocument {
         "in": "cookie",
         "name": "ispmon_session",
         "description": "The session of `POST /login`; a change (POST) also needs the session's CSRF token in `X-CSRF-Token`."
+      }
+    },
+    "headers": {
+      "CSVDownload": {
+        "schema": {
+          "type": "string"
+        },
+        "description": "With `format=csv`: `attachment; filename=\"ispmon-NAME.csv\"`."
       }
     }
   }

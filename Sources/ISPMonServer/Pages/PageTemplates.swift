@@ -7,19 +7,25 @@ enum PageTemplates {
         "layout": layout, "overview": overview, "outages": outages, "outage": outage, "outageTable": outageTable,
         "latency": latency, "speedtests": speedtests, "events": events, "path": path, "ranges": ranges,
         "settings": settings, "tools": tools, "status": status, "login": login, "publicLayout": publicLayout,
-        "availabilityTable": availabilityTable,
+        "availabilityTable": availabilityTable, "head": head,
     ]
 
-    static let layout = """
+    /// The start of every page: its title (the site's name in it), the stylesheet and the icon.
+    static let head = """
         <!doctype html>
         <html lang="en">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{title}} · {{site}} · ispmon</title>
-        {{#csrf}}<meta name="csrf-token" content="{{csrf}}">{{/csrf}}
         <link rel="stylesheet" href="/static/app.css?v={{version}}">
         <link rel="icon" href="/favicon.ico" type="image/svg+xml">
+
+        """
+
+    static let layout = """
+        {{> head}}
+        {{#csrf}}<meta name="csrf-token" content="{{csrf}}">{{/csrf}}
         <script src="/static/app.js?v={{version}}" defer></script>
         </head>
         <body data-page="{{page}}">

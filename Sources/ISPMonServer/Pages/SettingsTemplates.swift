@@ -117,14 +117,7 @@ extension PageTemplates {
     /// The layout of the pages anyone may see (sign-in, the public status page): no
     /// navigation, which would only lead to the sign-in page.
     static let publicLayout = """
-        <!doctype html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{{title}} · {{site}} · ispmon</title>
-        <link rel="stylesheet" href="/static/app.css?v={{version}}">
-        <link rel="icon" href="/favicon.ico" type="image/svg+xml">
+        {{> head}}
         </head>
         <body data-page="{{page}}">
         <header class="top">
