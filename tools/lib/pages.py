@@ -13,9 +13,10 @@
         cookie opens BASE/ with its cache off and lists every request it made until the page had
         loaded and 2 s passed without a new one: URL, type, status, body bytes as decoded
         (Network.dataReceived), bytes on the wire (Network.loadingFinished)
-  pages.py times BASE COOKIE N OUT.json PAGE…
+  pages.py times BASE COOKIE N BUDGET_S OUT.json PAGE…
         each PAGE (a path; `{outage}` is replaced by the newest outage's id) once, then N rounds
-        of every page in turn, one request at a time on one kept-alive connection; per request the
+        of every page in turn (a page whose requests took BUDGET_S seconds in all sits the rest
+        out), one request at a time on one kept-alive connection; per request the
         time from just before the request's bytes are written to the socket to the last byte of
         its body read (time.perf_counter_ns), and to its header block read. A page answering 404
         is reported absent and not timed. /favicon.ico (a constant answer from memory) is timed in
@@ -305,7 +306,7 @@ def nearest_rank(values, q):
     return s[max(0, -(-len(s) * q // 100) - 1)]
 
 
-def times(base, cookie, n, out, pages):
+def times(base, cookie, n, budget_s, out, pages):
     conn = connect(base)
     if any("{outage}" in p for p in pages):
         outage = newest_outage(conn, cookie)
@@ -342,19 +343,23 @@ def times(base, cookie, n, out, pages):
         first[p] = (ms, size)
     first[floor] = timed(floor)[3], 0
     samples = {p: [] for p in present + [floor]}
+    spent = {p: first[p][0] for p in present + [floor]}
     for _ in range(n):
         for p in present + [floor]:
+            if spent[p] > budget_s * 1000:
+                continue  # a slow page: as many requests as fit in its budget
             status, size, head_ms, ms, _ = timed(p)
             if status != 200:
                 sys.exit("pages.py: GET %s answered %d" % (p, status))
             samples[p].append((ms, head_ms, size))
-    result = {"requests_per_page": n, "absent": absent, "pages": []}
+            spent[p] += ms
+    result = {"requests_per_page": n, "budget_s": budget_s, "absent": absent, "pages": []}
     for p in present + [floor]:
         ms = [s[0] for s in samples[p]]
         heads = [s[1] for s in samples[p]]
         sizes = [s[2] for s in samples[p]]
         result["pages"].append({
-            "path": p, "bytes": statistics.median(sizes), "bytes_min": min(sizes), "bytes_max": max(sizes),
+            "path": p, "requests": len(ms), "bytes": statistics.median(sizes), "bytes_min": min(sizes), "bytes_max": max(sizes),
             "first_ms": round(first[p][0], 3), "median_ms": round(statistics.median(ms), 3),
             "p90_ms": round(nearest_rank(ms, 90), 3), "max_ms": round(max(ms), 3), "min_ms": round(min(ms), 3),
             "median_headers_ms": round(statistics.median(heads), 3)})
@@ -371,6 +376,6 @@ if __name__ == "__main__":
     elif cmd == "browser":
         browser(*args)
     elif cmd == "times":
-        times(args[0], args[1], int(args[2]), args[3], args[4:])
+        times(args[0], args[1], int(args[2]), float(args[3]), args[4], args[5:])
     else:
         sys.exit(__doc__)
