@@ -76,7 +76,6 @@ class Subresources(HTMLParser):
     def __init__(self):
         super().__init__()
         self.found = []  # (kind, url)
-        self.nav = []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -94,8 +93,6 @@ class Subresources(HTMLParser):
                         self.found.append((tag + " srcset", part.split()[0]))
         if tag in ("image", "use", "feimage") and (a.get("href") or a.get("xlink:href") or "#").split("#")[0]:
             self.found.append((tag, (a.get("href") or a.get("xlink:href")).split("#")[0]))
-        if tag == "a" and a.get("href"):
-            self.nav.append(a["href"])
 
 
 def css_refs(text):
@@ -134,7 +131,7 @@ def weight(base, cookie, out, browser_json=None):
                       "stream": stream, "content_encoding": r.getheader("Content-Encoding")}
         return ctype, body
 
-    ctype, html = fetch("/", "page", "document")
+    _, html = fetch("/", "page", "document")
     parser = Subresources()
     parser.feed(html.decode("utf-8"))
     queue = [(url, "html", kind) for kind, url in parser.found]
@@ -313,8 +310,6 @@ def times(base, cookie, n, budget_s, out, pages):
         pages = [p.replace("{outage}", outage) for p in pages]
     # The navigation of the overview names the pages: any it names that the list lacks are timed too.
     r, body = get(conn, "/", cookie)
-    parser = Subresources()
-    parser.feed(body.decode("utf-8"))
     header_nav = re.search(r"<nav>(.*?)</nav>", body.decode("utf-8"), re.S)
     nav = re.findall(r'href="([^"#?]+)"', header_nav.group(1)) if header_nav else []
     pages = list(dict.fromkeys(pages + nav))
