@@ -90,22 +90,56 @@ extension Queries {
         try search(EventQuery(window: window, type: .trace), limit: .max)
     }
 
+    /// The events `q` selects, in its order, at most `limit`. The event index (ISPMonStore's
+    /// EventIndex) narrows what is read: a time window reads only the records of its hours, a
+    /// type other than probes only the events of that type. What the index does not cover yet
+    /// (a store being indexed) is read in full, so the answer is the same either way.
     func search(_ q: EventQuery, limit: Int) throws -> [LoggedEvent] {
         var found: [LoggedEvent] = []
         let low = (q.afterSeq ?? 0) &+ 1
-        let high = q.beforeSeq.map { $0 == 0 ? 0 : $0 - 1 } ?? .max
+        let high = min(q.beforeSeq.map { $0 == 0 ? 0 : $0 - 1 } ?? .max, try store.lastSeq())
         guard low <= high, low > 0 else { return [] }
+        let windowed = q.window.since != nil || q.window.until != nil
+        let (indexed, bounds) = windowed ? try store.seqBounds(since: q.window.since, until: q.window.until)
+                                         : (try store.indexedSeq(), nil)
+        // The part the index covers, narrowed to the window's hours (nil: nothing there).
+        var covered: ClosedRange<UInt64>? = indexed >= low ? low...min(high, indexed) : nil
+        if windowed, let c = covered {
+            covered = bounds.flatMap { b in max(c.lowerBound, b.lowerBound) <= min(c.upperBound, b.upperBound)
+                ? max(c.lowerBound, b.lowerBound)...min(c.upperBound, b.upperBound) : nil }
+        }
+        let rest: ClosedRange<UInt64>? = max(low, indexed + 1) <= high ? max(low, indexed + 1)...high : nil
+        let rare = q.type.flatMap { $0 == .probe ? nil : $0 }
+
+        func visit(_ seq: UInt64, _ e: Event) -> Bool {
+            if q.matches(e) { found.append(LoggedEvent(seq: seq, event: e)) }
+            return found.count < limit
+        }
+        func read(_ r: ClosedRange<UInt64>, typed: Bool) throws {
+            guard found.count < limit else { return }
+            guard typed, let rare else {
+                switch q.order {
+                case .asc: try store.forEach(from: r.lowerBound, through: r.upperBound, visit)
+                case .desc: try store.forEachBackward(from: r.upperBound, through: r.lowerBound, visit)
+                }
+                return
+            }
+            // Page through the type's sequence numbers: the window or the text may pass over some.
+            var from = r.lowerBound, through = r.upperBound
+            while found.count < limit, from <= through {
+                let page = try store.seqs(of: rare, from: from, through: through, descending: q.order == .desc, limit: max(limit - found.count, 64))
+                guard let end = page.last else { return }
+                try store.events(at: page, visit)
+                if q.order == .desc { guard end > from else { return }; through = end - 1 } else { from = end + 1 }
+            }
+        }
         switch q.order {
         case .asc:
-            try store.forEach(from: low, through: high) { seq, e in
-                if q.matches(e) { found.append(LoggedEvent(seq: seq, event: e)) }
-                return found.count < limit
-            }
+            if let covered { try read(covered, typed: true) }
+            if let rest { try read(rest, typed: false) }
         case .desc:
-            try store.forEachBackward(from: high, through: low) { seq, e in
-                if q.matches(e) { found.append(LoggedEvent(seq: seq, event: e)) }
-                return found.count < limit
-            }
+            if let rest { try read(rest, typed: false) }
+            if let covered { try read(covered, typed: true) }
         }
         return found
     }

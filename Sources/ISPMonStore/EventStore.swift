@@ -59,6 +59,8 @@ public final class EventStore: @unchecked Sendable {
     /// (states, each target's current hour, the views' sequence numbers).
     let views: Database
     let viewState: Database
+    /// The event index (EventIndex.swift).
+    let index: Database
     let writer: Writer
     /// Every commit of this process, as it becomes durable (see ``CommitFeed``).
     public let commits = CommitFeed()
@@ -98,6 +100,7 @@ public final class EventStore: @unchecked Sendable {
             // A store from before views were stored gets the (empty) database once.
             views = try (try? env.openDatabase("views", create: false)) ?? env.openDatabase("views", create: true)
             viewState = try (try? env.openDatabase("viewstate", create: false)) ?? env.openDatabase("viewstate", create: true)
+            index = try (try? env.openDatabase("index", create: false)) ?? env.openDatabase("index", create: true)
         } catch {
             _ = EventStore.openPaths.withLock { $0.remove(real) }
             throw StoreError.wrap(error, path: path)
@@ -437,6 +440,16 @@ public final class EventStore: @unchecked Sendable {
                 next += UInt64(batch.count)
             }
             plan.next = next
+            // The index grows with the events, in their transaction, once it covers the log.
+            if try store.indexedSeq(txn) == first - 1 {
+                var pieces = EventIndexPieces()
+                var at = first
+                for batch in written {
+                    pieces.add(EventIndexPieces(batch.builder, first: at))
+                    at += UInt64(batch.count)
+                }
+                try store.writeIndex(pieces, through: next - 1, txn)
+            }
             (plan.views, plan.viewsGeneration, plan.internetDown) = try updateViews(written, first: first, mirror: views,
                                                                                     store: store, txn: txn)
 

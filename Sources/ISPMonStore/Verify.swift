@@ -23,6 +23,9 @@ extension EventStore {
             try env.read { txn in
                 let decoder = ChunkDecoder()
                 var expected: UInt64? = 1  // nil after a damaged record: resynchronize
+                // The event index, as the events it claims to cover make it.
+                let indexed = try indexedSeq(txn)
+                var fresh = EventIndexPieces()
                 for (db, kind) in [(chunks, "chunk"), (tail, "tail segment")] {
                     try txn.withCursor(db) { c in
                         var entry = try c.first()
@@ -43,6 +46,10 @@ extension EventStore {
                                 }
                                 expected = chunk.lastSeq + 1
                                 report.events += UInt64(chunk.count)
+                                for i in 0..<chunk.count where chunk.firstSeq + UInt64(i) <= indexed {
+                                    let e = chunk.event(at: i)
+                                    fresh.add(seq: chunk.firstSeq + UInt64(i), time: e.time.microseconds, type: e.type)
+                                }
                             } catch {
                                 report.problems.append("\(kind) at seq \(key) (\(e.value.count) bytes): \(error)")
                                 expected = nil
@@ -50,6 +57,13 @@ extension EventStore {
                             if db == chunks { report.chunks += 1 } else { report.segments += 1 }
                             entry = try c.next()
                         }
+                    }
+                }
+                if report.ok {
+                    if indexed > report.events {
+                        report.problems.append("event index: it covers events through \(indexed), the log holds \(report.events) (`ispmon replay` rebuilds it)")
+                    } else if try indexPieces(txn, through: indexed) != fresh {
+                        report.problems.append("event index: it differs from the events 1…\(indexed) it covers (`ispmon replay` rebuilds it)")
                     }
                 }
             }

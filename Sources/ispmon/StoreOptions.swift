@@ -34,8 +34,29 @@ struct StoreOptions: ParsableArguments {
         options.viewOptions = viewOptions
         options.afterSeal = afterSeal
         let store = try EventStore(directory: path, options: options)
-        if rebuildViews { try StoreOptions.rebuildStaleViews(store) }
+        if rebuildViews {
+            try StoreOptions.rebuildStaleViews(store)
+            try StoreOptions.catchUpIndex(store)
+        }
         return store
+    }
+
+    /// Builds what the event index lacks (a store from before it: once, saying so when it is a
+    /// lot); a store that cannot be written is left as it is, and searches read the rest.
+    static func catchUpIndex(_ store: EventStore) throws {
+        let (indexed, last) = (try store.indexedSeq(), try store.lastSeq())
+        guard indexed < last else { return }
+        let loud = last - indexed > 1_000_000
+        if loud { Terminal.error("indexing \(last - indexed) events of the log by hour and type (once)") }
+        var progress = Progress("indexing", total: Int(last))
+        do {
+            try store.catchUpIndex { if loud { progress.update(Int($0), "\($0) events") } }
+        } catch {
+            // Answers never depend on the index, only their speed.
+            Terminal.error("the event index could not be built (\(error)): searches read the log instead")
+            return
+        }
+        if loud { progress.finish() }
     }
 
     static func rebuildStaleViews(_ store: EventStore) throws {

@@ -1,0 +1,79 @@
+/// What some events add to the store's event index: for each UTC hour that their recorded
+/// times fall in, the smallest and the largest sequence number of those events; and the
+/// sequence number of every event that is not a probe, by type. With it a search of a time
+/// window reads only the chunks that can hold it, and a search for notes, traces or
+/// monitor events only those events, however long the log.
+public struct EventIndexPieces: Sendable, Equatable {
+    public struct SeqRange: Sendable, Equatable {
+        public var min: UInt64
+        public var max: UInt64
+        public init(min: UInt64, max: UInt64) {
+            self.min = min
+            self.max = max
+        }
+    }
+
+    public static let hour: Int64 = 3_600_000_000
+
+    /// By the hour's start (µs since the epoch).
+    public var hours: [Int64: SeqRange] = [:]
+    /// Events other than probes, in log order.
+    public var others: [(type: EventType, seq: UInt64)] = []
+
+    public init() {}
+
+    /// The pieces of a batch whose first event gets `first`.
+    public init(_ batch: ChunkBuilder, first: UInt64) {
+        var k = 0
+        for i in 0..<batch.count {
+            let seq = first + UInt64(i)
+            var type = EventType.probe
+            if batch.stream[i] == ChunkBuilder.otherMarker {
+                type = batch.others[k].type
+                k += 1
+            }
+            add(seq: seq, time: batch.times[i], type: type)
+        }
+    }
+
+    public mutating func add(seq: UInt64, time: Int64, type: EventType) {
+        let start = time.floorDivided(by: EventIndexPieces.hour).0 * EventIndexPieces.hour
+        if let r = hours[start] {
+            hours[start] = SeqRange(min: Swift.min(r.min, seq), max: Swift.max(r.max, seq))
+        } else {
+            hours[start] = SeqRange(min: seq, max: seq)
+        }
+        if type != .probe { others.append((type, seq)) }
+    }
+
+    public mutating func add(_ other: EventIndexPieces) {
+        for (start, r) in other.hours {
+            if let mine = hours[start] {
+                hours[start] = SeqRange(min: Swift.min(mine.min, r.min), max: Swift.max(mine.max, r.max))
+            } else {
+                hours[start] = r
+            }
+        }
+        others += other.others
+    }
+
+    public static func == (a: EventIndexPieces, b: EventIndexPieces) -> Bool {
+        a.hours == b.hours && a.others.elementsEqual(b.others) { $0.type == $1.type && $0.seq == $1.seq }
+    }
+}
+
+extension EventType {
+    /// The type's byte in the event index's keys: stored, so never renumbered.
+    public var indexCode: UInt8 {
+        switch self {
+        case .probe: 0
+        case .speedtest: 1
+        case .link: 2
+        case .trace: 3
+        case .monitor: 4
+        case .job: 5
+        case .note: 6
+        case .clock: 7
+        }
+    }
+}
