@@ -233,7 +233,14 @@ import Glibc
         let tests = s.client.get("/speedtests", headers: [("Cookie", cookie)])?.text ?? ""
         #expect(tests.contains("class=\"plan plan-down\"") && tests.contains("the plan: 1000 Mb/s down, 1000 Mb/s up"))
         #expect(tests.contains("<em>(slow)</em>"))
-        #expect(overview.contains("of the plan (1000 Mb/s / 1000 Mb/s)") || !overview.contains("The last speed test"))
+        // Newest first, as the CLI lists them; the overview's last test is the newest.
+        guard case .tests(let recorded) = try Queries(store: store).speedTests(SpeedTestQuery()), let newest = recorded.first,
+              let oldest = recorded.last else { Issue.record("no speed tests"); return }
+        #expect(newest.time > oldest.time)
+        let rows = tests.components(separatedBy: "<tr><td>").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        #expect(rows.first == LocalTime.format(newest.time), "\(rows.prefix(3))")
+        #expect(overview.contains("<h2>The last speed test</h2>\n<p>\(LocalTime.format(newest.time)): download"))
+        #expect(overview.contains("of the plan (1000 Mb/s / 1000 Mb/s)"))
     }
 
     @Test func csvDownloadsAreTheCLIsCSV() throws {

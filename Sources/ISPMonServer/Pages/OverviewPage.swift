@@ -48,7 +48,8 @@ enum OverviewPage {
         values["charts"] = charts
         values["outages"] = outages.suffix(5).reversed().map(PageText.outageRow)
         values["availability"] = AvailabilityRows.recent(try queries.views())
-        if case .tests(let tests) = try queries.speedTests(SpeedTestQuery(period: .test)), let last = tests.last {
+        // The answer is newest first.
+        if case .tests(let tests) = try queries.speedTests(SpeedTestQuery(period: .test)), let last = tests.first {
             values["speedtest"] = speedTest(last, plan: plan)
         }
         return values

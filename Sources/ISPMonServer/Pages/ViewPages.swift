@@ -80,8 +80,8 @@ enum ViewPages {
         values["csv"] = "/api/v1/speedtests" + PageText.link(["format": "csv", "since": Timestamp(microseconds: window.since ?? 0).description,
                                                              "until": Timestamp(microseconds: window.until ?? asOf).description])
         guard case .tests(let tests) = try queries.speedTests(SpeedTestQuery(window: window, period: .test)) else { return values }
-        // Without a range the chart starts at the first test, if that is within the 30 days.
-        let start = given == nil ? max(window.since ?? 0, (tests.first?.time ?? asOf) - 3_600_000_000) : window.since ?? tests.first?.time ?? (asOf - 30 * day)
+        // Without a range the chart starts at the oldest test (the answer is newest first), if that is within the 30 days.
+        let start = given == nil ? max(window.since ?? 0, (tests.last?.time ?? asOf) - 3_600_000_000) : window.since ?? tests.last?.time ?? (asOf - 30 * day)
         let end = window.until ?? asOf
         let chart = SpeedTestChart(start: start, end: max(end, start + 1), tests: tests.map { r in
             switch r.test.outcome {
@@ -94,7 +94,7 @@ enum ViewPages {
             values["plan"] = ["down": mbps(plan.downMbps), "up": mbps(plan.upMbps), "below": NumberText.format(plan.belowPercent, decimals: 1)]
         }
         values["chart"] = ChartPair.html { chart.svg(width: $0, height: $0 < 500 ? 200 : 240) }
-        values["tests"] = tests.reversed().map { r -> [String: Any] in
+        values["tests"] = tests.map { r -> [String: Any] in
             var row: [String: Any] = ["time": LocalTime.format(r.time), "server": r.test.server, "rtt": r.test.rtt.map { ms(Double($0) / 1000) } ?? "–"]
             switch r.test.outcome {
             case .ok(let down, let up):
