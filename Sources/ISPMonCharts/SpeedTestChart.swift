@@ -74,6 +74,11 @@ public struct SpeedTestChart: Sendable {
         let sorted = tests.sorted { $0.time < $1.time }
         svg.polyline(sorted.map { t in t.downMbps.map { (x(t.time), y($0)) } }, className: "series-down")
         svg.polyline(sorted.map { t in t.upMbps.map { (x(t.time), y($0)) } }, className: "series-up")
+        // Many tests (more than one per 8 units of width): the lines carry them, slow ones keep
+        // their mark, and each test gets one hover strip with its numbers instead of two points:
+        // a month of tests every two hours stays a small page.
+        let dense = sorted.count > Int(width / 8)
+        let strip = (right - left) / Double(max(sorted.count, 1))
         for t in sorted {
             let when = TimeAxis.label(t.time / 1_000_000, step: 86400, zone: zone) + " " + Durations.clock(t.time, zone: zone)
             guard let down = t.downMbps, let up = t.upMbps else {
@@ -82,11 +87,18 @@ public struct SpeedTestChart: Sendable {
                 continue
             }
             let title = "\(when): download \(SVG.number(down)) Mb/s, upload \(SVG.number(up)) Mb/s"
+            let slowText = " (slow: under \(SVG.number(plan?.belowPercent ?? 0)) % of the plan)"
             for (v, planned, series) in [(down, plan?.downMbps, "down"), (up, plan?.upMbps, "up")] {
                 let slow = isSlow(v, planned: planned)
+                if dense && !slow { continue }
                 svg.element("circle", [("cx", SVG.number(x(t.time))), ("cy", SVG.number(y(v))), ("r", slow ? "4" : "3"),
                                        ("class", "point point-\(series)" + (slow ? " slow" : ""))],
-                            title: title + (slow ? " (slow: under \(SVG.number(plan?.belowPercent ?? 0)) % of the plan)" : ""))
+                            title: dense ? nil : title + (slow ? slowText : ""))
+            }
+            if dense {
+                let slow = isSlow(down, planned: plan?.downMbps) || isSlow(up, planned: plan?.upMbps)
+                svg.rect(x: x(t.time) - strip / 2, y: top, width: strip, height: bottom - top, className: "hover",
+                         title: title + (slow ? slowText : ""))
             }
         }
         return svg.document(label: label, className: "chart speedtests")

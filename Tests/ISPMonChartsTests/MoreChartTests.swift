@@ -80,6 +80,24 @@ import Testing
         #expect(doc.title(of: failed)?.hasSuffix("failed (timeout)") == true)
     }
 
+    /// A month of tests: the lines carry them, slow ones keep a mark, one hover strip each.
+    @Test func manySpeedTestsAreLinesWithAHoverStripEach() throws {
+        let hour: Int64 = 3_600_000_000
+        let tests = (0..<360).map { i in
+            SpeedTestChart.Test(time: Self.t0 + Int64(i) * 2 * hour, downMbps: i % 50 == 0 ? 50 : 95, upMbps: 38)
+        }
+        let chart = SpeedTestChart(start: Self.t0, end: Self.t0 + 720 * hour, tests: tests,
+                                   plan: .init(downMbps: 100, upMbps: 40, belowPercent: 80), label: "a month")
+        let svg = chart.svg()
+        let doc = try #require(Elements.of(svg))
+        #expect(doc.named("circle").count == 8 && doc.named("circle", class: "slow").count == 8, "only the slow tests are points")
+        let strips = doc.list.indices.filter { doc.list[$0].name == "rect" && doc.list[$0].attributes["class"] == "hover" }
+        #expect(strips.count == 360)
+        #expect(doc.title(of: strips[0])?.hasSuffix("download 50 Mb/s, upload 38 Mb/s (slow: under 80 % of the plan)") == true)
+        #expect(doc.named("polyline", class: "series-down").count == 1)
+        #expect(svg.utf8.count < 80_000, "\(svg.utf8.count) bytes")
+    }
+
     @Test func theHopDiagramShowsSilentHopsAndRoles() throws {
         let hops = [
             HopDiagram.Hop(ttl: 1, address: "192.168.1.1", rttMs: 0.6, role: "the router"),
