@@ -231,7 +231,7 @@ enum Assets {
                     return reader.read().then(function (chunk) {
                       if (chunk.done) return;
                       buffer += decoder.decode(chunk.value, { stream: true });
-                      var lines = buffer.split("\n");
+                      var lines = buffer.split("\\n");
                       buffer = lines.pop();
                       lines.forEach(function (line) { if (line) show(JSON.parse(line)); });
                       return pump();
