@@ -86,6 +86,16 @@ import Glibc
             }
             let port = port
             #expect(namespace.inside { waitUntilListening(port: port) } == true, "ispmon \(monitor ? "run" : "serve") did not listen in the namespace")
+            if monitor {
+                // The web server starts first; the monitor's probes (stored after it listens for
+                // job changes and logs that it is monitoring) say the rest has started too.
+                var probed = false
+                for _ in 0..<100 where !probed {
+                    probed = !(try CLI.run(["events", "--type", "probe", "--json"], data: dir.file("store")).out.isEmpty)
+                    if !probed { usleep(100_000) }
+                }
+                #expect(probed, "ispmon run stored no probe in 10 s")
+            }
         }
 
         /// The monitor's config: its web UI on `port`, and two targets on loopback inside the
@@ -723,7 +733,7 @@ import Glibc
             let probes = try CLI.run(["events", "--type", "probe", "--json"], data: lab.store).out.split(separator: "\n")
                 .compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["time"] as? String }
                 .compactMap { Timestamp.parse(rfc3339: Array($0.utf8), reason: &reason) }
-            #expect(probes.count > 2, "the monitor probed before the pause: \(probes.count) probes")
+            #expect(!probes.isEmpty, "the monitor probed before the pause")
             let late = probes.filter { $0.microseconds > time.microseconds + 1_000_000 }
             #expect(late.isEmpty, "\(late.count) probes more than 1 s after the pause, the first at \(late.first?.description ?? "")")
         }
@@ -747,7 +757,7 @@ import Glibc
         guard Self.available("theToolsPage") else { return }
         let lab = try Lab()
         let open = ["tool": "tcp", "host": "127.0.0.1", "port": "\(lab.port)", "count": "3"]
-        let closed = ["tool": "tcp", "host": "127.0.0.1", "port": "\(Lab.closedPort)", "count": "2"]
+        let closed = ["tool": "tcp", "host": "127.0.0.1", "port": "\(Lab.closedPort)", "count": "1"]
         guard let r = try lab.run("tools", ["checks": [open, closed]]) else { return }
         let results = (r["results"] as? [[String: Any]]) ?? []
         #expect(results.count == 2)
@@ -768,7 +778,7 @@ import Glibc
                         "\(name): \(summary) (\(script["summary_class"] ?? ""))")
             } else {
                 #expect(rows.allSatisfy { ($0["text"] as? String)?.hasPrefix("refused") == true && $0["class"] as? String == "text bad" }, "\(name): \(rows)")
-                #expect(summary == "failed: 127.0.0.1:\(Lab.closedPort), sent 2, lost 2 (100 %)" && script["summary_class"] as? String == "summary bad",
+                #expect(summary == "failed: 127.0.0.1:\(Lab.closedPort), sent 1, lost 1 (100 %)" && script["summary_class"] as? String == "summary bad",
                         "\(name): \(summary) (\(script["summary_class"] ?? ""))")
             }
             // As they came: every try but the last (which may come with the summary) shown
@@ -791,13 +801,16 @@ import Glibc
             func words(_ rows: [[String: Any]]) throws -> [String] {
                 try rows.map { "\($0["label"] ?? "")|\(try Self.maskingRTTs($0["text"] as? String ?? ""))|\($0["class"] ?? "")" }
             }
-            #expect(try words(rows) == words(served), "\(name): the script's rows (first) and the server's")
-            #expect(try Self.maskingRTTs(summary) == Self.maskingRTTs(page["summary"] as? String ?? "") && script["summary_class"] as? String == page["summary_class"] as? String,
-                    "\(name): the script's summary (first) and the server's: \(summary); \(page["summary"] ?? "none")")
+            let (scriptRows, serverRows) = (try words(rows), try words(served))
+            #expect(scriptRows == serverRows, "\(name): the script's rows \(scriptRows), the server's \(serverRows)")
+            let (scriptSummary, serverSummary) = (try Self.maskingRTTs(summary), try Self.maskingRTTs(page["summary"] as? String ?? ""))
+            #expect(scriptSummary == serverSummary && script["summary_class"] as? String == page["summary_class"] as? String,
+                    "\(name): the script's summary \(scriptSummary) (\(script["summary_class"] ?? "")), the server's \(serverSummary) (\(page["summary_class"] ?? ""))")
         }
         // The script asked the API, one streamed check each time (the two, then the phone's).
         let asked = Self.requests(r).filter { $0["url"] as? String == lab.base + "/api/v1/tools/tcp" }
         #expect(asked.count == 3 && asked.allSatisfy { $0["method"] as? String == "POST" && $0["status"] as? Int == 200 }, "POST /api/v1/tools/tcp: \(asked)")
+        print("BrowserTests: the tools scenario's steps ended at (s): \(r["times"] ?? "")")
         Self.expectPhoneShots(r, "tools-result")
         Self.expectOnlyTheServer(r, lab, "tools")
         Self.expectQuietConsole(r, "tools")
