@@ -10,7 +10,8 @@ import Glibc
 
 /// The web UI in a real browser: headless Chromium (Debian's `chromium` and `chromium-driver`)
 /// driven by Selenium (PyPI) through `Browser/browser.py`, against a real `ispmon serve` on a
-/// store with three days of faults. The browser, its driver and the server run in a network
+/// store with three days of faults (or, for the settings page, `ispmon run` with loopback
+/// targets). The browser, its driver and the server run in a network
 /// namespace with only loopback: Chromium makes requests of its own to other hosts otherwise,
 /// and here any request that is not to the server fails and shows in the report. Each test runs
 /// one scenario of the driver and asserts on the JSON report it prints.
