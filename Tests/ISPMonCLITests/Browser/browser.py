@@ -4,9 +4,9 @@
 Usage: browser.py SCENARIO CONFIG_JSON
 
 Runs inside the test's network namespace (only loopback), next to `ispmon serve` (or
-`ispmon run`, whose targets are on loopback there too). Each
-scenario signs in, does what it is named for and prints one JSON object (its report) as the
-last line of standard output; the Swift test asserts on it. The driver itself asserts
+`ispmon run`, whose targets are on loopback there too). Each scenario signs in, does what it
+is named for and prints one JSON object (its report) as the last line of standard output;
+the Swift test asserts on it. The driver itself asserts
 nothing: it reports what the browser saw (every request with its status, console messages,
 texts of the page, times), so a failure is explained by the report in the test's message.
 
