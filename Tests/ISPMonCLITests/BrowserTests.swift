@@ -10,7 +10,8 @@ import Glibc
 
 /// The web UI in a real browser: headless Chromium (Debian's `chromium` and `chromium-driver`)
 /// driven by Selenium (PyPI) through `Browser/browser.py`, against a real `ispmon serve` on a
-/// store with three days of faults. The browser, its driver and the server run in a network
+/// store with three days of faults (or, for the settings page, `ispmon run` with loopback
+/// targets). The browser, its driver and the server run in a network
 /// namespace with only loopback: Chromium makes requests of its own to other hosts otherwise,
 /// and here any request that is not to the server fails and shows in the report. Each test runs
 /// one scenario of the driver and asserts on the JSON report it prints.
@@ -57,26 +58,62 @@ import Glibc
         return false
     }
 
-    /// A store with three days of faults and a password, `ispmon serve` on it, in a namespace
-    /// with only loopback.
+    /// A store and a password, and the server on it, in a namespace with only loopback: by
+    /// default `ispmon serve` on three days of faults with `config`; with `monitor`, `ispmon run`
+    /// on a new store, its web UI beside it (see ``Lab/monitorConfig``).
     final class Lab: Sendable {
         let dir = TempDir()
         var store: String { dir.file("store") }
         let namespace: LoopbackNamespace
         let port: UInt16 = 8080
         var base: String { "http://127.0.0.1:\(port)" }
+        /// A port nobody listens on in the namespace.
+        static let closedPort: UInt16 = 8081
 
-        init() throws {
+        init(config: String = "log_level: warning\n", monitor: Bool = false) throws {
             namespace = try LoopbackNamespace(prefix: "ispmon-browser")
             let links = namespace.links
             #expect(links.count == 1 && links.first?.contains(": lo:") == true, "the namespace must have only loopback: \(links)")
-            let ingest = try CLI.run(["bench", "ingest", "--faults", "3", "--data", dir.file("store")])
-            #expect(ingest.status == 0, "\(ingest.stderr)")
+            if !monitor {
+                let ingest = try CLI.run(["bench", "ingest", "--faults", "3", "--data", dir.file("store")])
+                #expect(ingest.status == 0, "\(ingest.stderr)")
+            }
             #expect(try CLI.run(["passwd"], stdin: Data((BrowserTests.password + "\n").utf8), data: dir.file("store")).status == 0)
-            try "log_level: warning\n".write(toFile: dir.file("config.yaml"), atomically: true, encoding: .utf8)
-            try namespace.start(CLI.binary, ["serve", "--data", dir.file("store"), "--listen", "127.0.0.1:\(port)", "--config", dir.file("config.yaml")])
+            try (monitor ? Self.monitorConfig(port: port) : config).write(toFile: dir.file("config.yaml"), atomically: true, encoding: .utf8)
+            if monitor {
+                try namespace.start(CLI.binary, ["run", "--data", dir.file("store"), "--config", dir.file("config.yaml"), "--log-level", "info"])
+            } else {
+                try namespace.start(CLI.binary, ["serve", "--data", dir.file("store"), "--listen", "127.0.0.1:\(port)", "--config", dir.file("config.yaml")])
+            }
             let port = port
-            #expect(namespace.inside { waitUntilListening(port: port) } == true, "ispmon serve did not listen in the namespace")
+            #expect(namespace.inside { waitUntilListening(port: port) } == true, "ispmon \(monitor ? "run" : "serve") did not listen in the namespace")
+            if monitor {
+                // The web server starts first; the monitor's probes (stored after it listens for
+                // job changes and logs that it is monitoring) say the rest has started too.
+                var probed = false
+                for _ in 0..<100 where !probed {
+                    probed = !(try CLI.run(["events", "--type", "probe", "--json"], data: dir.file("store")).out.isEmpty)
+                    if !probed { usleep(100_000) }
+                }
+                #expect(probed, "ispmon run stored no probe in 10 s")
+            }
+        }
+
+        /// The monitor's config: its web UI on `port`, and two targets on loopback inside the
+        /// namespace, both TCP connects, one to the web UI's port (which listens) and one to a
+        /// port nobody listens on. A probe a second, so that its connections stay few.
+        static func monitorConfig(port: UInt16) -> String {
+            """
+            interfaces: [lo]
+            web: {listen: "127.0.0.1:\(port)"}
+            defaults:
+              interval: 1s
+              timeout: 500ms
+            targets:
+              - {name: router, role: gateway, method: tcp, host: 127.0.0.1, port: \(port)}
+              - {name: dead, role: internet, method: tcp, host: 127.0.0.1, port: \(closedPort)}
+
+            """
         }
 
         deinit {
@@ -168,21 +205,35 @@ import Glibc
         #expect(((r["dialogs"] as? [Any]) ?? []).isEmpty, "\(scenario): a dialog opened: \(r["dialogs"] ?? "")")
     }
 
+    /// The public status page (on in this lab's config) signed out, then, signed in, every page
+    /// of the navigation, the settings and tools pages, an outage's page and a filtered list.
     @Test func signInAndEveryPageLoadsWithNoErrorNoFailedRequestAndNothingFromElsewhere() throws {
         guard Self.available("signInAndEveryPageLoads") else { return }
-        let lab = try Lab()
-        guard let r = try lab.run("pages") else { return }
+        let lab = try Lab(config: "log_level: warning\nweb: {public_status: true}\n")
+        guard let r = try lab.run("pages", ["public": ["/status"]]) else { return }
+        // Signed out, the public status page is itself (no sign-in page in between), without
+        // the navigation, and says the state and the way to sign in.
+        let status = ((r["public"] as? [[String: Any]]) ?? []).first
+        #expect(status?["path"] as? String == "/status", "signed out, /status is the status page: \(status?["path"] ?? "none")")
+        #expect(status?["h1"] as? String == "Is the internet up?" && (status?["nav"] as? [String])?.isEmpty == true,
+                "the public page: \(status?["h1"] ?? "no h1"), navigation \(status?["nav"] ?? "")")
+        let statusText = status?["text"] as? String ?? ""
+        #expect(statusText.contains("Internet") && statusText.contains("DNS") && statusText.contains("Sign in"), "/status: \(statusText.prefix(300))")
+        let statusDocuments = Self.requests(r).filter { $0["url"] as? String == lab.base + "/status" }
+        #expect(statusDocuments.count == 1 && statusDocuments.first?["status"] as? Int == 200, "GET /status: \(statusDocuments)")
         #expect(r["landed"] as? String == "/", "signing in leads to the overview")
         let pages = (r["pages"] as? [[String: Any]]) ?? []
         let paths = pages.compactMap { $0["path"] as? String }
         // The navigation as the page has it, so a page added to PageRenderer.navigation is visited too.
         let nav = (pages.first?["nav"] as? [String]) ?? []
         #expect(nav.contains("/") && nav.contains("/outages"), "the page's navigation: \(nav)")
-        for href in nav { #expect(paths.contains(href), "\(href) was visited") }
+        for href in nav + ["/settings", "/tools"] { #expect(paths.contains(href), "\(href) was visited") }
         #expect(paths.contains { $0.hasPrefix("/outages/c-") }, "an outage's page was visited: \(paths)")
-        for page in pages {
+        // The public page has no script at all (nothing of it is live).
+        #expect((status?["scripts"] as? [Any])?.isEmpty == true, "/status: no script: \(status?["scripts"] ?? "")")
+        for page in pages + (status.map { [$0] } ?? []) {
             let path = page["path"] as? String ?? "?"
-            #expect(Self.onlyTheAppScript(page["scripts"]), "\(path): only ispmon's script, from a file: \(page["scripts"] ?? "")")
+            if path != "/status" { #expect(Self.onlyTheAppScript(page["scripts"]), "\(path): only ispmon's script, from a file: \(page["scripts"] ?? "")") }
             #expect(page["inline_styles"] as? Int == 0, "\(path): no inline style")
             #expect((page["title"] as? String)?.hasSuffix("· ispmon") == true, "\(path): \(page["title"] ?? "")")
         }
@@ -583,6 +634,187 @@ import Glibc
         }
         Self.expectOnlyTheServer(r, lab, "live-log")
         Self.expectQuietConsole(r, "live-log")
+    }
+
+    // MARK: Settings and tools
+
+    /// The jobs on the settings page (from its table): each job's state and its buttons by id.
+    static func jobs(_ facts: Any?) -> [String: (state: String, disabled: [String: Bool])] {
+        let rows = ((facts as? [String: Any])?["jobs"] as? [[String: Any]]) ?? []
+        var jobs: [String: (state: String, disabled: [String: Bool])] = [:]
+        for row in rows {
+            guard let job = row["job"] as? String else { continue }
+            var disabled: [String: Bool] = [:]
+            for b in (row["buttons"] as? [[String: Any]]) ?? [] { if let id = b["id"] as? String { disabled[id] = b["disabled"] as? Bool } }
+            jobs[job] = (row["state"] as? String ?? "?", disabled)
+        }
+        return jobs
+    }
+
+    /// The monitor's log lines on the settings page, newest first: each line's text (its last cell).
+    static func logLines(_ facts: Any?) -> [String] {
+        (((facts as? [String: Any])?["log"] as? [[String]]) ?? []).compactMap { $0.last }
+    }
+
+    /// A phone's screenshots (light and dark): PNGs, none wider than the phone's screen, no
+    /// button, field or link past its edge (in a table that scrolls sideways), the dark one in
+    /// other colours.
+    static func expectPhoneShots(_ r: [String: Any], _ page: String) {
+        let shots = (r["shots"] as? [[String: Any]]) ?? []
+        #expect(shots.compactMap { $0["theme"] as? String } == ["light", "dark"], "\(page): \(shots.count) screenshots")
+        for shot in shots {
+            let name = "\(page)-phone-\(shot["theme"] ?? "")"
+            let file = shot["file"] as? String ?? ""
+            let png = FileManager.default.contents(atPath: file) ?? Data()
+            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 5000, "\(name): a PNG at \(file)")
+            let layout = shot["layout"] as? [String: Any]
+            #expect(layout?["viewport"] as? Int == 360 && layout?["scroll_width"] as? Int == 360,
+                    "\(name): the page is wider than the phone's 360 px: \(layout?["scroll_width"] ?? "?"), \(layout?["overflowing"] ?? "")")
+            let hidden = (layout?["hidden_controls"] as? [String]) ?? ["(not measured)"]
+            #expect(hidden.isEmpty, "\(name): controls past the phone's edge, seen only by scrolling their box: \(hidden)")
+        }
+        #expect(shots.count == 2 && shots[0]["background"] as? String != shots[1]["background"] as? String, "\(page): the dark theme's background")
+    }
+
+    /// The settings page beside a real monitor: `ispmon run` in the namespace (its targets TCP
+    /// connects on loopback there, its web UI on 127.0.0.1), the password set with `ispmon passwd`.
+    /// The probes job's Pause button pauses it: the page answers with "The job was changed" and
+    /// the job paused (its Pause button off); the `job` event is in the log viewer and in
+    /// `GET /api/v1/events?type=job` (polled: it is committed within about 200 ms), and in the
+    /// store; no probe runs after it. The log level form sets the level (the select shows it,
+    /// and the line the server logs at that level is among the monitor's log lines).
+    @Test func theSettingsPagePausesAJobOfARunningMonitorAndSetsItsLogLevel() throws {
+        guard Self.available("theSettingsPagePausesAJob") else { return }
+        let lab = try Lab(monitor: true)
+        guard let r = try lab.run("settings", ["level": "notice"]) else { return }
+        let before = Self.jobs(r["before"])
+        #expect(before["probes"]?.state == "run" && before["probes"]?.disabled == ["job-probes-run": true, "job-probes-paused": false, "job-probes-disabled": false],
+                "before: the probes job runs, its Run button off: \(before)")
+        #expect(Set(before.keys) == ["probes", "speedtest", "trace"], "every job has a row: \(before.keys.sorted())")
+        #expect(Self.logLines(r["before"]).contains { $0.hasPrefix("monitoring 2 targets and 1 interfaces") },
+                "the monitor's log lines: \(Self.logLines(r["before"]).prefix(5))")
+
+        // The Pause button's answer: back on the page, saying so, the job paused.
+        let paused = r["paused"] as? [String: Any]
+        #expect(paused?["path"] as? String == "/settings?done=job")
+        #expect(paused?["done"] as? String == "The job was changed (a job event is in the log).", "\(paused?["done"] ?? "no message")")
+        let after = Self.jobs(paused)
+        #expect(after["probes"]?.state == "paused" && after["probes"]?.disabled == ["job-probes-run": false, "job-probes-paused": true, "job-probes-disabled": false],
+                "after: the probes job is paused, its Pause button off: \(after["probes"].map { "\($0)" } ?? "no row")")
+        for job in ["speedtest", "trace"] { #expect(after[job]?.state == before[job]?.state, "\(job) is as it was") }
+
+        // The job event, in the log viewer and in the API.
+        let viewer = r["viewer"] as? [String: Any]
+        let rows = (viewer?["answer"] as? [[String: Any]]) ?? []
+        #expect(viewer?["found"] as? Bool == true && rows.count == 1 && rows.first?["type"] as? String == "job"
+                && rows.first?["text"] as? String == "job probes: paused", "/events?type=job after \(viewer?["ms"] ?? "?") ms: \(rows)")
+        let api = (r["api"] as? [String: Any])?["answer"] as? [String: Any]
+        let events = (api?["events"] as? [[String: Any]]) ?? []
+        #expect(api?["status"] as? Int == 200 && events.count == 1 && events.first?["job"] as? String == "probes" && events.first?["state"] as? String == "paused",
+                "GET /api/v1/events?type=job: \(api?["status"] ?? "?") \(events)")
+        #expect(rows.first?["seq"] as? Int == events.first?["seq"] as? Int, "the page's row is the API's event")
+        print("BrowserTests: the job event was in the log viewer \((viewer?["ms"] as? Double) ?? -1) ms and in the API \(((r["api"] as? [String: Any])?["ms"] as? Double) ?? -1) ms after the page answered")
+
+        // The level: the select shows it, and the line the server logged at it is the newest.
+        let level = r["level"] as? [String: Any]
+        #expect(level?["path"] as? String == "/settings?done=level" && level?["level"] as? String == "notice", "the log level: \(level?["level"] ?? "none")")
+        #expect((level?["done"] as? String)?.hasPrefix("The log level was changed") == true, "\(level?["done"] ?? "no message")")
+        let lines = Self.logLines(level)
+        #expect(lines.first?.hasPrefix("log level set to notice from the web UI") == true, "the newest log line: \(lines.prefix(3))")
+        #expect(lines.contains { $0.hasPrefix("monitoring 2 targets") } && lines.count > 2, "the monitor's log lines: \(lines.prefix(5))")
+
+        // In the store too; and the monitor probes no more (a probe a second, each within 500 ms).
+        let stored = try CLI.run(["events", "--type", "job", "--json"], data: lab.store).out.split(separator: "\n")
+            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(stored.count == 1 && stored.first?["seq"] as? Int == events.first?["seq"] as? Int, "ispmon events --type job: \(stored)")
+        var reason = ""
+        if let time = (stored.first?["time"] as? String).flatMap({ Timestamp.parse(rfc3339: Array($0.utf8), reason: &reason) }) {
+            let wait = Double(time.microseconds) / 1e6 + 2.5 - Date().timeIntervalSince1970
+            if wait > 0 { usleep(UInt32(wait * 1e6)) }
+            let probes = try CLI.run(["events", "--type", "probe", "--json"], data: lab.store).out.split(separator: "\n")
+                .compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["time"] as? String }
+                .compactMap { Timestamp.parse(rfc3339: Array($0.utf8), reason: &reason) }
+            #expect(!probes.isEmpty, "the monitor probed before the pause")
+            let late = probes.filter { $0.microseconds > time.microseconds + 1_000_000 }
+            #expect(late.isEmpty, "\(late.count) probes more than 1 s after the pause, the first at \(late.first?.description ?? "")")
+        }
+        Self.expectPhoneShots(r, "settings-monitor")
+        Self.expectOnlyTheServer(r, lab, "settings")
+        Self.expectQuietConsole(r, "settings")
+    }
+
+    /// A row or summary of the tools page with its RTTs (`12.3 ms`, `1/2.5/4 ms`) made `# ms`:
+    /// the words and counts of a check, which two runs of it share.
+    static func maskingRTTs(_ text: String) throws -> String {
+        text.replacing(try Regex(#"[0-9]+(\.[0-9]+)?(/[0-9]+(\.[0-9]+)?)* ms"#), with: "# ms")
+    }
+
+    /// The tools page with its script: a TCP connect to the server's own port, three tries,
+    /// shows each try as it comes (the rows grow while the summary says "running…", a second
+    /// apart) without loading a page, then the summary; one to a closed port shows "failed".
+    /// The rows and summary are what the server renders for the same check without JavaScript
+    /// (the form posted to /tools with scripts off), RTTs aside.
+    @Test func theToolsPageShowsEachTryAsItComesInTheWordsOfThePageWithoutJavaScript() throws {
+        guard Self.available("theToolsPage") else { return }
+        let lab = try Lab()
+        let open = ["tool": "tcp", "host": "127.0.0.1", "port": "\(lab.port)", "count": "3"]
+        let closed = ["tool": "tcp", "host": "127.0.0.1", "port": "\(Lab.closedPort)", "count": "1"]
+        guard let r = try lab.run("tools", ["checks": [open, closed]]) else { return }
+        let results = (r["results"] as? [[String: Any]]) ?? []
+        #expect(results.count == 2)
+        for (check, result) in zip([open, closed], results) {
+            let name = "tcp to port \(check["port"] ?? "")"
+            let count = Int(check["count"] ?? "") ?? 0
+            let script = result["script"] as? [String: Any] ?? [:]
+            let rows = (script["rows"] as? [[String: Any]]) ?? []
+            let summary = script["summary"] as? String ?? ""
+            #expect(script["ended"] as? Bool == true, "\(name): the check ended: \(summary)")
+            #expect(script["mark"] as? String == "tools" && script["documents_since"] as? Int == 0,
+                    "\(name): no page was loaded (mark \(script["mark"] ?? "none"), \(script["documents_since"] ?? "?") documents)")
+            #expect(script["button_enabled"] as? Bool == true, "\(name): Run is on again")
+            #expect(rows.compactMap { $0["label"] as? String } == (1...count).map { "try \($0)" }, "\(name): \(rows)")
+            if check["port"] == open["port"] {
+                #expect(rows.allSatisfy { ($0["text"] as? String)?.hasPrefix("ok, ") == true && $0["class"] as? String == "text" }, "\(name): \(rows)")
+                #expect(summary.hasPrefix("ok: 127.0.0.1:\(lab.port), sent 3, lost 0 (0 %), min/avg/max ") && script["summary_class"] as? String == "summary good",
+                        "\(name): \(summary) (\(script["summary_class"] ?? ""))")
+            } else {
+                #expect(rows.allSatisfy { ($0["text"] as? String)?.hasPrefix("refused") == true && $0["class"] as? String == "text bad" }, "\(name): \(rows)")
+                #expect(summary == "failed: 127.0.0.1:\(Lab.closedPort), sent 1, lost 1 (100 %)" && script["summary_class"] as? String == "summary bad",
+                        "\(name): \(summary) (\(script["summary_class"] ?? ""))")
+            }
+            // As they came: every try but the last (which may come with the summary) shown
+            // while the summary still said "running…", the first (the tries start a second
+            // apart) a second or more before the summary.
+            let seen = (script["seen"] as? [[String: Any]]) ?? []
+            let running = seen.filter { $0["summary"] as? String == "running…" }
+            let shown = Set(running.compactMap { $0["rows"] as? Int })
+            #expect((1..<count).allSatisfy { shown.contains($0) } && seen.last?["rows"] as? Int == count, "\(name): the rows while running: \(seen)")
+            let first = running.first { $0["rows"] as? Int == 1 }?["ms"] as? Int ?? 0
+            let last = seen.last?["ms"] as? Int ?? 0
+            #expect(last - first >= 900 * (count - 1), "\(name): the first row \(first) ms and the summary \(last) ms after Run: \(seen)")
+
+            // The server's own rendering of the same check, without the script.
+            let page = result["no_script"] as? [String: Any] ?? [:]
+            let documents = (page["documents"] as? [[String: Any]]) ?? []
+            #expect(page["path"] as? String == "/tools" && documents.count == 1 && documents.first?["method"] as? String == "POST"
+                    && documents.first?["status"] as? Int == 200, "\(name) without the script: the form posted to /tools: \(documents)")
+            let served = (page["rows"] as? [[String: Any]]) ?? []
+            func words(_ rows: [[String: Any]]) throws -> [String] {
+                try rows.map { "\($0["label"] ?? "")|\(try Self.maskingRTTs($0["text"] as? String ?? ""))|\($0["class"] ?? "")" }
+            }
+            let (scriptRows, serverRows) = (try words(rows), try words(served))
+            #expect(scriptRows == serverRows, "\(name): the script's rows \(scriptRows), the server's \(serverRows)")
+            let (scriptSummary, serverSummary) = (try Self.maskingRTTs(summary), try Self.maskingRTTs(page["summary"] as? String ?? ""))
+            #expect(scriptSummary == serverSummary && script["summary_class"] as? String == page["summary_class"] as? String,
+                    "\(name): the script's summary \(scriptSummary) (\(script["summary_class"] ?? "")), the server's \(serverSummary) (\(page["summary_class"] ?? ""))")
+        }
+        // The script asked the API, one streamed check each time (the two, then the phone's).
+        let asked = Self.requests(r).filter { $0["url"] as? String == lab.base + "/api/v1/tools/tcp" }
+        #expect(asked.count == 3 && asked.allSatisfy { $0["method"] as? String == "POST" && $0["status"] as? Int == 200 }, "POST /api/v1/tools/tcp: \(asked)")
+        print("BrowserTests: the tools scenario's steps ended at (s): \(r["times"] ?? "")")
+        Self.expectPhoneShots(r, "tools-result")
+        Self.expectOnlyTheServer(r, lab, "tools")
+        Self.expectQuietConsole(r, "tools")
     }
 
     /// Screenshots of the overview and an outage's page on a phone (360×800) and a desktop, in

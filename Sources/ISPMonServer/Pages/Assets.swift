@@ -120,6 +120,9 @@ enum Assets {
         button:disabled { opacity: .45; cursor: default; }
         button.danger { background: var(--card); color: var(--down); border-color: var(--down); }
         table.jobs button { padding: .2rem .6rem; margin: .1rem 0; }
+        table.jobs td:last-child { white-space: normal; }
+        form.filters + form.filters { margin-top: .75rem; }
+        @media (max-width: 40rem) { table.monitor-log td:first-child { white-space: normal; min-width: calc(10ch + 1rem); } }
         pre { overflow-x: auto; padding: .6rem .8rem; background: var(--card); border: 1px solid var(--line); border-radius: .35rem; font-size: .85rem; }
         pre.secret { user-select: all; overflow-wrap: anywhere; white-space: pre-wrap; }
         table.monitor-log tr.level-warning td, table.monitor-log tr.level-error td, table.monitor-log tr.level-critical td { color: var(--down); }

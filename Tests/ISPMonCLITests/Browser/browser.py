@@ -3,9 +3,10 @@
 
 Usage: browser.py SCENARIO CONFIG_JSON
 
-Runs inside the test's network namespace (only loopback), next to `ispmon serve`. Each
-scenario signs in, does what it is named for and prints one JSON object (its report) as the
-last line of standard output; the Swift test asserts on it. The driver itself asserts
+Runs inside the test's network namespace (only loopback), next to `ispmon serve` (or
+`ispmon run`, whose targets are on loopback there too). Each scenario signs in, does what it
+is named for and prints one JSON object (its report) as the last line of standard output;
+the Swift test asserts on it. The driver itself asserts
 nothing: it reports what the browser saw (every request with its status, console messages,
 texts of the page, times), so a failure is explained by the report in the test's message.
 
@@ -218,12 +219,21 @@ def page_facts(b):
 
 
 def scenario_pages(b, config):
-    """Signs in, then opens every page the navigation names, one outage's page and the list
+    """The `public` pages signed out (the public status page), then signs in and opens every
+    page the navigation names and the settings and tools pages, one outage's page and the list
     filtered, each with enough time for its script to connect (the overview's stream)."""
+    public = []
+    for path in config.get("public", []):
+        b.get(path)
+        time.sleep(0.2)
+        facts = page_facts(b)
+        facts["text"] = facts["text"][:2000]
+        public.append(facts)
     landed = b.sign_in()
     pages = []
     first = page_facts(b)
     paths = ["/"] + [p for p in first["nav"] if p != "/"]
+    paths += [p for p in ["/settings", "/tools"] if p not in paths]
     b.get("/outages")
     link = b.js("var a = document.querySelector('table.outages a[href^=\"/outages/\"]'); return a && a.getAttribute('href');")
     if link:
@@ -242,7 +252,7 @@ def scenario_pages(b, config):
         facts.pop("text")
         pages.append(facts)
     out = b.report()
-    out.update({"landed": landed, "pages": pages})
+    out.update({"landed": landed, "pages": pages, "public": public})
     return out
 
 
@@ -518,6 +528,41 @@ def scenario_html_note(b, config):
     return out
 
 
+# Overflow sideways is what breaks a page on a phone: a box past the viewport's edge, or text
+# running out of its box (a long word). A table that scrolls in its own box is no overflow of
+# the page, but a control in it past the screen's edge (`hidden_controls`) is out of sight.
+LAYOUT = """
+    var w = document.documentElement.clientWidth, out = [], controls = [];
+    document.querySelectorAll('body *').forEach(function (e) {
+      var r = e.getBoundingClientRect();
+      var name = e.tagName.toLowerCase() + (typeof e.className === 'string' && e.className ? '.' + e.className : '');
+      if (r.width > 0 && r.right > w + 1) out.push(name + ' ends at ' + Math.round(r.right));
+      else if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible')
+        out.push(name + ' holds ' + e.scrollWidth + ' px in ' + e.clientWidth);
+      if (e.matches('a, button, input, select, textarea') && r.width > 0 && (r.right > w + 1 || r.left < -1))
+        controls.push(name + (e.id ? '#' + e.id : '') + ' "' + (e.textContent || e.value || '').trim().slice(0, 30) + '" from ' + Math.round(r.left) + ' to ' + Math.round(r.right));
+    });
+    return {viewport: w, scroll_width: document.documentElement.scrollWidth, overflowing: out.slice(0, 20), hidden_controls: controls.slice(0, 20)};"""
+
+
+def phone_shots(b, config, name, load):
+    """The page `load()` shows, on a phone (360 px), light and dark: the PNGs (the whole page)
+    with what the layout measured. `load` opens the page (the viewport is the phone's by then);
+    the theme changes on the page as loaded."""
+    b.set_viewport(PHONE[0], PHONE[1], True)
+    load()
+    shots = []
+    for theme in ["light", "dark"]:
+        b.set_dark(theme == "dark")
+        time.sleep(0.2)
+        file = b.shot(os.path.join(config["artifacts"], "%s-phone-%s.png" % (name, theme)))
+        shots.append({"page": name, "device": "phone", "theme": theme, "file": file, "layout": b.js(LAYOUT),
+                      "background": b.js("return getComputedStyle(document.body).backgroundColor;")})
+    b.set_dark(False)
+    b.set_viewport(DESKTOP[0], DESKTOP[1], False)
+    return shots
+
+
 def scenario_screenshots(b, config):
     """The overview and one outage's page on a phone and on a desktop, light and dark, and
     the navigation's other pages on the phone; the README's two images (desktop, light) too
@@ -536,17 +581,7 @@ def scenario_screenshots(b, config):
                 time.sleep(0.2)
                 file = b.shot(os.path.join(config["artifacts"], "%s-%s-%s.png" % (name, device, theme)))
                 # Overflow sideways is what breaks a page on a phone: measure it.
-                wide = b.js("""
-                    var w = document.documentElement.clientWidth, out = [];
-                    document.querySelectorAll('body *').forEach(function (e) {
-                      var r = e.getBoundingClientRect();
-                      var name = e.tagName.toLowerCase() + (typeof e.className === 'string' && e.className ? '.' + e.className : '');
-                      // A box past the edge, or text running out of its box (a long word).
-                      if (r.width > 0 && r.right > w + 1) out.push(name + ' ends at ' + Math.round(r.right));
-                      else if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible')
-                        out.push(name + ' holds ' + e.scrollWidth + ' px in ' + e.clientWidth);
-                    });
-                    return {viewport: w, scroll_width: document.documentElement.scrollWidth, overflowing: out.slice(0, 20)};""")
+                wide = b.js(LAYOUT)
                 background = b.js("return getComputedStyle(document.body).backgroundColor;")
                 shots.append({"page": name, "device": device, "theme": theme, "file": file,
                               "background": background, "layout": wide})
@@ -563,10 +598,166 @@ def scenario_screenshots(b, config):
     return out
 
 
+# The settings page as shown: the form's answer, the jobs with their buttons, the log level
+# chosen and the monitor's log lines (the newest 50).
+SETTINGS = """
+    function text(sel) { var e = document.querySelector(sel); return e ? e.textContent.trim() : null; }
+    return {
+      path: location.pathname + location.search,
+      done: text('main p.done'),
+      jobs: Array.from(document.querySelectorAll('table.jobs tbody tr')).map(function (tr) {
+        var td = tr.querySelectorAll('td');
+        return {job: td[0].textContent.trim(), state: td[1].textContent.trim(),
+                buttons: Array.from(tr.querySelectorAll('button')).map(function (b) {
+                  return {id: b.id, label: b.textContent.trim(), disabled: b.disabled}; })};
+      }),
+      level: (document.getElementById('log-level') || {}).value || null,
+      log: Array.from(document.querySelectorAll('table.monitor-log tbody tr')).slice(0, 50).map(function (tr) {
+        return Array.from(tr.querySelectorAll('td')).map(function (td) { return td.textContent.trim(); });
+      })
+    };"""
+
+
+def poll(seconds, step, ask, found):
+    """Asks `ask()` until `found(answer)`, for up to `seconds`: the last answer, whether it was
+    found and how long it took (ms)."""
+    started = time.monotonic()
+    while True:
+        answer = ask()
+        if found(answer) or time.monotonic() - started > seconds:
+            return {"answer": answer, "found": bool(found(answer)), "ms": round((time.monotonic() - started) * 1000, 1)}
+        time.sleep(step)
+
+
+def scenario_settings(b, config):
+    """The settings page beside a running monitor (`ispmon run`): the probes job paused with its
+    button, then the job event looked for in the log viewer (reloaded until it shows) and in
+    GET /api/v1/events; the log level set with its form; the page on a phone, light and dark."""
+    b.sign_in()
+    b.get("/settings")
+    before = b.js(SETTINGS)
+    navigate(b, b.driver.find_element(By.ID, "job-probes-paused").click)
+    paused = b.js(SETTINGS)
+
+    def viewer():
+        b.get("/events?type=job")
+        return b.js(LOG_ROWS)
+    log = poll(3, 0.05, viewer, lambda rows: any(r["type"] == "job" and r["text"] == "job probes: paused" for r in rows))
+    api = poll(3, 0.05, lambda: api_events(b, {"type": "job"}),
+               lambda a: any(e.get("type") == "job" and e.get("job") == "probes" and e.get("state") == "paused" for e in a["events"]))
+
+    b.get("/settings")
+    Select(b.driver.find_element(By.ID, "log-level")).select_by_value(config["level"])
+    navigate(b, b.driver.find_element(By.CSS_SELECTOR, "form[action='/settings/log-level'] button[type=submit]").click)
+    level = b.js(SETTINGS)
+    shots = phone_shots(b, config, "settings-monitor", lambda: b.get("/settings?done=job"))
+    out = b.report()
+    out.update({"before": before, "paused": paused, "viewer": log, "api": api, "level": level, "shots": shots})
+    return out
+
+
+# The tools page's result as shown: each row's label, text and the text cell's class, and the
+# summary line with its class.
+CHECK_RESULT = """
+    var out = document.getElementById('check-result'), p = out && out.querySelector('p.summary');
+    if (!out) return {rows: [], summary: null, summary_class: null};
+    return {
+      rows: Array.from(out.querySelectorAll('table.check tbody tr')).map(function (tr) {
+        var td = tr.querySelectorAll('td');
+        return {label: td[0].textContent, text: td[1].textContent, class: td[1].className};
+      }),
+      summary: p ? p.textContent : null, summary_class: p ? p.className : null
+    };"""
+
+# Watches the result as it changes (its rows and summary, from now on): what the page showed when.
+WATCH_RESULT = """
+    var out = document.getElementById('check-result'), t0 = performance.now();
+    window.__ispmon_mark = 'tools';
+    window.__ispmon_seen = [];
+    new MutationObserver(function () {
+      var p = out.querySelector('p.summary');
+      var seen = {ms: Math.round(performance.now() - t0), rows: out.querySelectorAll('table.check tbody tr').length,
+                  summary: p ? p.textContent : null};
+      var last = window.__ispmon_seen[window.__ispmon_seen.length - 1];
+      if (!last || last.rows !== seen.rows || last.summary !== seen.summary) window.__ispmon_seen.push(seen);
+    }).observe(out, {childList: true, subtree: true, characterData: true});"""
+
+
+def fill_check(b, check):
+    """The tools form with `check`'s tool and fields, the others left empty."""
+    Select(b.driver.find_element(By.ID, "tool")).select_by_value(check["tool"])
+    for name in ["host", "port", "query", "url", "count"]:
+        box = b.driver.find_element(By.CSS_SELECTOR, "#check-form input[name=%s]" % name)
+        box.clear()
+        if name in check:
+            box.send_keys(check[name])
+
+
+def documents(b):
+    return [r for r in b.collect() if r["type"] == "Document"]
+
+
+def check_with_script(b, check):
+    """`check` through the tools page with its script: what the page showed as it went, the
+    result at the end, and whether the page stayed the one loaded (no new document)."""
+    b.get("/tools")
+    fill_check(b, check)
+    b.js(WATCH_RESULT)
+    loaded = len(documents(b))
+    b.driver.find_element(By.ID, "run-check").click()
+    ended = b.wait_until(lambda: b.js("var p = document.querySelector('#check-result p.summary');"
+                                      " return p && p.textContent !== 'running\u2026';"), 10, 0.02)
+    time.sleep(0.1)
+    b.wait_loaded()  # a page loaded after all (the form posted) is read once loaded
+    result = b.js(CHECK_RESULT)
+    result.update({"ended": bool(ended), "seen": b.js("return window.__ispmon_seen;"),
+                   "mark": b.js("return window.__ispmon_mark === undefined ? null : window.__ispmon_mark;"),
+                   "documents_since": len(documents(b)) - loaded,
+                   "button_enabled": b.js("var e = document.getElementById('run-check'); return !!e && !e.disabled;")})
+    return result
+
+
+def check_without_script(b, check):
+    """`check` through the tools page with scripts off (the form posts to /tools): the result
+    the server rendered, and the documents the post loaded."""
+    b.driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        b.get("/tools")
+        fill_check(b, check)
+        loaded = len(documents(b))
+        navigate(b, b.driver.find_element(By.ID, "run-check").click)
+        result = b.js(CHECK_RESULT)
+        new = documents(b)[loaded:]
+        result.update({"path": urlparse(b.driver.current_url).path,
+                       "documents": [{"method": d["method"], "url": d["url"], "status": d["status"]} for d in new]})
+        return result
+    finally:
+        b.driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
+def scenario_tools(b, config):
+    """Each of `checks` through the tools page with its script, then without; then the first
+    one again (two tries) on a phone, light and dark."""
+    b.sign_in()
+    results = []
+    times = {"signed_in": time.monotonic()}
+    for check in config["checks"]:
+        script = check_with_script(b, check)
+        times["script " + check["port"]] = time.monotonic()
+        results.append({"check": check, "script": script, "no_script": check_without_script(b, check)})
+        times["no_script " + check["port"]] = time.monotonic()
+    shots = phone_shots(b, config, "tools-result", lambda: check_with_script(b, dict(config["checks"][0], count="2")))
+    times["shots"] = time.monotonic()
+    out = b.report()
+    out.update({"results": results, "shots": shots, "times": {k: round(v - times["signed_in"], 2) for k, v in times.items()}})
+    return out
+
+
 SCENARIOS = {
     "pages": scenario_pages, "live": scenario_live, "outages": scenario_outages,
     "outage": scenario_outage, "html-note": scenario_html_note, "screenshots": scenario_screenshots,
-    "log-filters": scenario_log_filters, "live-log": scenario_live_log,
+    "log-filters": scenario_log_filters, "live-log": scenario_live_log, "settings": scenario_settings,
+    "tools": scenario_tools,
 }
 
 
