@@ -12,7 +12,8 @@ import Testing
         #expect(ring.lines().map(\.text) == ["line 4", "line 3", "line 2"], "bounded: the oldest went")
         #expect(ring.lines(atLeast: .notice).map(\.text) == ["line 4", "line 3"])
         #expect(ring.lines(atLeast: .trace, limit: 1).map(\.text) == ["line 4"])
-        #expect(LogRing.text("probe failed", ["target": "router", "error": "timeout"]) == "probe failed error=timeout target=router")
+        #expect(LogRing.text("probe failed", ["target": "router", "error": "timeout", "hb.request.id": "7"]) == "probe failed error=timeout target=router")
+        #expect(LogRing.text("log level set", ["hb.request.id": "7"]) == "log level set")
     }
 
     @Test func theShownConfigMasksPasswordsInURLsAndSecretKeys() {

@@ -58,9 +58,11 @@ public final class LogRing: Sendable {
         return out
     }
 
-    /// A log line as the ring keeps it: the message, then the metadata as `key=value`, sorted.
+    /// A log line as the ring keeps it: the message, then the metadata as `key=value`, sorted;
+    /// without Hummingbird's request ids (`hb.…`), which say nothing to a person.
     public static func text(_ message: Logger.Message, _ metadata: Logger.Metadata?) -> String {
-        guard let metadata, !metadata.isEmpty else { return message.description }
-        return message.description + " " + metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let shown = (metadata ?? [:]).filter { !$0.key.hasPrefix("hb.") }
+        guard !shown.isEmpty else { return message.description }
+        return message.description + " " + shown.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
     }
 }
