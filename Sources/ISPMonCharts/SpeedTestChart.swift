@@ -49,7 +49,9 @@ public struct SpeedTestChart: Sendable {
         return mbps < planned * plan.belowPercent / 100
     }
 
-    public func svg(width: Double = 720, height: Double = 240) -> String {
+    /// `hover`: each test's numbers as a hover title (a phone has no hover: its drawing leaves
+    /// them out when there are many tests).
+    public func svg(width: Double = 720, height: Double = 240, hover: Bool = true) -> String {
         var svg = SVG(width: width, height: height)
         let left = 52.0, right = width - 8, top = 18.0, bottom = height - 36
         let time = TimeAxis(start: start, end: end, maxTicks: max(2, Int(width / 90)), zone: zone)
@@ -95,7 +97,7 @@ public struct SpeedTestChart: Sendable {
                                        ("class", "point point-\(series)" + (slow ? " slow" : ""))],
                             title: dense ? nil : title + (slow ? slowText : ""))
             }
-            if dense {
+            if dense && hover {
                 let slow = isSlow(down, planned: plan?.downMbps) || isSlow(up, planned: plan?.upMbps)
                 svg.rect(x: x(t.time) - strip / 2, y: top, width: strip, height: bottom - top, className: "hover",
                          title: title + (slow ? slowText : ""))

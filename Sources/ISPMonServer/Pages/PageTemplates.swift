@@ -219,7 +219,7 @@ enum PageTemplates {
         </tbody>
         </table>
         {{^tests}}<p class="empty">No speed tests in this range.</p>{{/tests}}
-        <p><a href="{{csv}}" download>CSV</a></p>
+        <p>{{#more_tests}}The newest 100 are listed; {{more_tests}} older ones are in the chart and in the {{/more_tests}}<a href="{{csv}}" download>CSV</a>{{#more_tests}}.{{/more_tests}}</p>
         <h2>By {{summary_period}}</h2>
         <p class="ranges">{{#periods}}<a href="{{href}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a> {{/periods}}</p>
         <table>

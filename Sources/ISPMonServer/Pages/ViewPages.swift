@@ -72,6 +72,9 @@ enum ViewPages {
 
     static func mbps(_ v: Double) -> String { NumberText.format(v, decimals: 1) + " Mb/s" }
 
+    /// Tests in the list of /speedtests.
+    static let listedTests = 100
+
     static func speedTests(_ queries: Queries, window given: TimeWindow?, summary: SpeedTestQuery.Period, plan: ServicePlan?) throws -> [String: Any] {
         let asOf = try queries.status().asOf ?? 0
         let window = given ?? TimeWindow(since: asOf - 30 * day, until: asOf)
@@ -93,8 +96,10 @@ enum ViewPages {
         if let plan {
             values["plan"] = ["down": mbps(plan.downMbps), "up": mbps(plan.upMbps), "below": NumberText.format(plan.belowPercent, decimals: 1)]
         }
-        values["chart"] = ChartPair.html { chart.svg(width: $0, height: $0 < 500 ? 200 : 240) }
-        values["tests"] = tests.map { r -> [String: Any] in
+        values["chart"] = ChartPair.html { chart.svg(width: $0, height: $0 < 500 ? 200 : 240, hover: $0 >= 500) }
+        // The newest hundred in the list; the CSV has them all.
+        values["more_tests"] = tests.count > listedTests ? tests.count - listedTests : nil
+        values["tests"] = tests.prefix(listedTests).map { r -> [String: Any] in
             var row: [String: Any] = ["time": LocalTime.format(r.time), "server": r.test.server, "rtt": r.test.rtt.map { ms(Double($0) / 1000) } ?? "–"]
             switch r.test.outcome {
             case .ok(let down, let up):
