@@ -100,20 +100,19 @@ struct SettingsRoutes {
         let form = try await Self.form(request)
         let current = form["current"] ?? "", new = form["password"] ?? "", again = form["again"] ?? ""
         let access = context.access
-        let problem: String? = try await pool.runIfActive {
-            guard auth.verifyPassword(current) else { return "The current password is wrong: nothing changed." }
-            guard new == again else { return "The two new passwords differ: nothing changed." }
-            guard new.count >= AuthStore.minimumPasswordLength else {
-                return "A password needs at least \(AuthStore.minimumPasswordLength) characters: nothing changed."
-            }
+        let refusal: PasswordRefusal? = try await pool.runIfActive {
+            guard auth.verifyPassword(current) else { return .wrongCurrent }
+            guard new == again else { return .differ }
+            guard new.count >= AuthStore.minimumPasswordLength else { return .short }
             try auth.setPassword(new)
             return nil
         }
-        if let problem {
-            if problem.hasPrefix("The current") {
+        if let refusal {
+            if refusal == .wrongCurrent {
                 limiter.failed(client, now: now)
                 context.logger.notice("wrong current password in a password change from \(client)")
             }
+            let problem = refusal.message
             return try await pool.runIfActive {
                 try render(access, minimum: .trace, status: .badRequest) { values in values["password_error"] = problem }
             }
@@ -126,6 +125,19 @@ struct SettingsRoutes {
             headers[.setCookie] = SessionCookie.value(id, maxAge: Int(AuthStore.sessionIdle / 1_000_000), request, context)
         }
         return Response(status: .seeOther, headers: headers)
+    }
+
+    /// Why a password change was refused; nothing changed.
+    enum PasswordRefusal: Sendable {
+        case wrongCurrent, differ, short
+
+        var message: String {
+            switch self {
+            case .wrongCurrent: "The current password is wrong: nothing changed."
+            case .differ: "The two new passwords differ: nothing changed."
+            case .short: "A password needs at least \(AuthStore.minimumPasswordLength) characters: nothing changed."
+            }
+        }
     }
 
     static func form(_ request: Request) async throws -> URLEncodedForm {
