@@ -24,15 +24,36 @@ public struct EventIndexPieces: Sendable, Equatable {
 
     /// The pieces of a batch whose first event gets `first`.
     public init(_ batch: ChunkBuilder, first: UInt64) {
+        // A batch's events are nearly all of one hour: its range grows in locals, and goes into
+        // the table when the hour changes (a few times a batch at most).
+        var hour = Int64.min, low = UInt64.max, high: UInt64 = 0
         var k = 0
-        for i in 0..<batch.count {
-            let seq = first + UInt64(i)
-            var type = EventType.probe
-            if batch.stream[i] == ChunkBuilder.otherMarker {
-                type = batch.others[k].type
-                k += 1
+        batch.times.withUnsafeBufferPointer { times in
+            for i in 0..<times.count {
+                let seq = first + UInt64(i)
+                let start = times[i].floorDivided(by: EventIndexPieces.hour).0 * EventIndexPieces.hour
+                if start != hour {
+                    if hour != .min { merge(hour, SeqRange(min: low, max: high)) }
+                    hour = start
+                    low = seq
+                    high = seq
+                } else {
+                    high = seq  // seqs only grow
+                }
+                if batch.stream[i] == ChunkBuilder.otherMarker {
+                    others.append((batch.others[k].type, seq))
+                    k += 1
+                }
             }
-            add(seq: seq, time: batch.times[i], type: type)
+        }
+        if hour != .min { merge(hour, SeqRange(min: low, max: high)) }
+    }
+
+    mutating func merge(_ start: Int64, _ r: SeqRange) {
+        if let mine = hours[start] {
+            hours[start] = SeqRange(min: Swift.min(mine.min, r.min), max: Swift.max(mine.max, r.max))
+        } else {
+            hours[start] = r
         }
     }
 
@@ -47,13 +68,7 @@ public struct EventIndexPieces: Sendable, Equatable {
     }
 
     public mutating func add(_ other: EventIndexPieces) {
-        for (start, r) in other.hours {
-            if let mine = hours[start] {
-                hours[start] = SeqRange(min: Swift.min(mine.min, r.min), max: Swift.max(mine.max, r.max))
-            } else {
-                hours[start] = r
-            }
-        }
+        for (start, r) in other.hours { merge(start, r) }
         others += other.others
     }
 
