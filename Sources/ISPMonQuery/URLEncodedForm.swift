@@ -6,12 +6,16 @@ import Foundation
 /// a repeated name keeps its first value.
 public struct URLEncodedForm: Sendable {
     public private(set) var fields: [String: String] = [:]
+    /// Every field in order, repeated names included (a page's query string, where a name given
+    /// twice is an error to say).
+    public private(set) var pairs: [(name: String, value: String)] = []
 
     public init(_ text: String) {
         for pair in text.split(separator: "&") {
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let first = kv.first, let name = URLEncodedForm.decode(first) else { continue }
             let value = kv.count > 1 ? URLEncodedForm.decode(kv[1]) ?? "" : ""
+            pairs.append((name, value))
             if fields[name] == nil { fields[name] = value }
         }
     }

@@ -1,9 +1,10 @@
 import FuzzSupport
 import ISPMonQuery
 
-// The form-body reader of the web server's sign-in and CSRF check, on any bytes: it never
-// crashes, and every field it keeps encodes back to itself (a decoded name and value read
-// again from their own encoding).
+// The form-body reader of the web server's sign-in and CSRF check (and of the pages' query
+// strings), on any bytes: it never crashes, every field it keeps encodes back to itself (a
+// decoded name and value read again from their own encoding), and its fields are the first of
+// its pairs for each name.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -12,7 +13,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     for (name, value) in form.fields {
         let encoded = encode(name) + "=" + encode(value)
         Fuzz.require(URLEncodedForm(encoded)[name] == value, "\(name)=\(value) does not read back from \(encoded)")
+        Fuzz.require(form.pairs.first { $0.name == name }?.value == value, "\(name): the field is not its first pair")
     }
+    Fuzz.require(Set(form.pairs.map(\.name)).count == form.fields.count, "a pair's name without its field")
     return 0
 }
 
