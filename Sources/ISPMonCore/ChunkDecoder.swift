@@ -46,6 +46,15 @@ public struct DecodedChunk: Sendable {
     }
 
     public func events() -> [Event] { (0..<count).map(event(at:)) }
+
+    /// The recorded time and type of the event at `i`, without making the event (the event
+    /// index's work: a probe is only a time in its series' column).
+    public func timeAndType(at i: Int) -> (time: Int64, type: EventType) {
+        let s = Int(streamOfEvent[i])
+        let k = Int(indexInStream[i])
+        if s == series.count { return (others[k].time.microseconds, others[k].type) }
+        return (series[s].times[k], .probe)
+    }
 }
 
 /// Decodes chunks. Holds a zstd context: one per thread.

@@ -64,14 +64,16 @@ public struct AvailabilityQuery: Sendable, Hashable {
     /// The answers from the views `p`: one for the whole window, or one per period that
     /// meets it, oldest first. The window's open ends are the first monitored moment and
     /// the newest event; an empty log has no answer.
-    public func answer(_ p: Projection) -> [Answer] {
+    public func answer(_ p: Projection) -> [Answer] { answer(p, outages: p.outages()) }
+
+    /// The same, with `p`'s outages already diagnosed (a page that shows them too).
+    public func answer(_ p: Projection, outages: [Outage]) -> [Answer] {
         let newest = p.newestTime ?? 0
         let monitored = Self.merged(p.monitored.intervals.map { ($0.start, $0.end ?? max(newest, $0.start)) })
         guard let first = monitored.first?.0 ?? p.newestTime else { return [] }
         let start = window.since ?? first
         let end = min(window.until ?? newest, newest)
         guard end > start else { return [] }
-        let outages = p.outages()
         let connectivity = Self.merged(outages.filter { $0.kind == .connectivity }.map { ($0.start, $0.end ?? newest) })
         let dns = Self.merged(outages.filter { $0.kind == .dns }.map { ($0.start, $0.end ?? newest) })
         let ranges: [(String, Int64, Int64)] = period == .whole

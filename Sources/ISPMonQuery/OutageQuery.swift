@@ -12,9 +12,11 @@ public struct OutageQuery: Sendable, Hashable {
     }
 
     /// The answer from the views `p`, sorted by start. An open outage lasts until the newest event.
-    public func answer(_ p: Projection) -> [Outage] {
-        let now = p.newestTime ?? 0
-        return p.outages().filter { o in
+    public func answer(_ p: Projection) -> [Outage] { answer(from: p.outages(), newest: p.newestTime ?? 0) }
+
+    /// The same from outages already diagnosed (`p.outages()`), `newest` being the newest event's time.
+    public func answer(from all: [Outage], newest now: Int64) -> [Outage] {
+        all.filter { o in
             if !window.overlaps(o.start, o.end ?? now) { return false }
             if let minDuration, Double(o.duration) / 1e6 < minDuration { return false }
             return true

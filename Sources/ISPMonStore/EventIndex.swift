@@ -82,9 +82,14 @@ extension EventStore {
             guard from < last else { return done }
             let through = min(last, from + 1_000_000)
             var pieces = EventIndexPieces()
-            try forEach(from: from + 1, through: through) { seq, e in
-                pieces.add(seq: seq, time: e.time.microseconds, type: e.type)
-                return true
+            try forEachChunk(from: from + 1) { chunk, first in
+                for i in first..<chunk.count {
+                    let seq = chunk.firstSeq + UInt64(i)
+                    if seq > through { return false }
+                    let (time, type) = chunk.timeAndType(at: i)
+                    pieces.add(seq: seq, time: time, type: type)
+                }
+                return chunk.lastSeq < through
             }
             let wrote = try writeLock.withLock { _ in
                 try env.write { txn -> Bool in

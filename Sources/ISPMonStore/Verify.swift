@@ -47,8 +47,8 @@ extension EventStore {
                                 expected = chunk.lastSeq + 1
                                 report.events += UInt64(chunk.count)
                                 for i in 0..<chunk.count where chunk.firstSeq + UInt64(i) <= indexed {
-                                    let e = chunk.event(at: i)
-                                    fresh.add(seq: chunk.firstSeq + UInt64(i), time: e.time.microseconds, type: e.type)
+                                    let (time, type) = chunk.timeAndType(at: i)
+                                    fresh.add(seq: chunk.firstSeq + UInt64(i), time: time, type: type)
                                 }
                             } catch {
                                 report.problems.append("\(kind) at seq \(key) (\(e.value.count) bytes): \(error)")

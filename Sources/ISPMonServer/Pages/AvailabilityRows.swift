@@ -11,7 +11,7 @@ enum AvailabilityRows {
     /// Today, this week (from Monday) and the last 30 days, each up to the newest event and
     /// from the log's first monitored moment at the earliest (a young log's "30 days" are not
     /// mostly unmonitored time).
-    static func recent(_ p: Projection) -> [[String: Any]] {
+    static func recent(_ p: Projection, outages: [Outage]) -> [[String: Any]] {
         guard let newest = p.newestTime else { return [] }
         let first = p.monitored.intervals.first?.start ?? newest
         let spans: [(String, Int64)] = [
@@ -20,7 +20,7 @@ enum AvailabilityRows {
             ("Last 30 days", newest - 30 * day),
         ]
         return spans.compactMap { label, since in
-            AvailabilityQuery(window: TimeWindow(since: max(since, first), until: newest)).answer(p).first.map { row($0, label: label) }
+            AvailabilityQuery(window: TimeWindow(since: max(since, first), until: newest)).answer(p, outages: outages).first.map { row($0, label: label) }
         }
     }
 

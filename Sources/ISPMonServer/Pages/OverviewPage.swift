@@ -11,8 +11,11 @@ enum OverviewPage {
     /// `activity`: what the monitor in this process is doing (`ispmon run`), in the words app.js
     /// uses when the stream tells it.
     static func values(_ queries: Queries, plan: ServicePlan?, activity: MonitorActivity? = nil) throws -> [String: Any] {
-        let status = try queries.status()
-        let outages = try queries.outages()
+        // One snapshot of the views for everything on the page (the latency hours aside), so
+        // its parts agree with each other and the outages are diagnosed once.
+        let views = try queries.views([.speedtests])
+        let status = StatusAnswer(views, monitorRunning: queries.monitorRunning)
+        let outages = OutageQuery().answer(views)
         var values: [String: Any] = [:]
         values["internet"] = since(PageText.state(status.connectivity), status.connectivity, kind: .connectivity, outages)
         values["dns"] = since(PageText.state(status.dns), status.dns, kind: .dns, outages)
@@ -20,7 +23,7 @@ enum OverviewPage {
         if let open = status.openOutage {
             values["open"] = [
                 "id": open.id, "duration": NumberText.duration(open.duration), "cause": open.cause.inWords, "culprits": open.culprits,
-                "explanation": (try queries.outageForPeople(id: open.id))?.explanation ?? "",
+                "explanation": OutageDetail(id: open.id, in: views, time: { LocalTime.format($0) })?.explanation ?? "",
             ] as [String: Any]
         }
         values["activity"] = status.monitor != .running ? "the monitor is not running" : activity.map(words) ?? "the monitor is running"
@@ -47,9 +50,9 @@ enum OverviewPage {
         }
         values["charts"] = charts
         values["outages"] = outages.suffix(5).reversed().map(PageText.outageRow)
-        values["availability"] = AvailabilityRows.recent(try queries.views())
+        values["availability"] = AvailabilityRows.recent(views, outages: outages)
         // The answer is newest first.
-        if case .tests(let tests) = try queries.speedTests(SpeedTestQuery(period: .test)), let last = tests.first {
+        if case .tests(let tests) = SpeedTestQuery(period: .test).answer(views), let last = tests.first {
             values["speedtest"] = speedTest(last, plan: plan)
         }
         return values
@@ -84,15 +87,16 @@ enum OverviewPage {
     /// The public status page (`web.public_status`): the state, availability and the outages
     /// with their causes in words; no target's name or address, no culprits, no actions.
     static func publicValues(_ queries: Queries) throws -> [String: Any] {
-        let status = try queries.status()
-        let outages = try queries.outages()
+        let views = try queries.views()
+        let status = StatusAnswer(views, monitorRunning: queries.monitorRunning)
+        let outages = OutageQuery().answer(views)
         var values: [String: Any] = [:]
         values["internet"] = since(PageText.state(status.connectivity), status.connectivity, kind: .connectivity, outages)
         values["dns"] = since(PageText.state(status.dns), status.dns, kind: .dns, outages)
         if let open = status.openOutage {
             values["open"] = ["duration": NumberText.duration(open.duration), "cause": open.cause.inWords]
         }
-        values["availability"] = AvailabilityRows.recent(try queries.views())
+        values["availability"] = AvailabilityRows.recent(views, outages: outages)
         values["outages"] = outages.suffix(20).reversed().map { o -> [String: Any] in
             var row = PageText.outageRow(o)
             row["id"] = nil
