@@ -64,6 +64,17 @@ import TestSupport
         for (id, _) in ids { #expect(html.contains("href=\"/outages/\(id)\""), "\(id) is listed") }
         #expect(html.contains("\(ids.count) outages."))
         #expect(html.contains("the router") && html.contains("the ISP (beyond the router)"), "the CLI's words for causes")
+        // Kind and cause narrow the list: exactly the CLI's outages of that kind or cause.
+        let all = try JSONSerialization.jsonObject(with: Data(try CLI.run(["outages", "--json"], data: s.store).out.utf8)) as? [[String: Any]] ?? []
+        for (query, keep) in [("kind=dns", { (o: [String: Any]) in o["kind"] as? String == "dns" }),
+                              ("cause=gateway", { (o: [String: Any]) in o["cause"] as? String == "gateway" }),
+                              ("kind=connectivity&cause=dns", { (_: [String: Any]) in false })] {
+            let page = s.client.get("/outages?\(query)", headers: [("Cookie", cookie)])?.text ?? ""
+            let shown = all.filter { page.contains("href=\"/outages/\($0["id"] as? String ?? "?")\"") }.map { $0["id"] as? String ?? "" }
+            let expected = all.filter(keep).map { $0["id"] as? String ?? "" }
+            #expect(shown == expected && page.contains("\(expected.count) outage"), "\(query): \(shown) vs \(expected)")
+        }
+        #expect(s.client.get("/outages?cause=cosmic", headers: [("Cookie", cookie)])?.status == 400)
         let bad = s.client.get("/outages?since=yesterday", headers: [("Cookie", cookie)])
         #expect(bad?.status == 400 && bad?.text.contains("since: ") == true, "a bad filter is said on the page")
     }

@@ -12,6 +12,8 @@ enum OutagePages {
     /// `page`: 1 is the newest hundred.
     static func list(_ outages: [Outage], page: Int, form: [String: String], error: String?) -> [String: Any] {
         var values: [String: Any] = form
+        values["kinds"] = [("connectivity", "internet"), ("dns", "DNS")].map { ["name": $0.0, "label": $0.1, "selected": form["kind"] == $0.0] }
+        values["causes"] = Outage.Cause.allCases.map { ["name": $0.rawValue, "label": $0.inWords, "selected": form["cause"] == $0.rawValue] }
         values["error"] = error
         values["count"] = outages.count
         values["one"] = outages.count == 1
@@ -31,7 +33,8 @@ enum OutagePages {
                 values["older"] = "/outages" + PageText.link(link)
             }
         }
-        var csv = form.filter { !$0.value.isEmpty && $0.key != "per" }
+        // The API takes the time range and the duration; kind and cause are the page's own.
+        var csv = form.filter { !$0.value.isEmpty && ["since", "until", "min_duration"].contains($0.key) }
         csv["format"] = "csv"
         values["csv"] = "/api/v1/outages" + PageText.link(csv)
         return values
@@ -39,11 +42,12 @@ enum OutagePages {
 
     /// Availability per day, week or month over the list's range (local calendar), as bars and
     /// a table; `per` nil: the unit that suits the range's length.
-    static func availability(_ views: Projection, window: TimeWindow, per: AvailabilityQuery.Period?, form: [String: String]) -> [String: Any] {
-        let whole = AvailabilityQuery(window: window).answer(views).first
+    static func availability(_ views: Projection, outages: [Outage], window: TimeWindow, per: AvailabilityQuery.Period?,
+                             form: [String: String]) -> [String: Any] {
+        let whole = AvailabilityQuery(window: window).answer(views, outages: outages).first
         guard let whole else { return [:] }
         let unit = per ?? AvailabilityRows.unit(for: whole.end - whole.start)
-        let answers = AvailabilityQuery(window: window, period: unit, zone: .local).answer(views)
+        let answers = AvailabilityQuery(window: window, period: unit, zone: .local).answer(views, outages: outages)
         let bars = AvailabilityRows.bars(answers, label: "internet availability per \(unit.rawValue)")
         var keep = form.filter { !$0.value.isEmpty }
         return [

@@ -35,21 +35,28 @@ struct PageRoutes {
             }
         }
         router.get("outages") { request, context in
-            let p = try QueryParameters(page: request, allowed: ["since", "until", "min_duration", "per", "page"])
-            let form = ["since": p["since"] ?? "", "until": p["until"] ?? "", "min_duration": p["min_duration"] ?? "", "per": p["per"] ?? ""]
+            let p = try QueryParameters(page: request, allowed: ["since", "until", "min_duration", "kind", "cause", "per", "page"])
+            let form = Dictionary(uniqueKeysWithValues: ["since", "until", "min_duration", "kind", "cause", "per"].map { ($0, p[$0] ?? "") })
             // A bad filter is said on the page (with the form to mend it), not as JSON.
             let (query, per, error) = Self.checked { () throws -> (OutageQuery, AvailabilityQuery.Period?) in
                 (OutageQuery(window: try p.window(now: Self.timestamp()), minDuration: try p.number("min_duration")),
                  try p.choice("per", ["day": AvailabilityQuery.Period.day, "week": .week, "month": .month]))
             }
+            // Kind and cause narrow the list (the API's outages take neither: a program filters the JSON).
+            let kind = try p.choice("kind", ["connectivity": Outage.Kind.connectivity, "dns": .dns])
+            let cause = try p.choice("cause", Dictionary(uniqueKeysWithValues: Outage.Cause.allCases.map { ($0.rawValue, $0) }))
             let page = try p.integer("page") ?? 1
             guard page >= 1 else { throw APIError.badParameter("page", "must be 1 or more") }
             let access = context.access
             return try await pool.runIfActive {
                 let views = try queries.views()
-                let outages = query.map { $0.answer(views) } ?? []
+                let all = views.outages()  // diagnosed once, for the list and the availability
+                let outages = (query.map { $0.answer(from: all, newest: views.newestTime ?? 0) } ?? [])
+                    .filter { o in kind.map { o.kind == $0 } ?? true && cause.map { o.cause == $0 } ?? true }
                 var values = OutagePages.list(outages, page: page, form: form, error: error)
-                if let query { values["availability"] = OutagePages.availability(views, window: query.window, per: per ?? nil, form: form) }
+                if let query {
+                    values["availability"] = OutagePages.availability(views, outages: all, window: query.window, per: per ?? nil, form: form)
+                }
                 return renderer.page("outages", title: "Outages", values: values, access: access, status: error == nil ? .ok : .badRequest)
             }
         }

@@ -105,6 +105,8 @@ enum PageTemplates {
         <label>Since <input name="since" value="{{since}}" placeholder="7d"></label>
         <label>Until <input name="until" value="{{until}}"></label>
         <label>At least (s) <input name="min_duration" value="{{min_duration}}" inputmode="numeric"></label>
+        <label>Kind <select name="kind"><option value="">any</option>{{#kinds}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/kinds}}</select></label>
+        <label>Cause <select name="cause"><option value="">any</option>{{#causes}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/causes}}</select></label>
         <input type="hidden" name="per" value="{{per}}">
         <button type="submit">Show</button>
         </form>
