@@ -40,6 +40,11 @@ import TestSupport
             let r = s.client.get(path)
             #expect(r?.status == 200 && r?.header("Content-Type") == type, "\(path) needs no sign-in and is served by ispmon")
         }
+        // The overview's path starts at this machine's link (the faults' store watches eth0).
+        let overview = s.client.get("/", headers: [("Cookie", cookie)])?.text ?? ""
+        let path = overview.components(separatedBy: "<ol class=\"path\">\n").dropFirst().first ?? ""
+        #expect(path.hasPrefix("<li class=\"node state-unknown\"><a href=\"/events?type=link\"><span class=\"role\">link</span> <span class=\"name\">eth0</span>"),
+                "the store ends with the monitor stopped: its link is unknown: \(path.prefix(300))")
         #expect(s.client.get("/")?.status == 303, "a page without a session redirects to /login")
     }
 

@@ -28,7 +28,12 @@ enum OverviewPage {
         }
         values["activity"] = status.monitor != .running ? "the monitor is not running" : activity.map(words) ?? "the monitor is running"
         let order: [Role] = [.device, .gateway, .isp, .internet, .dns]
-        values["path"] = status.targets.sorted { (order.firstIndex(of: $0.role) ?? 9, $0.name) < (order.firstIndex(of: $1.role) ?? 9, $1.name) }
+        // This machine's link first (each watched interface), then the targets in path order.
+        let links = views.interfaces.values.sorted { $0.name < $1.name }.map { i -> [String: Any] in
+            ["name": i.name, "role": "link", "state": i.up.map { $0 ? "up" : "down" } ?? "unknown", "rtt": "",
+             "href": "/events?type=link"]
+        }
+        values["path"] = links + status.targets.sorted { (order.firstIndex(of: $0.role) ?? 9, $0.name) < (order.firstIndex(of: $1.role) ?? 9, $1.name) }
             .map { t -> [String: Any] in
                 ["name": t.name, "role": t.role.name, "state": t.state.rawValue,
                  // A target that does not answer now has no RTT to show (its last one is history).
