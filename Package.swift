@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "ISPMonStore", targets: ["ISPMonStore"]),
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "ISPMonQuery", targets: ["ISPMonQuery"]),
+        .library(name: "ISPMonConfig", targets: ["ISPMonConfig"]),
+        .library(name: "ISPMonControl", targets: ["ISPMonControl"]),
         .library(name: "ISPMonMonitor", targets: ["ISPMonMonitor"]),
     ],
     dependencies: [
@@ -57,11 +59,23 @@ let package = Package(
         // The charts (SVG, drawn on the server) of the pages and the reports: pure, no I/O.
         .target(name: "ISPMonCharts", dependencies: [], swiftSettings: swiftSettings),
 
-        // The monitor: config, probes (real sockets), scheduler, link watcher.
+        // The configuration file (docs/config.md): its model and its strict YAML reader. Every
+        // front end reads its settings here, without the monitor's probes.
+        .target(
+            name: "ISPMonConfig",
+            dependencies: ["ISPMonCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+
+        // What front ends may ask of a running monitor: its jobs over the control socket (both
+        // ends of it), the ad-hoc checks' requests and answers, its activity. No probe code.
+        .target(name: "ISPMonControl", dependencies: ["ISPMonCore", "ISPMonConfig"], swiftSettings: swiftSettings),
+
+        // The monitor: probes (real sockets), scheduler, link watcher.
         .target(
             name: "ISPMonMonitor",
             dependencies: [
-                "ISPMonCore", "ISPMonStore", "COpenSSL", "CTimex",
+                "ISPMonCore", "ISPMonStore", "ISPMonConfig", "ISPMonControl", "COpenSSL", "CTimex",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -73,7 +87,7 @@ let package = Package(
         .target(
             name: "ISPMonServer",
             dependencies: [
-                "ISPMonCore", "ISPMonStore", "ISPMonQuery", "ISPMonMonitor", "ISPMonCharts",
+                "ISPMonCore", "ISPMonStore", "ISPMonQuery", "ISPMonConfig", "ISPMonControl", "ISPMonCharts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -94,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "ispmon",
             dependencies: [
-                "ISPMonCore", "ISPMonStore", "ISPMonQuery", "ISPMonMonitor", "ISPMonServer",
+                "ISPMonCore", "ISPMonStore", "ISPMonQuery", "ISPMonConfig", "ISPMonControl", "ISPMonMonitor", "ISPMonServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -116,8 +130,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ISPMonConfigTests",
+            dependencies: ["ISPMonConfig", "ISPMonCore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ISPMonMonitorTests",
-            dependencies: ["ISPMonMonitor", "ISPMonCore", "ISPMonStore", "TestSupport"],
+            dependencies: ["ISPMonMonitor", "ISPMonConfig", "ISPMonControl", "ISPMonCore", "ISPMonStore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -127,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ISPMonServerTests",
-            dependencies: ["ISPMonServer", "ISPMonQuery", "ISPMonCore", "ISPMonStore", "TestSupport"],
+            dependencies: ["ISPMonServer", "ISPMonQuery", "ISPMonConfig", "ISPMonControl", "ISPMonCore", "ISPMonStore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -24,6 +24,8 @@ func fuzzer(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
 }
 
 let core: Target.Dependency = .product(name: "ISPMonCore", package: "ispmon")
+let config: Target.Dependency = .product(name: "ISPMonConfig", package: "ispmon")
+let control: Target.Dependency = .product(name: "ISPMonControl", package: "ispmon")
 let monitor: Target.Dependency = .product(name: "ISPMonMonitor", package: "ispmon")
 let query: Target.Dependency = .product(name: "ISPMonQuery", package: "ispmon")
 
@@ -40,13 +42,13 @@ let package = Package(
         fuzzer("FuzzEventJSON", [core]),
         fuzzer("FuzzChunkBytes", [core]),
         fuzzer("FuzzChunk", [core, "CLibFuzzer"]),
-        fuzzer("FuzzConfig", [core, monitor]),
-        fuzzer("FuzzDNS", [monitor]),
+        fuzzer("FuzzConfig", [core, config]),
+        fuzzer("FuzzDNS", [core, monitor]),
         fuzzer("FuzzHTTP", [monitor]),
         fuzzer("FuzzICMP", [monitor]),
-        fuzzer("FuzzControl", [monitor]),
+        fuzzer("FuzzControl", [control]),
         fuzzer("FuzzResolverFiles", [monitor]),
         fuzzer("FuzzForm", [query]),
-        fuzzer("FuzzCheck", [monitor]),
+        fuzzer("FuzzCheck", [control]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 public import ISPMonCore
+public import ISPMonConfig
 
 /// What `ispmon init` (and `ispmon run` without a config) finds on this machine.
 public struct Detected: Sendable, Equatable {

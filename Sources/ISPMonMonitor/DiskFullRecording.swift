@@ -1,6 +1,7 @@
 import ISPMonCore
 public import ISPMonStore
 public import Logging
+public import ISPMonConfig
 
 extension Monitor {
     /// How the monitor records through a full disk (a Pi's SD card fills with other

@@ -5,10 +5,12 @@ import Musl
 #endif
 import Dispatch
 import Foundation
-import ISPMonCore
+public import ISPMonCore
 public import ISPMonStore
 public import Logging
 import Synchronization
+public import ISPMonConfig
+import ISPMonControl
 
 /// The monitor: probes every target on its own schedule, watches the links,
 /// and turns each result into an event for the store's group-commit writer.
@@ -49,8 +51,8 @@ public final class Monitor: @unchecked Sendable {
     let schedulerDone = DispatchSemaphore(value: 0)
     let inFlight = Mutex<Set<String>>([])
     /// Each job's state: from the config, then from `ispmon job` at run time.
-    let jobs: Mutex<[MonitorConfig.JobName: JobState.State]>
-    var control: ControlChannel.Server?
+    let jobs: Mutex<[JobName: JobState.State]>
+    var control: ControlServer?
     var speedTester: SpeedTester?
     /// The ISP's first hop found by path discovery (probed for `host: auto` targets).
     let ispHop = Mutex<String?>(nil)
@@ -79,8 +81,8 @@ public final class Monitor: @unchecked Sendable {
         self.writer = writer
         self.logger = logger
         pool = ProbePool(limit: Monitor.poolLimit(config))
-        var states: [MonitorConfig.JobName: JobState.State] = [:]
-        for job in MonitorConfig.JobName.allCases { states[job] = config.jobs[job] ?? .run }
+        var states: [JobName: JobState.State] = [:]
+        for job in JobName.allCases { states[job] = config.jobs[job] ?? .run }
         jobs = Mutex(states)
         names = NameCache(targets: config.targets, options: .from(environment: ProcessInfo.processInfo.environment), logger: logger)
         pingerBox = Mutex(nil)
@@ -161,23 +163,24 @@ public final class Monitor: @unchecked Sendable {
 
     /// Answers `ispmon job` requests through `control.sock` in `directory`.
     public func listen(directory: String) throws {
-        control = try ControlChannel.Server(directory: directory) { [self] request in handle(request) }
+        control = try ControlServer(directory: directory) { [self] request in handle(request) }
     }
 
-    /// `job NAME run|paused|disabled`: changes the job and records a `job` event.
-    func handle(_ request: ControlChannel.Request) -> String {
+    /// `job NAME run|paused|disabled`: changes the job and records a `job` event; `job NAME`:
+    /// says its state.
+    func handle(_ request: ControlRequest) -> ControlAnswer {
         guard let state = request.state else {
-            return "ok: \(request.job.rawValue) \((jobs.withLock { $0[request.job] } ?? .run).rawValue)"
+            return .state(request.job, jobs.withLock { $0[request.job] } ?? .run)
         }
         return setJob(request.job, state)
     }
 
     /// Changes a job and records a `job` event; says what happened, for the requester.
-    func setJob(_ job: MonitorConfig.JobName, _ state: JobState.State) -> String {
+    func setJob(_ job: JobName, _ state: JobState.State) -> ControlAnswer {
         let old = jobs.withLock { j in defer { j[job] = state }; return j[job] }
-        guard old != state else { return "ok: \(job.rawValue) is already \(state.rawValue)" }
+        guard old != state else { return .unchanged(job, state) }
         do { try record(Event(time: now(), body: .job(JobState(job: job.rawValue, state: state)))) } catch {
-            return "error: \(error)"
+            return .refused("\(error)")
         }
         logger.info("job \(job.rawValue): \(state.rawValue)")
         wake.lock()
@@ -187,7 +190,7 @@ public final class Monitor: @unchecked Sendable {
         if job == .trace && state == .run { traceRequested = true }
         traceWake.broadcast()
         traceWake.unlock()
-        return "ok: \(job.rawValue) \(state.rawValue)"
+        return .state(job, state)
     }
 
     /// Stops probing and writes `monitor stopped`; returns once it is durable.
@@ -442,8 +445,4 @@ public final class Monitor: @unchecked Sendable {
 public struct MonitorError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
-}
-
-public enum ISPMonVersion {
-    public static let current = "0.3.0"
 }

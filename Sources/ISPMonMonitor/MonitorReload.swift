@@ -1,6 +1,7 @@
 import Foundation
 import ISPMonCore
 import Synchronization
+public import ISPMonConfig
 
 extension Monitor {
     /// What a reload changed, for the log line that reports it.
@@ -74,7 +75,7 @@ extension Monitor {
         }
         if summary.restarted { try recordJobsNotRunning() }
         // Jobs: only those whose entry in the file changed (`ispmon job` changes stand otherwise).
-        for job in MonitorConfig.JobName.allCases where old.config.jobs[job] != new.jobs[job] {
+        for job in JobName.allCases where old.config.jobs[job] != new.jobs[job] {
             let state = new.jobs[job] ?? .run
             if jobs.withLock({ $0[job] }) != state {
                 _ = setJob(job, state)

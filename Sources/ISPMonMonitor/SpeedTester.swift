@@ -6,6 +6,7 @@ import Musl
 import Foundation
 import ISPMonCore
 import Synchronization
+import ISPMonConfig
 
 /// Speed tests on a thread of their own: a download then an upload, each bounded
 /// by half of `max_duration`, recorded as `speedtest` events in Mbps (10^6 bit/s).

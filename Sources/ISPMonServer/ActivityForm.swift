@@ -1,5 +1,5 @@
 import ISPMonCore
-import ISPMonMonitor
+import ISPMonControl
 import ISPMonQuery
 
 /// The JSON of an `activity` message (docs/stream.md): `{"probes_in_flight", "speedtest":

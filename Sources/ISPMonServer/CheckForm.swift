@@ -1,5 +1,5 @@
 import ISPMonCore
-import ISPMonMonitor
+import ISPMonControl
 import ISPMonQuery
 
 /// The JSON answer of an ad-hoc check (`POST /api/v1/tools/{tool}`, docs/http.md), in the
@@ -44,7 +44,7 @@ enum CheckForm {
     }
 
     /// A line of the streamed form: `{"step": "try", "try": 1, "ok": …}` or `{"step": "hop", "ttl": …}`.
-    static func line(_ step: CheckRunner.Step) -> [UInt8] {
+    static func line(_ step: CheckStep) -> [UInt8] {
         switch step {
         case let .tried(n, result):
             var o = JSONObject()

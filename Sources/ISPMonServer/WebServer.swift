@@ -3,7 +3,8 @@ import Hummingbird
 import HummingbirdCore
 public import ISPMonQuery
 import ISPMonStore
-import ISPMonMonitor
+import ISPMonConfig
+public import ISPMonControl
 public import Logging
 import NIOCore
 import NIOPosix
@@ -39,8 +40,8 @@ public final class WebServer: Sendable {
     let streams = StreamClients()
     /// The last answers of the routes asked most often.
     let answers = AnswerCache()
-    /// The ad-hoc checks' probes (the tools).
-    let checks = CheckRunner()
+    /// The ad-hoc checks' probes (the tools): the monitor's, handed over by the executable.
+    let checks: any AdHocChecks
     /// The checks under way, of the API and the tools page alike (one at a time per client).
     let runningChecks = RunningChecks()
 
@@ -53,9 +54,11 @@ public final class WebServer: Sendable {
 
     /// `console`: the monitor in this process (`ispmon run`): its activity for the stream, its
     /// log level and log lines for the settings page.
+    /// `checks`: what runs the tools' checks.
     public init(queries: Queries, settings: WebSettings, inProcess: Bool,
-                console: MonitorConsole? = nil, logger: Logger) {
+                console: MonitorConsole? = nil, checks: any AdHocChecks, logger: Logger) {
         self.queries = queries
+        self.checks = checks
         self.inProcess = inProcess
         self.console = console
         self.settings = settings

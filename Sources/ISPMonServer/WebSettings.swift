@@ -4,7 +4,7 @@ import Glibc
 import Musl
 #endif
 public import ISPMonCore
-public import ISPMonMonitor
+public import ISPMonConfig
 
 /// What the server is told by the config's `web:` section (docs/config.md), with the
 /// command line's `--listen` already applied.

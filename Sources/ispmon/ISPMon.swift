@@ -1,5 +1,6 @@
 import ArgumentParser
 import ISPMonMonitor
+import ISPMonCore
 import NIOCore
 import NIOPosix
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ISPMonMonitor
+import ISPMonConfig
 import ISPMonServer
 
 /// Where the config lives when --config is not given.

@@ -1,5 +1,6 @@
 import ArgumentParser
-import ISPMonMonitor
+import ISPMonControl
+import ISPMonCore
 
 struct JobCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,19 +13,21 @@ struct JobCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("run, pause or disable.", valueName: "ACTION"))
     var action: String
 
+    static let states: [String: JobState.State] = ["run": .run, "pause": .paused, "disable": .disabled]
+
     func validate() throws {
-        guard MonitorConfig.JobName(rawValue: name) != nil else {
-            throw ValidationError("no job '\(name)': choose \(MonitorConfig.JobName.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard JobName(rawValue: name) != nil else {
+            throw ValidationError("no job '\(name)': choose \(JobName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard ["run", "pause", "disable"].contains(action) else { throw ValidationError("'\(action)' is not run, pause or disable") }
+        guard JobCommand.states[action] != nil else { throw ValidationError("'\(action)' is not run, pause or disable") }
     }
 
     func run() throws {
         try ispmon.run {
-            let state = ["run": "run", "pause": "paused", "disable": "disabled"][action] ?? action
-            let answer = try ControlChannel.send("job \(name) \(state)", directory: store.directory)
-            guard answer.hasPrefix("ok") else { throw ValidationError(String(answer.dropFirst(answer.hasPrefix("error: ") ? 7 : 0))) }
-            print(answer.dropFirst(answer.hasPrefix("ok: ") ? 4 : 0))
+            guard let job = JobName(rawValue: name), let state = JobCommand.states[action] else { return }
+            let answer = try MonitorControlClient(directory: store.directory).set(job, to: state)
+            if case .refused(let reason) = answer { throw ValidationError(reason) }
+            print(answer.words)
         }
     }
 }

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import ISPMonCore
 import ISPMonMonitor
+import ISPMonConfig
 import ISPMonQuery
 import ISPMonServer
 import ISPMonStore
@@ -85,7 +86,7 @@ struct RunCommand: ParsableCommand {
                                              setLevel: { level.current = $0 })
                 let server = WebServer(queries: Queries(store: log) { logger.notice("\($0)") },
                                        settings: try WebSettings.forCommand(settings, listen: listen), inProcess: true,
-                                       console: console, logger: logger)
+                                       console: console, checks: CheckRunner(), logger: logger)
                 server.show(config: shownConfig())
                 try server.start()
                 webServer.withLock { $0 = server }

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import ISPMonCore
 import ISPMonMonitor
+import ISPMonConfig
 import ISPMonQuery
 import ISPMonServer
 import ISPMonStore
@@ -41,7 +42,8 @@ struct ServeCommand: ParsableCommand {
                 throw ValidationError("web.listen is off in the config: give --listen HOST:PORT")
             }
             let server = WebServer(queries: Queries(store: log) { logger.notice("\($0)") },
-                                   settings: try WebSettings.forCommand(settings, listen: address), inProcess: false, logger: logger)
+                                   settings: try WebSettings.forCommand(settings, listen: address), inProcess: false,
+                                   checks: CheckRunner(), logger: logger)
             try server.start()
             SignalWait.untilStopped()
             logger.info("stopping")

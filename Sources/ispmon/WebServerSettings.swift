@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ISPMonMonitor
+import ISPMonConfig
 import ISPMonServer
 
 extension WebSettings {

@@ -5,6 +5,7 @@ import Testing
 import ISPMonCore
 import ISPMonStore
 @testable import ISPMonMonitor
+import ISPMonConfig
 
 /// A clock the test sets: the wall clock is `monotonic + offset`; stepping changes the
 /// offset, slewing too (by less than a second). Counts the looks at its sync state.

@@ -1,5 +1,6 @@
 import Testing
 @testable import ISPMonMonitor
+import ISPMonCore
 
 @Suite struct DNSMessageTests {
     @Test func theQueryIsRFC1035() {
@@ -62,10 +63,10 @@ import Testing
     }
 
     @Test func names() {
-        #expect(DNSMessage.isValidName("example.com"))
-        #expect(DNSMessage.isValidName("_dmarc.example.com."))
-        #expect(!DNSMessage.isValidName("a..b"))
-        #expect(!DNSMessage.isValidName(String(repeating: "a", count: 64) + ".com"))
-        #expect(!DNSMessage.isValidName("exa mple.com"))
+        #expect(HostName.isValid("example.com"))
+        #expect(HostName.isValid("_dmarc.example.com."))
+        #expect(!HostName.isValid("a..b"))
+        #expect(!HostName.isValid(String(repeating: "a", count: 64) + ".com"))
+        #expect(!HostName.isValid("exa mple.com"))
     }
 }

@@ -6,6 +6,7 @@ import Logging
 import Synchronization
 import Testing
 import TestSupport
+import ISPMonConfig
 
 /// The monitor on a small tmpfs that fills and is then grown: it holds its results, writes
 /// them when space returns, records what it had to drop as unmonitored time, and says so

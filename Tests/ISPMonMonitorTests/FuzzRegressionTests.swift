@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ISPMonMonitor
+import ISPMonCore
 
 /// Inputs the fuzzers (Fuzz/) found: each must now get the parser's normal answer, and what
 /// a peer sent must reach an event's detail only as text that `ispmon import` accepts
@@ -41,7 +42,7 @@ import ISPMonMonitor
     @Test func aHostsFileKeepsOnlyHostNames() throws {
         let found = try #require(Data(base64Encoded: "bnN0OzpjYWQKVgAAAAx0DC8MDAwMDAwMbQxtZXNlcjAuDQowMTEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAC4uCg=="))
         let hosts = HostsFile.parse(Array(found))
-        #expect(hosts.addresses.keys.allSatisfy { DNSMessage.isValidName($0) && !$0.hasSuffix(".") }, "\(hosts.addresses)")
+        #expect(hosts.addresses.keys.allSatisfy { HostName.isValid($0) && !$0.hasSuffix(".") }, "\(hosts.addresses)")
         #expect(HostsFile.parse(Array("192.0.2.1 .. a..b ok.example.\n".utf8)).addresses == ["ok.example": ["192.0.2.1"]])
     }
 }

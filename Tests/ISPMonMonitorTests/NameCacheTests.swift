@@ -7,6 +7,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import ISPMonConfig
 #endif
 
 /// A DNS server on loopback for the name cache: answers A queries with `address` and `ttl`,

@@ -5,6 +5,8 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import ISPMonConfig
+import ISPMonCore
 #endif
 
 /// A server process for the probes to talk to, on loopback only, stopped at the end.

@@ -5,6 +5,8 @@ import Testing
 import ISPMonCore
 import ISPMonStore
 @testable import ISPMonMonitor
+import ISPMonConfig
+import ISPMonControl
 
 /// The scheduling logic with a clock and probers it is handed: no packets (the
 /// real probes are tested for real in ProbeTests).
@@ -129,10 +131,10 @@ import ISPMonStore
         let pausedAt = Mutex<(Int64, Int64)>((0, 0))
         let events = try run(config, seconds: 1.2, prober: { _ in .ok(rtt: 1_000, detail: nil) }) { monitor in
             let start = Int64(Date().timeIntervalSince1970 * 1e6)
-            #expect(monitor.handle(ControlChannel.Request(job: .probes, state: .paused)) == "ok: probes paused")
+            #expect(monitor.handle(ControlRequest(job: .probes, state: .paused)) == .state(.probes, .paused))
             usleep(400_000)
             let end = Int64(Date().timeIntervalSince1970 * 1e6)
-            #expect(monitor.handle(ControlChannel.Request(job: .probes, state: .run)) == "ok: probes run")
+            #expect(monitor.handle(ControlRequest(job: .probes, state: .run)) == .state(.probes, .run))
             pausedAt.withLock { $0 = (start, end) }
         }
         let (start, end) = pausedAt.withLock { $0 }

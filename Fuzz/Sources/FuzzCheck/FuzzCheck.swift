@@ -1,5 +1,5 @@
 import FuzzSupport
-import ISPMonMonitor
+import ISPMonControl
 
 // The check of an ad-hoc tool's request (POST /api/v1/tools/{tool}: a host, a port, a query,
 // a URL, a count from anyone signed in), on any bytes: it never crashes, and what it accepts

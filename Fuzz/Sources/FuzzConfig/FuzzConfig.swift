@@ -1,6 +1,6 @@
 import FuzzSupport
 import ISPMonCore
-import ISPMonMonitor
+import ISPMonConfig
 
 // The YAML config parser (Yams, then every key checked): any text gives a config or one
 // ConfigError naming the file (and the line, when there is one), never a trap.

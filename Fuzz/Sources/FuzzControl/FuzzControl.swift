@@ -1,18 +1,18 @@
 import FuzzSupport
-import ISPMonMonitor
+import ISPMonControl
 
 // The control socket's request parser (`job NAME STATE`) on any datagram: a request it
 // accepts reads back the same from its canonical text, which is what the monitor is given.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    let request: ControlChannel.Request
-    do { request = try ControlChannel.Request.parse(Fuzz.input(data, size)) } catch {
+    let request: ControlRequest
+    do { request = try ControlRequest.parse(Fuzz.input(data, size)) } catch {
         Fuzz.require(!error.reason.isEmpty, "an error without a reason")
         return 0
     }
     do {
-        let again = try ControlChannel.Request.parse(Array(request.text.utf8))
+        let again = try ControlRequest.parse(Array(request.text.utf8))
         Fuzz.require(again == request, "\(request.text) reads back as \(again.text)")
     } catch {
         fatalError("fuzz check failed: the canonical request \(request.text) does not parse: \(error)")

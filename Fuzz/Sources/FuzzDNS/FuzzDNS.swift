@@ -1,4 +1,5 @@
 import FuzzSupport
+import ISPMonCore
 import ISPMonMonitor
 
 // The DNS answer parser on any datagram: the first byte picks the question asked (name and

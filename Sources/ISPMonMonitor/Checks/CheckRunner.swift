@@ -4,7 +4,9 @@ import Glibc
 import Musl
 #endif
 import Foundation
-public import ISPMonCore
+import ISPMonCore
+public import ISPMonControl
+import ISPMonConfig
 import Synchronization
 
 /// Runs ad-hoc checks with the monitor's own probe code (ICMPPinger, TCPProbe, DNSProbe,
@@ -14,7 +16,7 @@ import Synchronization
 ///
 /// Calls block (each for at most its check's ``Check/bound``); the server runs each on a
 /// thread of its own, never on its event loop or the store's pool.
-public final class CheckRunner: Sendable {
+public final class CheckRunner: AdHocChecks {
     let names: NameCache.Options
     /// The checks' pinger, opened at the first ping and kept: a socket and a receiving thread,
     /// with an identifier of its own so that its replies are not the monitor's.
@@ -27,14 +29,8 @@ public final class CheckRunner: Sendable {
         names = NameCache.Options.from(environment: environment ?? ProcessInfo.processInfo.environment)
     }
 
-    /// One result as it comes, for a page that shows them so (`each`).
-    public enum Step: Sendable {
-        case tried(Int, ProbeResult)
-        case hop(Trace.Hop)
-    }
-
     /// Runs `check` now, and says what it found; `each` hears of every try and hop as it ends.
-    public func run(_ check: Check, each: (Step) -> Void = { _ in }) -> CheckReport {
+    public func run(_ check: Check, each: (CheckStep) -> Void = { _ in }) -> CheckReport {
         inFlight.add(1, ordering: .relaxed)
         defer { inFlight.subtract(1, ordering: .relaxed) }
         var report = CheckReport(check: check)
@@ -86,14 +82,14 @@ public final class CheckRunner: Sendable {
     /// The tries of a check against `host` (the check's own unless given): its address looked
     /// up once, then `probe` on it `count` times.
     func tries(_ check: Check, _ report: inout CheckReport, host: String? = nil, port: UInt16?,
-               _ each: (Step) -> Void, _ probe: (SocketAddress) -> ProbeResult) {
+               _ each: (CheckStep) -> Void, _ probe: (SocketAddress) -> ProbeResult) {
         guard let (address, via) = resolve(host ?? check.host ?? "", port: port, &report) else { return }
         report.address = via
         repeatTries(check, &report, each) { probe(address) }
     }
 
     /// `count` tries, their starts `Check.spacing` apart.
-    func repeatTries(_ check: Check, _ report: inout CheckReport, _ each: (Step) -> Void, _ probe: () -> ProbeResult) {
+    func repeatTries(_ check: Check, _ report: inout CheckReport, _ each: (CheckStep) -> Void, _ probe: () -> ProbeResult) {
         for n in 0..<check.count {
             let started = Monotonic.microseconds()
             let result = probe()

@@ -1,3 +1,5 @@
+import ISPMonCore
+
 /// What the name cache reads of `/etc/hosts` (hosts(5)): each name's addresses, asked before any
 /// resolver (as nsswitch's usual `hosts: files dns`). Foreign bytes: a line that is not an
 /// address followed by names is skipped, never an error. Pure, so that it is fuzzed
@@ -14,7 +16,7 @@ public struct HostsFile: Sendable, Equatable {
             let fields = HostsFile.fields(line)
             guard fields.count >= 2, Resolver.numeric(fields[0], port: nil) != nil else { continue }
             // Only names a target can have (config.md): `..` would otherwise be kept as `.`.
-            for name in fields.dropFirst() where DNSMessage.isValidName(name) {
+            for name in fields.dropFirst() where HostName.isValid(name) {
                 let key = DNSMessage.normalized(name)
                 if file.addresses[key, default: []].contains(fields[0]) { continue }
                 file.addresses[key, default: []].append(fields[0])

@@ -1,4 +1,6 @@
+import ISPMonCore
 import Synchronization
+import ISPMonConfig
 
 /// How the monitor's probes use the name cache: a target whose name has never resolved is not
 /// scheduled at all, and a probe of a name-based target goes to the cached address, never

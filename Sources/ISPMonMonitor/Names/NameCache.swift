@@ -8,6 +8,7 @@ import Foundation
 import ISPMonCore
 import Logging
 import Synchronization
+import ISPMonConfig
 
 /// The addresses of the targets' host names, resolved apart from the probes.
 ///

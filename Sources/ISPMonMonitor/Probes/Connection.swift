@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import COpenSSL
+import ISPMonConfig
 
 /// A connected byte stream for HTTP: plain TCP, or TLS over it (OpenSSL, the
 /// system's trusted certificates, the host name checked). Non-blocking: every

@@ -1,33 +1,8 @@
+public import ISPMonCore
+
 /// The DNS wire format (RFC 1035) for the dns probe and the name cache: one question out, the
 /// answer checked (id, question, response code) and its addresses (and their TTL) read.
-public enum DNSRecordType: Sendable, Equatable, CustomStringConvertible {
-    case a, aaaa
-
-    public init?(_ text: String) {
-        switch text.uppercased() {
-        case "A": self = .a
-        case "AAAA": self = .aaaa
-        default: return nil
-        }
-    }
-
-    var code: UInt16 { self == .a ? 1 : 28 }
-    public var description: String { self == .a ? "A" : "AAAA" }
-}
-
 public enum DNSMessage {
-    /// A plain host name: dot-separated labels of 1–63 letters, digits, `-` or `_`, 253 bytes at most.
-    public static func isValidName(_ name: String) -> Bool {
-        let trimmed = name.hasSuffix(".") ? String(name.dropLast()) : name
-        guard !trimmed.isEmpty, trimmed.utf8.count <= 253 else { return false }
-        return trimmed.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-            (1...63).contains(label.utf8.count)
-                && label.utf8.allSatisfy { b in
-                    (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x5F
-                }
-        }
-    }
-
     /// A standard query with recursion desired.
     public static func query(id: UInt16, name: String, type: DNSRecordType) -> [UInt8] {
         var m: [UInt8] = [UInt8(id >> 8), UInt8(id & 0xFF), 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]

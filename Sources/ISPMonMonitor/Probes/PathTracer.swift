@@ -96,8 +96,6 @@ public enum PathTracer {
     /// The ISP's first hop: the first answering hop after the gateway's (the gateway's own
     /// hop is the one answering from `gateway`, else TTL 1) that is not the destination itself.
     public static func ispHop(_ hops: [Trace.Hop], gateway: String?, destination: String) -> String? {
-        let gatewayTTL = hops.first { $0.address != nil && $0.address == gateway }?.ttl ?? 1
-        let target = Resolver.resolve(destination, port: nil)?.description ?? destination
-        return hops.first { $0.ttl > gatewayTTL && $0.address != nil && $0.address != gateway && $0.address != target }?.address
+        Trace.ispHop(hops, gateway: gateway, destinationAddress: Resolver.resolve(destination, port: nil)?.description ?? destination)
     }
 }

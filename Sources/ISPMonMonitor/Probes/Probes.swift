@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import ISPMonCore
+import ISPMonConfig
 
 /// tcp: a connection to host:port. Refused, unreachable and timeout are distinct errors.
 enum TCPProbe {

@@ -5,12 +5,6 @@ import Musl
 #endif
 import ISPMonCore
 
-/// The result of one probe: the RTT in µs, or an error code (events.md) and a detail.
-public enum ProbeResult: Sendable, Equatable {
-    case ok(rtt: Int64, detail: String?)
-    case failed(error: String, detail: String?)
-}
-
 
 /// A socket address (IPv4 or IPv6) held by value.
 public struct SocketAddress: Sendable, CustomStringConvertible {
@@ -47,12 +41,6 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
 }
 
 public enum Resolver {
-    /// An address, or something shaped like a host name (checked before any lookup).
-    public static func isPlausibleHost(_ host: String) -> Bool {
-        if numeric(host, port: nil) != nil { return true }
-        return DNSMessage.isValidName(host)
-    }
-
     /// `host` when it is a numeric address, without any lookup.
     public static func numeric(_ host: String, port: UInt16?) -> SocketAddress? {
         lookup(host, port: port, flags: AI_NUMERICHOST)

@@ -1,4 +1,4 @@
-public import ISPMonMonitor
+public import ISPMonControl
 public import Logging
 
 /// What the web server may see and change of a monitor in the same process (`ispmon run`):

@@ -1,5 +1,5 @@
+import ISPMonControl
 import ISPMonCore
-import ISPMonMonitor
 import ISPMonQuery
 import ISPMonStore
 import HTTPTypes
@@ -13,26 +13,31 @@ struct MonitorControl {
     /// Whether a monitor holds the store: without one nothing can be asked.
     var available: Bool { queries.monitorRunning }
 
+    var client: MonitorControlClient { MonitorControlClient(directory: queries.store.directory) }
+
     /// Every job and its state.
-    func jobs() throws -> [(job: MonitorConfig.JobName, state: String)] {
-        try MonitorConfig.JobName.allCases.map { job in
-            (job, String(try ask("job \(job.rawValue)").split(separator: " ").last ?? "run"))
+    func jobs() throws -> [(job: JobName, state: String)] {
+        try JobName.allCases.map { job in
+            switch try ask(ControlRequest(job: job, state: nil)) {
+            case let .state(_, state), let .unchanged(_, state): (job, state.rawValue)
+            case let .refused(reason): throw APIError(.internalServerError, reason)
+            }
         }
     }
 
-    /// Changes a job; the monitor's answer (`probes paused`, `probes is already paused`).
-    func set(_ job: MonitorConfig.JobName, _ state: JobState.State) throws -> String {
-        try ask("job \(job.rawValue) \(state.rawValue)")
+    /// Changes a job; the monitor's answer in words (`probes paused`, `probes is already paused`).
+    func set(_ job: JobName, _ state: JobState.State) throws -> String {
+        try ask(ControlRequest(job: job, state: state)).words
     }
 
-    /// One request to the monitor; `409` when none runs, `500` when it answers with an error.
-    func ask(_ request: String) throws -> String {
+    /// One request to the monitor; `409` when none runs or it does not answer, `500` when it refuses.
+    func ask(_ request: ControlRequest) throws -> ControlAnswer {
         guard available else { throw APIError(.conflict, "no monitor is running on this store") }
-        let answer: String
-        do { answer = try ControlChannel.send(request, directory: queries.store.directory) } catch {
+        let answer: ControlAnswer
+        do { answer = try MonitorControlClient(directory: queries.store.directory).send(request) } catch {
             throw APIError(.conflict, "the monitor does not answer: \(error)")
         }
-        guard answer.hasPrefix("ok") else { throw APIError(.internalServerError, answer) }
-        return String(answer.dropFirst(answer.hasPrefix("ok: ") ? 4 : 0))
+        if case .refused(let reason) = answer { throw APIError(.internalServerError, reason) }
+        return answer
     }
 }

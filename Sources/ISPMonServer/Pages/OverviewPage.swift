@@ -1,6 +1,6 @@
 import ISPMonCharts
 import ISPMonCore
-import ISPMonMonitor
+import ISPMonControl
 import ISPMonQuery
 
 /// `/`: is it down, since when, whose fault; the path; the last 24 h of latency of the router

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import ISPMonCore
-import ISPMonMonitor
 import ISPMonQuery
 import Mustache
 import NIOCore

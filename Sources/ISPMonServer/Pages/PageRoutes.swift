@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import ISPMonCore
-import ISPMonMonitor
+import ISPMonControl
 import ISPMonQuery
 import NIOCore
 import NIOPosix

@@ -1,5 +1,5 @@
 import ISPMonCore
-import ISPMonMonitor
+import ISPMonConfig
 import ISPMonQuery
 import Logging
 
@@ -17,7 +17,7 @@ enum SettingsPage {
     static let levels = MonitorConfig.logLevels
 
     /// The page's values. `minimum`: the log lines shown, at this level or above.
-    static func values(jobs: [(job: MonitorConfig.JobName, state: String)]?, console: MonitorConsole?, minimum: Logger.Level,
+    static func values(jobs: [(job: JobName, state: String)]?, console: MonitorConsole?, minimum: Logger.Level,
                        config: ShownConfig?, tokens: [AuthStore.Token]) -> [String: Any] {
         var values: [String: Any] = [:]
         if let jobs {

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import ISPMonCore
-import ISPMonMonitor
 import ISPMonQuery
 import Logging
 import NIOCore
@@ -34,7 +33,7 @@ struct SettingsRoutes {
         }
         router.post("settings/jobs/{job}") { request, context in
             let name = try context.parameters.require("job")
-            guard let job = MonitorConfig.JobName(rawValue: name) else { throw APIError(.notFound, "no job \(name)") }
+            guard let job = JobName(rawValue: name) else { throw APIError(.notFound, "no job \(name)") }
             let form = try await Self.form(request)
             guard let text = form["state"], let state = JobState.State(rawValue: text) else {
                 throw APIError.badParameter("state", "must be run, paused or disabled")

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import ISPMonCore
-import ISPMonMonitor
+import ISPMonControl
 import ISPMonQuery
 import NIOCore
 
@@ -70,7 +70,7 @@ enum ToolPage {
 
 /// `GET /tools` and the form's `POST /tools` (the page without JavaScript).
 struct ToolPageRoutes {
-    let runner: CheckRunner
+    let runner: any AdHocChecks
     let running: RunningChecks
     let renderer: PageRenderer
 

@@ -1,7 +1,6 @@
 import Foundation
 import ISPMonCharts
 import ISPMonCore
-import ISPMonMonitor
 import ISPMonQuery
 import ISPMonStore
 
@@ -164,7 +163,7 @@ enum ViewPages {
         let traces = try queries.traces()
         var values: [String: Any] = [:]
         if let latest = traces.first, case .trace(let t) = latest.event.body {
-            let isp = PathTracer.ispHop(t.hops, gateway: t.hops.first?.address, destination: t.destination)
+            let isp = t.ispHop
             let hops = t.hops.map { h in
                 HopDiagram.Hop(ttl: h.ttl, address: h.address, rttMs: h.rtt.map { Double($0) / 1000 },
                                role: h.ttl == 1 ? "the router" : h.address != nil && h.address == isp ? "the ISP's first hop" : nil)

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import ISPMonCore
-import ISPMonMonitor
 import ISPMonQuery
 import ISPMonStore
 import NIOCore
@@ -34,8 +33,8 @@ struct JobRoutes {
         }
         router.post("api/v1/jobs/{job}") { request, context in
             let name = try context.parameters.require("job")
-            guard let job = MonitorConfig.JobName(rawValue: name) else {
-                throw APIError(.notFound, "no job \(name) (jobs: \(MonitorConfig.JobName.allCases.map(\.rawValue).joined(separator: ", ")))")
+            guard let job = JobName(rawValue: name) else {
+                throw APIError(.notFound, "no job \(name) (jobs: \(JobName.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             let body = try await request.body.collect(upTo: WebServer.maxBody)
             guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],

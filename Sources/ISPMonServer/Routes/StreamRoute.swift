@@ -1,6 +1,6 @@
 import HTTPTypes
 import Hummingbird
-import ISPMonMonitor
+import ISPMonControl
 import ISPMonQuery
 import NIOCore
 import Synchronization

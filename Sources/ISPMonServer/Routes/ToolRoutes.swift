@@ -1,12 +1,12 @@
 import Foundation
 import Hummingbird
-import ISPMonMonitor
+import ISPMonControl
 import ISPMonQuery
 import NIOCore
 import Synchronization
 
 /// `POST /api/v1/tools/{ping|tcp|dns|http|trace|speedtest}`: one ad-hoc check, run now with the
-/// monitor's own probe code (``CheckRunner``) against the target in the request, answered with
+/// monitor's own probe code (an ``AdHocChecks``: the monitor's ``CheckRunner``) against the target in the request, answered with
 /// its results (``CheckForm``). Not recorded: no event, no part of any view.
 ///
 /// One check at a time per client (its session or token: behind a reverse proxy every client
@@ -15,7 +15,7 @@ import Synchronization
 /// loop nor the store's pool; a request whose client is gone, or a server that stops, does not
 /// wait for it.
 struct ToolRoutes {
-    let runner: CheckRunner
+    let runner: any AdHocChecks
     let running: RunningChecks
 
     static let maxRunning = 4

@@ -1,186 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-public import ISPMonCore
+import ISPMonCore
 import Yams
-
-/// The monitor's configuration (docs/config.md), checked strictly: an
-/// unknown key, a bad value or a duplicate target name is a ``ConfigError``
-/// naming the file, the line and the key, and the monitor does not start.
-public struct MonitorConfig: Sendable, Equatable {
-    public enum JobName: String, Sendable, CaseIterable { case probes, speedtest, trace }
-
-    public struct Target: Sendable, Equatable {
-        public enum Address: Sendable, Equatable {
-            /// An IPv4/IPv6 address or a host name, and a port where the method needs one.
-            case host(String, port: UInt16?)
-            /// `host: auto`: the first hop beyond the gateway, found by path discovery.
-            case auto
-            case url(HTTPURL)
-        }
-
-        public var name: String
-        public var role: Role
-        public var method: ProbeMethod
-        public var address: Address
-        /// The DNS name to resolve and the record type (dns only).
-        public var query = "example.com"
-        public var queryType = DNSRecordType.a
-        /// HTTP status that counts as success (http only); nil: any 2xx or 3xx.
-        public var expectStatus: Int?
-        /// In microseconds.
-        public var interval: Int64
-        public var timeout: Int64
-    }
-
-    public struct SpeedTest: Sendable, Equatable {
-        public var enabled = true
-        public var downloadURL: HTTPURL?
-        public var uploadURL: HTTPURL?
-        public var interval: Int64 = 7_200_000_000
-        public var maxDuration: Int64 = 30_000_000
-    }
-
-    public var data: String?
-    public var logLevel: String?
-    public var downAfter = 3
-    /// Interfaces watched for `link` events; nil: the default route's.
-    public var interfaces: [String]?
-    public var defaultInterval: Int64 = 5_000_000
-    public var defaultTimeout: Int64 = 2_000_000
-    public var targets: [Target] = []
-    public var speedTest: SpeedTest?
-    public var jobs: [JobName: JobState.State] = [:]
-    public var web = Web()
-    /// This site's name (reports, notifications, fleet); nil: the host name (``siteName``).
-    public var site: String?
-    /// What the ISP sells; nil: no plan, so no test is `slow`.
-    public var plan: ServicePlan?
-
-    /// The site's name: `site:`, else this machine's host name made to fit `[A-Za-z0-9._-]{1,64}`.
-    public var siteName: String {
-        if let site { return site }
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "ispmon" }
-        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let fitted = String(name.unicodeScalars.map { MonitorConfig.isSiteCharacter($0) ? Character($0) : "-" }.prefix(64))
-        return fitted.isEmpty ? "ispmon" : fitted
-    }
-
-    static func isSiteCharacter(_ c: Unicode.Scalar) -> Bool {
-        c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "." || c == "_" || c == "-")
-    }
-
-    /// The web UI and HTTP API (docs/http.md), served by `ispmon run` and `ispmon serve`.
-    public struct Web: Sendable, Equatable {
-        /// Where to listen; nil: `off`.
-        public var listen: Listen? = Listen(host: "::", port: 8080)
-        /// A read-only status page at /status that needs no sign-in.
-        public var publicStatus = false
-        /// Addresses that may scrape /metrics without a token (numeric, as the peer's address reads).
-        public var metricsAllow: [String] = []
-        /// HTTPS instead of HTTP: both or neither.
-        public var tlsCert: String?
-        public var tlsKey: String?
-        public init() {}
-
-        public struct Listen: Sendable, Equatable, CustomStringConvertible {
-            public var host: String
-            public var port: Int
-            public init(host: String, port: Int) {
-                self.host = host
-                self.port = port
-            }
-            public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
-
-            /// `host:port`, `[v6]:port` or `:port` (every address); port 0 lets the kernel choose (tests); nil
-            /// when it is none of these.
-            public init?(_ text: String) {
-                var host: Substring
-                var port: Substring
-                if text.hasPrefix("[") {
-                    guard let close = text.firstIndex(of: "]") else { return nil }
-                    host = text[text.index(after: text.startIndex)..<close]
-                    let rest = text[text.index(after: close)...]
-                    guard rest.hasPrefix(":") else { return nil }
-                    port = rest.dropFirst()
-                } else {
-                    guard let colon = text.lastIndex(of: ":"), !text[..<colon].contains(":") else { return nil }
-                    host = text[..<colon]
-                    port = text[text.index(after: colon)...]
-                }
-                if host.isEmpty { host = "::" }
-                guard let p = Int(port), (0...65_535).contains(p), port.allSatisfy(\.isASCII),
-                      host.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == ":" || $0 == "-" }) else { return nil }
-                self.host = String(host)
-                self.port = p
-            }
-        }
-    }
-
-    public init() {}
-
-    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
-}
-
-/// What is wrong with a config file, and where.
-public struct ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
-    public var file: String
-    public var line: Int?
-    public var message: String
-    public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
-}
-
-/// `http://host[:port]/path` or `https://…`, parsed once.
-public struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
-    public var secure: Bool
-    public var host: String
-    public var port: UInt16
-    public var path: String
-    public var description: String {
-        let defaultPort: UInt16 = secure ? 443 : 80
-        return (secure ? "https://" : "http://") + (host.contains(":") ? "[\(host)]" : host)
-            + (port == defaultPort ? "" : ":\(port)") + path
-    }
-
-    public init?(_ text: String) {
-        let rest: Substring
-        if text.hasPrefix("http://") {
-            secure = false
-            rest = text.dropFirst(7)
-        } else if text.hasPrefix("https://") {
-            secure = true
-            rest = text.dropFirst(8)
-        } else {
-            return nil
-        }
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        var p = String(rest.dropFirst(authority.count).prefix { $0 != "#" })
-        if p.isEmpty || p.hasPrefix("?") { p = "/" + p }
-        path = p
-        port = secure ? 443 : 80
-        var h = Substring(authority)
-        if h.hasPrefix("[") {  // [IPv6]:port
-            guard let close = h.firstIndex(of: "]") else { return nil }
-            let after = h[h.index(after: close)...]
-            h = h[h.index(after: h.startIndex)..<close]
-            if after.hasPrefix(":") {
-                guard let n = UInt16(after.dropFirst()), n > 0 else { return nil }
-                port = n
-            } else if !after.isEmpty {
-                return nil
-            }
-        } else if let colon = h.lastIndex(of: ":") {
-            guard let n = UInt16(h[h.index(after: colon)...]), n > 0 else { return nil }
-            port = n
-            h = h[..<colon]
-        }
-        guard !h.isEmpty, !h.contains("@"), h.allSatisfy({ !$0.isWhitespace }) else { return nil }
-        host = String(h)
-    }
-}
 
 extension MonitorConfig {
     /// Parses and checks a config file's text.
@@ -267,11 +86,13 @@ struct ConfigParser {
         }
         if let n = top["plan"] { config.plan = try plan(n) }
         if let n = top["jobs"] {
-            let jobs = try mapping(n, "jobs", allowed: Set(MonitorConfig.JobName.allCases.map(\.rawValue)))
+            let jobs = try mapping(n, "jobs", allowed: Set(JobName.allCases.map(\.rawValue)))
             for (key, v) in jobs.entries {
                 let state = try string(v, "jobs.\(key)")
-                guard let s = JobState.State(rawValue: state) else { throw error(v, "jobs.\(key): '\(state)' is not run, paused or disabled") }
-                config.jobs[MonitorConfig.JobName(rawValue: key)!] = s
+                guard let job = JobName(rawValue: key), let s = JobState.State(rawValue: state) else {
+                    throw error(v, "jobs.\(key): '\(state)' is not run, paused or disabled")
+                }
+                config.jobs[job] = s
             }
         }
         return config
@@ -321,7 +142,7 @@ struct ConfigParser {
                 guard method == .icmp else { throw error(n, "\(where_).host: auto works with method icmp only") }
                 address = .auto
             } else {
-                guard Resolver.isPlausibleHost(host) else { throw error(n, "\(where_).host: '\(host)' is not an address or host name") }
+                guard HostName.isPlausible(host) else { throw error(n, "\(where_).host: '\(host)' is not an address or host name") }
                 if method == .tcp && port == nil { throw error(node, "\(where_): method tcp needs port") }
                 address = .host(host, port: method == .dns ? port ?? 53 : port)
             }
@@ -330,7 +151,7 @@ struct ConfigParser {
                                      interval: config.defaultInterval, timeout: config.defaultTimeout)
         if let n = m["query"] {
             t.query = try string(n, "\(where_).query")
-            guard DNSMessage.isValidName(t.query) else { throw error(n, "\(where_).query: '\(t.query)' is not a DNS name") }
+            guard HostName.isValid(t.query) else { throw error(n, "\(where_).query: '\(t.query)' is not a DNS name") }
         }
         if let n = m["type"] {
             let text = try string(n, "\(where_).type")
@@ -387,7 +208,7 @@ struct ConfigParser {
             guard case .sequence(let seq) = n else { throw error(n, "web.metrics_allow must be a list of addresses, e.g. [192.0.2.5]") }
             w.metricsAllow = try seq.map { item throws(ConfigError) in
                 let a = try string(item, "web.metrics_allow")
-                guard Self.isNumericAddress(a) else { throw error(item, "web.metrics_allow: '\(a)' is not an IPv4 or IPv6 address") }
+                guard HostName.isStrictAddress(a) else { throw error(item, "web.metrics_allow: '\(a)' is not an IPv4 or IPv6 address") }
                 return a
             }
         }
@@ -397,12 +218,6 @@ struct ConfigParser {
             throw error(node, "web: tls_cert and tls_key go together (both or neither)")
         }
         return w
-    }
-
-    static func isNumericAddress(_ text: String) -> Bool {
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
     }
 
     func plan(_ node: Node) throws(ConfigError) -> ServicePlan {

@@ -17,7 +17,14 @@ public struct CheckReport: Sendable, Equatable {
     public struct Failure: Error, Sendable, Equatable {
         public var error: String
         public var detail: String
+
+        public init(error: String, detail: String) {
+            self.error = error
+            self.detail = detail
+        }
     }
+
+    public init(check: Check) { self.check = check }
 
     /// Whether it went well: a try answered, the trace reached its destination, the speed test
     /// measured both ways.

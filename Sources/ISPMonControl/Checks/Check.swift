@@ -1,3 +1,6 @@
+public import ISPMonConfig
+public import ISPMonCore
+
 /// One ad-hoc check (the web UI's tools, `POST /api/v1/tools/{tool}`): one of the monitor's own
 /// probes, run now against a target the person typed. It is checked here, before anything is
 /// sent: a name or address of the right shape, a port, a DNS name, an http(s) URL of printable
@@ -42,7 +45,7 @@ public struct Check: Sendable, Equatable {
 
     /// What each tool takes; any other field given is an error (it would be ignored otherwise,
     /// and a person who typed a port for ping should hear that it is not used).
-    static func fields(of tool: Tool) -> Set<String> {
+    public static func fields(of tool: Tool) -> Set<String> {
         switch tool {
         case .ping: ["host", "count"]
         case .tcp: ["host", "port", "count"]
@@ -66,7 +69,7 @@ public struct Check: Sendable, Equatable {
         }
         if takes.contains("host") {
             guard let host, !host.isEmpty else { throw Invalid(field: "host", reason: "is required: a host name or an address") }
-            guard host.utf8.count <= 253, Resolver.isPlausibleHost(host) else {
+            guard host.utf8.count <= 253, HostName.isPlausible(host) else {
                 throw Invalid(field: "host", reason: "'\(Check.shown(host))' is not a host name or an address")
             }
             self.host = host
@@ -82,7 +85,7 @@ public struct Check: Sendable, Equatable {
         if tool == .dns {
             guard let query, !query.isEmpty else { throw Invalid(field: "query", reason: "is required: the name to look up, e.g. example.com or example.com AAAA") }
             let words = query.split(separator: " ", omittingEmptySubsequences: true)
-            guard (1...2).contains(words.count), DNSMessage.isValidName(String(words[0])) else {
+            guard (1...2).contains(words.count), HostName.isValid(String(words[0])) else {
                 throw Invalid(field: "query", reason: "'\(Check.shown(query))' is not a DNS name, optionally followed by A or AAAA")
             }
             if words.count == 2 {
@@ -97,7 +100,7 @@ public struct Check: Sendable, Equatable {
             guard let url, !url.isEmpty else { throw Invalid(field: "url", reason: "is required: an http:// or https:// URL") }
             // Printable ASCII only: the path goes into the request line as it is.
             guard url.utf8.count <= 2048, url.utf8.allSatisfy({ (0x21...0x7E).contains($0) }),
-                  let parsed = HTTPURL(url), Resolver.isPlausibleHost(parsed.host) else {
+                  let parsed = HTTPURL(url), HostName.isPlausible(parsed.host) else {
                 throw Invalid(field: "url", reason: "'\(Check.shown(url))' is not an http:// or https:// URL")
             }
             self.url = parsed
@@ -131,12 +134,12 @@ public struct Check: Sendable, Equatable {
         }
     }
 
-    static func hostPort(_ host: String, _ port: UInt16) -> String {
+    public static func hostPort(_ host: String, _ port: UInt16) -> String {
         (host.contains(":") ? "[\(host)]" : host) + ":\(port)"
     }
 
     /// A value quoted in an error, cut short: an error repeats what was sent, not all of it.
-    static func shown(_ text: String) -> String {
+    public static func shown(_ text: String) -> String {
         text.count <= 80 ? text : String(text.prefix(77)) + "..."
     }
 }
