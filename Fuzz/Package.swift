@@ -49,6 +49,6 @@ let package = Package(
         fuzzer("FuzzControl", [control]),
         fuzzer("FuzzResolverFiles", [monitor]),
         fuzzer("FuzzForm", [query]),
-        fuzzer("FuzzCheck", [control]),
+        fuzzer("FuzzCheck", [config, control]),
     ]
 )

@@ -2,8 +2,10 @@ public import ISPMonCore
 
 /// Availability (docs/reports.md): `100 × (monitored time − outage time within it) / monitored
 /// time`, for connectivity (its outages) and DNS (the DNS outages), over a window or per
-/// calendar day, ISO week or month. Monitored time is ``Projection/monitored``: unmonitored
-/// time (the monitor stopped, the machine off) counts neither way and is stated.
+/// calendar day, ISO week or month of a zone. Monitored time is ``Projection/monitored``:
+/// unmonitored time (the monitor stopped, the machine off) counts neither way and is stated.
+/// Beside it, the ISP's share: only the connectivity outages whose cause lies past this home's
+/// router (``Outage/Cause/isp``, ``Outage/Cause/upstream``), what an ISP answers for.
 public struct AvailabilityQuery: Sendable, Hashable {
     public enum Period: String, Sendable, Hashable, CaseIterable {
         /// The whole window, one answer.
@@ -34,11 +36,14 @@ public struct AvailabilityQuery: Sendable, Hashable {
         public var connectivityDown: Int64
         /// DNS outage time within the monitored time.
         public var dnsDown: Int64
+        /// Time of the connectivity outages the ISP answers for, within the monitored time.
+        public var ispDown: Int64
 
         public var unmonitored: Int64 { max(0, end - start - monitored) }
         /// nil without monitored time.
         public var connectivityPercent: Percent? { Percent(up: monitored - connectivityDown, of: monitored) }
         public var dnsPercent: Percent? { Percent(up: monitored - dnsDown, of: monitored) }
+        public var ispPercent: Percent? { Percent(up: monitored - ispDown, of: monitored) }
     }
 
     /// A share in hundredths of a percent, exactly: `99.88 %` is 9988. Rounded half away from
@@ -76,15 +81,20 @@ public struct AvailabilityQuery: Sendable, Hashable {
         guard end > start else { return [] }
         let connectivity = Self.merged(outages.filter { $0.kind == .connectivity }.map { ($0.start, $0.end ?? newest) })
         let dns = Self.merged(outages.filter { $0.kind == .dns }.map { ($0.start, $0.end ?? newest) })
+        let isp = Self.merged(outages.filter { $0.kind == .connectivity && Self.ispCauses.contains($0.cause) }.map { ($0.start, $0.end ?? newest) })
         let ranges: [(String, Int64, Int64)] = period == .whole
             ? [("", start, end)]
             : CalendarPeriods.periods(period == .day ? .day : period == .week ? .week : .month, from: start, to: end, zone: zone)
                 .map { ($0.label, max($0.start, start), min($0.end, end)) }
         return ranges.map { label, a, b in
             Answer(label: label, start: a, end: b, monitored: Self.overlap(monitored, a, b),
-                   connectivityDown: Self.overlap(connectivity, monitored, a, b), dnsDown: Self.overlap(dns, monitored, a, b))
+                   connectivityDown: Self.overlap(connectivity, monitored, a, b), dnsDown: Self.overlap(dns, monitored, a, b),
+                   ispDown: Self.overlap(isp, monitored, a, b))
         }
     }
+
+    /// The causes past this home's router (docs/reports.md, "The ISP's share").
+    public static let ispCauses: Set<Outage.Cause> = [.isp, .upstream]
 
     /// Sorted and disjoint: a clock set back can make a track's intervals overlap, and no
     /// moment may count twice.

@@ -1,14 +1,39 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+public import Foundation
 import ISPMonCore
 
-/// Calendar days, ISO weeks (Monday to Monday) and months, as [start, end) in µs, in UTC or
-/// in the machine's zone (`TZ`): a local day of a daylight-saving change is 23 or 25 hours.
+/// Calendar days, ISO weeks (Monday to Monday, week 1 holds the year's first Thursday) and
+/// months, as [start, end) in µs, in a zone given as a parameter (an IANA name, UTC, or this
+/// machine's): a day of a daylight-saving change is 23 or 25 hours. The same log and zone give
+/// the same periods on every machine, whatever its `TZ`.
 public enum CalendarPeriods {
-    public enum Zone: String, Sendable, Hashable { case utc, local }
+    /// Whose calendar the days, weeks and months follow.
+    public struct Zone: Sendable, Hashable, CustomStringConvertible {
+        public let timeZone: TimeZone
+
+        public init(_ timeZone: TimeZone) { self.timeZone = timeZone }
+
+        /// An IANA zone (`Europe/Berlin`, `UTC`); nil when there is no zone of that name.
+        public init?(identifier: String) {
+            guard !identifier.isEmpty, identifier.utf8.count <= 64, let zone = TimeZone(identifier: identifier) else { return nil }
+            timeZone = zone
+        }
+
+        public static let utc = Zone(TimeZone(secondsFromGMT: 0) ?? .gmt)
+        /// This machine's zone (`TZ`, else /etc/localtime): the pages', which show local time.
+        public static var local: Zone { Zone(TimeZone.current) }
+
+        public var description: String { timeZone.identifier }
+
+        /// The Gregorian calendar in this zone, with ISO 8601's weeks.
+        var calendar: Calendar {
+            var c = Calendar(identifier: .gregorian)
+            c.timeZone = timeZone
+            c.firstWeekday = 2
+            c.minimumDaysInFirstWeek = 4
+            return c
+        }
+    }
+
     public enum Unit: Sendable, Hashable { case day, week, month }
 
     public struct Period: Sendable, Hashable {
@@ -20,11 +45,12 @@ public enum CalendarPeriods {
 
     /// Every period of `unit` that meets [from, to), oldest first.
     public static func periods(_ unit: Unit, from: Int64, to: Int64, zone: Zone) -> [Period] {
+        let calendar = zone.calendar
         var out: [Period] = []
-        var start = self.start(of: unit, containing: from, zone: zone)
+        var start = self.start(of: unit, containing: from, calendar)
         while start < to, out.count < 100_000 {
-            let end = next(unit, after: start, zone: zone)
-            out.append(Period(label: label(unit, start, zone: zone), start: start, end: end))
+            let end = next(unit, after: start, calendar)
+            out.append(Period(label: label(unit, start, calendar), start: start, end: end))
             start = end
         }
         return out
@@ -32,65 +58,45 @@ public enum CalendarPeriods {
 
     /// The start of the period of `unit` that holds `t`.
     public static func start(of unit: Unit, containing t: Int64, zone: Zone) -> Int64 {
-        var tm = fields(t, zone)
-        tm.tm_hour = 0
-        tm.tm_min = 0
-        tm.tm_sec = 0
-        switch unit {
-        case .day: break
-        case .week: tm.tm_mday -= (Int32(tm.tm_wday) + 6) % 7  // back to Monday
-        case .month: tm.tm_mday = 1
-        }
-        return seconds(&tm, zone)
+        start(of: unit, containing: t, zone.calendar)
     }
 
-    static func next(_ unit: Unit, after start: Int64, zone: Zone) -> Int64 {
-        var tm = fields(start, zone)
-        switch unit {
-        case .day: tm.tm_mday += 1
-        case .week: tm.tm_mday += 7
-        case .month: tm.tm_mon += 1
+    static func start(of unit: Unit, containing t: Int64, _ calendar: Calendar) -> Int64 {
+        let component: Calendar.Component = switch unit {
+        case .day: .day
+        case .week: .weekOfYear
+        case .month: .month
         }
-        tm.tm_hour = 0
-        tm.tm_min = 0
-        tm.tm_sec = 0
-        return max(seconds(&tm, zone), start + 3_600_000_000)
+        guard let interval = calendar.dateInterval(of: component, for: date(t)) else { return t }
+        return micros(interval.start)
     }
 
-    static func label(_ unit: Unit, _ start: Int64, zone: Zone) -> String {
-        let tm = fields(start, zone)
-        let year = Int(tm.tm_year) + 1900, month = Int(tm.tm_mon) + 1, day = Int(tm.tm_mday)
+    static func next(_ unit: Unit, after start: Int64, _ calendar: Calendar) -> Int64 {
+        let step: DateComponents = switch unit {
+        case .day: DateComponents(day: 1)
+        case .week: DateComponents(day: 7)
+        case .month: DateComponents(month: 1)
+        }
+        // The next period's first moment: the same calendar date one step on, at its start of day.
+        guard let later = calendar.date(byAdding: step, to: date(start)) else { return start + 86_400_000_000 }
+        return max(micros(calendar.startOfDay(for: later)), start + 3_600_000_000)
+    }
+
+    static func label(_ unit: Unit, _ start: Int64, _ calendar: Calendar) -> String {
+        let c = calendar.dateComponents([.year, .month, .day, .yearForWeekOfYear, .weekOfYear], from: date(start))
+        let year = c.year ?? 0, month = c.month ?? 0, day = c.day ?? 0
         switch unit {
         case .day: return LocalTime.pad(year, 4) + "-" + LocalTime.pad(month, 2) + "-" + LocalTime.pad(day, 2)
         case .month: return LocalTime.pad(year, 4) + "-" + LocalTime.pad(month, 2)
-        case .week:
-            // An ISO week is its Thursday's: week 1 holds the year's first Thursday.
-            var t = tm
-            t.tm_mday += 3
-            t.tm_hour = 12
-            let th = fields(seconds(&t, zone), zone)
-            let week = Int(th.tm_yday) / 7 + 1
-            return LocalTime.pad(Int(th.tm_year) + 1900, 4) + "-W" + LocalTime.pad(week, 2)
+        case .week: return LocalTime.pad(c.yearForWeekOfYear ?? year, 4) + "-W" + LocalTime.pad(c.weekOfYear ?? 0, 2)
         }
     }
 
-    static func fields(_ us: Int64, _ zone: Zone) -> tm {
-        var secs = time_t(us.floorDivided(by: 1_000_000).0)
-        var out = tm()
-        switch zone {
-        case .utc: gmtime_r(&secs, &out)
-        case .local: localtime_r(&secs, &out)
-        }
-        return out
+    static func date(_ us: Int64) -> Date {
+        let (seconds, fraction) = us.floorDivided(by: 1_000_000)
+        return Date(timeIntervalSince1970: Double(seconds) + Double(fraction) / 1e6)
     }
 
-    /// Broken-down time back to µs; mktime's `tm_isdst = -1` lets it find whether summer time holds.
-    static func seconds(_ tm: inout tm, _ zone: Zone) -> Int64 {
-        switch zone {
-        case .utc: return Int64(timegm(&tm)) * 1_000_000
-        case .local:
-            tm.tm_isdst = -1
-            return Int64(mktime(&tm)) * 1_000_000
-        }
-    }
+    /// Period bounds are whole seconds (zone offsets are), so rounding loses nothing.
+    static func micros(_ d: Date) -> Int64 { Int64(d.timeIntervalSince1970.rounded()) * 1_000_000 }
 }

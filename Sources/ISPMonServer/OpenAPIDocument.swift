@@ -404,6 +404,82 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/v1/availability": {
+      "get": {
+        "operationId": "getAvailability",
+        "summary": "Availability of the monitored time: internet, DNS and the ISP's share, for the range or per calendar day, ISO week or month of an IANA zone (`ispmon availability --json`).",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/since"
+          },
+          {
+            "$ref": "#/components/parameters/until"
+          },
+          {
+            "name": "per",
+            "in": "query",
+            "required": false,
+            "description": "One row per calendar day, ISO week or month; without it, one row for the whole range.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "day",
+                "week",
+                "month"
+              ]
+            }
+          },
+          {
+            "name": "tz",
+            "in": "query",
+            "required": false,
+            "description": "The IANA zone whose days, weeks and months count (default UTC); a day across a daylight-saving change is 23 or 25 hours.",
+            "schema": {
+              "type": "string",
+              "default": "UTC",
+              "maxLength": 64
+            }
+          },
+          {
+            "$ref": "#/components/parameters/format"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One row a period, oldest first; empty when nothing was monitored in the range.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/Availability"
+                  }
+                }
+              },
+              "text/csv": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "headers": {
+              "Content-Disposition": {
+                "$ref": "#/components/headers/CSVDownload"
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "503": {
+            "$ref": "#/components/responses/NoPassword"
+          }
+        }
+      }
+    },
     "/api/v1/events": {
       "get": {
         "operationId": "listEvents",
@@ -1708,6 +1784,84 @@ enum OpenAPIDocument {
         ],
         "additionalProperties": false,
         "description": "A test of `ispmon speedtests --json`."
+      },
+      "Availability": {
+        "type": "object",
+        "properties": {
+          "period": {
+            "type": "string",
+            "description": "`2026-03-29`, `2026-W13`, `2026-03`; empty for the whole range."
+          },
+          "start": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "end": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "monitored_s": {
+            "type": "number",
+            "minimum": 0
+          },
+          "unmonitored_s": {
+            "type": "number",
+            "minimum": 0
+          },
+          "connectivity_down_s": {
+            "type": "number",
+            "minimum": 0
+          },
+          "dns_down_s": {
+            "type": "number",
+            "minimum": 0
+          },
+          "isp_down_s": {
+            "type": "number",
+            "minimum": 0
+          },
+          "connectivity_pct": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 100,
+            "description": "Exactly two decimals, rounded half away from zero; null without monitored time."
+          },
+          "dns_pct": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 100,
+            "description": "Exactly two decimals, rounded half away from zero; null without monitored time."
+          },
+          "isp_pct": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 100,
+            "description": "Exactly two decimals, rounded half away from zero; null without monitored time."
+          }
+        },
+        "required": [
+          "period",
+          "start",
+          "end",
+          "monitored_s",
+          "unmonitored_s",
+          "connectivity_down_s",
+          "dns_down_s",
+          "isp_down_s",
+          "connectivity_pct",
+          "dns_pct",
+          "isp_pct"
+        ],
+        "additionalProperties": false
       },
       "SpeedTestDay": {
         "type": "object",

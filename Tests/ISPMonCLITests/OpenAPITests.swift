@@ -100,7 +100,7 @@ import Glibc
         let paths = Set(((doc?["paths"] as? [String: Any]) ?? [:]).keys)
         // Every route the server has (docs/http.md's table and the rest it serves).
         for path in ["/api/v1/status", "/api/v1/outages", "/api/v1/outages/{id}", "/api/v1/outages/{id}/notes", "/api/v1/latency",
-                     "/api/v1/speedtests", "/api/v1/events", "/api/v1/traces", "/api/v1/jobs", "/api/v1/jobs/{job}", "/api/v1/tools/{tool}", "/api/v1/session",
+                     "/api/v1/speedtests", "/api/v1/availability", "/api/v1/events", "/api/v1/traces", "/api/v1/jobs", "/api/v1/jobs/{job}", "/api/v1/tools/{tool}", "/api/v1/session",
                      "/api/v1/stream", "/api/v1/openapi.json", "/metrics", "/healthz", "/login", "/logout", "/"] {
             #expect(paths.contains(path), "the document lacks \(path)")
         }

@@ -26,6 +26,39 @@ import ISPMonCore
         return events
     }
 
+    @Test func availabilityOfTheRangeAndPerDayOfAZone() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        #expect(try CLI.run(["import", "-"], stdin: ndjson(Self.scenario()), data: dir.path).status == 0)
+        // Two monitored hours; the ISP's fault is 599.999 s (cause isp), the resolver's 300 s.
+        let whole = try CLI.run(["availability", "--json"], data: dir.path)
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: whole.stdout) as? [[String: Any]])
+        #expect(rows.count == 1)
+        #expect(rows.first?["period"] as? String == "")
+        #expect(rows.first?["monitored_s"] as? Double == 7200)
+        #expect(rows.first?["connectivity_down_s"] as? Double == 599.999)
+        #expect(rows.first?["isp_down_s"] as? Double == 599.999)
+        #expect(rows.first?["dns_down_s"] as? Double == 300)
+        let text = String(decoding: whole.stdout, as: UTF8.self)
+        #expect(text.contains(#""connectivity_pct":91.67,"dns_pct":95.83,"isp_pct":91.67"#), "exactly two decimals: \(text)")
+
+        // 12:00 to 14:00 UTC is 02:00 to 04:00 of the next day at UTC+14.
+        let kiribati = try CLI.run(["availability", "--csv", "--per", "day", "--tz", "Pacific/Kiritimati"], data: dir.path)
+        #expect(kiribati.status == 0, "\(kiribati.stderr)")
+        let lines = String(decoding: kiribati.stdout, as: UTF8.self).split(separator: "\n")
+        #expect(lines.first == "period,start,end,monitored_s,unmonitored_s,connectivity_down_s,dns_down_s,isp_down_s,connectivity_pct,dns_pct,isp_pct")
+        #expect(lines.dropFirst().map { $0.split(separator: ",").first ?? "" } == ["2026-03-02"])
+
+        let table = try CLI.run(["availability", "--per", "week"], data: dir.path)
+        #expect(table.status == 0)
+        #expect(String(decoding: table.stdout, as: UTF8.self).contains("2026-W09"))
+
+        let badZone = try CLI.run(["availability", "--tz", "Mars/Olympus_Mons"], data: dir.path)
+        #expect(badZone.status != 0)
+        #expect(badZone.stderr.contains("Mars/Olympus_Mons"), "\(badZone.stderr)")
+    }
+
     @Test func outagesLatencyStatusAndNotes() throws {
         let dir = TempDir()
         defer { dir.cleanup() }

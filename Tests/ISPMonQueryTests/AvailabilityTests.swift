@@ -90,4 +90,56 @@ import ISPMonCore
                 == ["2026-W53", "2027-W01"])
         #expect(CalendarPeriods.periods(.month, from: start, to: start + 40 * day, zone: .utc).map(\.label) == ["2026-03", "2026-04"])
     }
+
+    @Test func anIANAZoneGivesItsOwnDaysWithDaylightSavingChangesOf23And25Hours() throws {
+        let berlin = try #require(CalendarPeriods.Zone(identifier: "Europe/Berlin"))
+        let hour = 3_600 * Self.s
+        let spring = CalendarPeriods.periods(.day, from: Fixtures.day("2026-03-28"), to: Fixtures.day("2026-03-30"), zone: berlin)
+        #expect(spring.map(\.label) == ["2026-03-28", "2026-03-29", "2026-03-30"])
+        #expect(spring[0].start == Fixtures.day("2026-03-28") - hour, "Berlin's midnight is 23:00 UTC in winter")
+        #expect(spring.map { ($0.end - $0.start) / hour } == [24, 23, 24])
+        #expect(spring[2].start == Fixtures.day("2026-03-30") - 2 * hour, "and 22:00 UTC in summer")
+        let autumn = CalendarPeriods.periods(.day, from: Fixtures.day("2026-10-25"), to: Fixtures.day("2026-10-25") + hour, zone: berlin)
+        #expect(autumn.map(\.label) == ["2026-10-25"])
+        #expect(autumn.map { ($0.end - $0.start) / hour } == [25])
+        // A week and a month of that zone start at its midnight too.
+        #expect(CalendarPeriods.start(of: .week, containing: Fixtures.day("2026-03-29"), zone: berlin) == Fixtures.day("2026-03-23") - hour)
+        #expect(CalendarPeriods.periods(.month, from: Fixtures.day("2026-03-31"), to: Fixtures.day("2026-04-01"), zone: berlin).map(\.label)
+                == ["2026-03", "2026-04"], "2026-03-31T23:00Z is already April in Berlin")
+        #expect(CalendarPeriods.Zone(identifier: "Mars/Olympus_Mons") == nil)
+        #expect(CalendarPeriods.Zone(identifier: "") == nil)
+    }
+
+    @Test func theISPsShareCountsOnlyOutagesPastTheRouter() throws {
+        // The router, the ISP's first hop and an internet host every 10 s for 3000 s. From 500 s to
+        // 800 s the router is down (cause gateway); from 1500 s to 1800 s the router answers and
+        // the ISP's hop does not (cause isp).
+        let s = Self.s
+        let gatewayDown = (Self.t0 + 500 * s)..<(Self.t0 + 800 * s)
+        let ispDown = (Self.t0 + 1500 * s)..<(Self.t0 + 1800 * s)
+        var events = [Self.monitor(.started, at: Self.t0)]
+        for t in stride(from: Self.t0, to: Self.t0 + 3000 * s, by: Int(10 * s)) {
+            events.append(Fixtures.probe("router", .gateway, at: t, rtt: gatewayDown.contains(t) ? nil : 400))
+            events.append(Fixtures.probe("isp-edge", .isp, at: t + 1, rtt: gatewayDown.contains(t) || ispDown.contains(t) ? nil : 4_000))
+            events.append(Fixtures.probe("one", .internet, at: t + 2, rtt: gatewayDown.contains(t) || ispDown.contains(t) ? nil : 11_000))
+        }
+        events.append(Self.monitor(.stopped, at: Self.t0 + 3000 * s))
+        let p = Fixtures.projection(events)
+        let outages = OutageQuery().answer(p)
+        #expect(outages.map(\.cause) == [.gateway, .isp])
+        let a = try #require(AvailabilityQuery().answer(p).first)
+        let gatewayTime = try #require(outages.first?.duration), ispTime = try #require(outages.last?.duration)
+        #expect(a.connectivityDown == gatewayTime + ispTime)
+        #expect(a.ispDown == ispTime, "the router's own outage is not the ISP's")
+        #expect(a.ispPercent == AvailabilityQuery.Percent(up: a.monitored - ispTime, of: a.monitored))
+        #expect(a.ispPercent?.description == "90.00" && a.connectivityPercent?.description == "80.00")
+        // The one JSON form, the CLI's and the API's.
+        #expect(String(decoding: JSONForms.availability([a]), as: UTF8.self) == """
+            [
+              {"period":"","start":"2026-03-01T00:00:00.000000Z","end":"2026-03-01T00:50:00.000000Z","monitored_s":3000,\
+            "unmonitored_s":0,"connectivity_down_s":600,"dns_down_s":0,"isp_down_s":300,"connectivity_pct":80.00,"dns_pct":100.00,\
+            "isp_pct":90.00}
+            ]
+            """)
+    }
 }

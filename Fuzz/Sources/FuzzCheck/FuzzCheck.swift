@@ -1,4 +1,5 @@
 import FuzzSupport
+import ISPMonConfig
 import ISPMonControl
 
 // The check of an ad-hoc tool's request (POST /api/v1/tools/{tool}: a host, a port, a query,

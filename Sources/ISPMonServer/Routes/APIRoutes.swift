@@ -56,6 +56,18 @@ struct APIRoutes {
             if try p.csv() { return try await blocking { csv(CSVForms.speedTests(try queries.speedTests(q), q), "speedtests") } }
             return try await blocking { try json(JSONForms.speedTests(queries.speedTests(q), q)) }
         }
+        api.get("availability") { request, _ in
+            let p = try QueryParameters(request, allowed: ["since", "until", "per", "tz", "format"])
+            let per = try p.choice("per", ["day": AvailabilityQuery.Period.day, "week": .week, "month": .month]) ?? .whole
+            var zone = CalendarPeriods.Zone.utc
+            if let name = p["tz"] {
+                guard let named = CalendarPeriods.Zone(identifier: name) else { throw APIError.badParameter("tz", "'\(name)' is not an IANA time zone") }
+                zone = named
+            }
+            let q = AvailabilityQuery(window: try p.window(now: now()), period: per, zone: zone)
+            if try p.csv() { return try await blocking { csv(CSVForms.availability(try queries.availability(q)), "availability") } }
+            return try await blocking { try json(JSONForms.availability(queries.availability(q))) }
+        }
         api.get("events") { request, _ in
             let p = try QueryParameters(request, allowed: ["since", "until", "type", "target", "q", "before_seq", "after_seq", "limit", "order", "format"])
             let asCSV = try p.choice("format", ["ndjson": false, "csv": true]) ?? false
