@@ -90,15 +90,33 @@ extension Queries {
         try search(EventQuery(window: window, type: .trace), limit: .max)
     }
 
-    /// The events `q` selects, in its order, at most `limit`. The event index (ISPMonStore's
-    /// EventIndex) narrows what is read: a time window reads only the records of its hours, a
-    /// type other than probes only the events of that type. What the index does not cover yet
-    /// (a store being indexed) is read in full, so the answer is the same either way.
+    /// Every event `q` selects, in its order, handed to `body` one at a time until it returns
+    /// false: memory does not grow with the log (`ispmon export`, `ispmon events`). `q.limit`
+    /// does not apply; `q.afterSeq` resumes after an event already seen (`events --follow`).
+    public func forEachEvent(_ q: EventQuery, _ body: (LoggedEvent) -> Bool) throws {
+        try scan(q, body)
+    }
+
+    /// The events `q` selects, in its order, at most `limit`.
     func search(_ q: EventQuery, limit: Int) throws -> [LoggedEvent] {
         var found: [LoggedEvent] = []
+        guard limit > 0 else { return [] }
+        try scan(q) { e in
+            found.append(e)
+            return found.count < limit
+        }
+        return found
+    }
+
+    /// The events `q` selects, in its order, until `body` returns false. The event index
+    /// (ISPMonStore's EventIndex) narrows what is read: a time window reads only the records of
+    /// its hours, a type other than probes only the events of that type. What the index does not
+    /// cover yet (a store being indexed) is read in full, so the answer is the same either way.
+    func scan(_ q: EventQuery, _ body: (LoggedEvent) -> Bool) throws {
+        var more = true
         let low = (q.afterSeq ?? 0) &+ 1
         let high = min(q.beforeSeq.map { $0 == 0 ? 0 : $0 - 1 } ?? .max, try store.lastSeq())
-        guard low <= high, low > 0 else { return [] }
+        guard low <= high, low > 0 else { return }
         let windowed = q.window.since != nil || q.window.until != nil
         let (indexed, bounds) = windowed ? try store.seqBounds(since: q.window.since, until: q.window.until)
                                          : (try store.indexedSeq(), nil)
@@ -112,11 +130,11 @@ extension Queries {
         let rare = q.type.flatMap { $0 == .probe ? nil : $0 }
 
         func visit(_ seq: UInt64, _ e: Event) -> Bool {
-            if q.matches(e) { found.append(LoggedEvent(seq: seq, event: e)) }
-            return found.count < limit
+            if q.matches(e) { more = body(LoggedEvent(seq: seq, event: e)) }
+            return more
         }
         func read(_ r: ClosedRange<UInt64>, typed: Bool) throws {
-            guard found.count < limit else { return }
+            guard more else { return }
             guard typed, let rare else {
                 switch q.order {
                 case .asc: try store.forEach(from: r.lowerBound, through: r.upperBound, visit)
@@ -126,8 +144,8 @@ extension Queries {
             }
             // Page through the type's sequence numbers: the window or the text may pass over some.
             var from = r.lowerBound, through = r.upperBound
-            while found.count < limit, from <= through {
-                let page = try store.seqs(of: rare, from: from, through: through, descending: q.order == .desc, limit: max(limit - found.count, 64))
+            while more, from <= through {
+                let page = try store.seqs(of: rare, from: from, through: through, descending: q.order == .desc, limit: 256)
                 guard let end = page.last else { return }
                 try store.events(at: page, visit)
                 if q.order == .desc { guard end > from else { return }; through = end - 1 } else { from = end + 1 }
@@ -141,6 +159,5 @@ extension Queries {
             if let rest { try read(rest, typed: false) }
             if let covered { try read(covered, typed: true) }
         }
-        return found
     }
 }

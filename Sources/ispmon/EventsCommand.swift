@@ -24,27 +24,29 @@ struct EventsCommand: ParsableCommand {
     func run() throws {
         try ispmon.run {
             let log = try store.open(create: false)
+            let queries = Queries(store: log)
             var out = OutputBuffer()
             if !json { out.append(EventTable.header) }
-            var next: UInt64 = 1
             let watcher = follow ? CommitWatcher(store: log) : nil
-            let query = filter.query(target: target)
+            var query = filter.query(target: target)
             while true {
-                try log.forEach(from: next) { seq, event in
-                    next = seq + 1
-                    guard query.matches(event) else { return true }
+                // Up to the last commit as this pass starts: a follow resumes after it.
+                let last = try log.lastSeq()
+                query.beforeSeq = last &+ 1
+                try queries.forEachEvent(query) { e in
                     if json {
-                        EventJSON.append(event, seq: seq, to: &out.bytes)
+                        EventJSON.append(e.event, seq: e.seq, to: &out.bytes)
                     } else {
-                        out.append(EventTable.row(seq: seq, event))
+                        out.append(EventTable.row(seq: e.seq, e.event))
                     }
                     out.flushIfFull()
                     return true
                 }
                 out.flush()
                 guard let watcher else { return }
+                query.afterSeq = last
                 // Sleeps until another process commits (inotify), not a polling loop.
-                _ = try watcher.wait(after: next - 1, timeout: 60_000_000)
+                _ = try watcher.wait(after: last, timeout: 60_000_000)
             }
         }
     }

@@ -22,9 +22,9 @@ struct EventFilter: ParsableArguments {
     @Option(help: ArgumentHelp("Only events of this type (probe, speedtest, link, trace, monitor, job, note).", valueName: "T"))
     var type: EventTypeArgument?
 
-    /// The selection as an event query, optionally only probes of `target`.
+    /// The selection as an event query, oldest first, optionally only probes of `target`.
     func query(target: String? = nil) -> EventQuery {
-        EventQuery(window: range.window, type: type?.value, target: target)
+        EventQuery(window: range.window, type: type?.value, target: target, order: .asc)
     }
 }
 
@@ -47,14 +47,12 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         try ispmon.run {
-            let log = try store.open(create: false)
+            let queries = Queries(store: try store.open(create: false))
             var out = OutputBuffer()
-            let query = filter.query()
-            try log.forEach { seq, event in
-                if query.matches(event) {
-                    EventJSON.append(event, seq: seq, to: &out.bytes)
-                    out.flushIfFull()
-                }
+            // The event index reads only the hours of --since/--until and the events of a --type.
+            try queries.forEachEvent(filter.query()) { e in
+                EventJSON.append(e.event, seq: e.seq, to: &out.bytes)
+                out.flushIfFull()
                 return true
             }
             out.flush()

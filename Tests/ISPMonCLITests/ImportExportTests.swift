@@ -37,7 +37,12 @@ import ISPMonCore
         #expect(links.out.split(separator: "\n").count == expectedLinks)
         let since = try CLI.run(["export", "--since", "2026-03-01T12:00:00Z", "--until", "2026-03-01T13:00:00Z"], data: dir.path)
         let lines = since.out.split(separator: "\n")
-        #expect(!lines.isEmpty)
+        // Read through the event index (only the hours of the range): exactly the events of the range, in log order.
+        let noon: Int64 = 1_772_366_400_000_000, one = noon + 3_600_000_000
+        #expect(lines.count == events.filter { (noon...one).contains($0.time.microseconds) }.count)
+        let linksOfTheAfternoon = try CLI.run(["export", "--type", "link", "--since", "2026-03-01T12:00:00Z"], data: dir.path)
+        #expect(linksOfTheAfternoon.out.split(separator: "\n").count
+                == events.filter { $0.type == .link && $0.time.microseconds >= noon }.count)
         #expect(lines.allSatisfy { $0.contains("\"time\":\"2026-03-01T12:") || $0.contains("\"time\":\"2026-03-01T13:00:00.000000Z") })
         let table = try CLI.run(["events", "--target", "router", "--since", "2026-03-01T00:00:00Z", "--until", "2026-03-01T00:01:00Z"], data: dir.path)
         #expect(table.status == 0)
