@@ -10,7 +10,7 @@ public struct AvailabilityQuery: Sendable, Hashable {
     public enum Period: String, Sendable, Hashable, CaseIterable {
         /// The whole window, one answer.
         case whole
-        case day, week, month
+        case hour, day, week, month
     }
 
     public var window: TimeWindow
@@ -84,12 +84,22 @@ public struct AvailabilityQuery: Sendable, Hashable {
         let isp = Self.merged(outages.filter { $0.kind == .connectivity && Self.ispCauses.contains($0.cause) }.map { ($0.start, $0.end ?? newest) })
         let ranges: [(String, Int64, Int64)] = period == .whole
             ? [("", start, end)]
-            : CalendarPeriods.periods(period == .day ? .day : period == .week ? .week : .month, from: start, to: end, zone: zone)
+            : CalendarPeriods.periods(unit, from: start, to: end, zone: zone)
                 .map { ($0.label, max($0.start, start), min($0.end, end)) }
         return ranges.map { label, a, b in
             Answer(label: label, start: a, end: b, monitored: Self.overlap(monitored, a, b),
                    connectivityDown: Self.overlap(connectivity, monitored, a, b), dnsDown: Self.overlap(dns, monitored, a, b),
                    ispDown: Self.overlap(isp, monitored, a, b))
+        }
+    }
+
+    /// The calendar's unit of a period (not for ``Period/whole``).
+    var unit: CalendarPeriods.Unit {
+        switch period {
+        case .hour: .hour
+        case .whole, .day: .day
+        case .week: .week
+        case .month: .month
         }
     }
 

@@ -34,10 +34,10 @@ public enum CalendarPeriods {
         }
     }
 
-    public enum Unit: Sendable, Hashable { case day, week, month }
+    public enum Unit: Sendable, Hashable { case hour, day, week, month }
 
     public struct Period: Sendable, Hashable {
-        /// `2026-03-01`, `2026-W09`, `2026-03`.
+        /// `2026-03-01T13` (an hour of the zone), `2026-03-01`, `2026-W09`, `2026-03`.
         public var label: String
         public var start: Int64
         public var end: Int64
@@ -63,6 +63,7 @@ public enum CalendarPeriods {
 
     static func start(of unit: Unit, containing t: Int64, _ calendar: Calendar) -> Int64 {
         let component: Calendar.Component = switch unit {
+        case .hour: .hour
         case .day: .day
         case .week: .weekOfYear
         case .month: .month
@@ -72,8 +73,12 @@ public enum CalendarPeriods {
     }
 
     static func next(_ unit: Unit, after start: Int64, _ calendar: Calendar) -> Int64 {
+        if unit == .hour {
+            // The next hour of the zone: an hour later, whatever the calendar says of it.
+            return CalendarPeriods.start(of: .hour, containing: start + 3_600_000_000, calendar)
+        }
         let step: DateComponents = switch unit {
-        case .day: DateComponents(day: 1)
+        case .hour, .day: DateComponents(day: 1)
         case .week: DateComponents(day: 7)
         case .month: DateComponents(month: 1)
         }
@@ -83,9 +88,11 @@ public enum CalendarPeriods {
     }
 
     static func label(_ unit: Unit, _ start: Int64, _ calendar: Calendar) -> String {
-        let c = calendar.dateComponents([.year, .month, .day, .yearForWeekOfYear, .weekOfYear], from: date(start))
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .yearForWeekOfYear, .weekOfYear], from: date(start))
         let year = c.year ?? 0, month = c.month ?? 0, day = c.day ?? 0
         switch unit {
+        case .hour:
+            return LocalTime.pad(year, 4) + "-" + LocalTime.pad(month, 2) + "-" + LocalTime.pad(day, 2) + "T" + LocalTime.pad(c.hour ?? 0, 2)
         case .day: return LocalTime.pad(year, 4) + "-" + LocalTime.pad(month, 2) + "-" + LocalTime.pad(day, 2)
         case .month: return LocalTime.pad(year, 4) + "-" + LocalTime.pad(month, 2)
         case .week: return LocalTime.pad(c.yearForWeekOfYear ?? year, 4) + "-W" + LocalTime.pad(c.weekOfYear ?? 0, 2)

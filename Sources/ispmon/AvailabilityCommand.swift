@@ -47,7 +47,7 @@ struct AvailabilityCommand: ParsableCommand {
     struct PeriodArgument: ExpressibleByArgument {
         let value: AvailabilityQuery.Period
         init?(argument: String) {
-            guard argument != "whole", let p = AvailabilityQuery.Period(rawValue: argument) else { return nil }
+            guard ["day", "week", "month"].contains(argument), let p = AvailabilityQuery.Period(rawValue: argument) else { return nil }
             value = p
         }
     }
