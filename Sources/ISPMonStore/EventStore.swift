@@ -61,6 +61,9 @@ public final class EventStore: @unchecked Sendable {
     let viewState: Database
     /// The event index (EventIndex.swift).
     let index: Database
+    /// Named cursors and their owners' progress records (StoreCursors.swift).
+    let cursors: Database
+    let progress: Database
     let writer: Writer
     /// Every commit of this process, as it becomes durable (see ``CommitFeed``).
     public let commits = CommitFeed()
@@ -90,6 +93,9 @@ public final class EventStore: @unchecked Sendable {
         do {
             var envOptions = Environment.Options()
             envOptions.mapSize = options.initialMapSize
+            // Eight named databases now (meta, chunks, tail, views, viewstate, index, cursors,
+            // progress), room for those to come.
+            envOptions.maxDatabases = 16
             env = try Environment(path: path, options: envOptions)
             // A reader never takes LMDB's write lock: it could delay a running monitor.
             meta = try env.openDatabase("meta", create: options.create)
@@ -101,6 +107,11 @@ public final class EventStore: @unchecked Sendable {
             views = try (try? env.openDatabase("views", create: false)) ?? env.openDatabase("views", create: true)
             viewState = try (try? env.openDatabase("viewstate", create: false)) ?? env.openDatabase("viewstate", create: true)
             index = try (try? env.openDatabase("index", create: false)) ?? env.openDatabase("index", create: true)
+            cursors = try (try? env.openDatabase("cursors", create: false)) ?? env.openDatabase("cursors", create: true)
+            progress = try (try? env.openDatabase("progress", create: false)) ?? env.openDatabase("progress", create: true)
+            do { try EventStore.ensureIdentity(env: env, meta: meta) } catch where !options.create {
+                // A store this process may only read (a read-only copy) gets its id from the next writer.
+            }
         } catch {
             _ = EventStore.openPaths.withLock { $0.remove(real) }
             throw StoreError.wrap(error, path: path)

@@ -24,29 +24,32 @@ struct EventsCommand: ParsableCommand {
     func run() throws {
         try ispmon.run {
             let log = try store.open(create: false)
-            let queries = Queries(store: log)
             var out = OutputBuffer()
             if !json { out.append(EventTable.header) }
-            let watcher = follow ? CommitWatcher(store: log) : nil
-            var query = filter.query(target: target)
-            while true {
-                // Up to the last commit as this pass starts: a follow resumes after it.
-                let last = try log.lastSeq()
-                query.beforeSeq = last &+ 1
-                try queries.forEachEvent(query) { e in
-                    if json {
-                        EventJSON.append(e.event, seq: e.seq, to: &out.bytes)
-                    } else {
-                        out.append(EventTable.row(seq: e.seq, e.event))
-                    }
-                    out.flushIfFull()
-                    return true
+            func print(_ seq: UInt64, _ event: Event) {
+                if json {
+                    EventJSON.append(event, seq: seq, to: &out.bytes)
+                } else {
+                    out.append(EventTable.row(seq: seq, event))
                 }
+                out.flushIfFull()
+            }
+            // What the log holds now, through the event index; then, with --follow, each commit after it.
+            var query = filter.query(target: target)
+            let last = try log.lastSeq()
+            query.beforeSeq = last &+ 1
+            try Queries(store: log).forEachEvent(query) { e in
+                print(e.seq, e.event)
+                return true
+            }
+            out.flush()
+            guard follow else { return }
+            let follower = try LogFollower(store: log, after: last)
+            while true {
+                // Sleeps until a commit (inotify), not a polling loop.
+                guard let batch = try follower.next(timeout: 60_000_000) else { continue }
+                for (i, event) in batch.events.enumerated() where query.matches(event) { print(batch.firstSeq + UInt64(i), event) }
                 out.flush()
-                guard let watcher else { return }
-                query.afterSeq = last
-                // Sleeps until another process commits (inotify), not a polling loop.
-                _ = try watcher.wait(after: last, timeout: 60_000_000)
             }
         }
     }
