@@ -74,8 +74,12 @@ public final class WebServer: Sendable {
         if inProcess { ThreadPriority.yieldToTheMonitor(loops: group, pool: pool, threads: WebServer.poolThreads) }
     }
 
-    func router() -> Router<WebContext> {
-        let router = Router(context: WebContext.self)
+    /// Every route, registered in one table.
+    func router() -> Router<WebContext> { routeTable().router }
+
+    /// The routes, each group adding itself (the middleware first: it applies to what follows).
+    public func routeTable() -> RouteTable {
+        let router = RouteTable(Router(context: WebContext.self))
         router.add(middleware: SecurityHeaders<WebContext>())
         router.add(middleware: AccessControl(auth: auth, settings: settings))
         let renderer = PageRenderer(site: settings.site)

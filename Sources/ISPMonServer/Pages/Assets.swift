@@ -5,7 +5,7 @@ import NIOCore
 /// from ispmon itself (nothing from another host), cached by the browser for as long as the
 /// binary is the same (the pages name them with `?v=` of the version).
 enum Assets {
-    static func add(to router: Router<WebContext>, version: String) {
+    static func add(to router: RouteTable, version: String) {
         let headers: @Sendable (String) -> HTTPFields = { type in
             [.contentType: type, .cacheControl: "public, max-age=86400", .eTag: "\"\(version)\""]
         }

@@ -17,7 +17,7 @@ struct PageRoutes {
     /// The monitor in this process (`ispmon run`): what it is doing, for the overview's live line.
     let activity: (@Sendable () -> MonitorActivity)?
 
-    func add(to router: Router<WebContext>) {
+    func add(to router: RouteTable) {
         Assets.add(to: router, version: renderer.version)
         router.get("/") { request, context in
             _ = try QueryParameters(request, allowed: [])

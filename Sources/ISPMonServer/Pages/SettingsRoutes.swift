@@ -21,7 +21,7 @@ struct SettingsRoutes {
 
     static let back = "/settings"
 
-    func add(to router: Router<WebContext>) {
+    func add(to router: RouteTable) {
         router.get("settings") { request, context in
             let p = try QueryParameters(page: request, allowed: ["log_level", "done"])
             let minimum = try p.choice("log_level", Dictionary(uniqueKeysWithValues: Logger.Level.allCases.map { ($0.rawValue, $0) })) ?? .trace

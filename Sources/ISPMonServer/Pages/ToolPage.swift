@@ -76,7 +76,7 @@ struct ToolPageRoutes {
 
     static let fields = ["tool", "host", "port", "query", "url", "count"]
 
-    func add(to router: Router<WebContext>) {
+    func add(to router: RouteTable) {
         router.get("tools") { request, context in
             _ = try QueryParameters(request, allowed: [])
             return renderer.page("tools", title: "Tools", values: ToolPage.values(form: [:], report: nil, error: nil), access: context.access)

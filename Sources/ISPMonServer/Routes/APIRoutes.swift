@@ -14,7 +14,7 @@ struct APIRoutes {
     let pool: NIOThreadPool
     let cache: AnswerCache
 
-    func add(to router: Router<WebContext>) {
+    func add(to router: RouteTable) {
         let api = router.group("api/v1")
         api.get("status") { request, _ in
             _ = try QueryParameters(request, allowed: [])
@@ -94,7 +94,7 @@ struct APIRoutes {
         api.get("openapi.json") { request, _ in
             _ = try QueryParameters(request, allowed: [])
             return Response(status: .ok, headers: [.contentType: "application/json"],
-                            body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+                            body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
         }
         api.get("traces") { request, _ in
             let p = try QueryParameters(request, allowed: ["since", "until"])

@@ -15,7 +15,7 @@ struct JobRoutes {
     let pool: NIOThreadPool
     var control: MonitorControl { MonitorControl(queries: queries) }
 
-    func add(to router: Router<WebContext>) {
+    func add(to router: RouteTable) {
         router.get("api/v1/jobs") { request, _ in
             _ = try QueryParameters(request, allowed: [])
             return try await pool.runIfActive {

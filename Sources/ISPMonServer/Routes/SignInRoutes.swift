@@ -17,7 +17,7 @@ struct SignInRoutes {
     let renderer: PageRenderer
     let publicStatus: Bool
 
-    func add(to router: Router<WebContext>) {
+    func add(to router: RouteTable) {
         router.get("healthz") { _, _ in
             let last = try await pool.runIfActive { try queries.store.lastSeq() }
             var o = JSONObject()

@@ -24,7 +24,7 @@ struct StreamRoute {
     // A constant, valid name: the initializer only fails for names with characters HTTP forbids.
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
 
-    func add(to router: Router<WebContext>) {
+    func add(to router: RouteTable) {
         router.get("api/v1/stream") { request, _ in
             let p = try QueryParameters(request, allowed: ["types", "after_seq"])
             let kinds = try LiveKinds(parsing: p["types"])

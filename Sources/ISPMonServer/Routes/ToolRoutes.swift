@@ -20,7 +20,7 @@ struct ToolRoutes {
 
     static let maxRunning = 4
 
-    func add(to router: Router<WebContext>) {
+    func add(to router: RouteTable) {
         router.post("api/v1/tools/{tool}") { request, context in
             let name = try context.parameters.require("tool")
             guard let tool = Check.Tool(rawValue: name) else {
