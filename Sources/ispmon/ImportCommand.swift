@@ -48,88 +48,26 @@ struct ImportCommand: ParsableCommand {
                 return ("stdin", path)
             }
 
-            // Pass 1: check every line; nothing is appended unless all are good (or skipped).
-            var valid = 0
-            var skipped = 0
-            for source in sources {
-                try forEachEvent(source, progressLabel: "checking \(source.name)") { lineNo, result in
-                    switch result {
-                    case .success: valid += 1
-                    case .failure(let bad):
-                        let message = "\(source.name):\(lineNo): \(bad.reason)"
-                        if skipInvalid {
-                            Terminal.info("\(message) (skipped)")
-                            skipped += 1
-                        } else {
-                            throw ImportRejected(message: message)
-                        }
-                    }
+            var importing = LogImport(sources: sources.map { LogImport.Source(name: $0.name, path: $0.path) })
+            importing.skipInvalid = skipInvalid
+            importing.commitEvery = commitEvery
+            importing.committed = reportCommits ? CommitReporter.completion : nil
+            importing.skippedLine = { Terminal.info("\($0) (skipped)") }
+            var progress: Progress?
+            importing.progress = { label, done, total in
+                if progress?.label != label {
+                    progress?.finish()
+                    progress = Progress(label, total: total)
                 }
+                progress?.update(done)
             }
-
-            // Pass 2: append, in batches of durable commits.
-            let log = try store.open(create: true)
-            let writer = try GroupCommitWriter(store: log, options: .init(commitEvery: commitEvery))
-            defer { writer.close() }
-            let report: GroupCommitWriter.Completion? = reportCommits ? CommitReporter.completion : nil
-            let first = try log.lastSeq() + 1
-            do {
-                var pending: [Event] = []
-                pending.reserveCapacity(commitEvery)
-                for source in sources {
-                    try forEachEvent(source, progressLabel: "importing \(source.name)") { _, result in
-                        guard case .success(let event) = result else { return }
-                        pending.append(event)
-                        if pending.count >= commitEvery {
-                            try writer.submit(pending[...], completion: report)
-                            pending.removeAll(keepingCapacity: true)
-                        }
-                    }
-                }
-                if !pending.isEmpty { try writer.submit(pending[...], completion: report) }
-                try writer.flush()
-            } catch {
-                // Commits before the failure stand (each was durable); say how far it got.
-                let last = (try? log.lastSeq()) ?? 0
-                let done = last >= first ? "the first \(last - first + 1) of \(valid) events were imported (seq \(first)…\(last))" : "nothing was imported"
-                throw ImportRejected(message: "\(error)", outcome: done)
-            }
-            let last = try log.lastSeq()
-            // The range is ours unless another process appended meanwhile.
-            let range: ClosedRange<UInt64>? = last >= first && last - first + 1 == UInt64(valid) ? first...last : nil
-            var summary = "imported \(valid) events"
-            if let range { summary += " (seq \(range.lowerBound)…\(range.upperBound))" }
-            if skipped > 0 { summary += "; skipped \(skipped) invalid lines" }
+            // Every line is checked before the store is opened: a rejected import never touches it.
+            let report = try importing.run { try store.open(create: true) }
+            progress?.finish()
+            var summary = "imported \(report.imported) events"
+            if let range = report.range { summary += " (seq \(range.lowerBound)…\(range.upperBound))" }
+            if report.skipped > 0 { summary += "; skipped \(report.skipped) invalid lines" }
             Terminal.info(summary)
-        }
-    }
-
-    struct ImportRejected: Error, CustomStringConvertible {
-        var message: String
-        var outcome = "nothing was imported"
-        var description: String { "\(message)\n\(outcome)" }
-    }
-
-    /// Parses each non-blank line of a source, with a progress bar on a terminal.
-    func forEachEvent(_ source: (name: String, path: String), progressLabel: String,
-                      _ body: (Int, Result<Event, EventJSON.InvalidLine>) throws -> Void) throws {
-        let reader: LineReader
-        do { reader = try LineReader(path: source.path) } catch { throw ValidationError("\(source.name): \(error.description.split(separator: ":").last.map { String($0).trimmingCharacters(in: .whitespaces) } ?? "cannot read")") }
-        var progress = Progress(progressLabel, total: reader.fileSize)
-        defer { progress.finish() }
-        try reader.forEachLine { lineNo, line in
-            switch line {
-            case .tooLong:
-                try body(lineNo, .failure(EventJSON.InvalidLine("line is longer than \(reader.maxLineBytes) bytes")))
-            case .line(let bytes):
-                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }  // blank lines are allowed
-                do {
-                    try body(lineNo, .success(try EventJSON.parse(line: bytes)))
-                } catch let bad as EventJSON.InvalidLine {
-                    try body(lineNo, .failure(bad))
-                }
-            }
-            if lineNo & 0x3FFF == 0 { progress.update(reader.bytesRead, "\(lineNo) lines") }
         }
     }
 

@@ -34,39 +34,35 @@ struct StoreOptions: ParsableArguments {
         options.viewOptions = viewOptions
         options.afterSeal = afterSeal
         let store = try EventStore(directory: path, options: options)
-        if rebuildViews {
-            try StoreOptions.rebuildStaleViews(store)
-            try StoreOptions.catchUpIndex(store)
-        }
+        if rebuildViews { try StoreOptions.bringUpToDate(store) }
         return store
     }
 
-    /// Builds what the event index lacks (a store from before it: once, saying so when it is a
-    /// lot); a store that cannot be written is left as it is, and searches read the rest.
-    static func catchUpIndex(_ store: EventStore) throws {
-        let (indexed, last) = (try store.indexedSeq(), try store.lastSeq())
-        guard indexed < last else { return }
-        let loud = last - indexed > 1_000_000
-        if loud { Terminal.error("indexing \(last - indexed) events of the log by hour and type (once)") }
-        var progress = Progress("indexing", total: Int(last))
-        do {
-            try store.catchUpIndex { if loud { progress.update(Int($0), "\($0) events") } }
-        } catch {
-            // Answers never depend on the index, only their speed.
-            Terminal.error("the event index could not be built (\(error)): searches read the log instead")
-            return
+    /// The store's upkeep on opening (EventStore.bringUpToDate), said on stderr with progress bars.
+    static func bringUpToDate(_ store: EventStore) throws {
+        var progress: Progress?
+        try store.bringUpToDate { upkeep in
+            switch upkeep {
+            case let .rebuilding(view, reason):
+                Terminal.error("rebuilding the \(view.rawValue) view from the log: \(reason)")
+            case let .rebuildProgress(done, total):
+                if progress == nil { progress = Progress("rebuilding views", total: Int(total)) }
+                progress?.update(Int(done), "\(done) events")
+            case .rebuilt(let report):
+                progress?.finish()
+                progress = nil
+                Terminal.error(String(format: "rebuilt %@ from %llu events in %.2f s",
+                                      report.views.map(\.rawValue).joined(separator: ", "), report.events, report.seconds))
+            case .indexing(let events):
+                Terminal.error("indexing \(events) events of the log by hour and type (once)")
+            case let .indexProgress(done, total):
+                if progress == nil { progress = Progress("indexing", total: Int(total)) }
+                progress?.update(Int(done), "\(done) events")
+            case .indexed:
+                progress?.finish()
+            case .indexUnavailable(let error):
+                Terminal.error("the event index could not be built (\(error)): searches read the log instead")
+            }
         }
-        if loud { progress.finish() }
-    }
-
-    static func rebuildStaleViews(_ store: EventStore) throws {
-        let stale = try store.viewStatus().filter { $0.problem != nil && $0.logSeq > 0 }
-        guard let first = stale.first else { return }
-        for s in stale { Terminal.error("rebuilding the \(s.view.rawValue) view from the log: \(s.problem ?? "")") }
-        var progress = Progress("rebuilding views", total: Int(first.logSeq))
-        let report = try store.rebuildViews(Set(stale.map(\.view))) { progress.update(Int($0), "\($0) events") }
-        progress.finish()
-        Terminal.error(String(format: "rebuilt %@ from %llu events in %.2f s",
-                              report.views.map(\.rawValue).joined(separator: ", "), report.events, report.seconds))
     }
 }
