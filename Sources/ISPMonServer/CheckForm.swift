@@ -19,14 +19,13 @@ enum CheckForm {
         switch report.check.tool {
         case .ping, .tcp, .dns, .http:
             o.raw("tries", JSONArray.bytes(report.tries.map(tryObject), compact: true))
-            let rtts = report.rtts.map { Double($0) / 1000 }
-            let sent = report.tries.count
-            o.int("sent", Int64(sent))
-            o.int("lost", Int64(sent - rtts.count))
-            o.number("loss_pct", sent == 0 ? nil : Double(sent - rtts.count) * 100 / Double(sent), decimals: 1)
-            o.number("min_ms", rtts.min())
-            o.number("avg_ms", rtts.isEmpty ? nil : rtts.reduce(0, +) / Double(rtts.count))
-            o.number("max_ms", rtts.max())
+            let summary = report.summary
+            o.int("sent", Int64(summary.sent))
+            o.int("lost", Int64(summary.lost))
+            o.number("loss_pct", summary.lossPercent, decimals: 1)
+            o.number("min_ms", summary.minMs)
+            o.number("avg_ms", summary.avgMs)
+            o.number("max_ms", summary.maxMs)
         case .trace:
             o.raw("hops", JSONArray.bytes((report.hops ?? []).map(hopObject), compact: true))
         case .speedtest:

@@ -1,5 +1,5 @@
 import Testing
-import ISPMonControl
+@testable import ISPMonControl
 import ISPMonCore
 import Synchronization
 import TestSupport
@@ -42,5 +42,18 @@ import TestSupport
         for text in ["", "ok", "ok: probes", "ok: probes is paused", "ok: nothing run", "yes: probes run"] {
             #expect(ControlAnswer.parse(text) == nil, "\(text)")
         }
+    }
+}
+
+/// A check's numbers, one computation for the API and the tools page.
+@Suite struct CheckSummaryTests {
+    @Test func lossAndRoundTripsOfTheTriesThatAnswered() throws {
+        var report = CheckReport(check: try Check(tool: .ping, host: "192.0.2.1", count: 4))
+        #expect(report.summary == .init(sent: 0, lost: 0, lossPercent: nil, minMs: nil, avgMs: nil, maxMs: nil))
+        report.tries = [.ok(rtt: 1_500, detail: nil), .failed(error: "timeout", detail: nil), .ok(rtt: 4_500, detail: nil),
+                        .failed(error: "unreachable", detail: "192.0.2.254")]
+        #expect(report.summary == .init(sent: 4, lost: 2, lossPercent: 50, minMs: 1.5, avgMs: 3, maxMs: 4.5))
+        report.tries = [.failed(error: "timeout", detail: nil)]
+        #expect(report.summary == .init(sent: 1, lost: 1, lossPercent: 100, minMs: nil, avgMs: nil, maxMs: nil))
     }
 }

@@ -43,4 +43,24 @@ public struct CheckReport: Sendable, Equatable {
 
     /// The tries' round-trip times (µs), of those that answered.
     public var rtts: [Int64] { tries.compactMap { if case .ok(let rtt, _) = $0 { rtt } else { nil } } }
+
+    /// The tries' numbers, as a ping prints them: sent, lost, the lost share, and min, average and
+    /// max of the round-trip times in ms (nil without an answer). One computation for the API's
+    /// JSON and the tools page alike.
+    public struct Summary: Sendable, Equatable {
+        public var sent: Int
+        public var lost: Int
+        /// nil without a try.
+        public var lossPercent: Double?
+        public var minMs: Double?
+        public var avgMs: Double?
+        public var maxMs: Double?
+    }
+
+    public var summary: Summary {
+        let ms = rtts.map { Double($0) / 1000 }
+        let sent = tries.count
+        return Summary(sent: sent, lost: sent - ms.count, lossPercent: sent == 0 ? nil : Double(sent - ms.count) * 100 / Double(sent),
+                       minMs: ms.min(), avgMs: ms.isEmpty ? nil : ms.reduce(0, +) / Double(ms.count), maxMs: ms.max())
+    }
 }

@@ -13,8 +13,6 @@ struct MonitorControl {
     /// Whether a monitor holds the store: without one nothing can be asked.
     var available: Bool { queries.monitorRunning }
 
-    var client: MonitorControlClient { MonitorControlClient(directory: queries.store.directory) }
-
     /// Every job and its state.
     func jobs() throws -> [(job: JobName, state: String)] {
         try JobName.allCases.map { job in

@@ -40,11 +40,9 @@ enum ToolPage {
         }
         var summary = (r.ok ? "ok" : "failed") + ": " + r.check.target + (r.address.map { " (\($0))" } ?? "")
         if !r.tries.isEmpty {
-            let rtts = r.rtts.map { Double($0) / 1000 }
-            let lost = r.tries.count - rtts.count
-            summary += ", sent \(r.tries.count), lost \(lost) (\(NumberText.format(Double(lost) * 100 / Double(r.tries.count), decimals: 1)) %)"
-            if let lo = rtts.min(), let hi = rtts.max() {
-                let avg = rtts.reduce(0, +) / Double(rtts.count)
+            let numbers = r.summary
+            summary += ", sent \(numbers.sent), lost \(numbers.lost) (\(NumberText.format(numbers.lossPercent ?? 0, decimals: 1)) %)"
+            if let lo = numbers.minMs, let avg = numbers.avgMs, let hi = numbers.maxMs {
                 summary += ", min/avg/max \(ms(lo))/\(ms(avg))/\(ms(hi)) ms"
             }
         }
