@@ -55,66 +55,15 @@ struct EventsCommand: ParsableCommand {
     }
 }
 
-/// One line per event for people: local time, aligned columns, units.
+/// One line per event for people: local time, aligned columns; the words are the query layer's
+/// (``EventWords``), the same as the web UI's.
 enum EventTable {
-    static let header = pad("SEQ", 8) + "  " + pad("TIME (\(LocalTime.zoneName))", 26) + "  " + pad("TYPE", 9) + "  " + pad("SUBJECT", 20) + "  RESULT\n"
+    static let header = pad("SEQ", 8) + "  " + pad("TIME (\(LocalTime.zoneName))", 26) + "  " + pad("TYPE", 9) + "  " + pad("SUBJECT", 24) + "  RESULT\n"
 
     static func row(seq: UInt64, _ e: Event) -> String {
-        let (subject, result): (String, String)
-        switch e.body {
-        case .probe(let p):
-            subject = p.target
-            var r: String
-            switch p.outcome {
-            case .ok(let rtt): r = "ok \(milliseconds(rtt)) ms"
-            case .failed(let error): r = "FAILED \(error)"
-            }
-            r += "  (\(p.role.name), \(p.method.name))"
-            if let d = p.detail { r += "  \(d)" }
-            result = r
-        case .speedtest(let s):
-            subject = s.server
-            switch s.outcome {
-            case .ok(let down, let up): result = String(format: "down %.1f Mbps, up %.1f Mbps", down, up) + (s.rtt.map { ", idle \(milliseconds($0)) ms" } ?? "")
-            case .failed(let error): result = "FAILED \(error)"
-            }
-        case .link(let l):
-            subject = l.interface
-            result = l.up ? "up" : "DOWN"
-        case .trace(let t):
-            subject = t.destination
-            result = t.hops.map { h in "\(h.ttl):\(h.address ?? "*")" }.joined(separator: " ")
-        case .monitor(let m):
-            subject = "monitor"
-            let about = [m.version.map { "ispmon \($0)" }, m.clock.map { "clock \($0.rawValue)" }].compactMap { $0 }
-            result = m.state.rawValue + (about.isEmpty ? "" : " (" + about.joined(separator: ", ") + ")")
-        case .job(let j):
-            subject = j.job
-            result = j.state.rawValue
-        case .note(let n):
-            subject = n.outage
-            result = n.text
-        case .clock(let c):
-            subject = "clock"
-            let state = c.synchronized ? "synchronized" : "not synchronized"
-            result = c.step == 0 ? "\(state), no step" : "stepped \(seconds(c.step)) s, \(state)"
-        }
-        return pad(String(seq), 8, right: true) + "  " + pad(LocalTime.format(e.time.microseconds, microseconds: true), 26) + "  " + pad(e.type.rawValue, 9) + "  "
-            + pad(subject, 20) + "  " + result + "\n"
-    }
-
-    /// A signed duration in seconds with six decimals: `+7200.000000`, `-0.500000`.
-    static func seconds(_ us: Int64) -> String {
-        let sign = us < 0 ? "-" : "+"
-        let m = us.magnitude
-        let fraction = String(m % 1_000_000)
-        return sign + String(m / 1_000_000) + "." + String(repeating: "0", count: 6 - fraction.count) + fraction
-    }
-
-    static func milliseconds(_ us: Int64) -> String {
-        var out: [UInt8] = []
-        JSONWriter.appendMilliseconds(us, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        let words = EventWords(e)
+        return pad(String(seq), 8, right: true) + "  " + pad(LocalTime.format(e.time.microseconds, microseconds: true), 26) + "  "
+            + pad(e.type.rawValue, 9) + "  " + pad(words.subject, 24) + "  " + (words.bad ? words.line.uppercasedFirstWord : words.line) + "\n"
     }
 
     static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
@@ -122,5 +71,13 @@ enum EventTable {
         guard n < width else { return s }
         let spaces = String(repeating: " ", count: width - n)
         return right ? spaces + s : s + spaces
+    }
+}
+
+extension String {
+    /// Bad news stands out in a terminal: `TIMEOUT  (gateway)`, `DOWN`.
+    var uppercasedFirstWord: String {
+        let word = prefix { $0 != " " }
+        return word.uppercased() + dropFirst(word.count)
     }
 }

@@ -111,26 +111,10 @@ enum OutagePages {
         }
     }
 
-    /// What an event is about and what it says, in a table's words (the RTT left out of a
-    /// probe's result, so that a run of successes folds).
+    /// What an event is about and what it says, in a table's words (the query layer's: without
+    /// the numbers that differ from one event to the next, so that a run of successes folds).
     static func describe(_ e: Event) -> (String, String, Bool) {
-        switch e.body {
-        case .probe(let p):
-            switch p.outcome {
-            case .ok: return ("\(p.target) (\(p.method.name))", "ok", false)
-            case .failed(let error): return ("\(p.target) (\(p.method.name))", error, true)
-            }
-        case .link(let l): return ("link \(l.interface)", l.up ? "up" : "down", !l.up)
-        case .monitor(let m): return ("monitor", m.state.rawValue, false)
-        case .note(let n): return ("note", n.text, false)
-        case .job(let j): return ("job \(j.job)", j.state.rawValue, false)
-        case .speedtest(let s):
-            switch s.outcome {
-            case .ok(let down, let up): return ("speed test", "\(NumberText.format(down, decimals: 1)) / \(NumberText.format(up, decimals: 1)) Mb/s", false)
-            case .failed(let error): return ("speed test", error, true)
-            }
-        case .trace(let t): return ("path discovery to \(t.destination)", "\(t.hops.count) hops", false)
-        case .clock(let c): return ("clock", "stepped \(NumberText.duration(abs(c.step)))", false)
-        }
+        let words = EventWords(e)
+        return (words.subject, words.outcome, words.bad)
     }
 }

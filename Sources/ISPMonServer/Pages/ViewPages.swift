@@ -135,9 +135,9 @@ enum ViewPages {
         var values: [String: Any] = form
         values["types"] = EventType.allCases.map { ["name": $0.rawValue, "selected": $0 == q.type] }
         values["events"] = list.map { e -> [String: Any] in
-            let (what, result, bad) = OutagePages.describe(e.event)
+            let words = EventWords(e.event)
             return ["seq": e.seq, "time": LocalTime.format(e.event.time.microseconds), "type": e.event.type.rawValue,
-                    "text": what + ": " + result, "result_class": bad ? "error" : ""]
+                    "text": words.subject + ": " + words.line, "result_class": words.bad ? "error" : ""]
         }
         // Live mode only on the first page of the newest events (new ones belong at its top).
         values["live_possible"] = q.beforeSeq == nil && q.order == .desc
