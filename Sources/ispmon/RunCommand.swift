@@ -54,31 +54,13 @@ struct RunCommand: ParsableCommand {
             let writer = try GroupCommitWriter(store: log, options: writerOptions)
             let monitor = try Monitor(config: settings, writer: writer, interfaces: interfaces, logger: logger)
 
-            // SIGINT and SIGTERM end the monitor cleanly: the main thread waits for either.
-            // SIGHUP reloads the config, one at a time, on its own queue.
-            let stop = DispatchSemaphore(value: 0)
-            var sources: [any DispatchSourceSignal] = []
             // Set once the web server runs; a reload shows it the config it read.
             let webServer = Mutex<WebServer?>(nil)
-            // A parent may have left them blocked (children inherit the signal mask).
-            var mask = sigset_t()
-            sigemptyset(&mask)
-            for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&mask, sig) }
-            pthread_sigmask(SIG_UNBLOCK, &mask, nil)
-            let reloads = DispatchQueue(label: "ispmon.reload")
-            for sig in [SIGINT, SIGTERM, SIGHUP] {
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: sig == SIGHUP ? reloads : .global())
-                source.setEventHandler {
-                    if sig == SIGHUP {
-                        reload(monitor, level: level, logger: logger)
-                        webServer.withLock { $0 }?.show(config: shownConfig())
-                    } else {
-                        stop.signal()
-                    }
-                }
-                source.resume()
-                sources.append(source)
+            // SIGINT and SIGTERM end the monitor cleanly: the main thread waits for either.
+            // SIGHUP reloads the config, one at a time.
+            let signals = StopSignals {
+                reload(monitor, level: level, logger: logger)
+                webServer.withLock { $0 }?.show(config: shownConfig())
             }
             // The web server first: an address that cannot be bound is a startup error, and nothing starts.
             let server = try settings.web.listen.map { listen in
@@ -95,12 +77,11 @@ struct RunCommand: ParsableCommand {
             try monitor.start()
             try monitor.listen(directory: log.directory)
             logger.info("monitoring \(settings.targets.count) targets and \(interfaces.count) interfaces into \(log.directory)")
-            stop.wait()
+            signals.wait()
             logger.info("stopping")
             server?.stop()
             try monitor.stop()
             writer.close()
-            sources.forEach { $0.cancel() }
             withExtendedLifetime(lock) {}
         }
     }

@@ -41,35 +41,15 @@ struct ServeCommand: ParsableCommand {
             guard let address = listen.flatMap(MonitorConfig.Web.Listen.init) ?? settings.web.listen else {
                 throw ValidationError("web.listen is off in the config: give --listen HOST:PORT")
             }
+            let signals = StopSignals()
             let server = WebServer(queries: Queries(store: log) { logger.notice("\($0)") },
                                    settings: try WebSettings.forCommand(settings, listen: address), inProcess: false,
                                    checks: CheckRunner(), logger: logger)
             try server.start()
-            SignalWait.untilStopped()
+            signals.wait()
             logger.info("stopping")
             server.stop()
         }
-    }
-}
-
-/// SIGINT or SIGTERM, waited for on the main thread.
-enum SignalWait {
-    static func untilStopped() {
-        let stop = DispatchSemaphore(value: 0)
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        for sig in [SIGINT, SIGTERM] { sigaddset(&mask, sig) }
-        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
-        var sources: [any DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { stop.signal() }
-            source.resume()
-            sources.append(source)
-        }
-        stop.wait()
-        sources.forEach { $0.cancel() }
     }
 }
 
