@@ -234,6 +234,14 @@ import Glibc
         let r = s.client.request("POST", "/api/v1/outages/x/notes", headers: [("Cookie", cookie), ("X-CSRF-Token", csrf),
                                                                              ("Content-Type", "application/json")], body: big)
         #expect(r == nil || r?.status == 413, "a 1 MB body: \(r?.status ?? 0) \(r?.text ?? "")")
+        // One strict reader for every JSON body: a key given twice is refused, whichever value would have won.
+        let twice = s.client.request("POST", "/api/v1/outages/x/notes", headers: [("Cookie", cookie), ("X-CSRF-Token", csrf),
+                                     ("Content-Type", "application/json")], body: Array(#"{"text":"a","text":"b"}"#.utf8))
+        #expect(twice?.status == 400 && twice?.text.contains("duplicate field") == true, "\(twice?.status ?? 0) \(twice?.text ?? "")")
+        let fraction = s.client.request("POST", "/api/v1/tools/ping", headers: [("Cookie", cookie), ("X-CSRF-Token", csrf),
+                                        ("Content-Type", "application/json")], body: Array(#"{"host":"127.0.0.1","count":true}"#.utf8))
+        #expect(fraction?.status == 400 && (fraction?.json as? [String: Any])?["error"] as? String == "count: must be a whole number",
+                "\(fraction?.text ?? "")")
         let header = s.client.get("/api/v1/status", headers: [("Cookie", cookie), ("X-Filler", String(repeating: "b", count: 100_000))])
         #expect(header == nil || (400..<500).contains(header?.status ?? 0), "100 KB of headers: \(header?.status ?? 0)")
         // Still serving.

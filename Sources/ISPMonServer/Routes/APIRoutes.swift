@@ -143,12 +143,6 @@ func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
 /// The body of a new note: `{"text": "…"}`, nothing else.
 enum NoteBody {
     static func text(of request: Request) async throws -> String {
-        let body = try await request.body.collect(upTo: WebServer.maxBody)
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] else {
-            throw APIError(.badRequest, "the body must be a JSON object: {\"text\": \"…\"}")
-        }
-        guard let text = object["text"] as? String else { throw APIError.badParameter("text", "is required, a string") }
-        if let extra = object.keys.first(where: { $0 != "text" }) { throw APIError.badParameter(extra, "unknown field") }
-        return text
+        try await JSONBody.of(request, fields: ["text"], shape: #"{"text": "…"}"#).requiredString("text")
     }
 }

@@ -36,12 +36,7 @@ struct JobRoutes {
             guard let job = JobName(rawValue: name) else {
                 throw APIError(.notFound, "no job \(name) (jobs: \(JobName.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            let body = try await request.body.collect(upTo: WebServer.maxBody)
-            guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
-                  let text = object["state"] as? String else {
-                throw APIError(.badRequest, "the body must be {\"state\": \"run\"|\"paused\"|\"disabled\"}")
-            }
-            if let extra = object.keys.first(where: { $0 != "state" }) { throw APIError.badParameter(extra, "unknown field") }
+            let text = try await JSONBody.of(request, fields: ["state"], shape: #"{"state": "run"|"paused"|"disabled"}"#).requiredString("state")
             guard let state = JobState.State(rawValue: text) else { throw APIError.badParameter("state", "'\(text)' is not run, paused or disabled") }
             return try await pool.runIfActive {
                 let answer = try control.set(job, state)

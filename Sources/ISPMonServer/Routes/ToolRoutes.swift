@@ -141,11 +141,6 @@ final class RunningChecks: Sendable {
 /// The body of a check: JSON `{"host", "port", "query", "url", "count"}` (or the same fields as
 /// a form, from a page), each of the right type; what a tool takes is ``Check``'s to say.
 enum CheckBody {
-    struct JSONFields: Decodable {
-        var host, query, url: String?
-        var port, count: Int?
-    }
-
     static let fields: Set<String> = ["host", "port", "query", "url", "count"]
 
     /// `ignoring`: form fields that are no part of the check (the CSRF token; the tools page's
@@ -171,25 +166,9 @@ enum CheckBody {
                 }
             }
         } else if body.readableBytes > 0 {
-            let data = Data(body.readableBytesView)
-            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw APIError(.badRequest, "the body must be a JSON object: {\"host\", \"port\", \"query\", \"url\", \"count\"}")
-            }
-            if let extra = object.keys.sorted().first(where: { !fields.contains($0) }) { throw APIError.badParameter(extra, "unknown field") }
-            for name in ["port", "count"] {
-                if let d = object[name] as? Double, !(object[name] is Bool), d.rounded() != d {
-                    throw APIError.badParameter(name, "must be a whole number")
-                }
-            }
-            // The decoder, not JSONSerialization, for the types: it takes neither true nor 1.5 for a number.
-            let decoded: JSONFields
-            do { decoded = try JSONDecoder().decode(JSONFields.self, from: data) } catch let DecodingError.typeMismatch(type, context) {
-                throw APIError.badParameter(context.codingPath.last?.stringValue ?? "body", type == String.self ? "must be a string" : "must be a whole number")
-            } catch let DecodingError.dataCorrupted(context) {
-                throw APIError.badParameter(context.codingPath.last?.stringValue ?? "body", "must be a whole number")
-            }
-            strings = ["host": decoded.host, "query": decoded.query, "url": decoded.url].compactMapValues { $0 }
-            numbers = ["port": decoded.port, "count": decoded.count].compactMapValues { $0 }
+            let json = try JSONBody(body, fields: fields, shape: #"{"host", "port", "query", "url", "count"}"#)
+            strings = ["host": try json.string("host"), "query": try json.string("query"), "url": try json.string("url")].compactMapValues { $0 }
+            numbers = ["port": try json.integer("port"), "count": try json.integer("count")].compactMapValues { $0 }
         }
         do {
             return try Check(tool: tool, host: strings["host"], port: numbers["port"], query: strings["query"],
