@@ -49,6 +49,42 @@ public struct EventIndexPieces: Sendable, Equatable {
         if hour != .min { merge(hour, SeqRange(min: low, max: high)) }
     }
 
+    /// The pieces of a decoded record's events from index `first` through sequence number
+    /// `last` (a replay's work, on the record's columns: no event is made but the others).
+    public init(_ chunk: DecodedChunk, from first: Int = 0, through last: UInt64 = .max) {
+        let end = last >= chunk.lastSeq ? chunk.count
+            : last < chunk.firstSeq ? first : max(first, Int(last - chunk.firstSeq) + 1)
+        guard first < end else { return }
+        // The columns, hoisted (as in Projection.apply(_:from:limit:through:)); the hour's range
+        // grows in locals while the events stay in one hour, as in the batch's init.
+        let times = chunk.series.map(\.times)
+        let otherStream = UInt32(chunk.series.count)
+        var hour = Int64.min, hourEnd = Int64.min, low = UInt64.max, high: UInt64 = 0
+        for i in first..<end {
+            let seq = chunk.firstSeq + UInt64(i)
+            let s = chunk.streamOfEvent[i]
+            let k = Int(chunk.indexInStream[i])
+            let t: Int64
+            if s == otherStream {
+                let e = chunk.others[k]
+                t = e.time.microseconds
+                if e.type != .probe { others.append((e.type, seq)) }
+            } else {
+                t = times[Int(s)][k]
+            }
+            if t >= hour && t < hourEnd {
+                high = seq  // seqs only grow
+                continue
+            }
+            if hour != .min { merge(hour, SeqRange(min: low, max: high)) }
+            hour = t.floorDivided(by: EventIndexPieces.hour).0 * EventIndexPieces.hour
+            hourEnd = hour &+ EventIndexPieces.hour
+            low = seq
+            high = seq
+        }
+        if hour != .min { merge(hour, SeqRange(min: low, max: high)) }
+    }
+
     mutating func merge(_ start: Int64, _ r: SeqRange) {
         if let mine = hours[start] {
             hours[start] = SeqRange(min: Swift.min(mine.min, r.min), max: Swift.max(mine.max, r.max))

@@ -1,12 +1,13 @@
 import Foundation
-public import ISPMonCore
+import ISPMonCore
 
 /// Reads and decodes the log's records on a thread of its own, a couple ahead of
 /// the caller, so that a replay applies one chunk while the next is decoded
-/// (decoding is about a third of a replay's work).
+/// (decoding is about a third of a replay's work). When asked, the same thread also makes
+/// each record's part of the event index.
 final class ChunkPrefetcher: @unchecked Sendable {
     // @unchecked: `ready`, `done` and `cancelled` are guarded by `condition`.
-    typealias Item = Result<(chunk: DecodedChunk, first: Int), any Error>
+    typealias Item = Result<(chunk: DecodedChunk, first: Int, index: EventIndexPieces?), any Error>
 
     private let condition = NSCondition()
     private var ready: [Item] = []
@@ -14,10 +15,13 @@ final class ChunkPrefetcher: @unchecked Sendable {
     private var cancelled = false
     private let depth = 2
 
-    init(store: EventStore, from seq: UInt64) {
+    /// `indexingThrough`: the newest sequence number to index (nil: no index).
+    init(store: EventStore, from seq: UInt64, indexingThrough last: UInt64?) {
         let thread = Thread { [self] in
             do {
-                try store.forEachChunk(from: seq) { chunk, first in put(.success((chunk, first))) }
+                try store.forEachChunk(from: seq) { chunk, first in
+                    put(.success((chunk, first, last.map { EventIndexPieces(chunk, from: first, through: $0) })))
+                }
             } catch {
                 _ = put(.failure(error))
             }
@@ -42,7 +46,7 @@ final class ChunkPrefetcher: @unchecked Sendable {
     }
 
     /// The next decoded record, or nil at the end of the log.
-    func next() throws -> (chunk: DecodedChunk, first: Int)? {
+    func next() throws -> (chunk: DecodedChunk, first: Int, index: EventIndexPieces?)? {
         condition.lock()
         defer { condition.unlock() }
         while ready.isEmpty && !done { condition.wait() }
@@ -63,12 +67,15 @@ final class ChunkPrefetcher: @unchecked Sendable {
 }
 
 extension EventStore {
-    /// ``forEachChunk(from:_:)`` with the next records read and decoded on another thread.
-    public func forEachChunkPrefetched(from seq: UInt64 = 1, _ body: (DecodedChunk, Int) throws -> Bool) throws {
-        let prefetcher = ChunkPrefetcher(store: self, from: seq)
+    /// ``forEachChunk(from:_:)`` with the next records read and decoded on another thread;
+    /// with `indexingThrough`, `body` also gets each record's part of the event index
+    /// through that sequence number, made on that thread.
+    func forEachChunkPrefetched(from seq: UInt64 = 1, indexingThrough last: UInt64? = nil,
+                                _ body: (DecodedChunk, Int, EventIndexPieces?) throws -> Bool) throws {
+        let prefetcher = ChunkPrefetcher(store: self, from: seq, indexingThrough: last)
         defer { prefetcher.cancel() }
-        while let (chunk, first) = try prefetcher.next() {
-            guard try body(chunk, first) else { return }
+        while let (chunk, first, index) = try prefetcher.next() {
+            guard try body(chunk, first, index) else { return }
         }
     }
 }

@@ -83,12 +83,7 @@ extension EventStore {
             let through = min(last, from + 1_000_000)
             var pieces = EventIndexPieces()
             try forEachChunk(from: from + 1) { chunk, first in
-                for i in first..<chunk.count {
-                    let seq = chunk.firstSeq + UInt64(i)
-                    if seq > through { return false }
-                    let (time, type) = chunk.timeAndType(at: i)
-                    pieces.add(seq: seq, time: time, type: type)
-                }
+                pieces.add(EventIndexPieces(chunk, from: first, through: through))
                 return chunk.lastSeq < through
             }
             let wrote = try writeLock.withLock { _ in
@@ -105,15 +100,22 @@ extension EventStore {
     }
 
     func clearIndex(_ txn: borrowing Transaction) throws {
-        try txn.withCursor(index) { c in
-            while try c.first() != nil { try c.delete() }
-        }
+        try txn.removeAll(index)
     }
 
-    /// Drops the index and builds it again from the log (`ispmon replay`).
-    public func rebuildIndex(progress: (UInt64) -> Void = { _ in }) throws {
-        try writeLock.withLock { _ in try env.write { txn in try clearIndex(txn) } }
-        try catchUpIndex(progress: progress)
+    /// Replaces the whole index with `pieces` (of the events 1…`snapshot`) and the pieces of
+    /// the events appended since, through `logSeq` (read in this transaction): `ispmon replay`.
+    func replaceIndex(with pieces: EventIndexPieces, through snapshot: UInt64, logSeq: UInt64,
+                      _ txn: borrowing Transaction) throws {
+        var all = pieces
+        if logSeq > snapshot {
+            try forEachChunk(from: snapshot + 1, txn) { chunk, first in
+                all.add(EventIndexPieces(chunk, from: first, through: logSeq))
+                return chunk.lastSeq < logSeq
+            }
+        }
+        try clearIndex(txn)
+        try writeIndex(all, through: logSeq, txn)
     }
 
     /// The index as a fresh scan of the log through `last` would make it (`ispmon verify`).

@@ -9,16 +9,26 @@ extension EventStore {
     /// of events read so far.
     public func project(asOf: Timestamp? = nil, through last: UInt64 = .max, options: Projection.Options? = nil,
                         progress: ((UInt64) -> Void)? = nil) throws -> Projection {
-        var projection = Projection(options: try options ?? storedViewOptions())
+        try replayLog(asOf: asOf, through: last, options: options ?? storedViewOptions(), indexing: false, progress: progress).projection
+    }
+
+    /// One pass over the log for ``project(asOf:through:options:progress:)`` that also makes
+    /// the event index of the events read when `indexing` (on the thread that decodes them,
+    /// which has time to spare: applying is most of a replay's work).
+    func replayLog(asOf: Timestamp?, through last: UInt64, options: Projection.Options, indexing: Bool,
+                   progress: ((UInt64) -> Void)?) throws -> (projection: Projection, index: EventIndexPieces) {
+        var projection = Projection(options: options)
+        var index = EventIndexPieces()
         let limit = asOf?.microseconds ?? .max
         var read: UInt64 = 0
-        try forEachChunkPrefetched { chunk, first in
+        try forEachChunkPrefetched(indexingThrough: indexing ? last : nil) { chunk, first, pieces in
             projection.apply(chunk, from: first, limit: limit, through: last)
+            if let pieces { index.add(pieces) }
             read += UInt64(chunk.count - first)
             progress?(read)
             return chunk.lastSeq < last
         }
-        return projection
+        return (projection, index)
     }
 
     /// The options the stored views were computed with (what a replay must use to match them).
@@ -34,24 +44,28 @@ extension EventStore {
         public var seconds: Double
     }
 
-    /// Rebuilds `which` views from the log. The log is replayed in memory with no
-    /// lock held; then one write transaction applies what was appended meanwhile,
-    /// replaces the views' records and bumps the views generation. Until that
-    /// commit, readers (and the writer) go on with the old views.
+    /// Rebuilds `which` views from the log, and the event index with them when `index`
+    /// (``EventIndex``): one pass over the log makes both. The log is replayed in memory
+    /// with no lock held; then one write transaction applies what was appended meanwhile,
+    /// replaces the views' records (and the index) and bumps the views generation. Until
+    /// that commit, readers (and the writer) go on with the old views. The report's
+    /// seconds cover all of it.
     @discardableResult
-    public func rebuildViews(_ which: Set<View> = Set(View.allCases),
+    public func rebuildViews(_ which: Set<View> = Set(View.allCases), index: Bool = false,
                              progress: ((UInt64) -> Void)? = nil) throws(StoreError) -> RebuildReport {
         let clock = ContinuousClock.now
         do {
             let options = try env.read { txn in viewOptions(try metas(txn)) }
             let snapshot = try lastSeq()
-            let projection = try project(through: snapshot, options: options, progress: progress)
+            let (projection, pieces) = try replayLog(asOf: nil, through: snapshot, options: options, indexing: index,
+                                                     progress: progress)
             var total = snapshot
             try writeLock.withLock { _ in
                 try env.write { txn in
                     var caughtUp = projection  // a copy: a retried transaction starts over from it
                     let logSeq = try lastSeq(txn)
                     try replace(which, with: &caughtUp, from: snapshot + 1, through: logSeq, txn)
+                    if index { try replaceIndex(with: pieces, through: snapshot, logSeq: logSeq, txn) }
                     total = logSeq
                 }
                 writer.viewsValid = false

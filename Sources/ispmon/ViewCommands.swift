@@ -247,14 +247,9 @@ struct ReplayCommand: ParsableCommand {
             let log = try store.open(create: false, rebuildViews: false)
             let which = view.flatMap(EventStore.View.init(rawValue:)).map { Set([$0]) } ?? Set(EventStore.View.allCases)
             var progress = Progress("replaying", total: Int(try log.lastSeq()))
-            let report = try log.rebuildViews(which) { progress.update(Int($0), "\($0) events") }
+            // Without --view, the event index too: it derives from the log like the views, in the same pass.
+            let report = try log.rebuildViews(which, index: view == nil) { progress.update(Int($0), "\($0) events") }
             progress.finish()
-            if view == nil {
-                // The event index too (it derives from the log like the views; not in the numbers below).
-                var indexing = Progress("indexing", total: Int(try log.lastSeq()))
-                try log.rebuildIndex { indexing.update(Int($0), "\($0) events") }
-                indexing.finish()
-            }
             let rate = report.seconds > 0 ? Double(report.events) / report.seconds : 0
             if json {
                 print(String(format: "{\"events\":%llu,\"seconds\":%.6f,\"events_per_s\":%.0f}", report.events, report.seconds, rate))

@@ -121,7 +121,48 @@ import ISPMonCore
         }
         let report = try store.verify()
         #expect(report.problems.contains { $0.hasPrefix("event index: it differs from the events 1…20000") }, "\(report.problems)")
-        try store.rebuildIndex()
+        try store.rebuildViews(index: true)
         #expect(try store.verify().ok, "replay rebuilds it")
+    }
+
+    /// A record's pieces, made on its columns (a replay's and a catch-up's way), are those of
+    /// its events one by one: hours out of order, the non-probes, a part of the record.
+    @Test func aRecordsPiecesAreThoseOfItsEventsOneByOne() throws {
+        let events = Array(Self.events.prefix(40_000))
+        let first: UInt64 = 1_001
+        let chunk = try ChunkEncoder(level: 1).encode(events, firstSeq: first).withUnsafeBytes { try ChunkDecoder().decode($0) }
+        for (from, through) in [(0, UInt64.max), (0, first + 19_999), (17, first + 39_998), (39_999, UInt64.max), (5, first + 2)] {
+            var oneByOne = EventIndexPieces()
+            for i in from..<events.count where first + UInt64(i) <= through {
+                oneByOne.add(seq: first + UInt64(i), time: events[i].time.microseconds, type: events[i].type)
+            }
+            #expect(EventIndexPieces(chunk, from: from, through: through) == oneByOne, "from \(from) through \(through)")
+        }
+        #expect(!EventIndexPieces(chunk).others.isEmpty && EventIndexPieces(chunk).hours.count > 10)
+    }
+
+    /// A replay builds the index in its pass over the log: the same index as the commits kept,
+    /// events appended after the pass's snapshot included.
+    @Test func aReplayBuildsTheIndexTheCommitsKept() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let store = try store(dir)
+        try append(Self.events, to: store)
+        let kept = try store.env.read { txn in try store.indexPieces(txn, through: .max) }
+        try store.writeLock.withLock { _ in try store.env.write { txn in try store.clearIndex(txn) } }
+        let report = try store.rebuildViews(index: true)
+        #expect(report.events == UInt64(Self.events.count))
+        #expect(try store.indexedSeq() == UInt64(Self.events.count))
+        #expect(try store.env.read { txn in try store.indexPieces(txn, through: .max) } == kept)
+        // The events a replay finds appended after its pass are indexed in its final transaction.
+        let pieces = try store.replayLog(asOf: nil, through: 30_000, options: store.storedViewOptions(), indexing: true,
+                                         progress: nil).index
+        try store.writeLock.withLock { _ in
+            try store.env.write { txn in
+                try store.replaceIndex(with: pieces, through: 30_000, logSeq: UInt64(Self.events.count), txn)
+            }
+        }
+        #expect(try store.env.read { txn in try store.indexPieces(txn, through: .max) } == kept)
+        #expect(try store.verify().ok)
     }
 }

@@ -467,18 +467,43 @@ public struct HourPieces: Sendable {
     var bySeries: [[(start: Int64, stats: HourStats)]]
 
     public init(_ batch: ChunkBuilder) {
-        bySeries = Array(repeating: [], count: batch.seriesKeys.count)
-        var currentHour = Array(repeating: Int64.min, count: batch.seriesKeys.count)
-        for i in 0..<batch.count {
-            let s = batch.stream[i]
-            guard s != ChunkBuilder.otherMarker else { continue }
-            let series = Int(s)
-            let hour = batch.times[i].floorDivided(by: 3_600_000_000).0 * 3_600_000_000
-            if currentHour[series] != hour {
-                currentHour[series] = hour
-                bySeries[series].append((hour, HourStats()))
+        let n = batch.seriesKeys.count
+        bySeries = Array(repeating: [], count: n)
+        guard n > 0 else { return }
+        // The probes' positions grouped by series (a counting sort), so that the series are
+        // filled one after the other with one dense sketch: an RTT is an increment, not a
+        // binary search and an insertion in a sparse sketch (most of a submission's cost).
+        var offsets = [Int](repeating: 0, count: n + 1)
+        for s in batch.stream where s != ChunkBuilder.otherMarker { offsets[Int(s) + 1] += 1 }
+        for s in 0..<n { offsets[s + 1] += offsets[s] }
+        var order = [Int](repeating: 0, count: offsets[n])
+        var fill = offsets
+        for (i, s) in batch.stream.enumerated() where s != ChunkBuilder.otherMarker {
+            order[fill[Int(s)]] = i
+            fill[Int(s)] += 1
+        }
+        var dense = DenseSketch()
+        for series in 0..<n {
+            var start = Int64.min
+            var stats = HourStats()
+            for i in order[offsets[series]..<offsets[series + 1]] {
+                let hour = batch.times[i].floorDivided(by: 3_600_000_000).0 * 3_600_000_000
+                if hour != start {
+                    if start != .min {
+                        dense.drain(into: &stats.sketch)
+                        bySeries[series].append((start, stats))
+                    }
+                    start = hour
+                    stats = HourStats()
+                }
+                let rtt = batch.outcome[i] == 0 ? batch.rtt[i] : nil
+                stats.addCounts(rtt: rtt)
+                if let rtt { dense.add(rtt) }
             }
-            bySeries[series][bySeries[series].count - 1].stats.add(rtt: batch.outcome[i] == 0 ? batch.rtt[i] : nil)
+            if start != .min {
+                dense.drain(into: &stats.sketch)
+                bySeries[series].append((start, stats))
+            }
         }
     }
 }
