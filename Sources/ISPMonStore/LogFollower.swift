@@ -36,7 +36,7 @@ public final class LogFollower {
         // Without history: only what changes is kept, and handed out once.
         var p = Projection(options: try store.storedViewOptions(), keepsHistory: false)
         if after > 0 {
-            try store.forEachChunkPrefetched { chunk, first in
+            try store.forEachChunkPrefetched { chunk, first, _ in
                 p.apply(chunk, from: first, through: after)
                 return chunk.lastSeq < after
             }
