@@ -144,7 +144,9 @@ enum ViewPages {
         let lastSeq = try queries.store.lastSeq()
         values["newest_seq"] = lastSeq
         var filter = form.filter { !$0.value.isEmpty }
-        values["filter_json"] = String(decoding: (try? JSONSerialization.data(withJSONObject: filter, options: [.sortedKeys])) ?? Data("{}".utf8), as: UTF8.self)
+        var filterJSON = JSONObject()
+        for (key, value) in filter.sorted(by: { $0.key < $1.key }) { filterJSON.string(key, value) }
+        values["filter_json"] = String(decoding: filterJSON.finished(), as: UTF8.self)
         filter["limit"] = String(q.limit)
         values["ndjson"] = "/api/v1/events" + PageText.link(filter)
         filter["format"] = "csv"

@@ -58,7 +58,7 @@ struct StreamRoute {
                     }
                     if let now = watchActivity?(), now != lastActivity {
                         lastActivity = now
-                        try await writer.write(ByteBuffer(bytes: LiveMessage.activity(json: ActivityForm.json(now)).sse))
+                        try await writer.write(ByteBuffer(bytes: LiveMessage.activity(json: JSONForms.activity(now)).sse))
                         quietSince = clock.now
                     }
                     if clock.now - quietSince >= StreamRoute.keepalive {

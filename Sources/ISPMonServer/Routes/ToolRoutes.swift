@@ -39,7 +39,7 @@ struct ToolRoutes {
                 defer { running.release(client) }
                 return runner.run(check)
             }
-            return json(CheckForm.json(report))
+            return json(JSONForms.check(report))
         }
     }
 
@@ -50,8 +50,8 @@ struct ToolRoutes {
         let thread = Thread { [runner, running] in
             ThreadPriority.yieldToTheMonitor()
             defer { running.release(client) }
-            let report = runner.run(check) { continuation.yield(CheckForm.line($0) + [0x0A]) }
-            continuation.yield(CheckForm.lastLine(report) + [0x0A])
+            let report = runner.run(check) { continuation.yield(JSONForms.checkStep($0) + [0x0A]) }
+            continuation.yield(JSONForms.checkDone(report) + [0x0A])
             continuation.finish()
         }
         thread.name = "ispmon.check"
