@@ -310,6 +310,7 @@ import Glibc
             #expect(cause != nil, "\(id): \(String(describing: byID[id]))")
             #expect(row["cause"] as? String == cause?.inWords, "\(id): the page says \(row["cause"] ?? ""), the CLI \(cause?.inWords ?? "?")")
             #expect(row["kind"] as? String == (byID[id]?["kind"] as? String == "dns" ? "DNS" : "internet"), "\(id)")
+            #expect(row["shown_id"] as? String == id, "\(id): the row shows \(row["shown_id"] ?? "no id")")
         }
         #expect((r["text"] as? String)?.contains("\(outages.count) outages.") == true)
         Self.expectOnlyTheServer(r, lab, "outages")

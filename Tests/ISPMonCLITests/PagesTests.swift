@@ -67,6 +67,9 @@ import TestSupport
         let ids = try Self.outageIDs(s.store)
         let html = s.client.get("/outages", headers: [("Cookie", cookie)])?.text ?? ""
         for (id, _) in ids { #expect(html.contains("href=\"/outages/\(id)\""), "\(id) is listed") }
+        // Each with its id as text (people quote it to the ISP; `ispmon note` takes it), in its own column.
+        #expect(html.contains("<th>Cause</th><th>Id</th></tr>"))
+        for (id, _) in ids { #expect(html.contains("<td class=\"id\">\(id)</td></tr>"), "\(id) is shown") }
         #expect(html.contains("\(ids.count) outages."))
         #expect(html.contains("the router") && html.contains("the ISP (beyond the router)"), "the CLI's words for causes")
         // Kind and cause narrow the list: exactly the CLI's outages of that kind or cause.

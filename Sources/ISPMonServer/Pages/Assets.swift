@@ -72,6 +72,7 @@ enum Assets {
         .inline-check { display: inline-flex; flex-direction: row; align-items: center; gap: .4rem; color: var(--fg); font-size: 1rem; }
         table.log td:first-child { color: var(--muted); font-variant-numeric: tabular-nums; }
         td.error { color: var(--down); }
+        td.id { font-family: ui-monospace, monospace; font-size: .85rem; color: var(--muted); user-select: all; }
         figure.hops { max-width: 28rem; }
         .error { color: var(--down); }
         .culprit { display: inline-block; padding: 0 .4rem; border-radius: .3rem; background: var(--unknown-bg); }

@@ -21,6 +21,8 @@ enum OutagePages {
         let from = min((page - 1) * pageSize, newestFirst.count)
         let shown = newestFirst[from..<min(from + pageSize, newestFirst.count)]
         values["outages"] = shown.map(PageText.outageRow)
+        // The id is what people quote to the ISP and what `ispmon note` takes: the full list shows it.
+        values["with_ids"] = true
         if newestFirst.count > pageSize {
             values["shown"] = shown.isEmpty ? "none on this page" : "\(from + 1)–\(from + shown.count) shown"
             var link = form.filter { !$0.value.isEmpty }

@@ -89,9 +89,9 @@ enum PageTemplates {
     static let outageTable = """
         {{#has_outages}}
         <table class="outages">
-        <thead><tr><th>Start</th><th>Duration</th><th>Kind</th><th>Cause</th></tr></thead>
+        <thead><tr><th>Start</th><th>Duration</th><th>Kind</th><th>Cause</th>{{#with_ids}}<th>Id</th>{{/with_ids}}</tr></thead>
         <tbody>
-        {{#outages}}<tr><td><a href="/outages/{{id}}">{{start}}</a></td><td>{{duration}}{{#open}} <em>(under way)</em>{{/open}}</td><td>{{kind}}</td><td class="text">{{cause}}</td></tr>{{/outages}}
+        {{#outages}}<tr><td><a href="/outages/{{id}}">{{start}}</a></td><td>{{duration}}{{#open}} <em>(under way)</em>{{/open}}</td><td>{{kind}}</td><td class="text">{{cause}}</td>{{#with_ids}}<td class="id">{{id}}</td>{{/with_ids}}</tr>{{/outages}}
         </tbody>
         </table>
         {{/has_outages}}
