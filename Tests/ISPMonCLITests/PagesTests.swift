@@ -48,6 +48,37 @@ import TestSupport
         #expect(s.client.get("/")?.status == 303, "a page without a session redirects to /login")
     }
 
+    /// A value a page does not have is left out, never shown as the word "nil": the sign-in page
+    /// without an error, an outage under way without an end.
+    @Test func noPageShowsAMissingValueAsNil() throws {
+        let s = try Served()
+        let login = s.client.get("/login")
+        #expect(login?.status == 200 && login?.text.contains("<button type=\"submit\">Sign in</button>") == true)
+        #expect(login?.text.contains("nil") == false && login?.text.contains("role=\"alert\"") == false, "\(login?.text ?? "")")
+        let wrong = s.client.request("POST", "/login", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array("password=guess".utf8))
+        #expect(wrong?.status == 401 && wrong?.text.contains("<p class=\"error\" role=\"alert\">Wrong password.</p>") == true)
+
+        // An outage under way, after the store's day: the internet hosts fail while the router answers.
+        let start: Int64 = 1_780_272_000_000_000  // 2026-06-01T00:00:00Z
+        let events = (0..<6).flatMap { i -> [Event] in
+            let t = start + Int64(i) * 10_000_000
+            return [Event(time: Timestamp(microseconds: t), body: .probe(Probe(target: "router", role: .gateway, method: .icmp, outcome: .ok(rtt: 400))))]
+                + ["one-one", "quad-nine", "web"].map { host in
+                    Event(time: Timestamp(microseconds: t + 1), body: .probe(Probe(target: host, role: .internet, method: .icmp,
+                                                                                   outcome: i < 2 ? .ok(rtt: 9_000) : .failed(error: "timeout"))))
+                }
+        }
+        #expect(try CLI.run(["import", "-"], stdin: ndjson(events), data: s.store).status == 0)
+        guard let (cookie, _) = s.signIn() else { Issue.record("sign-in failed"); return }
+        let open = try Self.outageIDs(s.store).last?.id ?? "?"
+        let page = s.client.get("/outages/\(open)", headers: [("Cookie", cookie)])?.text ?? ""
+        #expect(page.contains("<dt>End</dt><dd>under way</dd>"), "\(open): \(page.prefix(2000))")
+        for path in ["/", "/outages", "/outages/\(open)", "/events", "/latency", "/speedtests", "/path", "/settings", "/tools"] {
+            let html = s.client.get(path, headers: [("Cookie", cookie)])?.text ?? ""
+            #expect(!html.isEmpty && !html.contains("nil"), "\(path) shows nil")
+        }
+    }
+
     /// An error on a page is a page, its message escaped; the API's errors stay JSON.
     @Test func aPagesErrorIsAPage() throws {
         let s = try Served()
