@@ -127,7 +127,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ISPMonServerTests",
-            dependencies: ["ISPMonServer", "ISPMonQuery", "ISPMonCore", "ISPMonStore", "TestSupport"],
+            // HummingbirdOTP: the authenticator app's side of the TOTP test.
+            dependencies: ["ISPMonServer", "ISPMonQuery", "ISPMonCore", "ISPMonStore", "TestSupport",
+                           .product(name: "HummingbirdOTP", package: "hummingbird-auth")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

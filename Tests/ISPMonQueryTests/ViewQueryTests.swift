@@ -128,16 +128,14 @@ import ISPMonCore
         #expect(LatencyQuery(target: "nobody").answer(Self.projection).isEmpty)
     }
 
-    @Test func speedTestsNewestFirstAndWindowed() {
+    @Test func speedTestsNewestFirstAndWindowed() throws {
         let events = (0..<5).map { Fixtures.speedTest(at: Fixtures.t0 + Int64($0) * 3600 * Fixtures.second, down: Double(90 + $0)) }
-        guard case .tests(let tests) = SpeedTestQuery().answer(Fixtures.projection(events)) else {
-            Issue.record("expected tests")
-            return
-        }
+        guard case .tests(let tests) = SpeedTestQuery().answer(Fixtures.projection(events)) else { throw Expected.tests }
         #expect(tests.map(\.time) == events.map(\.time.microseconds).reversed())
         let windowed = SpeedTestQuery(window: TimeWindow(since: Fixtures.t0 + 3600 * Fixtures.second, until: Fixtures.t0 + 7200 * Fixtures.second))
-        guard case .tests(let two) = windowed.answer(Fixtures.projection(events)) else { return }
-        #expect(two.count == 2)
+        // A wrong kind of answer is a failure (a thrown error), never a quiet return.
+        guard case .tests(let two) = windowed.answer(Fixtures.projection(events)) else { throw Expected.tests }
+        #expect(two.map(\.time) == [events[2], events[1]].map(\.time.microseconds), "the tests at 1 h and 2 h, newest first")
     }
 
     @Test func speedTestSummariesPerDayWeekAndMonth() throws {
@@ -177,5 +175,6 @@ import ISPMonCore
         #expect(SpeedTestQuery(period: .week).label(Fixtures.day(day) + 12 * 3600 * Fixtures.second) == week)
     }
 
-    enum Expected: Error { case summaries }
+    /// The query answered with the other kind of list.
+    enum Expected: Error { case tests, summaries }
 }
