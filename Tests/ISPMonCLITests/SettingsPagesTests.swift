@@ -215,7 +215,7 @@ import Glibc
         var options = EventStore.Options()
         options.create = false
         let store = try EventStore(directory: s.store, options: options)
-        let views = try #require(try Queries(store: store).views())
+        let views = try Queries(store: store).views()
         let whole = try #require(AvailabilityQuery().answer(views).first)
         let html = s.client.get("/outages", headers: [("Cookie", cookie)])?.text ?? ""
         let percent = try #require(whole.connectivityPercent)
