@@ -1,6 +1,7 @@
 import Foundation
 import ISPMonCore
 import ISPMonQuery
+import ISPMonStore
 import Testing
 import TestSupport
 
@@ -270,7 +271,11 @@ struct BrowserTests {
         try ndjson(down).write(to: URL(fileURLWithPath: lab.dir.file("down.ndjson")))
         try ndjson(up).write(to: URL(fileURLWithPath: lab.dir.file("up.ndjson")))
 
+        // A monitor holds the store (here the test, by its lock) while another process records:
+        // without one the overview says "Not monitoring" instead of Up or Down.
+        let lock = try MonitorLock(directory: lab.store)
         guard let r = try lab.run("live", ["down": lab.dir.file("down.ndjson"), "up": lab.dir.file("up.ndjson")]) else { return }
+        _ = consume lock
         #expect(r["before"] as? String == "Up")
         #expect(r["listening"] as? Bool == true, "the overview's stream answered before the import")
         let steps = (r["steps"] as? [[String: Any]]) ?? []

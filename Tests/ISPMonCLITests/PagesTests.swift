@@ -1,5 +1,7 @@
 import Foundation
 import ISPMonCore
+import ISPMonQuery
+import ISPMonStore
 import Testing
 import TestSupport
 
@@ -77,6 +79,47 @@ import TestSupport
             let html = s.client.get(path, headers: [("Cookie", cookie)])?.text ?? ""
             #expect(!html.isEmpty && !html.contains("nil"), "\(path) shows nil")
         }
+    }
+
+    /// Freshness first (web.md): while no monitor holds the store, or its newest result is older
+    /// than three probe intervals, the overview's and the public page's big states are grey "Not
+    /// monitoring since" the newest result, not Up or Down.
+    @Test func theStateIsNotMonitoringUnlessAMonitorHoldsTheStoreWithFreshResults() throws {
+        func bigStates(_ html: String) -> [String] {
+            html.components(separatedBy: "<div class=\"big ").dropFirst().map { $0.components(separatedBy: "</div>")[0] }
+        }
+        let s = try Served(config: "web: {public_status: true}\n")
+        guard let (cookie, _) = s.signIn() else { Issue.record("sign-in failed"); return }
+        var options = EventStore.Options()
+        options.create = false
+        let status = try Queries(store: try EventStore(directory: s.store, options: options)).status()
+        let last = try #require(status.lastResult)
+        #expect(status.connectivity == .up && status.monitor == .stopped)
+        let grey = "state-unmonitored\"><span class=\"label\">Internet</span> <strong>Not monitoring</strong> <small>since \(LocalTime.format(last))</small>"
+        let overview = s.client.get("/", headers: [("Cookie", cookie)])?.text ?? ""
+        #expect(bigStates(overview).count == 2 && bigStates(overview)[0] == grey, "no monitor: \(bigStates(overview))")
+        #expect(bigStates(overview).allSatisfy { $0.hasPrefix("state-unmonitored") && !$0.contains("Up") })
+        #expect(bigStates(s.client.get("/status")?.text ?? "").first == grey, "the public page too")
+        // The page reloads when the stream's status differs from what it shows: the monitor is part of it.
+        #expect(overview.contains("data-shown=\"up up - stopped\""))
+
+        // A monitor holds the store (here the test, by its lock): the state is the log's.
+        do {
+            let lock = try MonitorLock(directory: s.store)
+            let held = s.client.get("/", headers: [("Cookie", cookie)])?.text ?? ""
+            #expect(bigStates(held).first?.hasPrefix("state-up\"><span class=\"label\">Internet</span> <strong>Up</strong>") == true, "\(bigStates(held))")
+            #expect(held.contains("data-shown=\"up up - running\""))
+            _ = consume lock
+        }
+
+        // With probes every 10 s configured, a result months old is stale, monitor or not.
+        let probing = try Served(config: "targets:\n  - {name: router, role: gateway, method: icmp, host: 192.0.2.1, interval: 10s}\n")
+        guard let (cookie2, _) = probing.signIn() else { Issue.record("sign-in failed"); return }
+        let lock = try MonitorLock(directory: probing.store)
+        let stale = probing.client.get("/", headers: [("Cookie", cookie2)])?.text ?? ""
+        #expect(bigStates(stale).first?.hasPrefix("state-unmonitored\"><span class=\"label\">Internet</span> <strong>Not monitoring</strong>") == true,
+                "\(bigStates(stale))")
+        _ = consume lock
     }
 
     /// An error on a page is a page, its message escaped; the API's errors stay JSON.

@@ -49,6 +49,7 @@ enum Assets {
         .big .label { color: var(--muted); }
         .big.state-up { background: var(--up-bg); } .big.state-up strong { color: var(--up); }
         .big.state-down { background: var(--down-bg); } .big.state-down strong { color: var(--down); }
+        .big.state-unmonitored strong { color: var(--unknown); }
         .alert { margin-top: 1rem; padding: .8rem 1rem; border-left: 4px solid var(--down); background: var(--down-bg); border-radius: .3rem; }
         .alert h2 { margin: 0 0 .3rem; }
         .activity { color: var(--muted); min-height: 1.45em; }
@@ -149,7 +150,7 @@ enum Assets {
           var source = new EventSource("/api/v1/stream?types=status,activity");
           source.addEventListener("status", function (e) {
             var s = JSON.parse(e.data);
-            var now = s.connectivity + " " + s.dns + " " + (s.open_outage ? s.open_outage.id : "-");
+            var now = s.connectivity + " " + s.dns + " " + (s.open_outage ? s.open_outage.id : "-") + " " + s.monitor;
             if (shown && shown.dataset.shown !== now) { source.close(); location.reload(); }
           });
           source.addEventListener("activity", function (e) {
