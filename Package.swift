@@ -87,6 +87,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 "COpenSSL",
             ],
+            // The pages' templates, stylesheet, script and icon: files, carried in the binary as
+            // byte arrays (`PackageResources`), so nothing is read from disk at run time.
+            resources: [.embedInCode("Pages/Templates"), .embedInCode("Pages/Static")],
             swiftSettings: swiftSettings
         ),
 
