@@ -101,8 +101,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 "COpenSSL",
             ],
-            // Data in files, carried in the binary (nothing is read from disk).
-            resources: [.embedInCode("Resources/openapi.json")],
+            // The OpenAPI document, the pages' templates, stylesheet, script and icon: files,
+            // carried in the binary as byte arrays (`PackageResources`), so nothing is read from
+            // disk at run time.
+            resources: [.embedInCode("Resources/openapi.json"), .embedInCode("Pages/Templates"), .embedInCode("Pages/Static")],
             swiftSettings: swiftSettings
         ),
 
@@ -148,7 +150,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ISPMonServerTests",
-            dependencies: ["ISPMonServer", "ISPMonQuery", "ISPMonConfig", "ISPMonControl", "ISPMonCore", "ISPMonStore", "TestSupport"],
+            // HummingbirdOTP: the authenticator app's side of the TOTP test.
+            dependencies: ["ISPMonServer", "ISPMonQuery", "ISPMonConfig", "ISPMonControl", "ISPMonCore", "ISPMonStore", "TestSupport",
+                           .product(name: "HummingbirdOTP", package: "hummingbird-auth")],
+            // Lint: the linters' config and the stylesheet checker (read by path).
+            exclude: ["Lint"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -31,10 +31,11 @@ extension JSONForms {
 
 extension CSVForms {
     public static func availability(_ answers: [AvailabilityQuery.Answer]) -> String {
-        lines(JSONForms.availabilityFields, answers.map { a in
-            [a.label, time(a.start), time(a.end)]
-                + JSONForms.availabilitySeconds(a).map { NumberText.format(Double($0) / 1e6, decimals: 6) }
-                + JSONForms.availabilityPercents(a).map { $0?.description ?? "" }
+        lines(JSONForms.availabilityFields, answers.map { a -> [CSVCell] in
+            let period: [CSVCell] = [text(a.label), time(a.start), time(a.end)]
+            let seconds: [CSVCell] = JSONForms.availabilitySeconds(a).map { .number(NumberText.format(Double($0) / 1e6, decimals: 6)) }
+            let percents: [CSVCell] = JSONForms.availabilityPercents(a).map { .number($0?.description ?? "") }
+            return period + seconds + percents
         })
     }
 }

@@ -74,7 +74,9 @@ public struct AvailabilityQuery: Sendable, Hashable {
     /// The same, with `p`'s outages already diagnosed (a page that shows them too).
     public func answer(_ p: Projection, outages: [Outage]) -> [Answer] {
         let newest = p.newestTime ?? 0
-        let monitored = Self.merged(p.monitored.intervals.map { ($0.start, $0.end ?? max(newest, $0.start)) })
+        // A run still open lasts to the newest event the monitor recorded: a note is no result.
+        let recorded = p.newestRecorded ?? newest
+        let monitored = Self.merged(p.monitored.intervals.map { ($0.start, $0.end ?? max(recorded, $0.start)) })
         guard let first = monitored.first?.0 ?? p.newestTime else { return [] }
         let start = window.since ?? first
         let end = min(window.until ?? newest, newest)

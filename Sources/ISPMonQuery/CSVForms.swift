@@ -3,30 +3,34 @@ public import ISPMonCore
 
 /// The CSV of `--csv` (docs/cli.md) and of the API's `format=csv`: one header line with the
 /// JSON field names, then one line per row, times in UTC, numbers as in JSON. Fields holding a
-/// comma, a quote or a line break are quoted (RFC 4180), so no stored text can add a column.
+/// comma, a quote or a line break are quoted (RFC 4180), so no stored text can add a column; a
+/// text field that a spreadsheet would run as a formula starts with `'` (`CSVCell`).
 public enum CSVForms {
-    public static func field(_ s: String) -> String {
+    static func field(_ s: String) -> String {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
             ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
-    static func lines(_ header: [String], _ rows: [[String]]) -> String {
-        ([header] + rows).map { $0.map(field).joined(separator: ",") + "\n" }.joined()
+    static func lines(_ header: [String], _ rows: [[CSVCell]]) -> String {
+        ([header] + rows.map { $0.map(\.content) }).map { $0.map(field).joined(separator: ",") + "\n" }.joined()
     }
 
-    static func number(_ v: Double?) -> String { v.map { NumberText.format($0) } ?? "" }
-    static func time(_ us: Int64?) -> String { us.map { Timestamp(microseconds: $0).description } ?? "" }
+    static func text(_ s: String) -> CSVCell { .text(s) }
+    static func count(_ n: some BinaryInteger) -> CSVCell { .number(String(n)) }
+    static func number(_ v: Double?) -> CSVCell { .number(v.map { NumberText.format($0) } ?? "") }
+    static func time(_ us: Int64?) -> CSVCell { .text(us.map { Timestamp(microseconds: $0).description } ?? "") }
+    static func bool(_ b: Bool) -> CSVCell { .text(b ? "true" : "false") }
 
     public static func outages(_ list: [Outage]) -> String {
         lines(["id", "kind", "start", "end", "duration_s", "cause", "culprits", "notes"], list.map { o in
-            [o.id, o.kind.rawValue, time(o.start), time(o.end), NumberText.format(Double(o.duration) / 1e6, decimals: 6),
-             o.cause.rawValue, o.culprits.joined(separator: ";"), o.notes.map(\.text).joined(separator: "; ")]
+            [text(o.id), text(o.kind.rawValue), time(o.start), time(o.end), .number(NumberText.format(Double(o.duration) / 1e6, decimals: 6)),
+             text(o.cause.rawValue), text(o.culprits.joined(separator: ";")), text(o.notes.map(\.text).joined(separator: "; "))]
         })
     }
 
     public static func latency(_ rows: [LatencyQuery.Row], _ q: LatencyQuery) -> String {
         lines(["target", q.period.rawValue] + JSONForms.latencyFields, rows.map { r in
-            [r.target, q.label(r.start), String(r.stats.sent), String(r.stats.lost)] + JSONForms.latencyValues(r.stats).map(number)
+            [text(r.target), text(q.label(r.start)), count(r.stats.sent), count(r.stats.lost)] + JSONForms.latencyValues(r.stats).map(number)
         })
     }
 
@@ -35,12 +39,12 @@ public enum CSVForms {
         case .tests(let tests):
             return lines(["time", "server", "ok", "down_mbps", "up_mbps", "rtt_ms", "error"], tests.map { r in
                 let f = SpeedTestFields(r.test)
-                return [time(r.time), r.test.server, f.ok ? "true" : "false", number(f.down), number(f.up),
-                        number(r.test.rtt.map { Double($0) / 1000 }), f.error ?? ""]
+                return [time(r.time), text(r.test.server), bool(f.ok), number(f.down), number(f.up),
+                        number(r.test.rtt.map { Double($0) / 1000 }), text(f.error ?? "")]
             })
         case .summaries(let summaries):
             return lines([q.period.rawValue] + JSONForms.summaryFields, summaries.map { s in
-                [s.period, String(s.count), String(s.failures)] + JSONForms.summaryValues(s).map(number)
+                [text(s.period), count(s.count), count(s.failures)] + JSONForms.summaryValues(s).map(number)
             })
         }
     }
@@ -54,44 +58,44 @@ public enum CSVForms {
 
     public static func events(_ list: [LoggedEvent]) -> String {
         lines(eventFields, list.map { e in
-            var c = [String](repeating: "", count: eventFields.count)
-            c[0] = String(e.seq)
-            c[1] = e.event.time.description
-            c[2] = e.event.type.rawValue
+            var c = [CSVCell](repeating: text(""), count: eventFields.count)
+            c[0] = count(e.seq)
+            c[1] = text(e.event.time.description)
+            c[2] = text(e.event.type.rawValue)
             switch e.event.body {
             case .probe(let p):
-                c[3] = p.target
-                c[4] = p.role.name
-                c[5] = p.method.name
+                c[3] = text(p.target)
+                c[4] = text(p.role.name)
+                c[5] = text(p.method.name)
                 switch p.outcome {
                 case .ok(let rtt):
-                    c[6] = "true"
+                    c[6] = bool(true)
                     c[7] = number(Double(rtt) / 1000)
                 case .failed(let error):
-                    c[6] = "false"
-                    c[8] = error
+                    c[6] = bool(false)
+                    c[8] = text(error)
                 }
-                c[9] = p.detail ?? ""
+                c[9] = text(p.detail ?? "")
             case .speedtest(let s):
                 let f = SpeedTestFields(s)
-                c[6] = f.ok ? "true" : "false"
+                c[6] = bool(f.ok)
                 c[7] = number(s.rtt.map { Double($0) / 1000 })
-                c[8] = f.error ?? ""
+                c[8] = text(f.error ?? "")
                 c[10] = number(f.down)
                 c[11] = number(f.up)
-                c[14] = s.server
+                c[14] = text(s.server)
             case .link(let l):
-                c[3] = l.interface
-                c[13] = l.up ? "up" : "down"
-            case .trace(let t): c[14] = t.destination
-            case .monitor(let m): c[13] = m.state.rawValue
+                c[3] = text(l.interface)
+                c[13] = text(l.up ? "up" : "down")
+            case .trace(let t): c[14] = text(t.destination)
+            case .monitor(let m): c[13] = text(m.state.rawValue)
             case .job(let j):
-                c[13] = j.state.rawValue
-                c[14] = j.job
+                c[13] = text(j.state.rawValue)
+                c[14] = text(j.job)
             case .note(let n):
-                c[12] = n.outage
-                c[14] = n.text
-            case .clock(let k): c[13] = k.synchronized ? "synchronized" : "unsynchronized"
+                c[12] = text(n.outage)
+                c[14] = text(n.text)
+            case .clock(let k): c[13] = text(k.synchronized ? "synchronized" : "unsynchronized")
             }
             return c
         })

@@ -110,12 +110,13 @@ public struct OutageDetail: Sendable, Hashable {
                 sentences.append("\(layer.inWords.capitalizedFirst)\(named) did not answer for \(NumberText.duration(downTime)) of it, less than half.")
             }
         }
+        // The layers' sentences have said which answered; the last one only draws the conclusion.
         let culprits = o.culprits.isEmpty ? "" : " (" + o.culprits.joined(separator: ", ") + ")"
         switch o.cause {
         case .upstream:
-            sentences.append("The ISP's first hop answered, so the fault lies beyond the ISP's edge.")
+            sentences.append("So the fault lies beyond the ISP's edge.")
         case .isp where o.culprits.isEmpty:  // no ISP hop watched: the fallback rule
-            sentences.append("The router answered and nothing beyond it did, so the cause is the ISP (beyond the router).")
+            sentences.append("Nothing beyond the router answered, so the cause is the ISP (beyond the router).")
         case .unknown:
             sentences.append("Nothing on the path was watched or answered, so the cause is unknown.")
         default:

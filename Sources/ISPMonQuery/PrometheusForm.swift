@@ -39,10 +39,10 @@ public enum PrometheusForm {
         w.sample("ispmon_outage_open", [("kind", Outage.Kind.connectivity.rawValue)], m.connectivityOutageOpen ? "1" : "0")
         w.sample("ispmon_outage_open", [("kind", Outage.Kind.dns.rawValue)], m.dnsOutageOpen ? "1" : "0")
 
-        w.family("ispmon_speedtest_download_bits_per_second", .gauge, "The download rate of the latest successful speed test.")
-        if let s = m.lastSpeedTest { w.sample("ispmon_speedtest_download_bits_per_second", [], bitsPerSecond(s.down)) }
-        w.family("ispmon_speedtest_upload_bits_per_second", .gauge, "The upload rate of the latest successful speed test.")
-        if let s = m.lastSpeedTest { w.sample("ispmon_speedtest_upload_bits_per_second", [], bitsPerSecond(s.up)) }
+        w.family("ispmon_speedtest_download_bytes_per_second", .gauge, "The download rate of the latest successful speed test.")
+        if let s = m.lastSpeedTest { w.sample("ispmon_speedtest_download_bytes_per_second", [], bytesPerSecond(s.down)) }
+        w.family("ispmon_speedtest_upload_bytes_per_second", .gauge, "The upload rate of the latest successful speed test.")
+        if let s = m.lastSpeedTest { w.sample("ispmon_speedtest_upload_bytes_per_second", [], bytesPerSecond(s.up)) }
 
         w.family("ispmon_events_total", .counter, "Events in the log: the sequence number of the newest one.")
         w.sample("ispmon_events_total", [], String(m.lastSeq))
@@ -79,10 +79,18 @@ public enum PrometheusForm {
         return sign + String(whole) + "." + digits
     }
 
-    /// Mbps as whole bits per second: the rates are recorded in decimal Mbps, and
-    /// `× 10^6` in binary floating point can leave a stray fraction of a bit.
-    static func bitsPerSecond(_ mbps: Double) -> String {
-        NumberText.format(mbps * 1_000_000, decimals: 0)
+    /// Mbps as bytes per second (Prometheus's base unit; `× 125 000`), to the bit: the rates are
+    /// recorded in decimal Mbps, and `× 10^6` in binary floating point can leave a stray fraction
+    /// of a bit, so the whole bits are divided by 8 on integers (an eighth is three decimals).
+    static func bytesPerSecond(_ mbps: Double) -> String {
+        // Recorded rates are `0 <= value < 1e9` Mbps (docs/events.md): whole bits fit an Int64.
+        let bits = Int64((min(max(mbps, 0), 1e9) * 1_000_000).rounded())
+        let whole = bits / 8, eighths = bits % 8
+        guard eighths != 0 else { return String(whole) }
+        var digits = String(eighths * 125)
+        digits = String(repeating: "0", count: 3 - digits.count) + digits
+        while digits.hasSuffix("0") { digits.removeLast() }
+        return String(whole) + "." + digits
     }
 
     enum Kind: String { case gauge, counter }

@@ -7,6 +7,8 @@ public struct StatusAnswer: Sendable, Hashable {
 
     /// Time of the newest event.
     public var asOf: Int64?
+    /// Time of the newest result the monitor recorded (a note is none): how fresh the state is.
+    public var lastResult: Int64?
     public var monitor: MonitorState
     public var connectivity: Projection.Condition
     public var dns: Projection.Condition
@@ -23,6 +25,7 @@ public struct StatusAnswer: Sendable, Hashable {
     /// time, when no lock can say) takes what the log says.
     public init(_ p: Projection, monitorRunning: Bool?) {
         asOf = p.newestTime
+        lastResult = p.newestRecorded
         switch (monitorRunning, p.monitorState) {
         case (true?, _): monitor = .running
         case (_, nil): monitor = .unknown

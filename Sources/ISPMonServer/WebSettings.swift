@@ -18,6 +18,9 @@ public struct WebSettings: Sendable {
     public var site = "ispmon"
     /// What the ISP sells (config `plan:`), drawn on the speed-test chart.
     public var plan: ServicePlan?
+    /// How old the newest result may be before the overview says "Not monitoring" (three times
+    /// the longest probe interval of the config's targets, in µs); nil: no targets known.
+    public var staleAfter: Int64?
     /// Connections at once and the request-head deadline: no config key (docs/http.md, "Limits").
     public var limits = ConnectionLimits()
 

@@ -13,6 +13,7 @@ extension WebSettings {
         var settings = WebSettings(config.web, listen: listen)
         settings.site = config.siteName
         settings.plan = config.plan
+        settings.staleAfter = config.targets.map(\.interval).max().map { 3 * $0 }
         if let text = ProcessInfo.processInfo.environment["ISPMON_WEB_HEAD_TIMEOUT_MS"] {
             guard let ms = Int64(text), ms > 0 else {
                 throw ValidationError("ISPMON_WEB_HEAD_TIMEOUT_MS '\(text)' is not a positive number of milliseconds")

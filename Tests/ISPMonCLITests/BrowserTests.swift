@@ -1,6 +1,7 @@
 import Foundation
 import ISPMonCore
 import ISPMonQuery
+import ISPMonStore
 import Testing
 import TestSupport
 
@@ -14,8 +15,11 @@ import Glibc
 /// targets). The browser, its driver and the server run in a network
 /// namespace with only loopback: Chromium makes requests of its own to other hosts otherwise,
 /// and here any request that is not to the server fails and shows in the report. Each test runs
-/// one scenario of the driver and asserts on the JSON report it prints.
-@Suite(.serialized) struct BrowserTests {
+/// one scenario of the driver and asserts on the JSON report it prints. Without root (or `ip`)
+/// there is no namespace: every test is skipped, and reported as skipped.
+@Suite(.serialized, .enabled(if: LoopbackNamespace.unavailable == nil,
+                             "needs root and iproute2's ip to make a network namespace; CI runs as root"))
+struct BrowserTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     static let driver = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Browser/browser.py").path
     static let password = "correct horse battery"
@@ -29,17 +33,15 @@ import Glibc
         ProcessInfo.processInfo.environment["ISPMON_TEST_ARTIFACTS"].map { $0 + "/browser" } ?? root + "/.build/test-artifacts/browser"
     }
 
-    /// Why the browser tests cannot run here, or nil. Not root, or no `ip`: a skip (the namespace
-    /// needs root; CI runs as root). Root without the browser, its driver or selenium after
-    /// tools/test's install: a failure as well (`recordIssue`), as OpenAPITests does.
-    static let unavailable: (reason: String, isFailure: Bool)? = {
-        if let reason = LoopbackNamespace.unavailable { return (reason + "; CI runs as root", false) }
+    /// Why the browser tests cannot run here, or nil: the browser, its driver or selenium
+    /// missing after tools/test's install. As root (CI) that is a failure, as in OpenAPITests;
+    /// without root the tests do not run at all (the suite's trait: reported as skipped).
+    static let missing: String? = {
         var missing: [String] = []
         if !FileManager.default.isExecutableFile(atPath: chromium) { missing.append("\(chromium) (apt: chromium)") }
         if !FileManager.default.isExecutableFile(atPath: chromedriver) { missing.append("\(chromedriver) (apt: chromium-driver)") }
         if !hasSelenium() { missing.append("python3's selenium (`python3 -m pip install \(packages.joined(separator: " "))` did not help)") }
-        if missing.isEmpty { return nil }
-        return ("needs " + missing.joined(separator: ", ") + ": tools/test installs them", true)
+        return missing.isEmpty ? nil : "needs " + missing.joined(separator: ", ") + ": tools/test installs them"
     }()
 
     static func hasSelenium() -> Bool {
@@ -50,12 +52,9 @@ import Glibc
         return importable()
     }
 
-    /// True when the test should go on; else it says why not (and fails as root, see `unavailable`).
-    static func available(_ test: String) -> Bool {
-        guard let (reason, isFailure) = unavailable else { return true }
-        print("BrowserTests.\(test) skipped: \(reason)")
-        if isFailure { Issue.record(Comment(rawValue: reason)) }
-        return false
+    /// Throws (a failure, never a quiet pass) when the browser is missing.
+    static func requireTheBrowser() throws {
+        if let missing { throw MissingTool(missing) }
     }
 
     /// A store and a password, and the server on it, in a namespace with only loopback: by
@@ -208,7 +207,7 @@ import Glibc
     /// The public status page (on in this lab's config) signed out, then, signed in, every page
     /// of the navigation, the settings and tools pages, an outage's page and a filtered list.
     @Test func signInAndEveryPageLoadsWithNoErrorNoFailedRequestAndNothingFromElsewhere() throws {
-        guard Self.available("signInAndEveryPageLoads") else { return }
+        try Self.requireTheBrowser()
         let lab = try Lab(config: "log_level: warning\nweb: {public_status: true}\n")
         guard let r = try lab.run("pages", ["public": ["/status"]]) else { return }
         // Signed out, the public status page is itself (no sign-in page in between), without
@@ -245,7 +244,7 @@ import Glibc
     }
 
     @Test func theOverviewShowsAnOutageAnotherProcessImportsWithinASecond() throws {
-        guard Self.available("theOverviewShowsAnOutage") else { return }
+        try Self.requireTheBrowser()
         let lab = try Lab()
         // The events come after the store's newest one: three failures in a row (down_after) of
         // every internet target turn the internet layer down, an outage (views.md); the router
@@ -272,7 +271,11 @@ import Glibc
         try ndjson(down).write(to: URL(fileURLWithPath: lab.dir.file("down.ndjson")))
         try ndjson(up).write(to: URL(fileURLWithPath: lab.dir.file("up.ndjson")))
 
+        // A monitor holds the store (here the test, by its lock) while another process records:
+        // without one the overview says "Not monitoring" instead of Up or Down.
+        let lock = try MonitorLock(directory: lab.store)
         guard let r = try lab.run("live", ["down": lab.dir.file("down.ndjson"), "up": lab.dir.file("up.ndjson")]) else { return }
+        _ = consume lock
         #expect(r["before"] as? String == "Up")
         #expect(r["listening"] as? Bool == true, "the overview's stream answered before the import")
         let steps = (r["steps"] as? [[String: Any]]) ?? []
@@ -295,7 +298,7 @@ import Glibc
     }
 
     @Test func theOutagesPageListsEveryOutageWithItsCauseInWords() throws {
-        guard Self.available("theOutagesPageListsEveryOutage") else { return }
+        try Self.requireTheBrowser()
         let lab = try Lab()
         let outages = try lab.outages()
         #expect(outages.count >= 12, "three days of faults: \(outages.count) outages")
@@ -310,6 +313,7 @@ import Glibc
             #expect(cause != nil, "\(id): \(String(describing: byID[id]))")
             #expect(row["cause"] as? String == cause?.inWords, "\(id): the page says \(row["cause"] ?? ""), the CLI \(cause?.inWords ?? "?")")
             #expect(row["kind"] as? String == (byID[id]?["kind"] as? String == "dns" ? "DNS" : "internet"), "\(id)")
+            #expect(row["shown_id"] as? String == id, "\(id): the row shows \(row["shown_id"] ?? "no id")")
         }
         #expect((r["text"] as? String)?.contains("\(outages.count) outages.") == true)
         Self.expectOnlyTheServer(r, lab, "outages")
@@ -317,7 +321,7 @@ import Glibc
     }
 
     @Test func anOutagePageShowsItsTimelineAndEventsAndTakesANoteThatTheLogViewerShows() throws {
-        guard Self.available("anOutagePageShowsItsTimeline") else { return }
+        try Self.requireTheBrowser()
         let lab = try Lab()
         guard let id = try lab.outages().first(where: { $0["cause"] as? String == "isp" })?["id"] as? String else {
             Issue.record("no outage caused by the ISP in three days of faults")
@@ -378,7 +382,7 @@ import Glibc
     /// `ispmon import` and make an outage of their own (three failures of every internet target,
     /// a path discovery, then a success); the note is added through the outage page's form.
     @Test func textWithHTMLInItIsShownAsTextAndNeverRun() throws {
-        guard Self.available("textWithHTMLInIt") else { return }
+        try Self.requireTheBrowser()
         let lab = try Lab()
         guard let asOf = try Self.asOf(lab) else { Issue.record("no as_of in ispmon status --json"); return }
         // `error` is a code (a–z 0–9 -: import refuses markup there); `detail` is free text, so
@@ -497,7 +501,7 @@ import Glibc
     /// parameters, page by page through its "Older events" link (`before_seq`); and both are the
     /// events this test picks itself from the whole log (`ispmon events --json`), newest first.
     @Test func theLogViewersFiltersShowExactlyTheEventsTheAPIAnswers() throws {
-        guard Self.available("theLogViewersFilters") else { return }
+        try Self.requireTheBrowser()
         let lab = try Lab()
         // Three days of faults (from 2026-03-01T00:00:00Z): one-one is probed every 15 s, the
         // ISP's edge times out on each day's fault, the four notes say "ticket #100…", the speed
@@ -573,7 +577,7 @@ import Glibc
     /// shows at the top of the log viewer without a reload; two show newest first; on a page
     /// filtered by type and a search text (with a space), only what the filters select comes.
     @Test func theLogViewersLiveModeShowsImportedEventsAtTheTopWithoutAReload() throws {
-        guard Self.available("theLogViewersLiveMode") else { return }
+        try Self.requireTheBrowser()
         let lab = try Lab()
         guard let asOf = try Self.asOf(lab), let outage = try lab.outages().first?["id"] as? String else {
             Issue.record("no as_of or no outage")
@@ -684,7 +688,7 @@ import Glibc
     /// store; no probe runs after it. The log level form sets the level (the select shows it,
     /// and the line the server logs at that level is among the monitor's log lines).
     @Test func theSettingsPagePausesAJobOfARunningMonitorAndSetsItsLogLevel() throws {
-        guard Self.available("theSettingsPagePausesAJob") else { return }
+        try Self.requireTheBrowser()
         let lab = try Lab(monitor: true)
         guard let r = try lab.run("settings", ["level": "notice"]) else { return }
         let before = Self.jobs(r["before"])
@@ -755,7 +759,7 @@ import Glibc
     /// The rows and summary are what the server renders for the same check without JavaScript
     /// (the form posted to /tools with scripts off), RTTs aside.
     @Test func theToolsPageShowsEachTryAsItComesInTheWordsOfThePageWithoutJavaScript() throws {
-        guard Self.available("theToolsPage") else { return }
+        try Self.requireTheBrowser()
         let lab = try Lab()
         let open = ["tool": "tcp", "host": "127.0.0.1", "port": "\(lab.port)", "count": "3"]
         let closed = ["tool": "tcp", "host": "127.0.0.1", "port": "\(Lab.closedPort)", "count": "1"]
@@ -823,7 +827,7 @@ import Glibc
     /// `ISPMON_UPDATE_SCREENSHOTS=1`, also the README's two (docs/images/, desktop, light), so
     /// that a normal run leaves the repository as it was.
     @Test func screenshotsOnAPhoneAndInTheDarkTheme() throws {
-        guard Self.available("screenshots") else { return }
+        try Self.requireTheBrowser()
         let lab = try Lab()
         guard let id = try lab.outages().first(where: { $0["cause"] as? String == "isp" })?["id"] as? String else {
             Issue.record("no outage caused by the ISP")

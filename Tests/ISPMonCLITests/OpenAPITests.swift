@@ -134,10 +134,9 @@ import Glibc
             #expect(listed.contains(String(status)), "the document does not list \(status) for \(method) \(path): \(listed.sorted())")
         }
 
-        if let reason = Self.missing("openapi_spec_validator") {
-            print("OpenAPITests.theServedDocumentIsValidOpenAPI31: validation skipped: \(reason)")
-            return
-        }
+        // Without the validator the rest is not checked: the test is cancelled (reported as
+        // skipped, never as a pass); as root `missing` has recorded a failure already.
+        if let reason = Self.missing("openapi_spec_validator") { try Test.cancel(Comment(rawValue: "validation: " + reason)) }
         let file = store.dir.file("openapi.json")
         try Data(r.body).write(to: URL(fileURLWithPath: file))
         let check = try Self.run("/usr/bin/env", ["python3", "-c", """
@@ -167,12 +166,6 @@ import Glibc
         server.waitUntilExit()
     }
 
-    static var namespaceSkipReason: String? {
-        if getuid() != 0 { return "needs root (a network namespace with only loopback); CI runs as root" }
-        if !FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") { return "needs /usr/sbin/ip (tools/test installs iproute2)" }
-        return nil
-    }
-
     /// Waits for the server inside the namespace, then runs schemathesis; its arguments follow.
     static let driver = """
         import socket, subprocess, sys, time
@@ -190,15 +183,9 @@ import Glibc
         sys.exit(subprocess.run([sys.executable, "-c", code] + sys.argv[2:]).returncode)
         """
 
-    @Test func schemathesisFindsNoServerErrorOrSchemaViolation() throws {
-        if let reason = Self.namespaceSkipReason {
-            print("OpenAPITests.schemathesisFindsNoServerErrorOrSchemaViolation skipped: \(reason)")
-            return
-        }
-        if let reason = Self.missing("schemathesis") {
-            print("OpenAPITests.schemathesisFindsNoServerErrorOrSchemaViolation skipped: \(reason)")
-            return
-        }
+    @Test(.enabled(if: LoopbackNamespace.unavailable == nil, "needs root and iproute2's ip to make a network namespace with only loopback; CI runs as root"))
+    func schemathesisFindsNoServerErrorOrSchemaViolation() throws {
+        if let reason = Self.missing("schemathesis") { try Test.cancel(Comment(rawValue: reason)) }
         let store = try Store()
         defer { store.dir.cleanup() }
         let namespace = "ispmon-oa-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)

@@ -1,5 +1,7 @@
 import Foundation
 import ISPMonCore
+import ISPMonQuery
+import ISPMonStore
 import Testing
 import TestSupport
 
@@ -48,6 +50,78 @@ import TestSupport
         #expect(s.client.get("/")?.status == 303, "a page without a session redirects to /login")
     }
 
+    /// A value a page does not have is left out, never shown as the word "nil": the sign-in page
+    /// without an error, an outage under way without an end.
+    @Test func noPageShowsAMissingValueAsNil() throws {
+        let s = try Served()
+        let login = s.client.get("/login")
+        #expect(login?.status == 200 && login?.text.contains("<button type=\"submit\">Sign in</button>") == true)
+        #expect(login?.text.contains("nil") == false && login?.text.contains("role=\"alert\"") == false, "\(login?.text ?? "")")
+        let wrong = s.client.request("POST", "/login", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array("password=guess".utf8))
+        #expect(wrong?.status == 401 && wrong?.text.contains("<p class=\"error\" role=\"alert\">Wrong password.</p>") == true)
+
+        // An outage under way, after the store's day: the internet hosts fail while the router answers.
+        let start: Int64 = 1_780_272_000_000_000  // 2026-06-01T00:00:00Z
+        let events = (0..<6).flatMap { i -> [Event] in
+            let t = start + Int64(i) * 10_000_000
+            return [Event(time: Timestamp(microseconds: t), body: .probe(Probe(target: "router", role: .gateway, method: .icmp, outcome: .ok(rtt: 400))))]
+                + ["one-one", "quad-nine", "web"].map { host in
+                    Event(time: Timestamp(microseconds: t + 1), body: .probe(Probe(target: host, role: .internet, method: .icmp,
+                                                                                   outcome: i < 2 ? .ok(rtt: 9_000) : .failed(error: "timeout"))))
+                }
+        }
+        #expect(try CLI.run(["import", "-"], stdin: ndjson(events), data: s.store).status == 0)
+        guard let (cookie, _) = s.signIn() else { Issue.record("sign-in failed"); return }
+        let open = try Self.outageIDs(s.store).last?.id ?? "?"
+        let page = s.client.get("/outages/\(open)", headers: [("Cookie", cookie)])?.text ?? ""
+        #expect(page.contains("<dt>End</dt><dd>under way</dd>"), "\(open): \(page.prefix(2000))")
+        for path in ["/", "/outages", "/outages/\(open)", "/events", "/latency", "/speedtests", "/path", "/settings", "/tools"] {
+            let html = s.client.get(path, headers: [("Cookie", cookie)])?.text ?? ""
+            #expect(!html.isEmpty && !html.contains("nil"), "\(path) shows nil")
+        }
+    }
+
+    /// Freshness first (web.md): while no monitor holds the store, or its newest result is older
+    /// than three probe intervals, the overview's and the public page's big states are grey "Not
+    /// monitoring since" the newest result, not Up or Down.
+    @Test func theStateIsNotMonitoringUnlessAMonitorHoldsTheStoreWithFreshResults() throws {
+        func bigStates(_ html: String) -> [String] {
+            html.components(separatedBy: "<div class=\"big ").dropFirst().map { $0.components(separatedBy: "</div>")[0] }
+        }
+        let s = try Served(config: "web: {public_status: true}\n")
+        guard let (cookie, _) = s.signIn() else { Issue.record("sign-in failed"); return }
+        var options = EventStore.Options()
+        options.create = false
+        let status = try Queries(store: try EventStore(directory: s.store, options: options)).status()
+        let last = try #require(status.lastResult)
+        #expect(status.connectivity == .up && status.monitor == .stopped)
+        let grey = "state-unmonitored\"><span class=\"label\">Internet</span> <strong>Not monitoring</strong> <small>since \(LocalTime.format(last))</small>"
+        let overview = s.client.get("/", headers: [("Cookie", cookie)])?.text ?? ""
+        #expect(bigStates(overview).count == 2 && bigStates(overview)[0] == grey, "no monitor: \(bigStates(overview))")
+        #expect(bigStates(overview).allSatisfy { $0.hasPrefix("state-unmonitored") && !$0.contains("Up") })
+        #expect(bigStates(s.client.get("/status")?.text ?? "").first == grey, "the public page too")
+        // The page reloads when the stream's status differs from what it shows: the monitor is part of it.
+        #expect(overview.contains("data-shown=\"up up - stopped\""))
+
+        // A monitor holds the store (here the test, by its lock): the state is the log's.
+        do {
+            let lock = try MonitorLock(directory: s.store)
+            let held = s.client.get("/", headers: [("Cookie", cookie)])?.text ?? ""
+            #expect(bigStates(held).first?.hasPrefix("state-up\"><span class=\"label\">Internet</span> <strong>Up</strong>") == true, "\(bigStates(held))")
+            #expect(held.contains("data-shown=\"up up - running\""))
+            _ = consume lock
+        }
+
+        // With probes every 10 s configured, a result months old is stale, monitor or not.
+        let probing = try Served(config: "targets:\n  - {name: router, role: gateway, method: icmp, host: 192.0.2.1, interval: 10s}\n")
+        guard let (cookie2, _) = probing.signIn() else { Issue.record("sign-in failed"); return }
+        let lock = try MonitorLock(directory: probing.store)
+        let stale = probing.client.get("/", headers: [("Cookie", cookie2)])?.text ?? ""
+        #expect(bigStates(stale).first?.hasPrefix("state-unmonitored\"><span class=\"label\">Internet</span> <strong>Not monitoring</strong>") == true,
+                "\(bigStates(stale))")
+        _ = consume lock
+    }
+
     /// An error on a page is a page, its message escaped; the API's errors stay JSON.
     @Test func aPagesErrorIsAPage() throws {
         let s = try Served()
@@ -67,6 +141,9 @@ import TestSupport
         let ids = try Self.outageIDs(s.store)
         let html = s.client.get("/outages", headers: [("Cookie", cookie)])?.text ?? ""
         for (id, _) in ids { #expect(html.contains("href=\"/outages/\(id)\""), "\(id) is listed") }
+        // Each with its id as text (people quote it to the ISP; `ispmon note` takes it), in its own column.
+        #expect(html.contains("<th>Cause</th><th>Id</th></tr>"))
+        for (id, _) in ids { #expect(html.contains("<td class=\"id\">\(id)</td></tr>"), "\(id) is shown") }
         #expect(html.contains("\(ids.count) outages."))
         #expect(html.contains("the router") && html.contains("the ISP (beyond the router)"), "the CLI's words for causes")
         // Kind and cause narrow the list: exactly the CLI's outages of that kind or cause.

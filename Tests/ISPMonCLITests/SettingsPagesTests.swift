@@ -269,6 +269,19 @@ import Glibc
         let probes = s.client.get("/api/v1/events?type=probe&limit=50&format=csv", headers: [session])?.text ?? ""
         #expect(probes.split(separator: "\n").count == 51 && probes.split(separator: "\n").dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 15 })
         #expect(s.client.get("/api/v1/events?format=csv&format=csv", headers: [session])?.status == 400)
+
+        // Text that a spreadsheet would run as a formula starts with a quote mark, in the API as in the CLI.
+        let unnoted = try CLI.run(["outages", "--csv"], data: s.store).out.split(separator: "\n").dropFirst().first { $0.hasSuffix(",") }
+        let bare = try #require(unnoted.map { String($0.prefix { $0 != "," }) }, "an outage without notes")
+        let formula = "=HYPERLINK(\"http://203.0.113.9\",\"ISP\")"
+        let noted = s.client.request("POST", "/outages/\(bare)/notes", headers: [session, Self.form], body: Self.encoded([("csrf", csrf), ("text", formula)]))
+        #expect(noted?.status == 303)
+        let defused = "\"'=HYPERLINK(\"\"http://203.0.113.9\"\",\"\"ISP\"\")\"\n"
+        let outagesCSV = s.client.get("/api/v1/outages?format=csv", headers: [session])?.text ?? ""
+        #expect(outagesCSV == (try CLI.run(["outages", "--csv"], data: s.store).out))
+        #expect(outagesCSV.split(separator: "\n").contains { $0.hasPrefix(bare + ",") && ($0 + "\n").hasSuffix("," + defused) }, "\(outagesCSV)")
+        let notesCSV = s.client.get("/api/v1/events?type=note&format=csv", headers: [session])?.text ?? ""
+        #expect(notesCSV.contains(",\(bare),," + defused), "\(notesCSV)")
         // The pages link to them.
         let latency = s.client.get("/latency", headers: [session])?.text ?? ""
         let viewer = s.client.get("/events?type=probe", headers: [session])?.text ?? ""

@@ -121,3 +121,11 @@ func multiDayStream(days: Int = 3) -> [Event] {
     }
     return events
 }
+
+/// What a test needs and this machine lacks although tools/test installs it: thrown, so that the
+/// test fails rather than passing without having run. (Where the test cannot run at all, without
+/// root, it is skipped by an `.enabled(if:)` trait instead, which reports it as skipped.)
+struct MissingTool: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

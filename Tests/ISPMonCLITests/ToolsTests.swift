@@ -12,7 +12,9 @@ import Glibc
 /// targets (lab-httpd.py, dnsmasq) and the test's own client are inside a network namespace
 /// with only loopback: a tool sends packets wherever it is told, so here it can reach nothing
 /// but loopback, and an address outside is "unreachable" at once.
-@Suite(.serialized) struct ToolsTests {
+@Suite(.serialized, .enabled(if: LoopbackNamespace.unavailable == nil,
+                             "needs root and iproute2's ip to make a network namespace; CI runs as root"))
+struct ToolsTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
     /// A store with a password and two tokens, `ispmon serve`, a web server and a resolver, all
@@ -71,17 +73,16 @@ import Glibc
         }
     }
 
-    static var skipReason: String? {
-        if let reason = LoopbackNamespace.unavailable { return reason }
-        if !FileManager.default.isExecutableFile(atPath: "/usr/sbin/dnsmasq") { return "needs dnsmasq (tools/test installs dnsmasq-base)" }
-        return nil
+    /// The namespace is there (the suite's trait); dnsmasq missing is a failure, not a pass.
+    static func requireDnsmasq() throws {
+        if !FileManager.default.isExecutableFile(atPath: "/usr/sbin/dnsmasq") { throw MissingTool("needs dnsmasq (tools/test installs dnsmasq-base)") }
     }
 
     static func object(_ r: HTTPClient.Response?) -> [String: Any] { (r?.json as? [String: Any]) ?? [:] }
     static func tries(_ r: HTTPClient.Response?) -> [[String: Any]] { (object(r)["tries"] as? [[String: Any]]) ?? [] }
 
     @Test func eachToolRunsTheMonitorsProbeAndRecordsNothing() throws {
-        if let reason = Self.skipReason { print("ToolsTests skipped: \(reason)"); return }
+        try Self.requireDnsmasq()
         let lab = try Lab()
         let before = lab.lastSeq()
         #expect(before != nil)
@@ -139,7 +140,7 @@ import Glibc
     }
 
     @Test func badRequestsAreRefusedNamingTheField() throws {
-        if let reason = Self.skipReason { print("ToolsTests skipped: \(reason)"); return }
+        try Self.requireDnsmasq()
         let lab = try Lab()
         let cases: [(String, String, Int, String)] = [
             ("ping", #"{"host": "a b; rm -rf /"}"#, 400, "host"),
@@ -174,7 +175,7 @@ import Glibc
     }
 
     @Test func oneCheckAtATimePerClient() throws {
-        if let reason = Self.skipReason { print("ToolsTests skipped: \(reason)"); return }
+        try Self.requireDnsmasq()
         let lab = try Lab()
         let other = try CLI.run(["token", "create", "tools-2"], data: lab.store).out.split(separator: "\n").last.map(String.init) ?? ""
         // A ping of 3 tries takes 2 s; meanwhile the same token is refused and another is served.
@@ -199,7 +200,7 @@ import Glibc
     /// With `Accept: application/x-ndjson` each try is a line as soon as it ends (the tools page
     /// shows them so), and the whole answer is the last line.
     @Test func resultsComeAsTheyComeWhenStreamed() throws {
-        if let reason = Self.skipReason { print("ToolsTests skipped: \(reason)"); return }
+        try Self.requireDnsmasq()
         let lab = try Lab()
         let (port, token) = (lab.port, lab.full)
         let arrivals = lab.namespace.inside { () -> [(Double, String)] in
@@ -237,7 +238,7 @@ import Glibc
     /// SIGTERM while a 10 s speed test runs: the server stops within the monitor's 2 s, without
     /// waiting for the check (it is cut when the process ends).
     @Test func stoppingDoesNotWaitForACheck() throws {
-        if let reason = Self.skipReason { print("ToolsTests skipped: \(reason)"); return }
+        try Self.requireDnsmasq()
         let lab = try Lab()
         let answered = DispatchSemaphore(value: 0)
         Thread { [lab] in

@@ -48,6 +48,43 @@ import ISPMonCore
         #expect(AvailabilityQuery().answer(Fixtures.projection([])).isEmpty)
     }
 
+    static func note(at t: Int64, _ text: String = "called the ISP") -> Event {
+        Event(time: Timestamp(microseconds: t), body: .note(Note(outage: "c-20260301T000000Z", text: text)))
+    }
+
+    /// A monitor that died without a `stopped` (a power cut) and a note written 90 days later:
+    /// the run ends at its last result, and the 90 days are not monitored, not healthy.
+    @Test func aNoteNeverStretchesARun() throws {
+        let day = 86_400 * Self.s
+        let later = Self.t0 + 90 * day
+        let events = [Self.monitor(.started, at: Self.t0)] + Self.probes(Self.t0, Self.t0 + 600 * Self.s) + [Self.note(at: later)]
+        let p = Fixtures.projection(events)
+        #expect(p.newestTime == later && p.newestRecorded == Self.t0 + 590 * Self.s + 1)
+        #expect(p.monitored.intervals == [Interval(start: Self.t0, end: nil)], "still open: no `stopped` was recorded")
+        let whole = try #require(AvailabilityQuery().answer(p).first)
+        #expect(whole.end == later, "to the newest event")
+        #expect(whole.monitored == 590 * Self.s + 1, "to the newest result, not to the note")
+        #expect(whole.unmonitored == 90 * day - 590 * Self.s - 1)
+        let recent = try #require(AvailabilityQuery(window: TimeWindow(since: later - 30 * day)).answer(p).first)
+        #expect(recent.monitored == 0 && recent.connectivityPercent == nil, "the last 30 days were not monitored")
+        #expect(recent.unmonitored == 30 * day)
+
+        // A monitor started again later: the dead run ends at its last result, not at the note.
+        let restarted = Fixtures.projection(events + [Self.monitor(.started, at: later + Self.s)] + Self.probes(later + Self.s, later + 61 * Self.s))
+        #expect(restarted.monitored.intervals == [
+            Interval(start: Self.t0, end: Self.t0 + 590 * Self.s + 1),
+            Interval(start: later + Self.s, end: nil),
+        ])
+    }
+
+    /// A log that begins with a note (imported, say) is monitored from its first recorded event.
+    @Test func aLogsMonitoredTimeBeginsAtItsFirstRecordedEvent() throws {
+        let p = Fixtures.projection([Self.note(at: Self.t0 - 3600 * Self.s)] + Self.probes(Self.t0, Self.t0 + 100 * Self.s))
+        #expect(p.monitored.intervals == [Interval(start: Self.t0, end: nil)])
+        let notesOnly = Fixtures.projection([Self.note(at: Self.t0)])
+        #expect(notesOnly.monitored.intervals.isEmpty && notesOnly.newestRecorded == nil)
+    }
+
     @Test func outageTimeCountsOnlyWithinMonitoredTimeAndRoundsHalfAwayFromZero() throws {
         // Down from 100 s (3 failures: down from the first) until the success at 400 s: 300 s of 3000 s.
         let events = [Self.monitor(.started, at: Self.t0)]

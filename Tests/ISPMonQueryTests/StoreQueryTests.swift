@@ -142,6 +142,22 @@ import ISPMonCore
         }
     }
 
+    /// The newest recorded time (what an open run lasts to: not a note's) is kept with the
+    /// stored views, across commits and in the columnar paths, as a replay computes it.
+    @Test func storedViewsKeepTheNewestRecordedTimeAsAReplayDoes() throws {
+        let started = Event(time: Timestamp(microseconds: Fixtures.t0), body: .monitor(MonitorState(state: .started)))
+        let probes = (0..<600).map { Fixtures.probe("router", .gateway, at: Fixtures.t0 + Int64($0) * Fixtures.second, rtt: 400) }
+        let note = Event(time: Timestamp(microseconds: Fixtures.t0 + 90 * 86_400 * Fixtures.second),
+                         body: .note(Note(outage: "c-20260301T000000Z", text: "the power came back")))
+        try withStore([started] + probes + [note]) { q in
+            let stored = try #require(try q.store.loadViews(Set(EventStore.View.allCases)))
+            let replayed = Fixtures.projection([started] + probes + [note])
+            #expect(stored.differences(from: replayed) == [])
+            #expect(stored.newestRecorded == Fixtures.t0 + 599 * Fixtures.second && stored.newestTime == note.time.microseconds)
+            #expect(try q.availability(AvailabilityQuery()).first?.monitored == 599 * Fixtures.second)
+        }
+    }
+
     @Test func theMonitorIsRunningExactlyWhileItsLockIsHeld() throws {
         try withStore(Self.events) { q in
             #expect(!q.monitorRunning, "never locked")

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ISPMonCore
 @testable import ISPMonQuery
@@ -82,6 +83,34 @@ import ISPMonCore
         #expect(d.timeline.first { $0.name == "resolver" }?.intervals.map(\.state) == [.up, .down, .up])
     }
 
+    /// The layers' sentences say which answered; the conclusion does not say it again.
+    @Test func anExplanationSaysEachFactOnce() throws {
+        func explained(_ roles: [(String, Role)]) throws -> String {
+            var events: [Event] = []
+            for i in 0..<6 {
+                let t = Fixtures.t0 + Int64(i) * 10 * Fixtures.second
+                for (name, role) in roles { events.append(Fixtures.probe(name, role, at: t, rtt: 400)) }
+                events.append(Fixtures.probe("one", .internet, at: t + 1, rtt: i < 2 ? 11_000 : nil))
+            }
+            let p = Fixtures.projection(events)
+            let o = try #require(OutageQuery().answer(p).first)
+            return try #require(OutageDetail(id: o.id, in: p)).explanation
+        }
+        func sentences(_ text: String) -> [String] { text.components(separatedBy: ". ").map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 } }
+
+        let upstream = try explained([("router", .gateway), ("isp-edge", .isp)])
+        #expect(upstream.contains("The router answered throughout. The ISP's first hop answered throughout. "), "\(upstream)")
+        #expect(upstream.hasSuffix(" So the fault lies beyond the ISP's edge."), "\(upstream)")
+        #expect(upstream.components(separatedBy: "first hop answered").count == 2, "said once: \(upstream)")
+        #expect(Set(sentences(upstream)).count == sentences(upstream).count, "\(upstream)")
+
+        // No ISP hop watched: the fallback rule names the ISP, the router's answers said once.
+        let isp = try explained([("router", .gateway)])
+        #expect(isp.contains("The router answered throughout. Nothing watched the ISP's first hop then. "), "\(isp)")
+        #expect(isp.hasSuffix(" Nothing beyond the router answered, so the cause is the ISP (beyond the router)."), "\(isp)")
+        #expect(isp.components(separatedBy: "The router answered").count == 2, "said once: \(isp)")
+    }
+
     @Test func latencyDaysAreTheirHoursMergedInOrder() throws {
         let hourly = LatencyQuery(target: "router").answer(Self.projection)
         let daily = LatencyQuery(target: "router", period: .day).answer(Self.projection)
@@ -99,16 +128,14 @@ import ISPMonCore
         #expect(LatencyQuery(target: "nobody").answer(Self.projection).isEmpty)
     }
 
-    @Test func speedTestsNewestFirstAndWindowed() {
+    @Test func speedTestsNewestFirstAndWindowed() throws {
         let events = (0..<5).map { Fixtures.speedTest(at: Fixtures.t0 + Int64($0) * 3600 * Fixtures.second, down: Double(90 + $0)) }
-        guard case .tests(let tests) = SpeedTestQuery().answer(Fixtures.projection(events)) else {
-            Issue.record("expected tests")
-            return
-        }
+        guard case .tests(let tests) = SpeedTestQuery().answer(Fixtures.projection(events)) else { throw Expected.tests }
         #expect(tests.map(\.time) == events.map(\.time.microseconds).reversed())
         let windowed = SpeedTestQuery(window: TimeWindow(since: Fixtures.t0 + 3600 * Fixtures.second, until: Fixtures.t0 + 7200 * Fixtures.second))
-        guard case .tests(let two) = windowed.answer(Fixtures.projection(events)) else { return }
-        #expect(two.count == 2)
+        // A wrong kind of answer is a failure (a thrown error), never a quiet return.
+        guard case .tests(let two) = windowed.answer(Fixtures.projection(events)) else { throw Expected.tests }
+        #expect(two.map(\.time) == [events[2], events[1]].map(\.time.microseconds), "the tests at 1 h and 2 h, newest first")
     }
 
     @Test func speedTestSummariesPerDayWeekAndMonth() throws {
@@ -148,5 +175,6 @@ import ISPMonCore
         #expect(SpeedTestQuery(period: .week).label(Fixtures.day(day) + 12 * 3600 * Fixtures.second) == week)
     }
 
-    enum Expected: Error { case summaries }
+    /// The query answered with the other kind of list.
+    enum Expected: Error { case tests, summaries }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HummingbirdOTP
 @testable import ISPMonServer
 import Testing
 import TestSupport
@@ -55,14 +56,53 @@ import TestSupport
     }
 
     @Test func totpCodesOfTheCurrentStepAndItsNeighboursAreAccepted() throws {
+        // The authenticator's side: RFC 6238's own test vectors (SHA-1, 8 digits) pin the algorithm.
+        let rfc = TOTP(secret: "12345678901234567890", length: 8)
+        #expect(rfc.compute(date: Date(timeIntervalSince1970: 59)) == 94_287_082)
+        #expect(rfc.compute(date: Date(timeIntervalSince1970: 1_111_111_109)) == 7_081_804)
+        #expect(rfc.compute(date: Date(timeIntervalSince1970: 1_234_567_890)) == 89_005_924)
+
         let dir = TempDir()
         defer { dir.cleanup() }
         let auth = AuthStore(storeDirectory: dir.path)
-        let uri = try auth.setPassword("a long enough password", totp: true)
-        #expect(uri?.hasPrefix("otpauth://totp/") == true)
+        let uri = try #require(try auth.setPassword("a long enough password", totp: true))
+        #expect(uri.hasPrefix("otpauth://totp/"))
         #expect(auth.hasTOTP)
-        #expect(!auth.verifyTOTP("000000") || !auth.verifyTOTP("000001"), "not every code")
-        #expect(!auth.verifyTOTP("12345"), "six digits")
+        // What an app that scanned the URI holds: the secret, in base32.
+        let encoded = try #require(uri.split(separator: "?").last?.split(separator: "&").first { $0.hasPrefix("secret=") }?.dropFirst(7))
+        let secret = try #require(Self.base32(encoded), "base32: \(encoded)")
+        let app = TOTP(secret: String(decoding: secret, as: UTF8.self))
+        let now = Date(timeIntervalSince1970: 1_780_272_015)  // 2026-06-01T00:00:15Z, mid-step
+        func code(_ offset: TimeInterval) -> String {
+            let n = String(app.compute(date: now.addingTimeInterval(offset)))
+            return String(repeating: "0", count: 6 - n.count) + n
+        }
+        #expect(auth.verifyTOTP(code(0), at: now), "the app's code of now")
+        #expect(auth.verifyTOTP(code(-30), at: now) && auth.verifyTOTP(code(30), at: now), "one 30 s step either side (clocks drift)")
+        let accepted = Set([code(-30), code(0), code(30)])
+        for far in [-120.0, -90, -60, 60, 90, 120] where !accepted.contains(code(far)) {
+            #expect(!auth.verifyTOTP(code(far), at: now), "\(far) s away")
+        }
+        let other = ["000000", "000001", "000002", "000003"].first { !accepted.contains($0) }
+        #expect(other.map { !auth.verifyTOTP($0, at: now) } == true, "a code of no nearby step")
+        #expect(!auth.verifyTOTP(String(code(0).dropFirst()), at: now), "six digits")
+        #expect(!auth.verifyTOTP(code(0) + "0", at: now), "six digits")
+    }
+
+    /// RFC 4648 base32 without padding, as otpauth URIs carry secrets.
+    static func base32(_ text: Substring) -> [UInt8]? {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        var bytes: [UInt8] = [], buffer = 0, bits = 0
+        for c in text {
+            guard let v = alphabet.firstIndex(of: c) else { return nil }
+            buffer = (buffer << 5 | v) & 0xFFFF
+            bits += 5
+            if bits >= 8 {
+                bits -= 8
+                bytes.append(UInt8(truncatingIfNeeded: buffer >> bits))
+            }
+        }
+        return bytes
     }
 
     @Test func addressesCompareAcrossIPv4MappedForms() {

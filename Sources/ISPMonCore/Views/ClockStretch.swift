@@ -143,6 +143,7 @@ extension Projection {
             }
             let t = Projection.effective(held.times[i], offset)
             newestTime = max(newestTime ?? t, t)
+            recorded(at: t)
             let key = held.seriesKeys[Int(s)]
             let rtt = held.outcome[i] == 0 ? held.rtt[i] : nil
             applyState(slot: slotOf[Int(s)], role: key.role, method: key.method, at: t, rtt: rtt)

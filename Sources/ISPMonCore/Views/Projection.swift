@@ -98,10 +98,13 @@ public struct Projection: Sendable {
     var interfaceChanged: [Bool] = []
     public internal(set) var layers: [Layer: LayerTrack] = [:]
     /// When the log was monitored (docs/reports.md): from each `monitor started` to the next
-    /// `monitor stopped`, or to the newest event before another `started` (an unclean stop);
-    /// a log whose first event is not `monitor started` counts from its first event. Open
-    /// while a run lasts (it then lasts to the newest event).
+    /// `monitor stopped`, or to the newest recorded event before another `started` (an unclean
+    /// stop); a log whose first recorded event is not `monitor started` counts from it. Open
+    /// while a run lasts (it then lasts to ``newestRecorded``).
     public internal(set) var monitored = IntervalTrack()
+    /// Time of the newest event the monitor recorded: every event but a note, which a person
+    /// writes, so that a note never stretches a run that ended without a `stopped`.
+    public internal(set) var newestRecorded: Int64?
     public internal(set) var notes: [NoteRecord] = []
     public internal(set) var speedTests: [SpeedTestRecord] = []
     /// Notes and speed tests already handed out by ``takeChanges()``.
@@ -163,8 +166,8 @@ public struct Projection: Sendable {
 
     /// Applies one event at `t`: its recorded time, or its effective time when a clock stretch is retimed.
     mutating func applyEvent(_ e: Event, at t: Int64, seq: UInt64) {
-        let previousNewest = newestTime
-        if lastSeq == 0 { monitored.begin(at: t) }  // the log's first event
+        let previousNewest = newestRecorded
+        if case .note = e.body {} else { recorded(at: t) }
         lastSeq = seq
         newestTime = max(newestTime ?? t, t)
         switch e.body {
@@ -184,6 +187,13 @@ public struct Projection: Sendable {
         case .speedtest(let s): speedTests.append(SpeedTestRecord(seq: seq, time: t, test: s))
         case .trace, .job, .clock: break
         }
+    }
+
+    /// An event the monitor recorded, at `t`: the log's first one begins its monitored time.
+    @inline(__always)
+    mutating func recorded(at t: Int64) {
+        if newestRecorded == nil { monitored.begin(at: t) }
+        newestRecorded = max(newestRecorded ?? t, t)
     }
 
     mutating func apply(_ p: Probe, at t: Int64) {
@@ -329,6 +339,7 @@ public struct Projection: Sendable {
             guard t <= limit else { continue }
             lastSeq = seq
             newestTime = max(newestTime ?? t, t)
+            recorded(at: t)
             let rtt = outcomes[Int(s)][k] == 0 ? rtts[Int(s)][k] : nil
             if stretch != nil { holdProbe(chunk.series[Int(s)].target, roles[Int(s)], methods[Int(s)], at: t, rtt: rtt, seq: seq) }
             applyProbe(slot: slotOf[Int(s)], role: roles[Int(s)], method: methods[Int(s)], at: t, rtt: rtt)
@@ -361,6 +372,7 @@ public struct Projection: Sendable {
             }
             let t = batch.times[i]
             newestTime = max(newestTime ?? t, t)
+            recorded(at: t)
             let key = batch.seriesKeys[Int(s)]
             let rtt = batch.outcome[i] == 0 ? batch.rtt[i] : nil
             if stretch != nil { holdProbe(key.target, key.role, key.method, at: t, rtt: rtt, seq: firstSeq + UInt64(i)) }

@@ -26,6 +26,8 @@ public struct ViewChanges: Sendable {
     public var monitorState: MonitorState.State?
     public var lastSeq: UInt64 = 0
     public var newestTime: Int64?
+    /// ``Projection/newestRecorded``.
+    public var newestRecorded: Int64?
     /// The first sequence number of the clock stretch open after these changes: while
     /// it is, what these changes write is provisional (noted in ``Projection/stretchUndo``).
     public var openClockStretch: UInt64?
@@ -47,6 +49,7 @@ extension Projection {
         var c = ViewChanges()
         c.lastSeq = lastSeq
         c.newestTime = newestTime
+        c.newestRecorded = newestRecorded
         c.monitorState = monitorState
         c.openClockStretch = stretch?.firstSeq
         c.restore = pendingRestore
@@ -117,7 +120,8 @@ extension Projection {
         options: Options, keepsHistory: Bool, targets: [Target], interfaces: [Interface],
         layers: [Layer: LayerTrack], monitored: IntervalTrack = IntervalTrack(), hours: [String: [Int64: HourStats]] = [:],
         notes: [NoteRecord] = [], speedTests: [SpeedTestRecord] = [],
-        monitorState: MonitorState.State?, lastSeq: UInt64, newestTime: Int64?, openClockStretch: UInt64? = nil
+        monitorState: MonitorState.State?, lastSeq: UInt64, newestTime: Int64?, openClockStretch: UInt64? = nil,
+        newestRecorded: Int64? = nil
     ) {
         self.init(options: options, keepsHistory: keepsHistory)
         for t in targets {
@@ -138,6 +142,7 @@ extension Projection {
         self.monitorState = monitorState
         self.lastSeq = lastSeq
         self.newestTime = newestTime
+        self.newestRecorded = newestRecorded
         if let first = openClockStretch, first <= lastSeq {
             // Known by its start only: counted towards the limit, retimed by a rebuild.
             stretch = ClockStretch(checkpoint: nil, firstSeq: first, count: Int(clamping: lastSeq - first + 1))

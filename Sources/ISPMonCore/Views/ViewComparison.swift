@@ -11,6 +11,9 @@ extension Projection {
 
         if lastSeq != replayed.lastSeq { note("outages", "the newest sequence number", lastSeq, replayed.lastSeq) }
         if newestTime != replayed.newestTime { note("outages", "the newest time", time(newestTime), time(replayed.newestTime)) }
+        if newestRecorded != replayed.newestRecorded {
+            note("outages", "the newest recorded time", time(newestRecorded), time(replayed.newestRecorded))
+        }
         if monitorState != replayed.monitorState {
             note("outages", "the monitor state", monitorState?.rawValue ?? "none", replayed.monitorState?.rawValue ?? "none")
         }

@@ -7,7 +7,7 @@
 /// | key | value |
 /// |---|---|
 /// | `M` view name | definition version, sequence number reflected, `down_after` |
-/// | `G` | newest sequence number and time, monitor state, open clock stretch (absent when none, and in older stores) |
+/// | `G` | newest sequence number and time, monitor state, newest recorded time (not a note's), open clock stretch (absent when none) |
 /// | `T` target | role, method, state, since, last RTT, failure run |
 /// | `F` interface | up / down / unknown |
 /// | `I` track, position (BE u32) | interval start, end |
@@ -28,7 +28,7 @@ public enum ViewRecords {
 
         public var definitionVersion: UInt32 {
             switch self {
-            case .outages: 2  // 2: the monitored intervals
+            case .outages: 3  // 2: the monitored intervals; 3: notes never stretch them (the newest recorded time)
             case .latency: 1
             case .speedtests: 1
             }
@@ -142,6 +142,7 @@ public enum ViewRecords {
             g.appendVarint(c.lastSeq)
             appendOptional(c.newestTime, to: &g)
             g.append(c.monitorState.map { $0 == .started ? 1 : 2 } ?? 0)
+            appendOptional(c.newestRecorded, to: &g)
             if let first = c.openClockStretch { g.appendVarint(first) }
             out.append((globalsKey, g))
             for t in c.targets {
@@ -339,6 +340,7 @@ public enum ViewRecords {
         var monitorState: MonitorState.State?
         var lastSeq: UInt64 = 0
         var newestTime: Int64?
+        var newestRecorded: Int64?
         var openClockStretch: UInt64?
 
         public init() {}
@@ -359,6 +361,7 @@ public enum ViewRecords {
                 case 2: monitorState = .stopped
                 default: throw CorruptData("bad monitor state")
                 }
+                newestRecorded = try optional(&r)
                 openClockStretch = r.isAtEnd ? nil : try r.varint()
             case Kind.target:
                 let name = try Loader.string(rest)
@@ -472,7 +475,8 @@ public enum ViewRecords {
                 targets: targets.map { var t = $0; t.down = track(.target(t.name)); return t },
                 interfaces: interfaces.map { var f = $0; f.down = track(.interface(f.name)); return f },
                 layers: layerTracks, monitored: track(.monitored), hours: hours, notes: notes, speedTests: speedTests,
-                monitorState: monitorState, lastSeq: lastSeq, newestTime: newestTime, openClockStretch: openClockStretch)
+                monitorState: monitorState, lastSeq: lastSeq, newestTime: newestTime, openClockStretch: openClockStretch,
+                newestRecorded: newestRecorded)
         }
     }
 }

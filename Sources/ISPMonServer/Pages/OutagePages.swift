@@ -21,6 +21,8 @@ enum OutagePages {
         let from = min((page - 1) * pageSize, newestFirst.count)
         let shown = newestFirst[from..<min(from + pageSize, newestFirst.count)]
         values["outages"] = shown.map(PageText.outageRow)
+        // The id is what people quote to the ISP and what `ispmon note` takes: the full list shows it.
+        values["with_ids"] = true
         if newestFirst.count > pageSize {
             values["shown"] = shown.isEmpty ? "none on this page" : "\(from + 1)–\(from + shown.count) shown"
             var link = form.filter { !$0.value.isEmpty }
@@ -78,14 +80,17 @@ enum OutagePages {
         }
         let chart = TimelineChart(start: from, end: max(end, from + 1), lanes: lanes, outageStart: o.start, outageEnd: o.end,
                                   label: "the states of each target and interface around the outage \(o.id)")
-        return [
+        var values: [String: Any] = [
             "id": o.id, "kind": o.kind == .connectivity ? "internet (connectivity)" : "DNS",
-            "start": LocalTime.format(o.start), "end": PageText.time(o.end) as Any, "duration": NumberText.duration(o.duration),
+            "start": LocalTime.format(o.start), "duration": NumberText.duration(o.duration),
             "cause": o.cause.inWords, "culprits": o.culprits, "explanation": d.explanation,
             "timeline": ChartPair.html { chart.svg(width: $0) },
             "notes": o.notes.map { ["time": LocalTime.format($0.time), "text": $0.text] },
             "events": folded(events),
         ]
+        // Absent while under way (a nil as `Any` would be shown as the word "nil").
+        values["end"] = PageText.time(o.end)
+        return values
     }
 
     /// The events as table rows, a run of the same result of the same thing in one row.

@@ -9,17 +9,17 @@ enum OverviewPage {
     static let day: Int64 = 86_400_000_000
 
     /// `activity`: what the monitor in this process is doing (`ispmon run`), in the words app.js
-    /// uses when the stream tells it.
-    static func values(_ queries: Queries, plan: ServicePlan?, activity: MonitorActivity? = nil) throws -> [String: Any] {
+    /// uses when the stream tells it. `now` and `staleAfter`: whether the state is fresh
+    /// (``StatusAnswer/isMonitoring(now:staleAfter:)``).
+    static func values(_ queries: Queries, plan: ServicePlan?, activity: MonitorActivity? = nil,
+                       now: Int64, staleAfter: Int64? = nil) throws -> [String: Any] {
         // One snapshot of the views for everything on the page (the latency hours aside), so
         // its parts agree with each other and the outages are diagnosed once.
         let views = try queries.views([.speedtests])
         let status = StatusAnswer(views, monitorRunning: queries.monitorRunning)
         let outages = OutageQuery().answer(views)
-        var values: [String: Any] = [:]
-        values["internet"] = since(PageText.state(status.connectivity), status.connectivity, kind: .connectivity, outages)
-        values["dns"] = since(PageText.state(status.dns), status.dns, kind: .dns, outages)
-        values["shown"] = "\(status.connectivity.rawValue) \(status.dns.rawValue) \(status.openOutage?.id ?? "-")"
+        var values = bigStates(status, outages, now: now, staleAfter: staleAfter)
+        values["shown"] = "\(status.connectivity.rawValue) \(status.dns.rawValue) \(status.openOutage?.id ?? "-") \(status.monitor.rawValue)"
         if let open = status.openOutage {
             values["open"] = [
                 "id": open.id, "duration": NumberText.duration(open.duration), "cause": open.cause.inWords, "culprits": open.culprits,
@@ -91,13 +91,11 @@ enum OverviewPage {
 
     /// The public status page (`web.public_status`): the state, availability and the outages
     /// with their causes in words; no target's name or address, no culprits, no actions.
-    static func publicValues(_ queries: Queries) throws -> [String: Any] {
+    static func publicValues(_ queries: Queries, now: Int64, staleAfter: Int64? = nil) throws -> [String: Any] {
         let views = try queries.views()
         let status = StatusAnswer(views, monitorRunning: queries.monitorRunning)
         let outages = OutageQuery().answer(views)
-        var values: [String: Any] = [:]
-        values["internet"] = since(PageText.state(status.connectivity), status.connectivity, kind: .connectivity, outages)
-        values["dns"] = since(PageText.state(status.dns), status.dns, kind: .dns, outages)
+        var values = bigStates(status, outages, now: now, staleAfter: staleAfter)
         if let open = status.openOutage {
             values["open"] = ["duration": NumberText.duration(open.duration), "cause": open.cause.inWords]
         }
@@ -116,6 +114,24 @@ enum OverviewPage {
         let s = row.stats
         return LatencyChart.Period(start: row.start, end: row.start + 3_600_000_000, sent: s.sent, lost: s.lost,
                                    minMs: s.minMs, p50Ms: s.percentileMs(50), p95Ms: s.percentileMs(95), maxMs: s.maxMs)
+    }
+
+    /// The two big states, `internet` and `dns`: up or down and since when, or, when nothing
+    /// watches the store now, grey "Not monitoring" (docs/web.md, "freshness first").
+    static func bigStates(_ status: StatusAnswer, _ outages: [Outage], now: Int64, staleAfter: Int64?) -> [String: Any] {
+        guard status.isMonitoring(now: now, staleAfter: staleAfter) else {
+            return ["internet": notMonitoring(status), "dns": notMonitoring(status)]
+        }
+        return ["internet": since(PageText.state(status.connectivity), status.connectivity, kind: .connectivity, outages),
+                "dns": since(PageText.state(status.dns), status.dns, kind: .dns, outages)]
+    }
+
+    /// The big state when nothing watches the store (or its newest result is old): grey, and
+    /// since the newest result, for what was up or down then is history now.
+    static func notMonitoring(_ status: StatusAnswer) -> [String: Any] {
+        var state: [String: Any] = ["state": "unmonitored", "word": "Not monitoring"]
+        state["since"] = PageText.time(status.lastResult)
+        return state
     }
 
     /// Since when the state holds: a down layer since its open outage began, an up one since

@@ -49,10 +49,11 @@ struct PageRenderer: Sendable {
         values["csrf"] = csrf
         PageRenderer.markLists(&values)
         let body = library.render(values, withTemplate: name) ?? ""
-        let layout: [String: Any] = [
-            "title": title, "page": name, "body": body, "csrf": csrf as Any, "version": version, "zone": LocalTime.zoneName, "site": site,
+        var layout: [String: Any] = [
+            "title": title, "page": name, "body": body, "version": version, "zone": LocalTime.zoneName, "site": site,
             "nav": PageRenderer.navigation.map { ["href": $0.1, "label": $0.2, "current": $0.0 == name] },
         ]
+        layout["csrf"] = csrf
         let html = library.render(layout, withTemplate: "layout") ?? ""
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))

@@ -23,7 +23,8 @@ struct PageRoutes {
             _ = try QueryParameters(request, allowed: [])
             let access = context.access
             return try await pool.runIfActive {
-                renderer.page("overview", title: "Overview", values: try OverviewPage.values(queries, plan: settings.plan, activity: activity?()),
+                renderer.page("overview", title: "Overview", values: try OverviewPage.values(queries, plan: settings.plan, activity: activity?(),
+                                                                                              now: PageRoutes.now(), staleAfter: settings.staleAfter),
                               access: access)
             }
         }
@@ -31,7 +32,8 @@ struct PageRoutes {
             guard settings.publicStatus else { throw APIError(.notFound, "there is no public status page (web.public_status is off)") }
             _ = try QueryParameters(request, allowed: [])
             return try await pool.runIfActive {
-                renderer.publicPage("status", title: "Status", values: try OverviewPage.publicValues(queries))
+                renderer.publicPage("status", title: "Status", values: try OverviewPage.publicValues(queries, now: PageRoutes.now(),
+                                                                                                     staleAfter: settings.staleAfter))
             }
         }
         router.get("outages") { request, context in

@@ -70,9 +70,10 @@ struct SignInRoutes {
     }
 
     func signInPage(error: String?, status: HTTPResponse.Status = .ok) -> Response {
-        renderer.publicPage("login", title: "Sign in", values: [
-            "error": error as Any, "totp": auth.hasTOTP, "password_set": auth.hasPassword, "public_status": publicStatus,
-        ], status: status)
+        var values: [String: Any] = ["totp": auth.hasTOTP, "password_set": auth.hasPassword, "public_status": publicStatus]
+        // Absent when there is none: a nil handed to the template as `Any` is a value, the word "nil".
+        values["error"] = error
+        return renderer.publicPage("login", title: "Sign in", values: values, status: status)
     }
 
     func cookie(_ value: String, maxAge: Int, _ request: Request, _ context: WebContext) -> String {

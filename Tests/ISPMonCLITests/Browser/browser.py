@@ -287,7 +287,7 @@ def scenario_live(b, config):
 
 
 def scenario_outages(b, config):
-    """Every row of /outages: its id (from the link), start, duration, kind and cause."""
+    """Every row of /outages: its id (from the link), start, duration, kind, cause and the id it shows."""
     b.sign_in()
     b.get("/outages")
     rows = b.js("""
@@ -295,7 +295,8 @@ def scenario_outages(b, config):
           var td = tr.querySelectorAll('td'), a = tr.querySelector('a[href^="/outages/"]');
           return {id: a ? a.getAttribute('href').slice('/outages/'.length) : null,
                   start: td[0].innerText.trim(), duration: td[1].innerText.trim(),
-                  kind: td[2].innerText.trim(), cause: td[3].innerText.trim()};
+                  kind: td[2].innerText.trim(), cause: td[3].innerText.trim(),
+                  shown_id: td[4] ? td[4].innerText.trim() : null};
         });""")
     out = b.report()
     out.update({"rows": rows, "text": page_facts(b)["text"]})
