@@ -8,7 +8,7 @@ import NIOCore
 import NIOPosix
 
 /// In `ispmon run` the server's threads yield to the monitor's: nice 10 for the event loop and
-/// the store's pool (Linux's nice is per thread). Under a burst of requests on a 2-core Pi the
+/// the pools (Linux's nice is per thread). Under a burst of requests on a 2-core Pi the
 /// scheduler then runs a probe that is due before the next request's work, so probes keep their
 /// schedule; the server still gets every core the monitor leaves, which is nearly all of them.
 /// No privilege is needed to lower one's own priority.
@@ -28,9 +28,9 @@ enum ThreadPriority {
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid, niceness)
     }
 
-    /// Lowers the priority of the event loops' threads and of each of the pool's `threads`
-    /// threads; returns once they all have.
-    static func yieldToTheMonitor(loops: MultiThreadedEventLoopGroup, pool: NIOThreadPool, threads: Int) {
+    /// Lowers the priority of the event loops' threads and of every thread of `pools` (each
+    /// with its number of threads); returns once they all have.
+    static func yieldToTheMonitor(loops: MultiThreadedEventLoopGroup, pools: [(NIOThreadPool, threads: Int)]) {
         let done = DispatchGroup()
         for loop in loops.makeIterator() {
             done.enter()
@@ -39,21 +39,23 @@ enum ThreadPriority {
                 done.leave()
             }
         }
-        // A task for each of the pool's threads, each held until all have started: no thread
+        // A task for each of a pool's threads, each held until all have started: no thread
         // can take two of them, so every thread runs one.
-        let started = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        for _ in 0..<threads {
-            done.enter()
-            pool.submit { _ in
-                yieldToTheMonitor()
-                started.signal()
-                release.wait()
-                done.leave()
+        for (pool, threads) in pools {
+            let started = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
+            for _ in 0..<threads {
+                done.enter()
+                pool.submit { _ in
+                    yieldToTheMonitor()
+                    started.signal()
+                    release.wait()
+                    done.leave()
+                }
             }
+            for _ in 0..<threads { started.wait() }
+            for _ in 0..<threads { release.signal() }
         }
-        for _ in 0..<threads { started.wait() }
-        for _ in 0..<threads { release.signal() }
         done.wait()
     }
 }
