@@ -203,18 +203,34 @@ public final class LiveFeed: Sendable {
         }
     }
 
-    /// Reads the next events the log is known to hold (all of them when events are not selected).
+    /// Reads the next events the log is known to hold (all of them when events are not
+    /// selected): to the end of the block holding the next one, from the blocks the feeds
+    /// share when the log holds all of that block.
     func readAhead(_ s: inout State) throws {
         guard kinds.contains(.event) else {
             s.lastSeq = s.known
             return
         }
-        let through = min(s.known, s.lastSeq + UInt64(LiveFeed.batch))
-        var next = s.lastSeq + 1
-        var ahead: [LiveMessage] = []
-        ahead.reserveCapacity(Int(through - s.lastSeq))
-        try store.forEach(from: next, through: through) { seq, event in
-            ahead.append(.event(seq: seq, line: JSONForms.ndjson([LoggedEvent(seq: seq, event: event)])))
+        let size = UInt64(LiveFeed.batch)
+        let block = s.lastSeq / size
+        let blockEnd = (block + 1) * size
+        if s.known >= blockEnd {
+            let messages = try queries.live.block(block) { try read(from: block * size + 1, through: blockEnd) }
+            s.ahead += messages[Int(s.lastSeq - block * size)...]
+            s.lastSeq = blockEnd
+        } else {
+            s.ahead += try read(from: s.lastSeq + 1, through: s.known)
+            s.lastSeq = s.known
+        }
+    }
+
+    /// The events `first` … `through` of the log, as messages.
+    func read(from first: UInt64, through: UInt64) throws -> [LiveMessage] {
+        var next = first
+        var messages: [LiveMessage] = []
+        messages.reserveCapacity(Int(through - first + 1))
+        try store.forEach(from: first, through: through) { seq, event in
+            messages.append(.event(seq: seq, line: JSONForms.ndjson([LoggedEvent(seq: seq, event: event)])))
             next = seq + 1
             return true
         }
@@ -222,8 +238,7 @@ public final class LiveFeed: Sendable {
         guard next > through else {
             throw StoreError(.damaged("the log ends at \(next - 1), not at \(through) as a commit said"), path: store.directory)
         }
-        s.ahead += ahead
-        s.lastSeq = through
+        return messages
     }
 
     /// Waits for a commit and notes how far the log now is; false on timeout.
