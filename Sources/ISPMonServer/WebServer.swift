@@ -77,6 +77,7 @@ public final class WebServer: Sendable {
             ThreadPriority.yieldToTheMonitor(loops: group, pools: [(pool, WebServer.poolThreads), (livePool, WebServer.livePoolThreads),
                                                                    (passwords.pool, PasswordPool.threads)])
         }
+        ThreadPriority.onEachThread(of: livePool, threads: WebServer.livePoolThreads) { ThreadPriority.lower(by: ThreadPriority.bulk) }
     }
 
     func router() -> Router<WebContext> {
