@@ -31,14 +31,49 @@ public enum LiveMessage: Sendable, Hashable {
     /// always the last event it received, whatever came after it), `data: JSON`, and
     /// the blank line that ends a message.
     public var sse: [UInt8] {
-        var out = Array("event: \(kind.rawValue)\n".utf8)
-        if case .event(let seq, _) = self { out += Array("id: \(seq)\n".utf8) }
+        var out: [UInt8] = []
+        write(sse: &out)
+        return out
+    }
+
+    static let eventHead = Array("event: event\nid: ".utf8)
+    static let dataHead = Array("\ndata: ".utf8)
+
+    /// The messages' text/event-stream forms, one after the other (what the server writes at once).
+    public static func sse(_ messages: [LiveMessage]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(messages.reduce(0) { n, m in
+            if case .event(_, let line) = m { n + line.count + 48 } else { n + 2048 }
+        })
+        for m in messages { m.write(sse: &out) }
+        return out
+    }
+
+    func write(sse out: inout [UInt8]) {
+        if case .event(let seq, let line) = self, line.last == 0x0A, line.firstIndex(of: 0x0A) == line.count - 1 {
+            // The common case, written without making anything on the way (an NDJSON line is one line).
+            out += LiveMessage.eventHead
+            var digits: [UInt8] = []
+            var n = seq
+            repeat {
+                digits.append(0x30 + UInt8(n % 10))
+                n /= 10
+            } while n > 0
+            out += digits.reversed()
+            out += LiveMessage.dataHead
+            out += line
+            out.append(0x0A)
+            return
+        }
+        out += "event: \(kind.rawValue)\n".utf8
+        if case .event(let seq, _) = self { out += "id: \(seq)\n".utf8 }
         // The JSON forms are one line; any newline in one would start a new `data:` line.
         for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            out += Array("data: ".utf8) + line + [0x0A]
+            out += "data: ".utf8
+            out += line
+            out.append(0x0A)
         }
         out.append(0x0A)
-        return out
     }
 }
 

@@ -21,12 +21,15 @@ public final class Queries: Sendable {
     let replayed = Mutex<Projection?>(nil)
     /// What the live feeds of this object share (started only when one is used).
     let live: LiveShared
+    /// The answers asked most often, kept until the store's next commit.
+    public let answers: AnswerCache
 
     /// `notice` receives, once per cause, what is done when the stored views are not current.
     public init(store: EventStore, notice: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
         self.notice = notice
         live = LiveShared(store: store)
+        answers = AnswerCache(store: store)
     }
 
     /// Which views an answer needs: the outages view always comes along (it names the targets).

@@ -42,10 +42,21 @@ public struct StatusAnswer: Sendable, Hashable {
     }
 }
 
+extension StatusAnswer {
+    /// The status's key in ``AnswerCache``.
+    public static let answerKey = "status"
+}
+
 extension Queries {
-    /// The status now, or as the views gave it at `asOf`.
+    /// The status now (kept in ``answers`` until the next commit: every live client and
+    /// dashboard asks for it after each one), or as the views gave it at `asOf`.
     public func status(asOf: Timestamp? = nil) throws -> StatusAnswer {
-        let running = asOf == nil ? monitorRunning : nil
-        return StatusAnswer(try views(asOf: asOf), monitorRunning: running)
+        if let asOf { return StatusAnswer(try views(asOf: asOf), monitorRunning: nil) }
+        // The lock as it is now: a monitor that stopped a moment ago is stopped (a kept
+        // answer of when it ran is of another version).
+        let version = answers.version(testingLock: true)
+        return try answers.answer(StatusAnswer.answerKey, at: version) {
+            StatusAnswer(try views(), monitorRunning: version.monitorRunning)
+        }
     }
 }

@@ -19,8 +19,10 @@ public final class WebServer: Sendable {
     static let maxBody = 64 * 1024
     /// Headers: at most 16 KiB in all.
     static let maxHeaders = 16 * 1024
-    /// The store's threads: LMDB reads and a note's commit, off the event loop.
+    /// The store's threads: LMDB reads, a note's commit and the sign-in files, off the event loops.
     static let poolThreads = 2
+    /// The live streams' thread: their reads of the log and the status, for every client.
+    static let livePoolThreads = 1
     /// A connection with nothing to say for this long is closed.
     static let idleTimeout: TimeAmount = .seconds(60)
 
@@ -30,6 +32,9 @@ public final class WebServer: Sendable {
     let logger: Logger
     let group: MultiThreadedEventLoopGroup
     let pool: NIOThreadPool
+    let livePool: NIOThreadPool
+    /// bcrypt's own thread.
+    let passwords = PasswordPool()
     let running = Mutex<(task: Task<Void, any Error>, group: ServiceGroup)?>(nil)
     /// The port the server listens on (the one asked for, or the kernel's choice for port 0).
     public let port = Atomic<Int>(0)
@@ -38,8 +43,6 @@ public final class WebServer: Sendable {
     /// of through commit notices; else (`ispmon serve`) it watches the other process's commits.
     let inProcess: Bool
     let streams = StreamClients()
-    /// The last answers of the routes asked most often.
-    let answers = AnswerCache()
     /// The ad-hoc checks' probes (the tools): the monitor's, handed over by the executable.
     let checks: any AdHocChecks
     /// The checks under way, of the API and the tools page alike (one at a time per client).
@@ -63,15 +66,21 @@ public final class WebServer: Sendable {
         self.console = console
         self.settings = settings
         self.logger = logger
-        auth = AuthStore(storeDirectory: queries.store.directory)
+        auth = AuthStore(storeDirectory: queries.store.directory, watching: true)
         // NIO's shared event loops (one a core), which the `ispmon` command also makes Swift
         // concurrency's executor: a request's handler then runs on its connection's loop, with no
-        // thread switch. LMDB reads and a note's commit go to the pool, so a slow query never
-        // stalls a loop.
+        // thread switch. The loops only parse and write: LMDB, the sign-in files and bcrypt go to
+        // the pools, so nothing slow ever stalls a loop.
         group = MultiThreadedEventLoopGroup.singleton
         pool = NIOThreadPool(numberOfThreads: WebServer.poolThreads)
         pool.start()
-        if inProcess { ThreadPriority.yieldToTheMonitor(loops: group, pool: pool, threads: WebServer.poolThreads) }
+        livePool = NIOThreadPool(numberOfThreads: WebServer.livePoolThreads)
+        livePool.start()
+        if inProcess {
+            ThreadPriority.yieldToTheMonitor(loops: group, pools: [(pool, WebServer.poolThreads), (livePool, WebServer.livePoolThreads),
+                                                                   (passwords.pool, PasswordPool.threads)])
+        }
+        ThreadPriority.onEachThread(of: livePool, threads: WebServer.livePoolThreads) { ThreadPriority.lower(by: ThreadPriority.bulk) }
     }
 
     /// Every route, registered in one table.
@@ -81,15 +90,17 @@ public final class WebServer: Sendable {
     public func routeTable() -> RouteTable {
         let router = RouteTable(Router(context: WebContext.self))
         router.add(middleware: SecurityHeaders<WebContext>())
-        router.add(middleware: AccessControl(auth: auth, settings: settings))
+        router.add(middleware: AccessControl(auth: auth, settings: settings, work: PoolWork(pool: pool)))
         let renderer = PageRenderer(site: settings.site)
-        SignInRoutes(auth: auth, queries: queries, limiter: limiter, pool: pool, renderer: renderer, publicStatus: settings.publicStatus).add(to: router)
-        APIRoutes(queries: queries, pool: pool, cache: answers).add(to: router)
-        StreamRoute(queries: queries, inProcess: inProcess, clients: streams, activity: console?.activity).add(to: router)
+        SignInRoutes(auth: auth, queries: queries, limiter: limiter, pool: pool, passwords: passwords, renderer: renderer,
+                     publicStatus: settings.publicStatus).add(to: router)
+        APIRoutes(queries: queries, pool: pool).add(to: router)
+        StreamRoute(queries: queries, inProcess: inProcess, clients: streams, work: PoolWork(pool: livePool),
+                    activity: console?.activity).add(to: router)
         JobRoutes(queries: queries, pool: pool).add(to: router)
         ToolRoutes(runner: checks, running: runningChecks).add(to: router)
         PageRoutes(queries: queries, pool: pool, renderer: renderer, settings: settings, activity: console?.activity).add(to: router)
-        SettingsRoutes(queries: queries, pool: pool, renderer: renderer, auth: auth, limiter: limiter, console: console,
+        SettingsRoutes(queries: queries, pool: pool, passwords: passwords, renderer: renderer, auth: auth, limiter: limiter, console: console,
                        shownConfig: { [self] in shownConfig.withLock { $0 } }).add(to: router)
         ToolPageRoutes(runner: checks, running: runningChecks, renderer: renderer).add(to: router)
         return router
@@ -157,6 +168,8 @@ public final class WebServer: Sendable {
             done.wait()
         }
         try? pool.syncShutdownGracefully()
+        try? livePool.syncShutdownGracefully()
+        passwords.stop()
         // The shared loops are the process's (never shut down).
         checks.stop()
     }

@@ -218,6 +218,33 @@ import ISPMonCore
                 "no id: Last-Event-ID stays the last event's")
     }
 
+    /// What reads the store (the feed's opening, each batch of the log, the status) runs
+    /// through the feed's `work`, the server's pool, not on the consumer's thread (in the
+    /// server an event loop); `text` is every ready message's stream form at once, the same
+    /// bytes as the messages one by one.
+    @Test(arguments: [LiveFeed.Source.inProcess, .otherProcess])
+    func readsRunThroughTheFeedsWorkAndTextIsTheMessagesStreamForm(source: LiveFeed.Source) async throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let store = try EventStore(directory: dir.path)
+        let queries = Queries(store: store)
+        try store.append(Array(Self.events.prefix(1200)))
+        let work = CountingWork()
+        let feed = try await LiveFeed.open(queries: queries, source: source, after: 0, kinds: .all, work: work)
+        #expect(work.calls.load(ordering: .relaxed) == 1, "opened through its work")
+        var text: [UInt8] = []
+        while let t = try await feed.text(timeout: .milliseconds(300)) { text += t }
+        // The status, then 1200 events in three batches (512, 512, 176), each one call.
+        #expect(work.calls.load(ordering: .relaxed) == 4)
+        let single = try LiveFeed(queries: queries, source: source, after: 0, kinds: .all)
+        var messages: [LiveMessage] = []
+        while let m = try await single.next(timeout: .milliseconds(300)) { messages.append(m) }
+        #expect(Self.seqs(messages) == Array(1...1200))
+        #expect(text == messages.flatMap(\.sse))
+        feed.close()
+        single.close()
+    }
+
     /// One event per commit, a commit every 2 ms, 1000 events: each reaches the feed's consumer
     /// once, in order, not before its commit began, and while the writer is still writing (live,
     /// not gathered up at the end). How long it takes is measured by tools/bench-web ("commit to
@@ -260,6 +287,17 @@ import ISPMonCore
         let lastBegan = began.get(count - 1)
         let live = received.filter { $0 != 0 && $0 < lastBegan }.count
         #expect(live >= count / 2, "only \(live) of \(count) events reached the consumer before the last commit began")
+    }
+}
+
+/// A feed's work on a queue of its own, counted.
+final class CountingWork: BlockingWork {
+    let calls = Atomic<Int>(0)
+    let queue = DispatchQueue(label: "test feed work")
+
+    func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        calls.add(1, ordering: .relaxed)
+        return try await withCheckedThrowingContinuation { c in queue.async { c.resume(with: Result { try work() }) } }
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdOTP
 @testable import ISPMonServer
+import Synchronization
 import Testing
 import TestSupport
 
@@ -103,6 +104,66 @@ import TestSupport
             }
         }
         return bytes
+    }
+
+    /// The server's store answers from memory (no look at the files) until inotify tells of a
+    /// change, which another process's change counts from the next look: a new password
+    /// (ending every session) and a revoked token, also when `auth/` did not exist at start.
+    @Test func aWatchingStoreKnowsTheFilesUntilAnotherProcessChangesThem() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let server = AuthStore(storeDirectory: dir.path, watching: true)
+        #expect(server.watch != nil, "inotify is available here")
+        #expect(server.known() == nil, "nothing read yet")
+        #expect(server.reload().passwordHash == nil)
+        #expect(server.known() != nil, "read, and nothing changed since")
+        let cli = AuthStore(storeDirectory: dir.path)
+        try cli.setPassword("a long enough password")  // creates auth/
+        #expect(server.known() == nil, "the new directory is news")
+        #expect(server.reload().passwordHash != nil)
+        let secret = try cli.createToken(name: "ci", readOnly: true, now: 5)
+        #expect(server.known() == nil, "a change within auth/ is news")
+        let state = server.reload()
+        #expect(server.token(secret, in: state)?.name == "ci")
+        #expect(server.known() == state)
+        let id = try cli.createSession(now: 1_000)
+        let withSession = server.known() ?? server.reload()
+        #expect(withSession.sessions.count == 1)
+        try cli.setPassword("another long password")
+        #expect(server.known() == nil)
+        let after = server.reload()
+        #expect(server.session(id, now: 2_000, in: after) == nil, "a new password ends every session")
+        #expect(try cli.revokeToken(name: "ci"))
+        #expect(server.known() == nil)
+        #expect(server.token(secret, in: server.reload()) == nil, "a revoked token counts from the next look")
+        // A look of the server's own (a session's last use written back) is news too, once.
+        _ = try server.createSession(now: 3_000)
+        #expect(server.known() == nil)
+        #expect(server.reload().sessions.count == 1)
+        #expect(server.known() != nil)
+    }
+
+    /// bcrypt's pool holds at most `limit` checks; one more is refused at once (503), not queued.
+    @Test func thePasswordPoolRefusesChecksBeyondItsLimit() async throws {
+        let passwords = PasswordPool()
+        defer { passwords.stop() }
+        let gate = DispatchSemaphore(value: 0)
+        let held = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<PasswordPool.limit {
+                    group.addTask {
+                        try await passwords.run { gate.wait() }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        // The first on the thread, the others admitted and waiting.
+        while passwords.admitted.load(ordering: .relaxed) < PasswordPool.limit { try await Task.sleep(for: .milliseconds(5)) }
+        await #expect(throws: APIError.self) { try await passwords.run { 1 } }
+        for _ in 0..<PasswordPool.limit { gate.signal() }
+        try await held.value
+        #expect(try await passwords.run { 2 } == 2, "room again once they are done")
     }
 
     @Test func addressesCompareAcrossIPv4MappedForms() {

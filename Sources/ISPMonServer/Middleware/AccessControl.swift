@@ -1,5 +1,5 @@
 import Foundation
-public import Hummingbird
+import Hummingbird
 import HTTPTypes
 import Logging
 import ISPMonCore
@@ -10,16 +10,14 @@ import NIOCore
 /// session or an API token except the public ones; without one, `401` for the API and
 /// /metrics, a redirect to /login for pages; a read-only token may only read; a state
 /// change with a session carries its CSRF token; until an admin password exists, nothing
-/// but the public routes answers, and they say how to set one.
-public struct AccessControl: RouterMiddleware {
-    public typealias Context = WebContext
+/// but the public routes answers, and they say how to set one. What the sign-in files say is
+/// known in memory until they change; a reading after a change goes to the store's pool.
+struct AccessControl: RouterMiddleware {
+    typealias Context = WebContext
     let auth: AuthStore
     let settings: WebSettings
-
-    public init(auth: AuthStore, settings: WebSettings) {
-        self.auth = auth
-        self.settings = settings
-    }
+    /// Where the sign-in files are read when they changed (off the event loop).
+    let work: any BlockingWork
 
     static let sessionCookie = "ispmon_session"
 
@@ -32,9 +30,9 @@ public struct AccessControl: RouterMiddleware {
 
     static func isAPI(_ path: String) -> Bool { path.hasPrefix("/api/") || path == "/metrics" }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let snapshot = auth.current()
+        let snapshot = try await auth.current(using: work)
         context.access = access(request, context, snapshot)
         let path = request.uri.path
         if isPublic(request) { return try await next(request, context) }

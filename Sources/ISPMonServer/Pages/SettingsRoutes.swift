@@ -12,6 +12,8 @@ import NIOPosix
 struct SettingsRoutes {
     let queries: Queries
     let pool: NIOThreadPool
+    /// bcrypt's own thread.
+    let passwords: PasswordPool
     let renderer: PageRenderer
     let auth: AuthStore
     let limiter: LoginLimiter
@@ -99,7 +101,7 @@ struct SettingsRoutes {
         let form = try await Self.form(request)
         let current = form["current"] ?? "", new = form["password"] ?? "", again = form["again"] ?? ""
         let access = context.access
-        let refusal: PasswordRefusal? = try await pool.runIfActive {
+        let refusal: PasswordRefusal? = try await passwords.run {
             guard auth.verifyPassword(current) else { return .wrongCurrent }
             guard new == again else { return .differ }
             guard new.count >= AuthStore.minimumPasswordLength else { return .short }
@@ -120,7 +122,7 @@ struct SettingsRoutes {
         var headers: HTTPFields = [.location: Self.back + "?done=password"]
         // Every session ended with the change; this browser gets a new one, so it stays signed in.
         if case .session = access {
-            let id = try auth.createSession(now: now)
+            let id = try await pool.runIfActive { try auth.createSession(now: now) }
             headers[.setCookie] = SessionCookie.value(id, maxAge: Int(AuthStore.sessionIdle / 1_000_000), request, context)
         }
         return Response(status: .seeOther, headers: headers)

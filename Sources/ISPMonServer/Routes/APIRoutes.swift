@@ -12,13 +12,13 @@ struct APIRoutes {
     let queries: Queries
     /// Runs the store's work (LMDB reads, a note's durable commit) off the event loops.
     let pool: NIOThreadPool
-    let cache: AnswerCache
+    var cache: AnswerCache { queries.answers }
 
     func add(to router: RouteTable) {
         let api = router.group("api/v1")
         api.get("status") { request, _ in
             _ = try QueryParameters(request, allowed: [])
-            return try await cached("status") { try JSONForms.status(queries.status()) }
+            return try await cached(StatusAnswer.answerKey) { try JSONForms.status(queries.status()) }
         }
         api.get("outages") { request, _ in
             let p = try QueryParameters(request, allowed: ["since", "until", "min_duration", "format"])
@@ -113,15 +113,23 @@ struct APIRoutes {
         try await pool.runIfActive(work)
     }
 
-    /// The JSON answer `key` names, from ``AnswerCache`` when nothing changed since it was
-    /// computed (answered on the event loop), else computed on the pool and kept.
+    /// The JSON answer `key` names, from the query layer's ``AnswerCache`` when nothing
+    /// changed since it was computed (answered on the event loop: a look at the store's meta
+    /// page in memory), else computed on the pool and kept beside the typed answer, as the
+    /// body it is sent as (its line break included): a ByteBuffer is shared, not copied, by
+    /// every response that sends it (a latency answer is 45 kB).
     func cached(_ key: String, _ compute: @escaping @Sendable () throws -> [UInt8]) async throws -> Response {
-        let version = try cache.version(queries)
-        if let body = cache.answer(key, at: version) { return json(body) }
+        let key = "json " + key
+        if let version = cache.knownVersion(), let body = cache.answer(key, as: ByteBuffer.self, at: version) {
+            return json(body)
+        }
         return try await blocking { [cache] in
-            var body = ByteBuffer(bytes: try compute())
-            body.writeInteger(UInt8(0x0A))
-            cache.keep(key, body, at: version)
+            let version = cache.version()
+            let body = try cache.answer(key, at: version) {
+                var body = ByteBuffer(bytes: try compute())
+                body.writeInteger(UInt8(0x0A))
+                return body
+            }
             return json(body)
         }
     }

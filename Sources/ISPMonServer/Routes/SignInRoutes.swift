@@ -14,6 +14,8 @@ struct SignInRoutes {
     let queries: Queries
     let limiter: LoginLimiter
     let pool: NIOThreadPool
+    /// bcrypt's own thread.
+    let passwords: PasswordPool
     let renderer: PageRenderer
     let publicStatus: Bool
 
@@ -25,10 +27,11 @@ struct SignInRoutes {
             o.int("last_seq", Int64(last))
             return json(o.finished())
         }
-        router.get("login") { _, _ in signInPage(error: nil) }
+        router.get("login") { _, _ in signInPage(error: nil, try await auth.current(using: work)) }
         router.post("login") { request, context in try await signIn(request, context) }
         router.post("logout") { request, context in
-            if case .session(let id) = context.access { try auth.endSession(id) }
+            // An flock, a write and an fsync'd rename: on the pool.
+            if case .session(let id) = context.access { try await pool.runIfActive { try auth.endSession(id) } }
             return Response(status: .seeOther, headers: [.location: "/login", .setCookie: cookie("", maxAge: 0, request, context)])
         }
         router.get("api/v1/session") { request, context in
@@ -38,7 +41,8 @@ struct SignInRoutes {
             }
             var o = JSONObject()
             o.string("csrf", AuthStore.csrfToken(session: id))
-            let last = auth.session(id, now: AccessControl.now())?.lastSeen ?? AccessControl.now()
+            let now = AccessControl.now()
+            let last = auth.session(id, now: now, in: try await auth.current(using: work))?.lastSeen ?? now
             o.time("expires", last + AuthStore.sessionIdle)
             return json(o.finished())
         }
@@ -51,30 +55,36 @@ struct SignInRoutes {
             throw APIError(.tooManyRequests, "too many failed sign-ins from \(client): try again in \(wait) s",
                            headers: [.retryAfter: String(wait)])
         }
-        guard auth.hasPassword else {
+        let state = try await auth.current(using: work)
+        guard let hash = state.passwordHash else {
             throw APIError(.serviceUnavailable, "no admin password is set: run `ispmon passwd` for this store first")
         }
         let body = try await request.body.collect(upTo: WebServer.maxBody)
         let form = URLEncodedForm(String(buffer: body))
         let password = form["password"] ?? ""
         let code = form["totp"] ?? ""
-        let ok = try await pool.runIfActive { auth.verifyPassword(password) && auth.verifyTOTP(code) }
+        let secret = state.totpSecret
+        let ok = try await passwords.run {
+            PasswordHashing.verify(password, hash: hash) && secret.map { PasswordHashing.verifyTOTP(code, secret: $0, at: Date()) } ?? true
+        }
         guard ok else {
             limiter.failed(client, now: now)
             // The address, never what was typed.
             context.logger.notice("failed sign-in from \(client)")
-            return signInPage(error: "Wrong password\(auth.hasTOTP ? " or code" : "").", status: .unauthorized)
+            return signInPage(error: "Wrong password\(secret != nil ? " or code" : "").", state, status: .unauthorized)
         }
-        let id = try auth.createSession(now: now)
+        let id = try await pool.runIfActive { try auth.createSession(now: now) }
         return Response(status: .seeOther, headers: [.location: "/", .setCookie: cookie(id, maxAge: Int(AuthStore.sessionIdle / 1_000_000), request, context)])
     }
 
-    func signInPage(error: String?, status: HTTPResponse.Status = .ok) -> Response {
-        var values: [String: Any] = ["totp": auth.hasTOTP, "password_set": auth.hasPassword, "public_status": publicStatus]
+    func signInPage(error: String?, _ state: AuthStore.Snapshot, status: HTTPResponse.Status = .ok) -> Response {
+        var values: [String: Any] = ["totp": state.totpSecret != nil, "password_set": state.passwordHash != nil, "public_status": publicStatus]
         // Absent when there is none: a nil handed to the template as `Any` is a value, the word "nil".
         values["error"] = error
         return renderer.publicPage("login", title: "Sign in", values: values, status: status)
     }
+
+    var work: PoolWork { PoolWork(pool: pool) }
 
     func cookie(_ value: String, maxAge: Int, _ request: Request, _ context: WebContext) -> String {
         SessionCookie.value(value, maxAge: maxAge, request, context)

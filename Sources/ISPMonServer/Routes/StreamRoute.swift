@@ -15,6 +15,9 @@ struct StreamRoute {
     /// the other process's commits seen through inotify (`ispmon serve`).
     let inProcess: Bool
     let clients: StreamClients
+    /// Where the feeds read the log and the status (the live streams' own pool: a burst of
+    /// commits read for 64 clients never queues a request's query behind it).
+    let work: any BlockingWork
     /// What the monitor in this process is doing (`ispmon run`); nil in `ispmon serve`.
     let activity: (@Sendable () -> MonitorActivity)?
     /// Activity messages: at most twice a second, and only when something changed.
@@ -34,7 +37,8 @@ struct StreamRoute {
             }
             let feed: LiveFeed
             do {
-                feed = try LiveFeed(queries: queries, source: inProcess ? .inProcess : .otherProcess, after: after, kinds: kinds)
+                feed = try await LiveFeed.open(queries: queries, source: inProcess ? .inProcess : .otherProcess, after: after,
+                                               kinds: kinds, work: work)
             } catch {
                 clients.leave()
                 throw error
@@ -52,8 +56,9 @@ struct StreamRoute {
                 var quietSince = clock.now
                 while !Task.isCancelled {
                     let wait = watchActivity == nil ? StreamRoute.keepalive : StreamRoute.activityEvery
-                    if let m = try await feed.next(timeout: wait) {
-                        try await writer.write(ByteBuffer(bytes: m.sse))
+                    // Every message ready, as one write: their text is made with the reads, off this loop.
+                    if let text = try await feed.text(timeout: wait) {
+                        try await writer.write(ByteBuffer(bytes: text))
                         quietSince = clock.now
                     }
                     if let now = watchActivity?(), now != lastActivity {

@@ -7,7 +7,7 @@ import Synchronization
 
 /// `POST /api/v1/tools/{ping|tcp|dns|http|trace|speedtest}`: one ad-hoc check, run now with the
 /// monitor's own probe code (an ``AdHocChecks``: the monitor's ``CheckRunner``) against the target in the request, answered with
-/// its results (``CheckForm``). Not recorded: no event, no part of any view.
+/// its results (``JSONForms/check(_:)``). Not recorded: no event, no part of any view.
 ///
 /// One check at a time per client (its session or token: behind a reverse proxy every client
 /// has the proxy's address), `429` while its previous one runs; at most ``maxRunning`` in all,
