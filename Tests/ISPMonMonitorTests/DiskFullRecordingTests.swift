@@ -50,7 +50,7 @@ import ISPMonConfig
 
     @Test(.enabled(if: SmallDisk.available, "needs root to mount a small tmpfs; CI runs as root"))
     func recordingComesBackByItselfWhenSpaceReturns() throws {
-        guard let disk = SmallDisk(size: "700k") else { print("skipped: cannot mount tmpfs here"); return }
+        let disk = try #require(SmallDisk(size: "700k"), "could not mount a small tmpfs")
         defer { disk.unmount() }
         // Two seconds of 500 results a second held, so that some are dropped.
         let (store, writer, monitor, lines) = try monitor(on: disk, held: 1_000)
@@ -97,7 +97,7 @@ import ISPMonConfig
 
     @Test(.enabled(if: SmallDisk.available, "needs root to mount a small tmpfs; CI runs as root"))
     func stoppingWhileTheDiskIsFullSaysWhatWasLostAndKeepsTheStore() throws {
-        guard let disk = SmallDisk(size: "700k") else { print("skipped: cannot mount tmpfs here"); return }
+        let disk = try #require(SmallDisk(size: "700k"), "could not mount a small tmpfs")
         defer { disk.unmount() }
         let (store, writer, monitor, lines) = try monitor(on: disk, held: nil)
         try monitor.start()

@@ -9,7 +9,7 @@ import TestSupport
 @Suite(.serialized) struct DiskFullTests {
     @Test(.enabled(if: SmallDisk.available, "needs root to mount a small tmpfs; CI runs as root"))
     func aStoreTakesCommitsAgainOnceSpaceReturns() throws {
-        guard let disk = SmallDisk(size: "700k") else { print("skipped: cannot mount tmpfs here"); return }
+        let disk = try #require(SmallDisk(size: "700k"), "could not mount a small tmpfs")
         defer { disk.unmount() }
         let store = try EventStore(directory: disk.path + "/store")
         var stream = SyntheticStream(seed: 5).makeIterator()
