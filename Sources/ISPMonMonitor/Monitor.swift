@@ -20,13 +20,16 @@ import Synchronization
 public final class Monitor: @unchecked Sendable {
     // @unchecked: `stopping` is guarded by `wake`, `traceRequested` by `traceWake`,
     // `nextTrace` belongs to the trace thread; `control` is set by listen() and read again
-    // only by stop(); `speedTester` and `tracing` are changed by start() and reload(),
-    // which `reloading` serializes, and read by stop() after the last reload; everything
+    // only by stop(), both on the thread that runs the monitor; `tracing` is read and
+    // changed only by start(), reload() and stop(), each holding `reloading`; everything
     // else is a Mutex or immutable.
     /// What a reload changes, read by the threads as they go.
     struct Running: Sendable {
         var config: MonitorConfig
         var interfaces: [String]
+        /// The speed tests' thread, when the config has them: a reload replaces it while
+        /// the web server's live view reads its progress (``activity()``).
+        var speedTester: SpeedTester?
         /// Bumped by each reload; the scheduler rebuilds its schedule when it changes.
         var generation = 0
         /// The generation at which a reload recorded a restart (links are recorded again).
@@ -51,7 +54,6 @@ public final class Monitor: @unchecked Sendable {
     /// Each job's state: from the config, then from `ispmon job` at run time.
     let jobs: Mutex<[MonitorConfig.JobName: JobState.State]>
     var control: ControlChannel.Server?
-    var speedTester: SpeedTester?
     /// The ISP's first hop found by path discovery (probed for `host: auto` targets).
     let ispHop = Mutex<String?>(nil)
     /// Set when the trace should run again (the gateway changed).
@@ -155,7 +157,7 @@ public final class Monitor: @unchecked Sendable {
         }) { [self] event in
             do { try record(event) } catch { logger.error("could not record a speed test: \(error)") }
         }
-        speedTester = tester
+        running.withLock { $0.speedTester = tester }
         tester.start()
     }
 
@@ -201,7 +203,7 @@ public final class Monitor: @unchecked Sendable {
         names.stop()
         control?.stop()
         reloading.lock()  // no reload under way, and none after
-        speedTester?.stop()
+        running.withLock { $0.speedTester }?.stop()
         if tracing {
             traceWake.lock()
             traceWake.broadcast()

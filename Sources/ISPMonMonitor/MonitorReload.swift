@@ -84,8 +84,8 @@ extension Monitor {
         names.retarget(new.targets)
         pool.raise(limit: Monitor.poolLimit(new))
         if old.config.speedTest != new.speedTest {
-            speedTester?.stop()
-            speedTester = nil
+            // Out of sight of activity() first, then stopped (which waits for its thread).
+            running.withLock { r in defer { r.speedTester = nil }; return r.speedTester }?.stop()
             startSpeedTests(new.speedTest)
         }
         startTracing(new)
