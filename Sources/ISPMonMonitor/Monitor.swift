@@ -32,13 +32,14 @@ public final class Monitor: @unchecked Sendable {
         var speedTester: SpeedTester?
         /// Bumped by each reload; the scheduler rebuilds its schedule when it changes.
         var generation = 0
-        /// The generation at which a reload recorded a restart (links are recorded again).
-        var restarted = 0
     }
     let running: Mutex<Running>
     public var config: MonitorConfig { running.withLock { $0.config } }
     public var interfaces: [String] { running.withLock { $0.interfaces } }
     let reloading = NSLock()
+    /// Held while a probe's result is checked against the targets and recorded, and while
+    /// a reload records itself and changes the targets.
+    let resultsOfTargets = NSLock()
     let writer: GroupCommitWriter
     let logger: Logger
     let pingerBox: Mutex<ICMPPinger?>
@@ -263,7 +264,6 @@ public final class Monitor: @unchecked Sendable {
                 schedule = ProbeSchedule(intervals: new.map(\.interval), start: now, carrying: schedule,
                                          from: new.map { t in old[t.name].flatMap { targets[$0] == t ? $0 : nil } })
                 targets = new
-                if latest.restarted != current.restarted { links = [:] }  // a restart: record them again
                 links = links.filter { latest.interfaces.contains($0.key) }
                 nextLinkCheck = now
                 current = latest
@@ -395,12 +395,14 @@ public final class Monitor: @unchecked Sendable {
                 logger.debug("\(target.name): \(error)\(d.map { " (\($0))" } ?? "")")
             }
             if let d = detail { detail = Monitor.bounded(d, maxBytes: 512) }
-            // A reload removed or changed the target while it was probed: its result is not the new target's.
-            guard running.withLock({ $0.config.targets.contains(target) }) else { return }
             let event = Event(time: time, body: .probe(Probe(target: target.name, role: target.role, method: target.method,
                                                             outcome: outcome, detail: detail)))
-            do { try record(event) } catch {
-                logger.error("could not record a probe of \(target.name): \(error)")
+            resultsOfTargets.withLock {
+                // A reload removed or changed the target while it was probed: its result is not the new target's.
+                guard running.withLock({ $0.config.targets.contains(target) }) else { return }
+                do { try record(event) } catch {
+                    logger.error("could not record a probe of \(target.name): \(error)")
+                }
             }
         }
     }

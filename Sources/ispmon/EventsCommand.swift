@@ -81,7 +81,8 @@ enum EventTable {
             result = t.hops.map { h in "\(h.ttl):\(h.address ?? "*")" }.joined(separator: " ")
         case .monitor(let m):
             subject = "monitor"
-            let about = [m.version.map { "ispmon \($0)" }, m.clock.map { "clock \($0.rawValue)" }].compactMap { $0 }
+            let removed = m.state == .reloaded ? "removed " + (m.removed.isEmpty ? "nothing" : m.removed.joined(separator: ", ")) : nil
+            let about = [removed, m.version.map { "ispmon \($0)" }, m.clock.map { "clock \($0.rawValue)" }].compactMap { $0 }
             result = m.state.rawValue + (about.isEmpty ? "" : " (" + about.joined(separator: ", ") + ")")
         case .job(let j):
             subject = j.job

@@ -173,9 +173,10 @@ import Glibc
         #expect(stderr.contains("config reloaded: added two; removed dead"), "\(stderr)")
 
         let log = try events(dir.file("store"))
-        let states = log.compactMap { e -> MonitorState.State? in if case .monitor(let m) = e.body { m.state } else { nil } }
-        // Removing a target is recorded as a restart, so the views forget its state.
-        #expect(states == [.started, .stopped, .started, .stopped], "\(states)")
+        let monitorEvents = log.compactMap { e -> MonitorState? in if case .monitor(let m) = e.body { m } else { nil } }
+        // The reload that applied is recorded, with what it removed; the refused one is not.
+        #expect(monitorEvents.map(\.state) == [.started, .reloaded, .stopped], "\(monitorEvents)")
+        #expect(monitorEvents.dropFirst().first?.removed == ["dead"])
         func probes(_ target: String) -> [Int64] {
             log.compactMap { e in if case .probe(let pr) = e.body, pr.target == target { e.time.microseconds } else { nil } }
         }

@@ -69,4 +69,27 @@ import ISPMonStore
         }
         #expect(looks.load(ordering: .relaxed) > 0, "activity() answered while the monitor reloaded")
     }
+
+    /// A reload that removes a target during an outage records `monitor reloaded` with the
+    /// removed name, records nothing of that target after it, and the outage goes on as one.
+    @Test func aReloadThatRemovesATargetIsRecordedAsSuchAndSplitsNoOutage() throws {
+        let before = try config(targets: ["one", "two", "gone"])
+        let after = try config(targets: ["one", "two"])
+        let log = try withMonitor(before, prober: { _ in .failed(error: "timeout", detail: nil) }) { monitor in
+            usleep(500_000)
+            let summary = try monitor.reload(after, interfaces: [])
+            #expect(summary.removed == ["gone"])
+            usleep(500_000)
+        }
+        let monitorEvents = log.compactMap { e -> MonitorState? in if case .monitor(let m) = e.body { m } else { nil } }
+        #expect(monitorEvents.map(\.state) == [.started, .reloaded, .stopped])
+        #expect(monitorEvents.dropFirst().first?.removed == ["gone"])
+        let reloadedAt = log.firstIndex { if case .monitor(let m) = $0.body { m.state == .reloaded } else { false } } ?? 0
+        let goneAfter = log[reloadedAt...].contains { if case .probe(let p) = $0.body { p.target == "gone" } else { false } }
+        #expect(!goneAfter, "no result of the removed target after the reload")
+        var views = Projection()
+        for (i, e) in log.enumerated() { views.apply(e, seq: UInt64(i + 1)) }
+        #expect(views.outages().count == 1, "one outage, ended by the stop: \(views.outages())")
+        #expect(views.targets["gone"]?.state == .unknown)
+    }
 }

@@ -61,8 +61,8 @@ extension Projection {
                                      storedHourBeforeStretch: (String, Int64, ViewUndoLog) throws -> HourStats?) rethrows {
         let t = e.time.microseconds
         switch e.body {
-        case .monitor(let m):
-            // A stop or another start ends the run with the clock still unsynchronized.
+        case .monitor(let m) where m.state != .reloaded:
+            // A stop or another start ends the run with the clock still unsynchronized (a reload goes on with it).
             stretch = nil
             if m.state == .started && m.clock == .unsynchronized {
                 var before = self

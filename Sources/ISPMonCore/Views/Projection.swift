@@ -180,14 +180,18 @@ public struct Projection: Sendable {
         case .probe(let p): apply(p, at: t)
         case .link(let l): apply(l, at: t)
         case .monitor(let m):
-            monitorState = m.state
-            if m.state == .stopped {
+            switch m.state {
+            case .stopped:
+                monitorState = .stopped
                 monitored.finish(at: t)
                 stopWatching(at: t)
-            } else {
+            case .started:
+                monitorState = .started
                 // A run still open had no `stopped`: it ended with the newest event before this start.
                 if previousNewest != nil { monitored.finish(at: previousNewest ?? t) }
                 monitored.begin(at: t)
+            case .reloaded:
+                retire(m.removed, at: t)  // the run goes on
             }
         case .note(let n): notes.append(NoteRecord(seq: seq, outage: n.outage, time: t, text: n.text))
         case .speedtest(let s): speedTests.append(SpeedTestRecord(seq: seq, time: t, test: s))
@@ -443,6 +447,11 @@ public struct Projection: Sendable {
         interfaceChanged[i] = true
         interfaceSlots[i].up = l.up
         if l.up { interfaceSlots[i].down.finish(at: t) } else { interfaceSlots[i].down.begin(at: t) }
+        updateLocalLayer(at: t)
+    }
+
+    /// Recomputes the local layer after an interface changed at `t`.
+    mutating func updateLocalLayer(at t: Int64) {
         let known = interfaceSlots.filter { $0.up != nil }
         setLayer(.local, known: !known.isEmpty, down: !known.isEmpty && known.allSatisfy { $0.up == false },
                  downStart: t, at: t)
@@ -455,8 +464,10 @@ public struct Projection: Sendable {
         return interfaceSlots.count - 1
     }
 
-    /// Recomputes a role layer after one of its targets changed at `t`.
-    mutating func updateLayer(_ layer: Layer, at t: Int64) {
+    /// Recomputes a role layer after one of its targets changed at `t`. `backdating`: a layer
+    /// that turns down or known does so from its targets' own starts (their runs of failures
+    /// began before `t`); without it, from `t`.
+    mutating func updateLayer(_ layer: Layer, at t: Int64, backdating: Bool = true) {
         var known = false
         var allDown = true
         var downStart = Int64.min
@@ -470,6 +481,7 @@ public struct Projection: Sendable {
                 allDown = false
             }
         }
+        if !backdating { (downStart, knownStart) = (t, t) }
         setLayer(layer, known: known, down: known && allDown, downStart: downStart, at: t, knownStart: knownStart)
     }
 
@@ -478,6 +490,33 @@ public struct Projection: Sendable {
         if known { track.known.begin(at: min(t, knownStart ?? t)) } else { track.known.finish(at: t) }
         if down { track.down.begin(at: min(t, downStart)) } else { track.down.finish(at: t) }
         layers[layer] = track
+    }
+
+    /// `monitor reloaded`: the targets and interfaces it names leave their layers at `t`, as they
+    /// would at a stop; nothing else changes (an outage goes on, or ends at `t` when what is left
+    /// of its layer is up). A layer that what is left turns down is down from `t`: until then the
+    /// removed target answered. A name retires the target and the interface of that name.
+    mutating func retire(_ names: [String], at t: Int64) {
+        var layersTouched: [Layer] = []
+        var localTouched = false
+        for name in names {
+            if let i = slotIndex[name] {
+                slotChanged[i] = true
+                slots[i].down.finish(at: t)
+                if slots[i].state != .unknown { slots[i].since = t }
+                slots[i].state = .unknown
+                slots[i].failures = 0
+                if !layersTouched.contains(Layer(slots[i].role)) { layersTouched.append(Layer(slots[i].role)) }
+            }
+            if let i = interfaceIndex[name] {
+                interfaceChanged[i] = true
+                interfaceSlots[i].down.finish(at: t)
+                interfaceSlots[i].up = nil
+                localTouched = true
+            }
+        }
+        for layer in layersTouched { updateLayer(layer, at: t, backdating: false) }
+        if localTouched { updateLocalLayer(at: t) }
     }
 
     /// `monitor stopped`: nothing is known about the time until the next start.

@@ -143,7 +143,8 @@ public enum ViewRecords {
             var g: [UInt8] = []
             g.appendVarint(c.lastSeq)
             appendOptional(c.newestTime, to: &g)
-            g.append(c.monitorState.map { $0 == .started ? 1 : 2 } ?? 0)
+            // A reload leaves the state as the run's start set it: never stored as such.
+            g.append(c.monitorState.map { $0 == .stopped ? 2 : 1 } ?? 0)
             if let first = c.openClockStretch { g.appendVarint(first) }
             out.append((globalsKey, g))
             for t in c.targets {
