@@ -3,11 +3,14 @@ import PackageDescription
 
 // Same upcoming features as Hummingbird: explicit `any`, imports visible only
 // where they are written, and internal imports unless a module re-exports.
+// tools/tsan builds with ThreadSanitizer (in .build-tsan): there `Mutex` is a pthread mutex,
+// which ThreadSanitizer sees (Sources/ISPMonCore/InstrumentedMutex.swift), and files reach its
+// members without importing ISPMonCore themselves (the normal build checks member imports).
+let threadSanitizerBuild = Context.environment["ISPMON_TSAN"] == "1"
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
-    .enableUpcomingFeature("MemberImportVisibility"),
     .enableUpcomingFeature("InternalImportsByDefault"),
-]
+] + (threadSanitizerBuild ? [.define("ISPMON_TSAN")] : [.enableUpcomingFeature("MemberImportVisibility")])
 
 let package = Package(
     name: "ispmon",

@@ -153,12 +153,16 @@ public struct MonitorState: Sendable, Hashable {
     /// not recorded, as by monitors before it was). The views correct the times of
     /// a run that started unsynchronized (docs/views.md, "Event time").
     public var clock: ClockSync?
-    public enum State: String, Sendable, Hashable { case started, stopped }
+    /// At `reloaded`: the targets and interfaces the reload removed (they leave their layers).
+    public var removed: [String]
+    /// `reloaded`: the config was read again while running (the run goes on).
+    public enum State: String, Sendable, Hashable { case started, stopped, reloaded }
     public enum ClockSync: String, Sendable, Hashable { case synchronized, unsynchronized }
-    public init(state: State, version: String? = nil, clock: ClockSync? = nil) {
+    public init(state: State, version: String? = nil, clock: ClockSync? = nil, removed: [String] = []) {
         self.state = state
         self.version = version
         self.clock = clock
+        self.removed = removed
     }
 }
 

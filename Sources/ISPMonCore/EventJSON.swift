@@ -88,7 +88,7 @@ public enum EventJSON {
         case .monitor:
             let s = try fields.requiredString("state")
             guard let state = MonitorState.State(rawValue: s) else {
-                throw InvalidLine("field \"state\": \"\(s)\" is not started or stopped")
+                throw InvalidLine("field \"state\": \"\(s)\" is not started, stopped or reloaded")
             }
             let version = try fields.optionalString("version", maxBytes: 64)
             if let version, !isPlainText(version) { throw InvalidLine("field \"version\" has control characters") }
@@ -101,7 +101,7 @@ public enum EventJSON {
                 guard state == .started else { throw InvalidLine("field \"clock\" is only allowed when state is started") }
                 clock = word
             }
-            body = .monitor(MonitorState(state: state, version: version, clock: clock))
+            body = .monitor(MonitorState(state: state, version: version, clock: clock, removed: try parseRemoved(&fields, state: state)))
         case .job:
             let job = try fields.requiredString("job")
             guard isValidName(job) else { throw InvalidLine("field \"job\": \"\(job)\" is not a valid job name") }
@@ -171,6 +171,30 @@ public enum EventJSON {
         let detail = try f.optionalString("detail", maxBytes: maxDetailBytes)
         if let detail, !isPlainText(detail) { throw InvalidLine("field \"detail\" has control characters") }
         return Probe(target: target, role: role, method: method, outcome: outcome, detail: detail)
+    }
+
+    /// The most names a `reloaded` event lists (a config holds far fewer targets and interfaces).
+    public static let maxRemoved = 1024
+
+    /// A `monitor` event's `removed`: required at `reloaded` (empty when nothing was removed), not allowed otherwise.
+    static func parseRemoved(_ f: inout Fields, state: MonitorState.State) throws(InvalidLine) -> [String] {
+        guard let value = f.take("removed") else {
+            guard state != .reloaded else {
+                throw InvalidLine("missing required field \"removed\" (the targets and interfaces the reload removed, [] for none)")
+            }
+            return []
+        }
+        guard state == .reloaded else { throw InvalidLine("field \"removed\" is only allowed when state is reloaded") }
+        guard case .array(let items) = value else { throw InvalidLine("field \"removed\" must be an array, found \(value.kindName)") }
+        guard items.count <= maxRemoved else { throw InvalidLine("field \"removed\" has more than \(maxRemoved) names") }
+        var names: [String] = []
+        for (n, item) in items.enumerated() {
+            guard case .string(let name) = item, isValidName(name) || isValidInterface(name) else {
+                throw InvalidLine("removed[\(n)] must be a target or interface name")
+            }
+            names.append(name)
+        }
+        return names
     }
 
     static func parseSpeedTest(_ f: inout Fields) throws(InvalidLine) -> SpeedTest {
@@ -365,6 +389,15 @@ public enum EventJSON {
             str("state", m.state.rawValue)
             if let v = m.version { str("version", v) }
             if let c = m.clock { str("clock", c.rawValue) }
+            if m.state == .reloaded {
+                key("removed")
+                out.append(0x5B)
+                for (n, name) in m.removed.enumerated() {
+                    if n > 0 { out.append(0x2C) }
+                    JSONWriter.appendString(name, to: &out)
+                }
+                out.append(0x5D)
+            }
         case .job(let j):
             str("job", j.job)
             str("state", j.state.rawValue)

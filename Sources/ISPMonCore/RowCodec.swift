@@ -32,11 +32,18 @@ enum RowCodec {
                 if let r = h.rtt { out.appendVarint(UInt64(bitPattern: r)) }
             }
         case .monitor(let m):
-            // Bit 0 the state; bits 1–2 the clock word (0 none, 1 synchronized, 2
-            // unsynchronized), so rows written before the word existed read as none.
-            out.append((m.state == .started ? 0 : 1) | RowCodec.clockBits(m.clock) << 1)
+            // Bit 0 stopped; bits 1–2 the clock word (0 none, 1 synchronized, 2
+            // unsynchronized), so rows written before the word existed read as none;
+            // bit 3 reloaded, then the removed names after the version (rows written
+            // before reloads existed have neither).
+            let state: UInt8 = m.state == .stopped ? 1 : m.state == .reloaded ? 8 : 0
+            out.append(state | RowCodec.clockBits(m.clock) << 1)
             out.append(m.version == nil ? 0 : 1)
             if let v = m.version { out.appendLengthPrefixed(v) }
+            if m.state == .reloaded {
+                out.appendVarint(UInt64(m.removed.count))
+                for name in m.removed { out.appendLengthPrefixed(name) }
+            }
         case .job(let j):
             out.appendLengthPrefixed(j.job)
             out.append(j.state == .run ? 0 : j.state == .paused ? 1 : 2)
@@ -97,11 +104,17 @@ enum RowCodec {
             body = .trace(Trace(destination: destination, hops: hops))
         case .monitor:
             let b = try r.byte()
-            guard b >> 1 <= 2 else { throw CorruptData("bad monitor state \(b)") }
-            let state: MonitorState.State = b & 1 == 1 ? .stopped : .started
-            let clock: MonitorState.ClockSync? = b >> 1 == 0 ? nil : b >> 1 == 1 ? .synchronized : .unsynchronized
+            let clockWord = (b >> 1) & 3
+            guard b >> 4 == 0, clockWord <= 2, b & 9 != 9 else { throw CorruptData("bad monitor state \(b)") }
+            let state: MonitorState.State = b & 1 == 1 ? .stopped : b & 8 == 8 ? .reloaded : .started
+            let clock: MonitorState.ClockSync? = clockWord == 0 ? nil : clockWord == 1 ? .synchronized : .unsynchronized
             let version = try flag(r.byte()) ? try r.string() : nil
-            body = .monitor(MonitorState(state: state, version: version, clock: clock))
+            var removed: [String] = []
+            if state == .reloaded {
+                let n = try r.count(max: EventJSON.maxRemoved)
+                for _ in 0..<n { removed.append(try r.string()) }
+            }
+            body = .monitor(MonitorState(state: state, version: version, clock: clock, removed: removed))
         case .job:
             let job = try r.string()
             let s = try r.byte()

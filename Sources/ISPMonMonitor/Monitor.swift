@@ -22,22 +22,26 @@ import ISPMonControl
 public final class Monitor: @unchecked Sendable {
     // @unchecked: `stopping` is guarded by `wake`, `traceRequested` by `traceWake`,
     // `nextTrace` belongs to the trace thread; `control` is set by listen() and read again
-    // only by stop(); `speedTester` and `tracing` are changed by start() and reload(),
-    // which `reloading` serializes, and read by stop() after the last reload; everything
+    // only by stop(), both on the thread that runs the monitor; `tracing` is read and
+    // changed only by start(), reload() and stop(), each holding `reloading`; everything
     // else is a Mutex or immutable.
     /// What a reload changes, read by the threads as they go.
     struct Running: Sendable {
         var config: MonitorConfig
         var interfaces: [String]
+        /// The speed tests' thread, when the config has them: a reload replaces it while
+        /// the web server's live view reads its progress (``activity()``).
+        var speedTester: SpeedTester?
         /// Bumped by each reload; the scheduler rebuilds its schedule when it changes.
         var generation = 0
-        /// The generation at which a reload recorded a restart (links are recorded again).
-        var restarted = 0
     }
     let running: Mutex<Running>
     public var config: MonitorConfig { running.withLock { $0.config } }
     public var interfaces: [String] { running.withLock { $0.interfaces } }
     let reloading = NSLock()
+    /// Held while a probe's result is checked against the targets and recorded, and while
+    /// a reload records itself and changes the targets.
+    let resultsOfTargets = NSLock()
     let writer: GroupCommitWriter
     let logger: Logger
     let pingerBox: Mutex<ICMPPinger?>
@@ -53,7 +57,6 @@ public final class Monitor: @unchecked Sendable {
     /// Each job's state: from the config, then from `ispmon job` at run time.
     let jobs: Mutex<[JobName: JobState.State]>
     var control: ControlServer?
-    var speedTester: SpeedTester?
     /// The ISP's first hop found by path discovery (probed for `host: auto` targets).
     let ispHop = Mutex<String?>(nil)
     /// Set when the trace should run again (the gateway changed).
@@ -157,7 +160,7 @@ public final class Monitor: @unchecked Sendable {
         }) { [self] event in
             do { try record(event) } catch { logger.error("could not record a speed test: \(error)") }
         }
-        speedTester = tester
+        running.withLock { $0.speedTester = tester }
         tester.start()
     }
 
@@ -204,7 +207,7 @@ public final class Monitor: @unchecked Sendable {
         names.stop()
         control?.stop()
         reloading.lock()  // no reload under way, and none after
-        speedTester?.stop()
+        running.withLock { $0.speedTester }?.stop()
         if tracing {
             traceWake.lock()
             traceWake.broadcast()
@@ -264,7 +267,6 @@ public final class Monitor: @unchecked Sendable {
                 schedule = ProbeSchedule(intervals: new.map(\.interval), start: now, carrying: schedule,
                                          from: new.map { t in old[t.name].flatMap { targets[$0] == t ? $0 : nil } })
                 targets = new
-                if latest.restarted != current.restarted { links = [:] }  // a restart: record them again
                 links = links.filter { latest.interfaces.contains($0.key) }
                 nextLinkCheck = now
                 current = latest
@@ -396,12 +398,14 @@ public final class Monitor: @unchecked Sendable {
                 logger.debug("\(target.name): \(error)\(d.map { " (\($0))" } ?? "")")
             }
             if let d = detail { detail = Monitor.bounded(d, maxBytes: 512) }
-            // A reload removed or changed the target while it was probed: its result is not the new target's.
-            guard running.withLock({ $0.config.targets.contains(target) }) else { return }
             let event = Event(time: time, body: .probe(Probe(target: target.name, role: target.role, method: target.method,
                                                             outcome: outcome, detail: detail)))
-            do { try record(event) } catch {
-                logger.error("could not record a probe of \(target.name): \(error)")
+            resultsOfTargets.withLock {
+                // A reload removed or changed the target while it was probed: its result is not the new target's.
+                guard running.withLock({ $0.config.targets.contains(target) }) else { return }
+                do { try record(event) } catch {
+                    logger.error("could not record a probe of \(target.name): \(error)")
+                }
             }
         }
     }

@@ -7,7 +7,7 @@ extension Monitor {
     /// A snapshot of what it is doing; cheap (a few locks), for at most a few looks a second.
     public func activity() -> MonitorActivity {
         var speed: MonitorActivity.SpeedTestPhase?
-        if let p = speedTester?.progress.withLock({ $0 }) {
+        if let p = running.withLock({ $0.speedTester })?.progress.withLock({ $0 }) {
             let elapsed = max(Monotonic.microseconds() - p.started, 1)
             speed = MonitorActivity.SpeedTestPhase(
                 phase: p.upload ? "upload" : "download",

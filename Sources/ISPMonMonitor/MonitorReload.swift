@@ -10,8 +10,8 @@ extension Monitor {
         public var removed: [String] = []
         public var changed: [String] = []
         public var jobs: [String] = []
-        /// Whether the log records it as a restart (a target or interface removed).
-        public var restarted = false
+        /// Interfaces no longer watched.
+        public var removedInterfaces: [String] = []
         /// Settings that only a restart applies.
         public var later: [String] = []
 
@@ -19,10 +19,10 @@ extension Monitor {
             var parts: [String] = []
             if !added.isEmpty { parts.append("added \(added.joined(separator: ", "))") }
             if !removed.isEmpty { parts.append("removed \(removed.joined(separator: ", "))") }
+            if !removedInterfaces.isEmpty { parts.append("no longer watching \(removedInterfaces.joined(separator: ", "))") }
             if !changed.isEmpty { parts.append("changed \(changed.joined(separator: ", "))") }
             if !jobs.isEmpty { parts.append("jobs \(jobs.joined(separator: ", "))") }
             var text = "config reloaded: " + (parts.isEmpty ? "no target or job changed" : parts.joined(separator: "; "))
-            if restarted { text += " (recorded as a restart: views.md forgets a removed target's state at a restart)" }
             if !later.isEmpty { text += "; \(later.joined(separator: " and ")) apply at the next start" }
             return text
         }
@@ -33,10 +33,8 @@ extension Monitor {
     /// keep their place in the schedule. Throws, changing nothing, when the new config
     /// cannot run (ICMP sockets that cannot be opened).
     ///
-    /// A removed target or interface would keep its last state in the views until the
-    /// next `monitor stopped`, holding up its layer: so a reload that removes one is
-    /// recorded as a restart (`monitor stopped` and `monitor started` at the same time),
-    /// which is what views.md forgets states at.
+    /// Recorded as `monitor reloaded` with the removed targets and interfaces: they leave
+    /// their layers, and the run goes on (an outage under way is not split in two).
     public func reload(_ new: MonitorConfig, interfaces newInterfaces: [String]) throws -> ReloadSummary {
         reloading.lock()
         defer { reloading.unlock() }
@@ -55,25 +53,22 @@ extension Monitor {
             }
         }
         summary.removed = old.config.targets.map(\.name).filter { !newNames.contains($0) }
-        let removedLinks = old.interfaces.filter { !newInterfaces.contains($0) }
-        summary.restarted = !summary.removed.isEmpty || !removedLinks.isEmpty
+        summary.removedInterfaces = old.interfaces.filter { !newInterfaces.contains($0) }
         if new.downAfter != old.config.downAfter { summary.later.append("down_after") }
         if new.data != old.config.data { summary.later.append("data") }
         if new.web != old.config.web { summary.later.append("web") }
 
-        if summary.restarted {
-            let started = startedEvent(synchronized: clock.isSynchronized())
-            try record([Event(time: started.time, body: .monitor(MonitorState(state: .stopped, version: ISPMonVersion.current))),
-                        started])
+        // From the event on, results of removed or changed targets are not recorded: a probe
+        // of one still in flight records its result before the event or not at all.
+        try resultsOfTargets.withLock {
+            try record(Event(time: now(), body: .monitor(MonitorState(
+                state: .reloaded, version: ISPMonVersion.current, removed: summary.removed + summary.removedInterfaces))))
+            running.withLock { r in
+                r.config = new
+                r.interfaces = newInterfaces
+                r.generation += 1
+            }
         }
-        // From here on, results of removed or changed targets are not recorded.
-        running.withLock { r in
-            r.config = new
-            r.interfaces = newInterfaces
-            r.generation += 1
-            if summary.restarted { r.restarted = r.generation }
-        }
-        if summary.restarted { try recordJobsNotRunning() }
         // Jobs: only those whose entry in the file changed (`ispmon job` changes stand otherwise).
         for job in JobName.allCases where old.config.jobs[job] != new.jobs[job] {
             let state = new.jobs[job] ?? .run
@@ -85,8 +80,8 @@ extension Monitor {
         names.retarget(new.targets)
         pool.raise(limit: Monitor.poolLimit(new))
         if old.config.speedTest != new.speedTest {
-            speedTester?.stop()
-            speedTester = nil
+            // Out of sight of activity() first, then stopped (which waits for its thread).
+            running.withLock { r in defer { r.speedTester = nil }; return r.speedTester }?.stop()
             startSpeedTests(new.speedTest)
         }
         startTracing(new)

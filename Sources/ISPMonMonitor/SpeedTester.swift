@@ -13,7 +13,8 @@ import ISPMonConfig
 /// The probes never wait for it, and it stops within a fraction of a second of
 /// the monitor stopping.
 final class SpeedTester: @unchecked Sendable {
-    // @unchecked: `stopping` is read by the transfer loops, written once by `stop()`.
+    // @unchecked: every field is immutable, atomic (`stopping`: read by the transfer loops,
+    // written once by `stop()`) or a lock (`progress`, `wake`, `done`).
     let settings: MonitorConfig.SpeedTest
     let record: @Sendable (Event) -> Void
     let stopping = Atomic<Bool>(false)

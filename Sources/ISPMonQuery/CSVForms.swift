@@ -52,7 +52,7 @@ public enum CSVForms {
     /// The log's events, one row each whatever the type: the columns a type has are filled, the
     /// others empty (`target` is a probe's target or a link's interface; `state` a monitor's,
     /// job's or link's state; `text` a note's text, a speed test's server, a trace's
-    /// destination or a job's name). NDJSON (`ispmon export`) keeps every field; this is for spreadsheets.
+    /// destination, a job's name or the names a reload removed, comma-separated). NDJSON (`ispmon export`) keeps every field; this is for spreadsheets.
     public static let eventFields = ["seq", "time", "type", "target", "role", "method", "ok", "rtt_ms", "error", "detail",
                                      "down_mbps", "up_mbps", "outage", "state", "text"]
 
@@ -88,7 +88,9 @@ public enum CSVForms {
                 c[3] = text(l.interface)
                 c[13] = text(l.up ? "up" : "down")
             case .trace(let t): c[14] = text(t.destination)
-            case .monitor(let m): c[13] = text(m.state.rawValue)
+            case .monitor(let m):
+                c[13] = text(m.state.rawValue)
+                c[14] = text(m.removed.joined(separator: ","))
             case .job(let j):
                 c[13] = text(j.state.rawValue)
                 c[14] = text(j.job)

@@ -55,7 +55,8 @@ public struct EventWords: Sendable, Hashable {
         case .monitor(let m):
             subject = "monitor"
             outcome = m.state.rawValue
-            let about = [m.version.map { "ispmon \($0)" }, m.clock.map { "clock \($0.rawValue)" }].compactMap { $0 }
+            let removed = m.state == .reloaded ? "removed " + (m.removed.isEmpty ? "nothing" : m.removed.joined(separator: ", ")) : nil
+            let about = [removed, m.version.map { "ispmon \($0)" }, m.clock.map { "clock \($0.rawValue)" }].compactMap { $0 }
             details = about.isEmpty ? nil : about.joined(separator: ", ")
             bad = false
         case .job(let j):

@@ -119,6 +119,9 @@ public struct OutageDetail: Sendable, Hashable {
             sentences.append("Nothing beyond the router answered, so the cause is the ISP (beyond the router).")
         case .unknown:
             sentences.append("Nothing on the path was watched or answered, so the cause is unknown.")
+        case .local where o.culprits.isEmpty:  // rule 0 of the cause
+            sentences.append("Every probe failed for want of a route (nothing left this machine: no interface up, "
+                             + "no address or no default route), so the cause is \(o.cause.inWords).")
         default:
             sentences.append("So the cause is \(o.cause.inWords)\(culprits).")
         }

@@ -30,7 +30,7 @@ public struct StatusAnswer: Sendable, Hashable {
         case (true?, _): monitor = .running
         case (_, nil): monitor = .unknown
         case (false?, _): monitor = .stopped
-        case (nil, .started?): monitor = .running
+        case (nil, .started?), (nil, .reloaded?): monitor = .running  // the views never keep `reloaded`: a run goes on
         case (nil, .stopped?): monitor = .stopped
         }
         connectivity = p.condition(of: .internet)

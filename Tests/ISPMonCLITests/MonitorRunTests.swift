@@ -121,6 +121,28 @@ import Glibc
         #expect(try CLI.run(["verify"], data: dir.file("store")).status == 0)
     }
 
+    /// A crash (here a SIGSEGV sent from outside: the cause is not the store) names the
+    /// signal and how to check the store, claims no damage, and the process dies of the
+    /// signal, so that the kernel may dump core. (Without Swift's backtrace, which can take
+    /// seconds: WebServeTests keeps it.)
+    @Test func aCrashNamesTheSignalAndDiesOfIt() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let ports = Ports()
+        try config(ports).write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
+        let store = dir.file("store")
+        let p = try start(dir.file("ispmon.yaml"), data: store, environment: ["SWIFT_BACKTRACE": "enable=no"], stderr: dir.file("stderr"))
+        usleep(1_200_000)
+        _ = stop(p, SIGSEGV)
+        #expect(p.terminationReason == .uncaughtSignal && p.terminationStatus == SIGSEGV,
+                "\(p.terminationReason == .exit ? "exit" : "signal") \(p.terminationStatus)")
+        let stderr = (try? String(contentsOfFile: dir.file("stderr"), encoding: .utf8)) ?? ""
+        #expect(stderr.contains("ispmon: crashed on signal SIGSEGV (invalid memory access) with the store at \(store) open"), "\(stderr)")
+        #expect(stderr.contains("`ispmon verify --data \(store)` checks the store"), "\(stderr)")
+        #expect(!stderr.contains("damaged"), "\(stderr)")
+        #expect(try CLI.run(["verify"], data: store).status == 0, "what was committed before the crash is intact")
+    }
+
     @Test func sighupAppliesAnEditedConfigAndRefusesABrokenOne() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
@@ -151,9 +173,10 @@ import Glibc
         #expect(stderr.contains("config reloaded: added two; removed dead"), "\(stderr)")
 
         let log = try events(dir.file("store"))
-        let states = log.compactMap { e -> MonitorState.State? in if case .monitor(let m) = e.body { m.state } else { nil } }
-        // Removing a target is recorded as a restart, so the views forget its state.
-        #expect(states == [.started, .stopped, .started, .stopped], "\(states)")
+        let monitorEvents = log.compactMap { e -> MonitorState? in if case .monitor(let m) = e.body { m } else { nil } }
+        // The reload that applied is recorded, with what it removed; the refused one is not.
+        #expect(monitorEvents.map(\.state) == [.started, .reloaded, .stopped], "\(monitorEvents)")
+        #expect(monitorEvents.dropFirst().first?.removed == ["dead"])
         func probes(_ target: String) -> [Int64] {
             log.compactMap { e in if case .probe(let pr) = e.body, pr.target == target { e.time.microseconds } else { nil } }
         }

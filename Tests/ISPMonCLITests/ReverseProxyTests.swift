@@ -226,6 +226,7 @@ import Glibc
 
     /// What a reader thread has read so far, for the test's thread to look at.
     final class Received: @unchecked Sendable {
+        // @unchecked: `data` is read and written only with `lock` held.
         private let lock = NSLock()
         private var data = Data()
         func append(_ chunk: Data) { lock.withLock { data.append(chunk) } }

@@ -227,6 +227,21 @@ import Glibc
         #expect(r?.status == 409, "\(r?.text ?? "")")
     }
 
+    /// `ispmon serve` crashing (a SIGBUS sent from outside) says which signal, not that the
+    /// store is damaged, lets Swift print its backtrace, and dies of the signal.
+    @Test func aCrashNamesTheSignalAndDiesOfIt() throws {
+        let s = try Served(environment: ["SWIFT_BACKTRACE": "enable=yes,interactive=no"])
+        kill(s.process.processIdentifier, SIGBUS)
+        let watchdog = DispatchWorkItem { kill(s.process.processIdentifier, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)  // a backtrace of a debug build takes seconds
+        s.process.waitUntilExit()
+        watchdog.cancel()
+        #expect(s.process.terminationReason == .uncaughtSignal && s.process.terminationStatus == SIGBUS)
+        #expect(s.log.contains("ispmon: crashed on signal SIGBUS (access to memory that is not there) with the store at \(s.store) open"), "\(s.log)")
+        #expect(!s.log.contains("damaged"), "\(s.log)")
+        #expect(s.log.contains("Backtracing"), "the backtrace follows the line: \(s.log.prefix(2000))")
+    }
+
     @Test func hostileRequestsAreRefusedWithoutHarm() throws {
         let s = try Served()
         guard let (cookie, csrf) = s.signIn() else { Issue.record("sign-in failed"); return }

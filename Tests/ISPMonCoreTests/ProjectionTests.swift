@@ -7,12 +7,16 @@ struct Scenario {
     static let t0: Int64 = 1_772_366_400_000_000  // 2026-03-01T12:00:00Z
     var p = Projection()
     var seq: UInt64 = 0
+    /// What was applied, in order.
+    var events: [Event] = []
 
     static func us(_ s: Double) -> Int64 { t0 + Int64((s * 1_000_000).rounded()) }
 
     mutating func add(_ s: Double, _ body: Event.Body) {
         seq += 1
-        p.apply(Event(time: Timestamp(microseconds: Scenario.us(s)), body: body), seq: seq)
+        let e = Event(time: Timestamp(microseconds: Scenario.us(s)), body: body)
+        events.append(e)
+        p.apply(e, seq: seq)
     }
 
     mutating func ok(_ s: Double, _ target: String, _ role: Role, rttMs: Double = 10) {
@@ -266,7 +270,8 @@ let router = ("router", Role.gateway), edge = ("isp-edge", Role.isp), one = ("on
             // Cut the internet off now and then, so that outages happen.
             if case .probe(var p) = e.body, p.role == .internet || p.role == .dns,
                (e.time.microseconds / 60_000_000) % 37 == 3 {
-                p.outcome = .failed(error: "timeout")
+                // Some outages for want of a route (rule 0 of the cause), most timeouts.
+                p.outcome = .failed(error: (e.time.microseconds / 60_000_000) % 3 == 0 ? "no-route" : "timeout")
                 p.detail = nil
                 events.append(Event(time: e.time, body: .probe(p)))
             } else {
@@ -298,6 +303,9 @@ let router = ("router", Role.gateway), edge = ("isp-edge", Role.isp), one = ("on
         #expect(columnar.hours == oneByOne.hours)
         #expect(columnar.targets == oneByOne.targets)
         #expect(columnar.layers == oneByOne.layers)
+        #expect(!oneByOne.noRoute.intervals.isEmpty)
+        #expect(columnar.noRoute == oneByOne.noRoute)
+        #expect(columnar.noRouteAnswered == oneByOne.noRouteAnswered)
         #expect(columnar.speedTests == oneByOne.speedTests)
         #expect(columnar.newestTime == oneByOne.newestTime)
     }

@@ -79,6 +79,10 @@ import ISPMonControl
 
     // MARK: The monitor with fake probers
 
+    /// Where the monitors' wall clock starts: far from the machine's, so that a time taken
+    /// from the machine's clock could not pass for one of the monitor's.
+    static let wallStart = Timestamp(microseconds: SyntheticPowerCut.runStart)
+
     func config(targets: Int, interval: String) throws -> MonitorConfig {
         var text = "defaults:\n  interval: \(interval)\n  timeout: 1s\ntargets:\n"
         for i in 0..<targets {
@@ -87,14 +91,14 @@ import ISPMonControl
         return try MonitorConfig.parse(text, file: "test.yaml")
     }
 
-    /// Runs a monitor with `prober` for `seconds`, then returns the probe events per target.
-    func run(_ config: MonitorConfig, seconds: Double, prober: @escaping Monitor.Prober,
-             during: (Monitor) -> Void = { _ in }) throws -> [String: [Event]] {
+    /// Runs a monitor with `prober` for `seconds` on `clock`, then returns the probe events per target.
+    func run(_ config: MonitorConfig, seconds: Double, clock: SettableClock = SettableClock(wall: Self.wallStart),
+             prober: @escaping Monitor.Prober, during: (Monitor) -> Void = { _ in }) throws -> [String: [Event]] {
         let dir = NSTemporaryDirectory() + "ispmon-sched-\(UUID())"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try EventStore(directory: dir)
         let writer = try GroupCommitWriter(store: store)
-        let monitor = try Monitor(config: config, writer: writer, interfaces: [], logger: Logger(label: "test"), prober: prober)
+        let monitor = try Monitor(config: config, writer: writer, interfaces: [], logger: Logger(label: "test"), prober: prober, clock: clock)
         try monitor.start()
         usleep(UInt32(seconds * 500_000))
         during(monitor)
@@ -129,11 +133,12 @@ import ISPMonControl
     @Test func pausedProbesStopAndResume() throws {
         let config = try config(targets: 1, interval: "50ms")
         let pausedAt = Mutex<(Int64, Int64)>((0, 0))
-        let events = try run(config, seconds: 1.2, prober: { _ in .ok(rtt: 1_000, detail: nil) }) { monitor in
-            let start = Int64(Date().timeIntervalSince1970 * 1e6)
+        let clock = SettableClock(wall: Self.wallStart)
+        let events = try run(config, seconds: 1.2, clock: clock, prober: { _ in .ok(rtt: 1_000, detail: nil) }) { monitor in
+            let start = clock.wall().microseconds
             #expect(monitor.handle(ControlRequest(job: .probes, state: .paused)) == .state(.probes, .paused))
             usleep(400_000)
-            let end = Int64(Date().timeIntervalSince1970 * 1e6)
+            let end = clock.wall().microseconds
             #expect(monitor.handle(ControlRequest(job: .probes, state: .run)) == .state(.probes, .run))
             pausedAt.withLock { $0 = (start, end) }
         }
@@ -142,6 +147,8 @@ import ISPMonControl
         #expect(!times.contains { $0 > start + 60_000 && $0 < end }, "no probe while paused")
         #expect(times.contains { $0 >= end }, "probing again after run")
         #expect(times.contains { $0 < start })
+        #expect(times.allSatisfy { $0 >= Self.wallStart.microseconds && $0 < Self.wallStart.microseconds + 60_000_000 },
+                "stamped by the monitor's clock")
     }
 }
 

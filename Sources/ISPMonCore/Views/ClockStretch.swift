@@ -61,8 +61,8 @@ extension Projection {
                                      storedHourBeforeStretch: (String, Int64, ViewUndoLog) throws -> HourStats?) rethrows {
         let t = e.time.microseconds
         switch e.body {
-        case .monitor(let m):
-            // A stop or another start ends the run with the clock still unsynchronized.
+        case .monitor(let m) where m.state != .reloaded:
+            // A stop or another start ends the run with the clock still unsynchronized (a reload goes on with it).
             stretch = nil
             if m.state == .started && m.clock == .unsynchronized {
                 var before = self
@@ -101,10 +101,12 @@ extension Projection {
         }
     }
 
-    /// A probe of the open stretch, from the columnar paths.
-    mutating func holdProbe(_ target: String, _ role: Role, _ method: ProbeMethod, at t: Int64, rtt: Int64?, seq: UInt64) {
+    /// A probe of the open stretch, from the columnar paths (of a failure's code, only
+    /// whether it is `no-route` matters to the views).
+    mutating func holdProbe(_ target: String, _ role: Role, _ method: ProbeMethod, at t: Int64, rtt: Int64?, unrouted: Bool, seq: UInt64) {
+        let failure = Probe.Outcome.failed(error: unrouted ? Projection.noRouteError : "failed")
         hold(Event(time: Timestamp(microseconds: t), body: .probe(Probe(
-            target: target, role: role, method: method, outcome: rtt.map { .ok(rtt: $0) } ?? .failed(error: "failed")))), seq: seq)
+            target: target, role: role, method: method, outcome: rtt.map { .ok(rtt: $0) } ?? failure))), seq: seq)
     }
 
     /// Goes back to the stretch's checkpoint and applies its events again at their
@@ -131,6 +133,7 @@ extension Projection {
             if case .clock(let c) = e.body { Projection.saturating(sum, c.step) } else { sum }
         }
         let slotOf = held.seriesKeys.map { slot($0.target, $0.role, $0.method) }
+        let noRouteCode = held.noRouteCode
         var other = 0
         for i in 0..<held.count {
             let s = held.stream[i]
@@ -146,7 +149,8 @@ extension Projection {
             recorded(at: t)
             let key = held.seriesKeys[Int(s)]
             let rtt = held.outcome[i] == 0 ? held.rtt[i] : nil
-            applyState(slot: slotOf[Int(s)], role: key.role, method: key.method, at: t, rtt: rtt)
+            applyState(slot: slotOf[Int(s)], role: key.role, method: key.method, at: t, rtt: rtt,
+                       unrouted: held.outcome[i] != 0 && held.outcome[i] == noRouteCode)
             try addToHour(slot: slotOf[Int(s)], at: t, rtt: rtt, storedHour: { try storedHourBefore($0, $1, before) })
         }
         lastSeq = closingSeq

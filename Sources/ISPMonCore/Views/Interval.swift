@@ -60,6 +60,19 @@ public struct IntervalTrack: Hashable, Sendable {
         intervals[intervals.count - 1].end = max(end, intervals[intervals.count - 1].start)
     }
 
+    /// Ends the newest interval at `t` when it holds `t`, closed or not (a late result can
+    /// fall inside a closed one); older intervals stay as they are.
+    mutating func cut(at t: Int64) {
+        guard let last = intervals.last, last.start <= t, t < last.end ?? .max else { return }
+        changedFrom = min(changedFrom ?? count - 1, count - 1)
+        intervals[intervals.count - 1].end = t
+    }
+
+    /// On during the whole of [a, b): one interval holds it.
+    func covers(_ a: Int64, _ b: Int64) -> Bool {
+        intervals.contains { $0.start <= a && b <= $0.end ?? .max }
+    }
+
     /// The intervals begun or ended since the last call, with their positions.
     mutating func takeChanged() -> [(position: Int, interval: Interval)] {
         guard let from = changedFrom else { return [] }

@@ -105,6 +105,15 @@ public struct Projection: Sendable {
     /// Time of the newest event the monitor recorded: every event but a note, which a person
     /// writes, so that a note never stretches a run that ended without a `stopped`.
     public internal(set) var newestRecorded: Int64?
+    /// The no-route spans (views.md, rule 0 of the cause): probes that failed with `no-route`
+    /// (the kernel had no route: nothing left this machine), then, once the network is back,
+    /// probes that answered. A span begins at such a failure and ends, in log order, at a failure
+    /// of another kind, or at any failure after an answer. An outage inside one is this machine's
+    /// own network.
+    public internal(set) var noRoute = IntervalTrack()
+    /// The part of each no-route span from its first answer on (the network back): while it
+    /// lasts, any failure ends the span.
+    public internal(set) var noRouteAnswered = IntervalTrack()
     public internal(set) var notes: [NoteRecord] = []
     public internal(set) var speedTests: [SpeedTestRecord] = []
     /// Notes and speed tests already handed out by ``takeChanges()``.
@@ -174,14 +183,18 @@ public struct Projection: Sendable {
         case .probe(let p): apply(p, at: t)
         case .link(let l): apply(l, at: t)
         case .monitor(let m):
-            monitorState = m.state
-            if m.state == .stopped {
+            switch m.state {
+            case .stopped:
+                monitorState = .stopped
                 monitored.finish(at: t)
                 stopWatching(at: t)
-            } else {
+            case .started:
+                monitorState = .started
                 // A run still open had no `stopped`: it ended with the newest event before this start.
                 if previousNewest != nil { monitored.finish(at: previousNewest ?? t) }
                 monitored.begin(at: t)
+            case .reloaded:
+                retire(m.removed, at: t)  // the run goes on
             }
         case .note(let n): notes.append(NoteRecord(seq: seq, outage: n.outage, time: t, text: n.text))
         case .speedtest(let s): speedTests.append(SpeedTestRecord(seq: seq, time: t, test: s))
@@ -199,9 +212,16 @@ public struct Projection: Sendable {
     mutating func apply(_ p: Probe, at t: Int64) {
         let slot = self.slot(p.target, p.role, p.method)
         var rtt: Int64?
-        if case .ok(let r) = p.outcome { rtt = r }
-        applyProbe(slot: slot, role: p.role, method: p.method, at: t, rtt: rtt)
+        var unrouted = false
+        switch p.outcome {
+        case .ok(let r): rtt = r
+        case .failed(let error): unrouted = error == Projection.noRouteError
+        }
+        applyProbe(slot: slot, role: p.role, method: p.method, at: t, rtt: rtt, unrouted: unrouted)
     }
+
+    /// The error code of a probe that found no route (views.md, rule 0 of the cause).
+    public static let noRouteError = "no-route"
 
     mutating func slot(_ name: String, _ role: Role, _ method: ProbeMethod) -> Int {
         if let i = slotIndex[name] { return i }
@@ -219,10 +239,10 @@ public struct Projection: Sendable {
         return slots.count - 1
     }
 
-    /// One probe result (`rtt` nil for a failure) of the target in `slot`.
+    /// One probe result (`rtt` nil for a failure; `unrouted` for a `no-route` one) of the target in `slot`.
     @inline(__always)
-    mutating func applyProbe(slot: Int, role: Role, method: ProbeMethod, at t: Int64, rtt: Int64?) {
-        applyState(slot: slot, role: role, method: method, at: t, rtt: rtt)
+    mutating func applyProbe(slot: Int, role: Role, method: ProbeMethod, at t: Int64, rtt: Int64?, unrouted: Bool) {
+        applyState(slot: slot, role: role, method: method, at: t, rtt: rtt, unrouted: unrouted)
         addToHour(slot: slot, at: t, rtt: rtt) { _, _ in nil }
     }
 
@@ -240,7 +260,8 @@ public struct Projection: Sendable {
 
     /// The target-state rules of views.md for one probe.
     @inline(__always)
-    mutating func applyState(slot: Int, role: Role, method: ProbeMethod, at t: Int64, rtt: Int64?) {
+    mutating func applyState(slot: Int, role: Role, method: ProbeMethod, at t: Int64, rtt: Int64?, unrouted: Bool) {
+        if rtt != nil { noRouteAnswer(at: t) } else if unrouted { noRouteFailure(at: t) } else { endNoRoute(at: t) }
         slotChanged[slot] = true
         let oldState = slots[slot].state
         let oldLayer = Layer(slots[slot].role)
@@ -269,6 +290,33 @@ public struct Projection: Sendable {
         let newLayer = Layer(role)
         if slots[slot].state != oldState || oldLayer != newLayer { updateLayer(newLayer, at: t) }
         if oldLayer != newLayer { updateLayer(oldLayer, at: t) }
+    }
+
+    /// A `no-route` failure at `t`: a span begins, unless one is on that has had no answer yet.
+    @inline(__always)
+    mutating func noRouteFailure(at t: Int64) {
+        if noRoute.isOn {
+            guard noRouteAnswered.isOn else { return }
+            endNoRoute(at: t)  // the network was back, and is gone again
+        }
+        // A span ended at `c` must not hold `c`: a failure recorded after it begins after it.
+        let after = noRoute.intervals.last?.end.map { $0 + 1 } ?? t
+        noRoute.begin(at: max(t, after))
+    }
+
+    /// A probe answered at `t`: in a span (not before it: a result recorded late), the network is back.
+    @inline(__always)
+    mutating func noRouteAnswer(at t: Int64) {
+        guard noRoute.isOn, !noRouteAnswered.isOn, let span = noRoute.intervals.last, span.start <= t else { return }
+        noRouteAnswered.begin(at: t)
+    }
+
+    /// A failure that ends the span at `t` (also the newest span already ended, when a result
+    /// recorded late falls inside it).
+    @inline(__always)
+    mutating func endNoRoute(at t: Int64) {
+        noRoute.cut(at: t)
+        if !noRoute.isOn { noRouteAnswered.finish(at: t) }
     }
 
     mutating func roleChanged(from old: Layer, to new: Layer, at t: Int64) {
@@ -320,6 +368,7 @@ public struct Projection: Sendable {
         // release) all of its arrays each time.
         let times = chunk.series.map(\.times), outcomes = chunk.series.map(\.outcome), rtts = chunk.series.map(\.rtt)
         let roles = chunk.series.map(\.role), methods = chunk.series.map(\.method)
+        let noRouteCodes = chunk.series.map { s in s.strings.firstIndex(of: Projection.noRouteError).map { UInt32($0 + 1) } ?? 0 }
         let otherStream = UInt32(chunk.series.count)
         let end = last >= chunk.lastSeq ? chunk.count
             : last < chunk.firstSeq ? first : max(first, Int(last - chunk.firstSeq) + 1)
@@ -340,9 +389,13 @@ public struct Projection: Sendable {
             lastSeq = seq
             newestTime = max(newestTime ?? t, t)
             recorded(at: t)
-            let rtt = outcomes[Int(s)][k] == 0 ? rtts[Int(s)][k] : nil
-            if stretch != nil { holdProbe(chunk.series[Int(s)].target, roles[Int(s)], methods[Int(s)], at: t, rtt: rtt, seq: seq) }
-            applyProbe(slot: slotOf[Int(s)], role: roles[Int(s)], method: methods[Int(s)], at: t, rtt: rtt)
+            let outcome = outcomes[Int(s)][k]
+            let rtt = outcome == 0 ? rtts[Int(s)][k] : nil
+            let unrouted = outcome != 0 && outcome == noRouteCodes[Int(s)]
+            if stretch != nil {
+                holdProbe(chunk.series[Int(s)].target, roles[Int(s)], methods[Int(s)], at: t, rtt: rtt, unrouted: unrouted, seq: seq)
+            }
+            applyProbe(slot: slotOf[Int(s)], role: roles[Int(s)], method: methods[Int(s)], at: t, rtt: rtt, unrouted: unrouted)
         }
     }
 
@@ -359,6 +412,7 @@ public struct Projection: Sendable {
         var slotOf = batch.seriesKeys.map { slot($0.target, $0.role, $0.method) }
         // The pieces are of recorded times: a batch that may touch a stretch adds its probes one by one.
         let hours = stretch == nil && !batch.others.contains(where: \.mayTouchClockStretch) ? givenHours : nil
+        let noRouteCode = batch.noRouteCode
         var other = 0
         for i in 0..<batch.count {
             let s = batch.stream[i]
@@ -375,8 +429,9 @@ public struct Projection: Sendable {
             recorded(at: t)
             let key = batch.seriesKeys[Int(s)]
             let rtt = batch.outcome[i] == 0 ? batch.rtt[i] : nil
-            if stretch != nil { holdProbe(key.target, key.role, key.method, at: t, rtt: rtt, seq: firstSeq + UInt64(i)) }
-            applyState(slot: slotOf[Int(s)], role: key.role, method: key.method, at: t, rtt: rtt)
+            let unrouted = batch.outcome[i] != 0 && batch.outcome[i] == noRouteCode
+            if stretch != nil { holdProbe(key.target, key.role, key.method, at: t, rtt: rtt, unrouted: unrouted, seq: firstSeq + UInt64(i)) }
+            applyState(slot: slotOf[Int(s)], role: key.role, method: key.method, at: t, rtt: rtt, unrouted: unrouted)
             if hours == nil { try addToHour(slot: slotOf[Int(s)], at: t, rtt: rtt, storedHour: storedHour) }
         }
         if let hours {
@@ -404,6 +459,11 @@ public struct Projection: Sendable {
         interfaceChanged[i] = true
         interfaceSlots[i].up = l.up
         if l.up { interfaceSlots[i].down.finish(at: t) } else { interfaceSlots[i].down.begin(at: t) }
+        updateLocalLayer(at: t)
+    }
+
+    /// Recomputes the local layer after an interface changed at `t`.
+    mutating func updateLocalLayer(at t: Int64) {
         let known = interfaceSlots.filter { $0.up != nil }
         setLayer(.local, known: !known.isEmpty, down: !known.isEmpty && known.allSatisfy { $0.up == false },
                  downStart: t, at: t)
@@ -416,8 +476,10 @@ public struct Projection: Sendable {
         return interfaceSlots.count - 1
     }
 
-    /// Recomputes a role layer after one of its targets changed at `t`.
-    mutating func updateLayer(_ layer: Layer, at t: Int64) {
+    /// Recomputes a role layer after one of its targets changed at `t`. `backdating`: a layer
+    /// that turns down or known does so from its targets' own starts (their runs of failures
+    /// began before `t`); without it, from `t`.
+    mutating func updateLayer(_ layer: Layer, at t: Int64, backdating: Bool = true) {
         var known = false
         var allDown = true
         var downStart = Int64.min
@@ -431,6 +493,7 @@ public struct Projection: Sendable {
                 allDown = false
             }
         }
+        if !backdating { (downStart, knownStart) = (t, t) }
         setLayer(layer, known: known, down: known && allDown, downStart: downStart, at: t, knownStart: knownStart)
     }
 
@@ -441,8 +504,37 @@ public struct Projection: Sendable {
         layers[layer] = track
     }
 
+    /// `monitor reloaded`: the targets and interfaces it names leave their layers at `t`, as they
+    /// would at a stop; nothing else changes (an outage goes on, or ends at `t` when what is left
+    /// of its layer is up). A layer that what is left turns down is down from `t`: until then the
+    /// removed target answered. A name retires the target and the interface of that name.
+    mutating func retire(_ names: [String], at t: Int64) {
+        var layersTouched: [Layer] = []
+        var localTouched = false
+        for name in names {
+            if let i = slotIndex[name] {
+                slotChanged[i] = true
+                slots[i].down.finish(at: t)
+                if slots[i].state != .unknown { slots[i].since = t }
+                slots[i].state = .unknown
+                slots[i].failures = 0
+                if !layersTouched.contains(Layer(slots[i].role)) { layersTouched.append(Layer(slots[i].role)) }
+            }
+            if let i = interfaceIndex[name] {
+                interfaceChanged[i] = true
+                interfaceSlots[i].down.finish(at: t)
+                interfaceSlots[i].up = nil
+                localTouched = true
+            }
+        }
+        for layer in layersTouched { updateLayer(layer, at: t, backdating: false) }
+        if localTouched { updateLocalLayer(at: t) }
+    }
+
     /// `monitor stopped`: nothing is known about the time until the next start.
     mutating func stopWatching(at t: Int64) {
+        noRoute.finish(at: t)
+        noRouteAnswered.finish(at: t)
         for i in slots.indices {
             slotChanged[i] = true
             slots[i].down.finish(at: t)
@@ -460,6 +552,11 @@ public struct Projection: Sendable {
             layers[l]!.down.finish(at: t)
         }
     }
+}
+
+extension ChunkBuilder {
+    /// The outcome column's value of a `no-route` failure (0, which no failure has, when there is none).
+    var noRouteCode: UInt32 { strings.index[Projection.noRouteError].map { $0 + 1 } ?? 0 }
 }
 
 extension Event {

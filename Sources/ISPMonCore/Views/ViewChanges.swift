@@ -11,6 +11,10 @@ public struct ViewChanges: Sendable {
         case layerDown(Projection.Layer)
         /// ``Projection/monitored``.
         case monitored
+        /// ``Projection/noRoute``.
+        case noRoute
+        /// ``Projection/noRouteAnswered``.
+        case noRouteAnswered
     }
 
     /// Targets whose state changed (their `down` tracks travel in `intervals`).
@@ -76,6 +80,8 @@ extension Projection {
             layers[l] = track
         }
         for (p, interval) in monitored.takeChanged() { c.intervals.append((.monitored, p, interval)) }
+        for (p, interval) in noRoute.takeChanged() { c.intervals.append((.noRoute, p, interval)) }
+        for (p, interval) in noRouteAnswered.takeChanged() { c.intervals.append((.noRouteAnswered, p, interval)) }
         if keepsHistory {
             // Every hour (a full rewrite of the view).
             for (i, slot) in slots.enumerated() {
@@ -112,13 +118,16 @@ extension Projection {
             layers[l]?.down.dropStored()
         }
         monitored.dropStored()
+        noRoute.dropStored()
+        noRouteAnswered.dropStored()
     }
 
     /// A projection restored from stored views, to answer queries (with history)
     /// or to go on applying events (without).
     public init(
         options: Options, keepsHistory: Bool, targets: [Target], interfaces: [Interface],
-        layers: [Layer: LayerTrack], monitored: IntervalTrack = IntervalTrack(), hours: [String: [Int64: HourStats]] = [:],
+        layers: [Layer: LayerTrack], monitored: IntervalTrack = IntervalTrack(), noRoute: IntervalTrack = IntervalTrack(),
+        noRouteAnswered: IntervalTrack = IntervalTrack(), hours: [String: [Int64: HourStats]] = [:],
         notes: [NoteRecord] = [], speedTests: [SpeedTestRecord] = [],
         monitorState: MonitorState.State?, lastSeq: UInt64, newestTime: Int64?, openClockStretch: UInt64? = nil,
         newestRecorded: Int64? = nil
@@ -135,6 +144,8 @@ extension Projection {
         }
         for (l, track) in layers { self.layers[l] = track }
         self.monitored = monitored
+        self.noRoute = noRoute
+        self.noRouteAnswered = noRouteAnswered
         self.notes = notes
         self.speedTests = speedTests
         notesTaken = notes.count

@@ -51,6 +51,8 @@ extension Projection {
             compare("outages", "down intervals of layer \(l.rawValue)", a.down, b.down, note)
         }
         compare("outages", "monitored intervals", monitored, replayed.monitored, note)
+        compare("outages", "no-route spans", noRoute, replayed.noRoute, note)
+        compare("outages", "answers in no-route spans", noRouteAnswered, replayed.noRouteAnswered, note)
         if notes != replayed.notes { note("outages", "the notes", "\(notes.count) notes", "\(replayed.notes.count) notes (or other texts)") }
         if speedTests != replayed.speedTests {
             note("speedtests", "the speed tests", "\(speedTests.count) tests", "\(replayed.speedTests.count) tests (or other values)")

@@ -28,7 +28,7 @@ public enum ViewRecords {
 
         public var definitionVersion: UInt32 {
             switch self {
-            case .outages: 3  // 2: the monitored intervals; 3: notes never stretch them (the newest recorded time)
+            case .outages: 3  // 2: the monitored intervals; 3: notes never stretch them (the newest recorded time), and the no-route spans (rule 0 of the cause)
             case .latency: 1
             case .speedtests: 1
             }
@@ -82,6 +82,8 @@ public enum ViewRecords {
         case .layerKnown(let l): [UInt8(ascii: "k"), layerCode(l)]
         case .layerDown(let l): [UInt8(ascii: "d"), layerCode(l)]
         case .monitored: [UInt8(ascii: "m"), 0]
+        case .noRoute: [UInt8(ascii: "n"), 0]
+        case .noRouteAnswered: [UInt8(ascii: "n"), 1]
         }
     }
 
@@ -141,7 +143,8 @@ public enum ViewRecords {
             var g: [UInt8] = []
             g.appendVarint(c.lastSeq)
             appendOptional(c.newestTime, to: &g)
-            g.append(c.monitorState.map { $0 == .started ? 1 : 2 } ?? 0)
+            // A reload leaves the state as the run's start set it: never stored as such.
+            g.append(c.monitorState.map { $0 == .stopped ? 2 : 1 } ?? 0)
             appendOptional(c.newestRecorded, to: &g)
             if let first = c.openClockStretch { g.appendVarint(first) }
             out.append((globalsKey, g))
@@ -456,6 +459,9 @@ public enum ViewRecords {
             case UInt8(ascii: "m"):
                 guard body.count == 1, body[0] == 0 else { throw CorruptData("bad interval key") }
                 return (.monitored, position)
+            case UInt8(ascii: "n"):
+                guard body.count == 1, body[0] <= 1 else { throw CorruptData("bad interval key") }
+                return (body[0] == 0 ? .noRoute : .noRouteAnswered, position)
             default:
                 throw CorruptData("bad interval key")
             }
@@ -474,7 +480,8 @@ public enum ViewRecords {
                 options: options, keepsHistory: keepsHistory,
                 targets: targets.map { var t = $0; t.down = track(.target(t.name)); return t },
                 interfaces: interfaces.map { var f = $0; f.down = track(.interface(f.name)); return f },
-                layers: layerTracks, monitored: track(.monitored), hours: hours, notes: notes, speedTests: speedTests,
+                layers: layerTracks, monitored: track(.monitored), noRoute: track(.noRoute),
+                noRouteAnswered: track(.noRouteAnswered), hours: hours, notes: notes, speedTests: speedTests,
                 monitorState: monitorState, lastSeq: lastSeq, newestTime: newestTime, openClockStretch: openClockStretch,
                 newestRecorded: newestRecorded)
         }
