@@ -2,7 +2,7 @@ public import ISPMonCore
 import ISPMonStore
 
 /// What `GET /metrics` reports (docs/metrics.md): the numbers of the Prometheus
-/// families, taken from one snapshot of the views. ``PrometheusForm`` writes them.
+/// families, taken from one snapshot of the views. ``PrometheusExposition`` writes them.
 ///
 /// Everything here comes from the stored views, never from a scan of the log, so a
 /// scrape (every 15 s, on a Pi) costs what the history kept costs to read, not what

@@ -24,8 +24,8 @@ struct QueryParameters {
     /// `+`), and a field left empty is one not given (a form sends every field, filled or not).
     /// Otherwise as strict as the API's: only the names the page takes, each at most once.
     init(page request: Request, allowed: Set<String>) throws(APIError) {
-        // The forms' own reading (URLEncodedForm, fuzzed): `+` is a space.
-        for (name, value) in URLEncodedForm(request.uri.query ?? "").pairs {
+        // The forms' own reading (URLEncodedFields, fuzzed): `+` is a space.
+        for (name, value) in URLEncodedFields(request.uri.query ?? "").pairs {
             guard allowed.contains(name) else {
                 throw APIError.badParameter(name, "unknown parameter (this route takes: \(allowed.sorted().joined(separator: ", ")))")
             }

@@ -9,10 +9,10 @@ import ISPMonQuery
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let text = String(decoding: Fuzz.input(data, size), as: UTF8.self)
-    let form = URLEncodedForm(text)
+    let form = URLEncodedFields(text)
     for (name, value) in form.fields {
         let encoded = encode(name) + "=" + encode(value)
-        Fuzz.require(URLEncodedForm(encoded)[name] == value, "\(name)=\(value) does not read back from \(encoded)")
+        Fuzz.require(URLEncodedFields(encoded)[name] == value, "\(name)=\(value) does not read back from \(encoded)")
         Fuzz.require(form.pairs.first { $0.name == name }?.value == value, "\(name): the field is not its first pair")
     }
     Fuzz.require(Set(form.pairs.map(\.name)).count == form.fields.count, "a pair's name without its field")

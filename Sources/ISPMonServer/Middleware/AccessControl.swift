@@ -94,7 +94,7 @@ struct AccessControl: RouterMiddleware {
         let body = try await request.body.collect(upTo: WebServer.maxBody)
         request.body = RequestBody(buffer: body)
         if request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true,
-           let csrf = URLEncodedForm(String(buffer: body))["csrf"], Secrets.equal(csrf, expected) {
+           let csrf = URLEncodedFields(String(buffer: body))["csrf"], Secrets.equal(csrf, expected) {
             return request
         }
         throw APIError(.forbidden, "a change needs this session's CSRF token (the X-CSRF-Token header or the form field csrf)")

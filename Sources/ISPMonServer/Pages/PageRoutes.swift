@@ -128,7 +128,7 @@ struct PageRoutes {
         router.post("outages/{id}/notes") { request, context in
             let id = try context.parameters.require("id")
             let body = try await request.body.collect(upTo: WebServer.maxBody)
-            let text = URLEncodedForm(String(buffer: body))["text"] ?? ""
+            let text = URLEncodedFields(String(buffer: body))["text"] ?? ""
             _ = try await pool.runIfActive { try queries.addNote(outage: id, text: text, at: Timestamp(microseconds: Self.now())) }
             return Response(status: .seeOther, headers: [.location: "/outages/" + PageText.query(id)])
         }

@@ -141,9 +141,9 @@ struct SettingsRoutes {
         }
     }
 
-    static func form(_ request: Request) async throws -> URLEncodedForm {
+    static func form(_ request: Request) async throws -> URLEncodedFields {
         let body = try await request.body.collect(upTo: WebServer.maxBody)
-        return URLEncodedForm(String(buffer: body))
+        return URLEncodedFields(String(buffer: body))
     }
 
     static func seeOther(_ done: String) -> Response {

@@ -81,7 +81,7 @@ struct ToolPageRoutes {
         }
         router.post("tools") { request, context in
             let body = try await request.body.collect(upTo: WebServer.maxBody)
-            let form = URLEncodedForm(String(buffer: body))
+            let form = URLEncodedFields(String(buffer: body))
             var shown: [String: String] = [:]
             for name in Self.fields { shown[name] = form[name] ?? "" }
             let access = context.access

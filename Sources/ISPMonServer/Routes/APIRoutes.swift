@@ -86,8 +86,8 @@ struct APIRoutes {
         router.get("metrics") { request, _ in
             _ = try QueryParameters(request, allowed: [])
             return try await blocking {
-                Response(status: .ok, headers: [.contentType: PrometheusForm.contentType],
-                         body: .init(byteBuffer: ByteBuffer(bytes: PrometheusForm.text(try queries.metrics()))))
+                Response(status: .ok, headers: [.contentType: PrometheusExposition.contentType],
+                         body: .init(byteBuffer: ByteBuffer(bytes: PrometheusExposition.text(try queries.metrics()))))
             }
         }
         // Needs a session or token like the rest of /api: one rule for all of it (docs/http.md).

@@ -60,7 +60,7 @@ struct SignInRoutes {
             throw APIError(.serviceUnavailable, "no admin password is set: run `ispmon passwd` for this store first")
         }
         let body = try await request.body.collect(upTo: WebServer.maxBody)
-        let form = URLEncodedForm(String(buffer: body))
+        let form = URLEncodedFields(String(buffer: body))
         let password = form["password"] ?? ""
         let code = form["totp"] ?? ""
         let secret = state.totpSecret

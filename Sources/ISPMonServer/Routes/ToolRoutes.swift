@@ -155,7 +155,7 @@ enum CheckBody {
         var strings: [String: String] = [:]
         var numbers: [String: Int] = [:]
         if form {
-            for (name, value) in URLEncodedForm(String(buffer: body)).fields where !ignoring.contains(name) {
+            for (name, value) in URLEncodedFields(String(buffer: body)).fields where !ignoring.contains(name) {
                 guard fields.contains(name) else { throw APIError.badParameter(name, "unknown field") }
                 if value.isEmpty { continue }  // a form's empty field: not given
                 if name == "port" || name == "count" {

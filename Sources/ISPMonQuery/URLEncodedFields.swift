@@ -4,7 +4,7 @@ import Foundation
 /// sign-in's password, a change's CSRF token). Foreign bytes: anything is read without a
 /// crash; a name that does not decode is skipped, a value that does not decode is empty, and
 /// a repeated name keeps its first value.
-public struct URLEncodedForm: Sendable {
+public struct URLEncodedFields: Sendable {
     public private(set) var fields: [String: String] = [:]
     /// Every field in order, repeated names included (a page's query string, where a name given
     /// twice is an error to say).
@@ -13,8 +13,8 @@ public struct URLEncodedForm: Sendable {
     public init(_ text: String) {
         for pair in text.split(separator: "&") {
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let first = kv.first, let name = URLEncodedForm.decode(first) else { continue }
-            let value = kv.count > 1 ? URLEncodedForm.decode(kv[1]) ?? "" : ""
+            guard let first = kv.first, let name = URLEncodedFields.decode(first) else { continue }
+            let value = kv.count > 1 ? URLEncodedFields.decode(kv[1]) ?? "" : ""
             pairs.append((name, value))
             if fields[name] == nil { fields[name] = value }
         }

@@ -6,7 +6,7 @@ import ISPMonStore
 @testable import ISPMonQuery
 
 /// `GET /metrics`: the Prometheus form of the views (docs/metrics.md).
-@Suite struct MetricsFormTests {
+@Suite struct MetricsExpositionTests {
     static let s = Fixtures.second
 
     /// Every 10 s for two minutes: the router answers, the resolver answers, the internet
@@ -31,7 +31,7 @@ import ISPMonStore
     }()
 
     static func text(_ events: [Event], storeBytes: Int = 4096) -> String {
-        String(decoding: PrometheusForm.text(MetricsAnswer(Fixtures.projection(events), storeBytes: storeBytes)), as: UTF8.self)
+        String(decoding: PrometheusExposition.text(MetricsAnswer(Fixtures.projection(events), storeBytes: storeBytes)), as: UTF8.self)
     }
 
     /// The sample lines of `text` (no comments).
@@ -194,18 +194,18 @@ import ISPMonStore
     }
 
     @Test func secondsAndRatesAreWrittenExactly() {
-        #expect(PrometheusForm.seconds(0) == "0")
-        #expect(PrometheusForm.seconds(400) == "0.0004")
-        #expect(PrometheusForm.seconds(599_984_787) == "599.984787")
-        #expect(PrometheusForm.seconds(86_400_000_000 * 400) == "34560000")
-        #expect(PrometheusForm.seconds(-500_000) == "-0.5")
-        #expect(PrometheusForm.seconds(-1_000_001) == "-1.000001")
-        #expect(PrometheusForm.bytesPerSecond(94.2) == "11775000", "Mbps × 125 000")
-        #expect(PrometheusForm.bytesPerSecond(0.1234567) == "15432.125", "to the bit: 123457 bits")
-        #expect(PrometheusForm.bytesPerSecond(0.000_001) == "0.125")
-        #expect(PrometheusForm.bytesPerSecond(0.000_006) == "0.75")
-        #expect(PrometheusForm.bytesPerSecond(999_999_999.999) == "124999999999875")
-        #expect(PrometheusForm.bytesPerSecond(0) == "0")
+        #expect(PrometheusExposition.seconds(0) == "0")
+        #expect(PrometheusExposition.seconds(400) == "0.0004")
+        #expect(PrometheusExposition.seconds(599_984_787) == "599.984787")
+        #expect(PrometheusExposition.seconds(86_400_000_000 * 400) == "34560000")
+        #expect(PrometheusExposition.seconds(-500_000) == "-0.5")
+        #expect(PrometheusExposition.seconds(-1_000_001) == "-1.000001")
+        #expect(PrometheusExposition.bytesPerSecond(94.2) == "11775000", "Mbps × 125 000")
+        #expect(PrometheusExposition.bytesPerSecond(0.1234567) == "15432.125", "to the bit: 123457 bits")
+        #expect(PrometheusExposition.bytesPerSecond(0.000_001) == "0.125")
+        #expect(PrometheusExposition.bytesPerSecond(0.000_006) == "0.75")
+        #expect(PrometheusExposition.bytesPerSecond(999_999_999.999) == "124999999999875")
+        #expect(PrometheusExposition.bytesPerSecond(0) == "0")
     }
 
     @Test func anHourFilledAgainCountsOnce() throws {
@@ -240,11 +240,11 @@ import ISPMonStore
         }
         let queries = Queries(store: store)
         let m = try queries.metrics()
-        let text = PrometheusForm.text(m)
+        let text = PrometheusExposition.text(m)
 
         // The stored views give what a replay of the log gives, and the same bytes each time.
         #expect(m == MetricsAnswer(Fixtures.projection(faults.events), storeBytes: m.storeBytes))
-        #expect(PrometheusForm.text(try queries.metrics()) == text)
+        #expect(PrometheusExposition.text(try queries.metrics()) == text)
         #expect(m.lastSeq == (try store.lastSeq()))
         #expect(m.lastSeq == UInt64(faults.events.count))
         // Probes counted from the hourly records are every probe event of the target.
@@ -277,7 +277,7 @@ import ISPMonStore
         // A hostile name in the same families still parses, as cleanly.
         var hostile = m
         hostile.targets[0].name = "a\"b\\c\nd é"
-        let (status2, output2) = try Promtool.check(PrometheusForm.text(hostile), promtool: promtool)
+        let (status2, output2) = try Promtool.check(PrometheusExposition.text(hostile), promtool: promtool)
         #expect(status2 == 0 && output2.isEmpty, "\(output2)")
     }
 }

@@ -8,7 +8,7 @@ import ISPMonCore
 /// as integers, seconds from integer microseconds, no locale, no exponent). No
 /// sample carries a timestamp: Prometheus stamps a scrape with its own time, and
 /// the views are as of now.
-public enum PrometheusForm {
+public enum PrometheusExposition {
     /// The `Content-Type` of the bytes ``text(_:)`` writes.
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
