@@ -93,15 +93,15 @@ public final class WebServer: Sendable {
         router.add(middleware: AccessControl(auth: auth, settings: settings, work: PoolWork(pool: pool)))
         let renderer = PageRenderer(site: settings.site)
         SignInRoutes(auth: auth, queries: queries, limiter: limiter, pool: pool, passwords: passwords, renderer: renderer,
-                     publicStatus: settings.publicStatus).add(to: router)
-        APIRoutes(queries: queries, pool: pool).add(to: router)
+                     publicStatus: settings.publicStatus, clock: settings.clock).add(to: router)
+        APIRoutes(queries: queries, pool: pool, clock: settings.clock).add(to: router)
         StreamRoute(queries: queries, inProcess: inProcess, clients: streams, work: PoolWork(pool: livePool),
                     activity: console?.activity).add(to: router)
         JobRoutes(queries: queries, pool: pool).add(to: router)
         ToolRoutes(runner: checks, running: runningChecks).add(to: router)
         PageRoutes(queries: queries, pool: pool, renderer: renderer, settings: settings, activity: console?.activity).add(to: router)
         SettingsRoutes(queries: queries, pool: pool, passwords: passwords, renderer: renderer, auth: auth, limiter: limiter, console: console,
-                       shownConfig: { [self] in shownConfig.withLock { $0 } }).add(to: router)
+                       shownConfig: { [self] in shownConfig.withLock { $0 } }, clock: settings.clock).add(to: router)
         ToolPageRoutes(runner: checks, running: runningChecks, renderer: renderer).add(to: router)
         return router
     }

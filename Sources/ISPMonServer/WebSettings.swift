@@ -5,6 +5,7 @@ import Musl
 #endif
 public import ISPMonCore
 public import ISPMonConfig
+import Foundation
 
 /// What the server is told by the config's `web:` section (docs/config.md), with the
 /// command line's `--listen` already applied.
@@ -23,6 +24,8 @@ public struct WebSettings: Sendable {
     public var staleAfter: Int64?
     /// Connections at once and the request-head deadline: no config key (docs/http.md, "Limits").
     public var limits = ConnectionLimits()
+    /// What "now" is to the server (tests set it).
+    public var clock = WallClock.system
 
     public init(listen: MonitorConfig.Web.Listen) { self.listen = listen }
 
@@ -48,4 +51,9 @@ public struct WebSettings: Sendable {
         guard let x = bytes(a), let y = bytes(b) else { return false }
         return x == y
     }
+}
+
+extension WallClock {
+    /// Now as Foundation's date (the TOTP code's time step).
+    var date: Date { Date(timeIntervalSince1970: Double(microseconds) / 1e6) }
 }

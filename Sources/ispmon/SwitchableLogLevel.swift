@@ -1,3 +1,4 @@
+import ISPMonCore
 import Foundation
 import ISPMonServer
 import Logging
@@ -47,7 +48,7 @@ final class SwitchableLogLevel: Sendable {
             guard let ring else { return }
             var metadata = inner.metadata
             if let extra = event.metadata { metadata.merge(extra) { $1 } }
-            ring.append(LogRing.Line(time: Int64(Date().timeIntervalSince1970 * 1_000_000), level: event.level, label: label,
+            ring.append(LogRing.Line(time: WallClock.system.microseconds, level: event.level, label: label,
                                      text: LogRing.text(event.message, metadata)))
         }
     }

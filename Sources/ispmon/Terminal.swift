@@ -82,7 +82,7 @@ struct Progress {
 struct TimeValue: ExpressibleByArgument {
     let timestamp: Timestamp
     init?(argument: String) {
-        let now = Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
+        let now = WallClock.system.now()
         guard let t = TimeArgument.parse(argument, now: now) else { return nil }
         timestamp = t
     }

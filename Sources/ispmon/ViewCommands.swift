@@ -151,7 +151,7 @@ struct NoteCommand: ParsableCommand {
     func run() throws {
         try ispmon.run {
             let queries = Queries(store: try store.open(create: false)) { Terminal.error($0) }
-            let now = Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
+            let now = WallClock.system.now()
             let noted: LoggedEvent
             do { noted = try queries.addNote(outage: outage, text: text, at: now) } catch let e as QueryError {
                 switch e.kind {

@@ -118,7 +118,7 @@ struct TokenCommand: ParsableCommand {
             try ispmon.run {
                 try FileManager.default.createDirectory(atPath: store.directory, withIntermediateDirectories: true)
                 let secret = try AuthStore(storeDirectory: store.directory)
-                    .createToken(name: name, readOnly: readOnly, now: Int64(Date().timeIntervalSince1970 * 1_000_000))
+                    .createToken(name: name, readOnly: readOnly, now: WallClock.system.microseconds)
                 print("token \(name) (\(readOnly ? "read-only" : "full access")), shown once:")
                 print(secret)
             }

@@ -75,7 +75,6 @@ public final class AuthStore: Sendable {
     }
 
     /// Checks a TOTP code against the secret (any code when none is set).
-    public func verifyTOTP(_ code: String) -> Bool { verifyTOTP(code, at: Date()) }
 
     func verifyTOTP(_ code: String, at now: Date) -> Bool {
         guard let secret = current().totpSecret else { return true }

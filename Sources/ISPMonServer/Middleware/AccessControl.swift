@@ -72,7 +72,7 @@ struct AccessControl: RouterMiddleware {
             return .anonymous
         }
         if let id = request.cookies[Self.sessionCookie]?.value, !id.isEmpty,
-           auth.session(id, now: Self.now(), in: snapshot) != nil {
+           auth.session(id, now: settings.clock.microseconds, in: snapshot) != nil {
             return .session(id)
         }
         if request.uri.path == "/metrics", let address = context.remoteAddress,
@@ -100,5 +100,4 @@ struct AccessControl: RouterMiddleware {
         throw APIError(.forbidden, "a change needs this session's CSRF token (the X-CSRF-Token header or the form field csrf)")
     }
 
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000_000) }
 }

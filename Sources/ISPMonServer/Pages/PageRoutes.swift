@@ -24,7 +24,7 @@ struct PageRoutes {
             let access = context.access
             return try await pool.runIfActive {
                 renderer.page("overview", title: "Overview", values: try OverviewPage.values(queries, plan: settings.plan, activity: activity?(),
-                                                                                              now: PageRoutes.now(), staleAfter: settings.staleAfter),
+                                                                                              now: settings.clock.microseconds, staleAfter: settings.staleAfter),
                               access: access)
             }
         }
@@ -32,7 +32,7 @@ struct PageRoutes {
             guard settings.publicStatus else { throw APIError(.notFound, "there is no public status page (web.public_status is off)") }
             _ = try QueryParameters(request, allowed: [])
             return try await pool.runIfActive {
-                renderer.publicPage("status", title: "Status", values: try OverviewPage.publicValues(queries, now: PageRoutes.now(),
+                renderer.publicPage("status", title: "Status", values: try OverviewPage.publicValues(queries, now: settings.clock.microseconds,
                                                                                                      staleAfter: settings.staleAfter))
             }
         }
@@ -41,7 +41,7 @@ struct PageRoutes {
             let form = Dictionary(uniqueKeysWithValues: ["since", "until", "min_duration", "kind", "cause", "per"].map { ($0, p[$0] ?? "") })
             // A bad filter is said on the page (with the form to mend it), not as JSON.
             let (query, per, error) = Self.checked { () throws -> (OutageQuery, AvailabilityQuery.Period?) in
-                (OutageQuery(window: try p.window(now: Self.timestamp()), minDuration: try p.number("min_duration")),
+                (OutageQuery(window: try p.window(now: settings.clock.now()), minDuration: try p.number("min_duration")),
                  try p.choice("per", ["day": AvailabilityQuery.Period.day, "week": .week, "month": .month]))
             }
             // Kind and cause narrow the list (the API's outages take neither: a program filters the JSON).
@@ -78,7 +78,7 @@ struct PageRoutes {
             let p = try QueryParameters(page: request, allowed: ["target", "since", "until", "period"])
             let form = ["since": p["since"] ?? "", "until": p["until"] ?? ""]
             let access = context.access
-            let (window, period, error) = Self.checked { (try p.window(now: Self.timestamp()),
+            let (window, period, error) = Self.checked { (try p.window(now: settings.clock.now()),
                                                          try p.choice("period", ["hour": LatencyQuery.Period.hour, "day": .day])) }
             return try await pool.runIfActive {
                 var values = try ViewPages.latency(queries, target: p["target"], window: window.flatMap { $0.since == nil && $0.until == nil ? nil : $0 },
@@ -90,7 +90,7 @@ struct PageRoutes {
         router.get("speedtests") { request, context in
             let p = try QueryParameters(page: request, allowed: ["since", "until", "summary"])
             let access = context.access
-            let (window, summary, error) = Self.checked { (try p.window(now: Self.timestamp()),
+            let (window, summary, error) = Self.checked { (try p.window(now: settings.clock.now()),
                                                           try p.choice("summary", ["day": SpeedTestQuery.Period.day, "week": .week, "month": .month])) }
             return try await pool.runIfActive {
                 var values = try ViewPages.speedTests(queries, window: window.flatMap { $0.since == nil && $0.until == nil ? nil : $0 },
@@ -105,7 +105,7 @@ struct PageRoutes {
             let access = context.access
             let types = Dictionary(uniqueKeysWithValues: EventType.allCases.map { ($0.rawValue, $0) })
             let (query, _, error) = Self.checked { () throws -> (EventQuery, Int) in
-                let q = EventQuery(window: try p.window(now: Self.timestamp()), type: p["type"] == "" ? nil : try p.choice("type", types),
+                let q = EventQuery(window: try p.window(now: settings.clock.now()), type: p["type"] == "" ? nil : try p.choice("type", types),
                                    target: p["target"].flatMap { $0.isEmpty ? nil : $0 }, text: p["q"].flatMap { $0.isEmpty ? nil : $0 },
                                    beforeSeq: try p.sequenceNumber("before_seq"), afterSeq: try p.sequenceNumber("after_seq"),
                                    limit: try p.integer("limit") ?? EventQuery.defaultLimit,
@@ -129,13 +129,11 @@ struct PageRoutes {
             let id = try context.parameters.require("id")
             let body = try await request.body.collect(upTo: WebServer.maxBody)
             let text = URLEncodedFields(String(buffer: body))["text"] ?? ""
-            _ = try await pool.runIfActive { try queries.addNote(outage: id, text: text, at: Timestamp(microseconds: Self.now())) }
+            _ = try await pool.runIfActive { try queries.addNote(outage: id, text: text, at: settings.clock.now()) }
             return Response(status: .seeOther, headers: [.location: "/outages/" + PageText.query(id)])
         }
     }
 
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000_000) }
-    static func timestamp() -> Timestamp { Timestamp(microseconds: now()) }
 
     /// A page's parameters, checked: the values, or (nil, nil, what is wrong) for the page to say
     /// beside the form that mends it, instead of a JSON error.

@@ -19,6 +19,7 @@ struct SettingsRoutes {
     let limiter: LoginLimiter
     let console: MonitorConsole?
     let shownConfig: @Sendable () -> ShownConfig?
+    let clock: WallClock
     var control: MonitorControl { MonitorControl(queries: queries) }
 
     static let back = "/settings"
@@ -63,7 +64,7 @@ struct SettingsRoutes {
             let access = context.access
             return try await pool.runIfActive {
                 do {
-                    let secret = try auth.createToken(name: name, readOnly: readOnly, now: AccessControl.now())
+                    let secret = try auth.createToken(name: name, readOnly: readOnly, now: clock.microseconds)
                     return try render(access, minimum: .trace) { values in
                         values["new_token"] = ["name": name, "secret": secret, "access": readOnly ? "read-only" : "full"]
                     }
@@ -94,7 +95,7 @@ struct SettingsRoutes {
     /// sign-in limit (5 a minute per address): a session is no licence to guess.
     func changePassword(_ request: Request, _ context: WebContext) async throws -> Response {
         let client = context.remoteAddress ?? "unknown"
-        let now = AccessControl.now()
+        let now = clock.microseconds
         if let wait = limiter.retryAfter(client, now: now) {
             throw APIError(.tooManyRequests, "too many wrong passwords from \(client): try again in \(wait) s", headers: [.retryAfter: String(wait)])
         }

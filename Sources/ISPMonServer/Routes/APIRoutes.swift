@@ -134,7 +134,9 @@ struct APIRoutes {
         }
     }
 
-    func now() -> Timestamp { Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000)) }
+    let clock: WallClock
+
+    func now() -> Timestamp { clock.now() }
 }
 
 /// A JSON answer of a body that has its line break already.

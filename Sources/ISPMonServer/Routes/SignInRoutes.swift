@@ -18,6 +18,7 @@ struct SignInRoutes {
     let passwords: PasswordPool
     let renderer: PageRenderer
     let publicStatus: Bool
+    let clock: WallClock
 
     func add(to router: RouteTable) {
         router.get("healthz") { _, _ in
@@ -41,7 +42,7 @@ struct SignInRoutes {
             }
             var o = JSONObject()
             o.string("csrf", AuthStore.csrfToken(session: id))
-            let now = AccessControl.now()
+            let now = clock.microseconds
             let last = auth.session(id, now: now, in: try await auth.current(using: work))?.lastSeen ?? now
             o.time("expires", last + AuthStore.sessionIdle)
             return json(o.finished())
@@ -50,7 +51,7 @@ struct SignInRoutes {
 
     func signIn(_ request: Request, _ context: WebContext) async throws -> Response {
         let client = context.remoteAddress ?? "unknown"
-        let now = AccessControl.now()
+        let now = clock.microseconds
         if let wait = limiter.retryAfter(client, now: now) {
             throw APIError(.tooManyRequests, "too many failed sign-ins from \(client): try again in \(wait) s",
                            headers: [.retryAfter: String(wait)])
@@ -65,7 +66,7 @@ struct SignInRoutes {
         let code = form["totp"] ?? ""
         let secret = state.totpSecret
         let ok = try await passwords.run {
-            PasswordHashing.verify(password, hash: hash) && secret.map { PasswordHashing.verifyTOTP(code, secret: $0, at: Date()) } ?? true
+            PasswordHashing.verify(password, hash: hash) && secret.map { PasswordHashing.verifyTOTP(code, secret: $0, at: clock.date) } ?? true
         }
         guard ok else {
             limiter.failed(client, now: now)
