@@ -4,7 +4,7 @@ public import ISPMonCore
 /// outage page's events. The front ends only lay them out.
 public struct EventWords: Sendable, Hashable {
     /// What it is about: `router (icmp)`, `link eth0`, `monitor`, `job probes`, `speed test`,
-    /// `path to 203.0.113.10`, `clock`, `note`.
+    /// `path discovery to 203.0.113.10`, `clock`, `note`.
     public var subject: String
     /// What it says, the same for events that say the same thing (a run of them folds into one
     /// row): `ok`, `timeout`, `up`, `down`, `stopped`, a speed test's rates, a note's text.
@@ -48,7 +48,7 @@ public struct EventWords: Sendable, Hashable {
             details = nil
             bad = !l.up
         case .trace(let t):
-            subject = "path to \(t.destination)"
+            subject = "path discovery to \(t.destination)"
             outcome = "\(t.hops.count) hops"
             details = t.hops.isEmpty ? nil : t.hops.map { "\($0.ttl):\($0.address ?? "*")" }.joined(separator: " ")
             bad = false

@@ -31,6 +31,16 @@ import Testing
         #expect(o.first?.start == Scenario.us(10.003) && o.first?.end == Scenario.us(50.002))
     }
 
+    /// A pulled cable: the link goes down, every probe fails with no-route; its interface is the culprit.
+    @Test func aPulledCableNamesItsInterface() {
+        let s = Self.unplugged { s, t in
+            if t == 10 { s.add(9.9, .link(Link(interface: "eth0", up: false))) }
+            if t == 40 { s.add(45, .link(Link(interface: "eth0", up: true))) }
+        }
+        #expect(s.p.outages().map(\.cause) == [.local])
+        #expect(s.p.outages().first?.culprits == ["eth0"])
+    }
+
     @Test func anOpenOutageOfNoRouteIsLocalToo() {
         var s = Scenario()
         s.round(0, [router, one])

@@ -17,7 +17,7 @@ import ISPMonCore
              "http://203.0.113.20/down", true),
             (.link(Link(interface: "eth0", up: false)), "link eth0", "down", nil, true),
             (.trace(Trace(destination: "203.0.113.10", hops: [.init(ttl: 1, address: "192.0.2.1", rtt: 400), .init(ttl: 2, address: nil, rtt: nil)])),
-             "path to 203.0.113.10", "2 hops", "1:192.0.2.1 2:*", false),
+             "path discovery to 203.0.113.10", "2 hops", "1:192.0.2.1 2:*", false),
             (.monitor(MonitorState(state: .started, version: "0.3.0", clock: .synchronized)), "monitor", "started", "ispmon 0.3.0, clock synchronized", false),
             (.job(JobState(job: "probes", state: .paused)), "job probes", "paused", nil, false),
             (.note(Note(outage: "c-20260301T000000Z", text: "router rebooted")), "note", "router rebooted", "on c-20260301T000000Z", false),

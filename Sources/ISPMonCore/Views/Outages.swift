@@ -59,8 +59,10 @@ extension Projection {
 
     /// The cause rule of views.md for a connectivity outage [start, end).
     func diagnose(_ start: Int64, _ end: Int64, now: Int64) -> (Outage.Cause, [String]) {
-        // Rule 0: every probe of the outage failed with no-route, none answered: this machine had no network.
-        if noRoute.covers(start, end) { return (.local, []) }
+        // Rule 0: every probe of the outage failed with no-route, none answered: this machine had no
+        // network. Its culprits are the watched interfaces that were down (a pulled cable names its
+        // interface); with none known, there are none.
+        if noRoute.covers(start, end) { return (.local, culprits(of: .local, start, end)) }
         let duration = end - start
         for layer in [Layer.local, .device, .gateway, .isp] {
             guard let track = layers[layer], track.known.any(in: start, end) else { continue }

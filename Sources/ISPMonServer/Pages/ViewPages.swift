@@ -135,9 +135,11 @@ enum ViewPages {
         var values: [String: Any] = form
         values["types"] = EventType.allCases.map { ["name": $0.rawValue, "selected": $0 == q.type] }
         values["events"] = list.map { e -> [String: Any] in
+            // What it is about and what it says; the details (a probe's RTT and detail) are the
+            // raw event's, a click away in the NDJSON.
             let words = EventWords(e.event)
             return ["seq": e.seq, "time": LocalTime.format(e.event.time.microseconds), "type": e.event.type.rawValue,
-                    "text": words.subject + ": " + words.line, "result_class": words.bad ? "error" : ""]
+                    "text": words.subject + ": " + words.outcome, "result_class": words.bad ? "error" : ""]
         }
         // Live mode only on the first page of the newest events (new ones belong at its top).
         values["live_possible"] = q.beforeSeq == nil && q.order == .desc
