@@ -122,20 +122,6 @@ public struct PeriodQuery: Sendable, Equatable {
     }
 }
 
-extension HourStats {
-    /// Pools another target's probes of the same period into these: counts, extremes and the
-    /// RTT distribution add up; jitter and the first and last RTT, which belong to one target's
-    /// sequence, are left out.
-    mutating func pool(_ other: HourStats) {
-        sent += other.sent
-        lost += other.lost
-        minRTT = Swift.min(minRTT, other.minRTT)
-        maxRTT = Swift.max(maxRTT, other.maxRTT)
-        sumRTT += other.sumRTT
-        sketch.merge(other.sketch)
-    }
-}
-
 extension Queries {
     /// The snapshot of `q`'s period: the views read once, and the events of the period counted
     /// up to the commit those views reflect (through the event index: only the period's hours

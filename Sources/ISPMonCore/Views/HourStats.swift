@@ -45,12 +45,7 @@ public struct HourStats: Hashable, Sendable {
     /// Appends a later period: the result is what one period holding both would be
     /// (consecutive successes across the boundary count for jitter).
     public mutating func append(_ later: HourStats) {
-        sent += later.sent
-        lost += later.lost
-        minRTT = min(minRTT, later.minRTT)
-        maxRTT = max(maxRTT, later.maxRTT)
-        sumRTT += later.sumRTT
-        sketch.merge(later.sketch)
+        pool(later)
         if let last = lastRTT, let first = later.firstRTT {
             jitterSum += abs(first - last)
             jitterCount += 1
@@ -59,6 +54,18 @@ public struct HourStats: Hashable, Sendable {
         jitterCount += later.jitterCount
         if firstRTT == nil { firstRTT = later.firstRTT }
         if later.lastRTT != nil { lastRTT = later.lastRTT }
+    }
+
+    /// Pools another target's probes of the same period into these (a layer's numbers): counts,
+    /// extremes and the RTT distribution add up; jitter and the first and last RTT, which belong to
+    /// one target's sequence, are left as they are.
+    public mutating func pool(_ other: HourStats) {
+        sent += other.sent
+        lost += other.lost
+        minRTT = min(minRTT, other.minRTT)
+        maxRTT = max(maxRTT, other.maxRTT)
+        sumRTT += other.sumRTT
+        sketch.merge(other.sketch)
     }
 
     // The published numbers, in milliseconds.
