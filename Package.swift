@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "ISPMonServer",
             dependencies: [
-                "ISPMonCore", "ISPMonStore", "ISPMonQuery", "ISPMonConfig", "ISPMonControl", "ISPMonCharts",
+                "ISPMonCore", "ISPMonQuery", "ISPMonConfig", "ISPMonControl", "ISPMonCharts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

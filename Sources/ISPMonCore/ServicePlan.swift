@@ -17,3 +17,17 @@ public struct ServicePlan: Sendable, Equatable {
         down < downMbps * belowPercent / 100 || up < upMbps * belowPercent / 100
     }
 }
+
+extension ServicePlan {
+    /// A successful test against the plan: each rate as a percentage of the plan's, and whether
+    /// that makes the test slow.
+    public struct Share: Sendable, Hashable {
+        public var downPercent: Double
+        public var upPercent: Double
+        public var slow: Bool
+    }
+
+    public func share(downMbps down: Double, upMbps up: Double) -> Share {
+        Share(downPercent: down * 100 / downMbps, upPercent: up * 100 / upMbps, slow: isSlow(downMbps: down, upMbps: up))
+    }
+}

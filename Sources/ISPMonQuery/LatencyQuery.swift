@@ -74,3 +74,17 @@ extension Queries {
         q.answer(try views([.latency], hoursOf: q.target, hours: q.hours, asOf: asOf))
     }
 }
+
+extension LatencyQuery.Period {
+    /// Hours up to 8 days, then days: a readable number of rows and points.
+    public static func suiting(span: Int64) -> LatencyQuery.Period {
+        span > 8 * 86_400_000_000 ? .day : .hour
+    }
+}
+
+extension StatusAnswer {
+    /// The target a latency page shows when none is asked for: the first internet target, else the first.
+    public var defaultLatencyTarget: String? {
+        targets.first { $0.role == .internet }?.name ?? targets.first?.name
+    }
+}

@@ -150,3 +150,19 @@ extension IntervalTrack {
 extension String {
     var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }
+
+extension OutageDetail {
+    /// The lanes in path order (this machine's link first, the internet and DNS last), each role's
+    /// lanes by name as in ``timeline``: how the outage page draws them.
+    public var timelineInPathOrder: [Lane] {
+        timeline.enumerated().sorted { a, b in
+            (PathOrder.rank(a.element.role), a.offset) < (PathOrder.rank(b.element.role), b.offset)
+        }.map(\.element)
+    }
+
+    /// Where the timeline ends: its last known change, else the outage's end (or start, while
+    /// under way and nothing after it is known).
+    public var timelineEnd: Int64 {
+        timeline.flatMap(\.intervals).compactMap(\.end).max() ?? (outage.end ?? outage.start)
+    }
+}

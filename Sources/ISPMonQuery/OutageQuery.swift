@@ -5,10 +5,16 @@ public struct OutageQuery: Sendable, Hashable {
     public var window: TimeWindow
     /// In seconds: only outages lasting at least this long.
     public var minDuration: Double?
+    /// Only outages of this kind, or of this cause (the outages page narrows its list by them;
+    /// the API and the CLI answer every kind and cause: a program filters the JSON).
+    public var kind: Outage.Kind?
+    public var cause: Outage.Cause?
 
-    public init(window: TimeWindow = TimeWindow(), minDuration: Double? = nil) {
+    public init(window: TimeWindow = TimeWindow(), minDuration: Double? = nil, kind: Outage.Kind? = nil, cause: Outage.Cause? = nil) {
         self.window = window
         self.minDuration = minDuration
+        self.kind = kind
+        self.cause = cause
     }
 
     /// The answer from the views `p`, sorted by start. An open outage lasts until the newest event.
@@ -19,6 +25,8 @@ public struct OutageQuery: Sendable, Hashable {
         all.filter { o in
             if !window.overlaps(o.start, o.end ?? now) { return false }
             if let minDuration, Double(o.duration) / 1e6 < minDuration { return false }
+            if let kind, o.kind != kind { return false }
+            if let cause, o.cause != cause { return false }
             return true
         }
     }

@@ -13,7 +13,8 @@ import Synchronization
 /// said once through `notice` rather than silently on every request. The replay is
 /// kept while the log does not grow.
 public final class Queries: Sendable {
-    public let store: EventStore
+    /// Front ends ask questions; only the query layer reads the store and its raw views.
+    let store: EventStore
     let notice: @Sendable (String) -> Void
     /// The stale views already reported (by name), so each is said once.
     let reported = Mutex<Set<String>>([])
@@ -39,7 +40,7 @@ public final class Queries: Sendable {
     /// replay of every event at or before it, in log order, in memory). `hoursOf`
     /// limits the latency view to one target.
     /// `hours` limits it to the hours that start in that range.
-    public func views(_ which: Set<View> = [], hoursOf target: String? = nil, hours: ClosedRange<Int64>? = nil,
+    func views(_ which: Set<View> = [], hoursOf target: String? = nil, hours: ClosedRange<Int64>? = nil,
                       asOf: Timestamp? = nil) throws -> Projection {
         if let asOf { return try store.project(asOf: asOf) }
         if let stored = try store.loadViews(which, hoursOf: target, hours: hours) { return stored }
@@ -53,6 +54,13 @@ public final class Queries: Sendable {
         replayed.withLock { $0 = p }
         return p
     }
+
+    /// The store's directory: where a front end finds the monitor's control socket and the web's
+    /// sign-in files, which live beside the log.
+    public var directory: String { store.directory }
+
+    /// The sequence number of the log's last commit (0: an empty log).
+    public func lastSeq() throws -> UInt64 { try store.lastSeq() }
 
     /// Whether a monitor process holds the store now (its lock), whatever the log says.
     public var monitorRunning: Bool { MonitorLock.holder(directory: store.directory) != nil }

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 public import ISPMonQuery
-import ISPMonStore
 import ISPMonConfig
 public import ISPMonControl
 public import Logging
@@ -66,7 +65,7 @@ public final class WebServer: Sendable {
         self.console = console
         self.settings = settings
         self.logger = logger
-        auth = AuthStore(storeDirectory: queries.store.directory, watching: true)
+        auth = AuthStore(storeDirectory: queries.directory, watching: true)
         // NIO's shared event loops (one a core), which the `ispmon` command also makes Swift
         // concurrency's executor: a request's handler then runs on its connection's loop, with no
         // thread switch. The loops only parse and write: LMDB, the sign-in files and bcrypt go to

@@ -215,13 +215,13 @@ import Glibc
         var options = EventStore.Options()
         options.create = false
         let store = try EventStore(directory: s.store, options: options)
-        let views = try Queries(store: store).views()
-        let whole = try #require(AvailabilityQuery().answer(views).first)
+        let queries = Queries(store: store)
+        let whole = try #require(try queries.availability().first)
         let html = s.client.get("/outages", headers: [("Cookie", cookie)])?.text ?? ""
         let percent = try #require(whole.connectivityPercent)
         #expect(percent.hundredths < 10_000, "the day of faults had outages")
         #expect(html.contains("the internet <strong>\(percent) %</strong>, DNS <strong>\(whole.dnsPercent.map { "\($0)" } ?? "–") %</strong>"), "\(html)")
-        let days = AvailabilityQuery(period: .day, zone: .local).answer(views)
+        let days = try queries.availability(AvailabilityQuery(period: .day, zone: .local))
         for day in days { #expect(html.contains("<tr><td>\(day.label)</td>"), "a row for \(day.label)") }
         #expect(html.contains("class=\"chart availability\""))
         let weeks = s.client.get("/outages?per=week", headers: [("Cookie", cookie)])?.text ?? ""

@@ -1,7 +1,6 @@
 import ISPMonControl
 import ISPMonCore
 import ISPMonQuery
-import ISPMonStore
 import HTTPTypes
 
 /// The running monitor's jobs, asked and changed through its control socket: the same for
@@ -32,7 +31,7 @@ struct MonitorControl {
     func ask(_ request: ControlRequest) throws -> ControlAnswer {
         guard available else { throw APIError(.conflict, "no monitor is running on this store") }
         let answer: ControlAnswer
-        do { answer = try MonitorControlClient(directory: queries.store.directory).send(request) } catch {
+        do { answer = try MonitorControlClient(directory: queries.directory).send(request) } catch {
             throw APIError(.conflict, "the monitor does not answer: \(error)")
         }
         if case .refused(let reason) = answer { throw APIError(.internalServerError, reason) }

@@ -23,53 +23,67 @@ struct PageRenderer: Sendable {
         self.library = library
     }
 
-    /// Mustache has no "a list that is not empty" of its own: each list `x` gets `has_x`, in
-    /// nested values too (a section over a list renders once per element, not once).
-    static func markLists(_ values: inout [String: Any]) {
-        for (key, value) in values {
-            if var nested = value as? [String: Any] {
-                markLists(&nested)
-                values[key] = nested
-            } else if let list = value as? [Any] {
-                values["has_" + key] = !list.isEmpty
-            }
-        }
-    }
-
     static let navigation: [(String, String, String)] = [
         ("overview", "/", "Overview"), ("outages", "/outages", "Outages"), ("latency", "/latency", "Latency"),
         ("speedtests", "/speedtests", "Speed tests"), ("path", "/path", "Path"), ("events", "/events", "Events"),
         ("tools", "/tools", "Tools"), ("settings", "/settings", "Settings"),
     ]
 
-    /// The page `name` (a template) with `values`, for the signed-in `access`.
-    func page(_ name: String, title: String, values: [String: Any], access: WebContext.Access, status: HTTPResponse.Status = .ok) -> Response {
-        var values = values
+    /// The page `name` (a template) with `values` (the page's own typed values: the template
+    /// reads their stored properties by name), for the signed-in `access`.
+    func page(_ name: String, title: String, values: Any, access: WebContext.Access, status: HTTPResponse.Status = .ok) -> Response {
         let csrf: String? = if case .session(let id) = access { AuthStore.csrfToken(session: id) } else { nil }
-        values["csrf"] = csrf
-        PageRenderer.markLists(&values)
-        let body = library.render(values, withTemplate: name) ?? ""
-        var layout: [String: Any] = [
-            "title": title, "page": name, "body": body, "version": version, "zone": LocalTime.zoneName, "site": site,
-            "nav": PageRenderer.navigation.map { ["href": $0.1, "label": $0.2, "current": $0.0 == name] },
-        ]
-        layout["csrf"] = csrf
+        let body = library.render(PageScope(values: values, csrf: csrf), withTemplate: name) ?? ""
+        let layout = Layout(title: title, page: name, body: body, version: version, zone: LocalTime.zoneName, site: site, csrf: csrf,
+                            nav: PageRenderer.navigation.map { .init(href: $0.1, label: $0.2, current: $0.0 == name) })
         let html = library.render(layout, withTemplate: "layout") ?? ""
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
     /// A page anyone may see (sign-in, the public status page), in the layout without navigation.
-    func publicPage(_ name: String, title: String, values: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        var values = values
-        PageRenderer.markLists(&values)
-        let layout: [String: Any] = [
-            "title": title, "page": name, "body": library.render(values, withTemplate: name) ?? "", "version": version,
-            "zone": LocalTime.zoneName, "site": site,
-        ]
+    func publicPage(_ name: String, title: String, values: Any, status: HTTPResponse.Status = .ok) -> Response {
+        let layout = Layout(title: title, page: name, body: library.render(values, withTemplate: name) ?? "", version: version,
+                            zone: LocalTime.zoneName, site: site, csrf: nil, nav: [])
         let html = library.render(layout, withTemplate: "publicLayout") ?? ""
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// The values of `layout.mustache` and `publicLayout.mustache`.
+    struct Layout {
+        struct Link {
+            var href: String
+            var label: String
+            var current: Bool
+        }
+
+        var title: String
+        var page: String
+        var body: String
+        var version: String
+        var zone: String
+        var site: String
+        var csrf: String?
+        var nav: [Link]
+    }
+}
+
+/// A page's values with the session's CSRF token beside them, which the forms of any page post
+/// back (`{{csrf}}`): the token is the renderer's, not each page's to remember.
+struct PageScope<Values>: MustacheParent {
+    let values: Values
+    let csrf: String?
+
+    func child(named name: String) -> Any? {
+        if name == "csrf" { return csrf }
+        if let parent = values as? any MustacheParent { return parent.child(named: name) }
+        // A stored property by name, an Optional's value unwrapped (nil: not there, as the
+        // template engine's own lookup does).
+        guard let value = Mirror(reflecting: values).children.first(where: { $0.label == name })?.value else { return nil }
+        let mirror = Mirror(reflecting: value)
+        guard mirror.displayStyle == .optional else { return value }
+        return mirror.children.first?.value
     }
 }
 
@@ -86,10 +100,6 @@ enum PageText {
     /// `2026-03-01 13:00:05` in the machine's zone.
     static func time(_ us: Int64?) -> String? { us.map { LocalTime.format($0) } }
 
-    static func state(_ c: Projection.Condition) -> [String: Any] {
-        ["state": c.rawValue, "word": c == .up ? "Up" : c == .down ? "Down" : "Unknown"]
-    }
-
     /// A query-string value (a target's name in a link).
     static func query(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
@@ -101,10 +111,5 @@ enum PageText {
     /// links are the same bytes every time).
     static func link(_ parameters: [String: String]) -> String {
         "?" + parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\(query($0.value))" }.joined(separator: "&")
-    }
-
-    static func outageRow(_ o: Outage) -> [String: Any] {
-        ["id": o.id, "start": LocalTime.format(o.start), "duration": NumberText.duration(o.duration), "open": o.end == nil,
-         "kind": o.kind == .connectivity ? "internet" : "DNS", "cause": o.cause.inWords]
     }
 }

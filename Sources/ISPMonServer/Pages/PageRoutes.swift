@@ -23,43 +23,39 @@ struct PageRoutes {
             _ = try QueryParameters(request, allowed: [])
             let access = context.access
             return try await pool.runIfActive {
-                renderer.page("overview", title: "Overview", values: try OverviewPage.values(queries, plan: settings.plan, activity: activity?(),
-                                                                                              now: settings.clock.microseconds, staleAfter: settings.staleAfter),
-                              access: access)
+                let answer = try queries.overview(OverviewQuery(now: settings.clock.microseconds, staleAfter: settings.staleAfter, plan: settings.plan))
+                return renderer.page("overview", title: "Overview", values: OverviewPage.values(answer, plan: settings.plan, activity: activity?()),
+                                     access: access)
             }
         }
         router.get("status") { request, _ in
             guard settings.publicStatus else { throw APIError(.notFound, "there is no public status page (web.public_status is off)") }
             _ = try QueryParameters(request, allowed: [])
             return try await pool.runIfActive {
-                renderer.publicPage("status", title: "Status", values: try OverviewPage.publicValues(queries, now: settings.clock.microseconds,
-                                                                                                     staleAfter: settings.staleAfter))
+                let answer = try queries.overview(OverviewQuery(now: settings.clock.microseconds, staleAfter: settings.staleAfter,
+                                                                recentOutages: 20, details: false))
+                return renderer.publicPage("status", title: "Status", values: OverviewPage.publicValues(answer))
             }
         }
         router.get("outages") { request, context in
             let p = try QueryParameters(page: request, allowed: ["since", "until", "min_duration", "kind", "cause", "per", "page"])
-            let form = Dictionary(uniqueKeysWithValues: ["since", "until", "min_duration", "kind", "cause", "per"].map { ($0, p[$0] ?? "") })
-            // A bad filter is said on the page (with the form to mend it), not as JSON.
-            let (query, per, error) = Self.checked { () throws -> (OutageQuery, AvailabilityQuery.Period?) in
-                (OutageQuery(window: try p.window(now: settings.clock.now()), minDuration: try p.number("min_duration")),
-                 try p.choice("per", ["day": AvailabilityQuery.Period.day, "week": .week, "month": .month]))
-            }
+            let form = OutagePages.Form(fields: Dictionary(uniqueKeysWithValues: ["since", "until", "min_duration", "kind", "cause", "per"].map { ($0, p[$0] ?? "") }))
             // Kind and cause narrow the list (the API's outages take neither: a program filters the JSON).
             let kind = try p.choice("kind", ["connectivity": Outage.Kind.connectivity, "dns": .dns])
             let cause = try p.choice("cause", Dictionary(uniqueKeysWithValues: Outage.Cause.allCases.map { ($0.rawValue, $0) }))
+            // A bad filter is said on the page (with the form to mend it), not as JSON.
+            let (query, per, error) = Self.checked { () throws -> (OutageQuery, AvailabilityQuery.Period?) in
+                (OutageQuery(window: try p.window(now: settings.clock.now()), minDuration: try p.number("min_duration"), kind: kind, cause: cause),
+                 try p.choice("per", ["day": AvailabilityQuery.Period.day, "week": .week, "month": .month]))
+            }
             let page = try p.integer("page") ?? 1
             guard page >= 1 else { throw APIError.badParameter("page", "must be 1 or more") }
             let access = context.access
             return try await pool.runIfActive {
-                let views = try queries.views()
-                let all = views.outages()  // diagnosed once, for the list and the availability
-                let outages = (query.map { $0.answer(from: all, newest: views.newestTime ?? 0) } ?? [])
-                    .filter { o in kind.map { o.kind == $0 } ?? true && cause.map { o.cause == $0 } ?? true }
-                var values = OutagePages.list(outages, page: page, form: form, error: error)
-                if let query {
-                    values["availability"] = OutagePages.availability(views, outages: all, window: query.window, per: per ?? nil, form: form)
-                }
-                return renderer.page("outages", title: "Outages", values: values, access: access, status: error == nil ? .ok : .badRequest)
+                // Days, weeks and months of this machine's zone, as every time shown to people is local.
+                let list = try query.map { try queries.outageList($0, per: per ?? nil, zone: .local) }
+                return renderer.page("outages", title: "Outages", values: OutagePages.list(list, page: page, form: form, error: error),
+                                     access: access, status: error == nil ? .ok : .badRequest)
             }
         }
         router.get("outages/{id}") { request, context in
@@ -68,22 +64,19 @@ struct PageRoutes {
             let access = context.access
             return try await pool.runIfActive {
                 guard let detail = try queries.outageForPeople(id: id) else { throw APIError(.notFound, "no outage \(id)") }
-                let window = TimeWindow(since: detail.outage.start - OutageDetail.margin,
-                                        until: (detail.outage.end ?? Int64.max / 2) + OutageDetail.margin)
-                let events = try queries.events(EventQuery(window: window, limit: EventQuery.maxLimit, order: .asc))
-                return renderer.page("outage", title: "Outage \(id)", values: OutagePages.detail(detail, events: events), access: access)
+                return renderer.page("outage", title: "Outage \(id)", values: OutagePages.detail(detail, runs: try queries.eventRuns(of: detail)),
+                                     access: access)
             }
         }
         router.get("latency") { request, context in
             let p = try QueryParameters(page: request, allowed: ["target", "since", "until", "period"])
-            let form = ["since": p["since"] ?? "", "until": p["until"] ?? ""]
+            let form = (since: p["since"] ?? "", until: p["until"] ?? "")
             let access = context.access
             let (window, period, error) = Self.checked { (try p.window(now: settings.clock.now()),
                                                          try p.choice("period", ["hour": LatencyQuery.Period.hour, "day": .day])) }
             return try await pool.runIfActive {
-                var values = try ViewPages.latency(queries, target: p["target"], window: window.flatMap { $0.since == nil && $0.until == nil ? nil : $0 },
-                                                   period: period ?? nil, form: form)
-                values["error"] = error
+                let values = try ViewPages.latency(queries, target: p["target"], window: window.flatMap { $0.since == nil && $0.until == nil ? nil : $0 },
+                                                   period: period ?? nil, form: form, error: error)
                 return renderer.page("latency", title: "Latency", values: values, access: access, status: error == nil ? .ok : .badRequest)
             }
         }
@@ -93,9 +86,8 @@ struct PageRoutes {
             let (window, summary, error) = Self.checked { (try p.window(now: settings.clock.now()),
                                                           try p.choice("summary", ["day": SpeedTestQuery.Period.day, "week": .week, "month": .month])) }
             return try await pool.runIfActive {
-                var values = try ViewPages.speedTests(queries, window: window.flatMap { $0.since == nil && $0.until == nil ? nil : $0 },
-                                                      summary: (summary ?? nil) ?? .day, plan: settings.plan)
-                values["error"] = error
+                let values = try ViewPages.speedTests(queries, window: window.flatMap { $0.since == nil && $0.until == nil ? nil : $0 },
+                                                      summary: (summary ?? nil) ?? .day, plan: settings.plan, error: error)
                 return renderer.page("speedtests", title: "Speed tests", values: values, access: access, status: error == nil ? .ok : .badRequest)
             }
         }
@@ -114,16 +106,14 @@ struct PageRoutes {
                 return (q, 0)
             }
             return try await pool.runIfActive {
-                var values = try ViewPages.events(queries, query ?? EventQuery(), form: form)
-                if error != nil { values["events"] = [[String: Any]](); values["has_events"] = false; values["older"] = nil }
-                values["error"] = error
+                let values = try ViewPages.events(queries, query, form: form, error: error)
                 return renderer.page("events", title: "Events", values: values, access: access, status: error == nil ? .ok : .badRequest)
             }
         }
         router.get("path") { request, context in
             _ = try QueryParameters(request, allowed: [])
             let access = context.access
-            return try await pool.runIfActive { renderer.page("path", title: "Path", values: try ViewPages.path(queries), access: access) }
+            return try await pool.runIfActive { renderer.page("path", title: "Path", values: ViewPages.path(try queries.path()), access: access) }
         }
         router.post("outages/{id}/notes") { request, context in
             let id = try context.parameters.require("id")

@@ -15,27 +15,46 @@ enum ToolPage {
         (.trace, "trace (path discovery)"), (.speedtest, "speed test (download and upload)"),
     ]
 
-    static func values(form: [String: String], report: CheckReport?, error: String?) -> [String: Any] {
-        var values: [String: Any] = form
-        values["tools"] = labels.map { tool, label in
-            ["name": tool.rawValue, "label": label, "selected": tool.rawValue == (form["tool"] ?? "ping")]
-        }
-        values["error"] = error
-        if let report { values["result"] = result(report) }
-        return values
+    struct Values {
+        var host: String
+        var port: String
+        var query: String
+        var url: String
+        var count: String
+        var tools: [Option]
+        var error: String?
+        var result: Result?
     }
 
-    static func result(_ r: CheckReport) -> [String: Any] {
-        var rows: [[String: Any]] = []
-        if let f = r.failure { rows.append(["label": "could not run", "text": f.error + (f.detail.isEmpty ? "" : " (\(f.detail))"), "bad": true]) }
+    struct Result {
+        var rows: [Row]
+        var summary: String
+        var ok: Bool
+    }
+
+    struct Row {
+        var label: String
+        var text: String
+        var bad: Bool
+    }
+
+    static func values(form: [String: String], report: CheckReport?, error: String?) -> Values {
+        Values(host: form["host"] ?? "", port: form["port"] ?? "", query: form["query"] ?? "", url: form["url"] ?? "", count: form["count"] ?? "",
+               tools: labels.map { tool, label in Option(name: tool.rawValue, label: label, selected: tool.rawValue == (form["tool"] ?? "ping")) },
+               error: error, result: report.map(result))
+    }
+
+    static func result(_ r: CheckReport) -> Result {
+        var rows: [Row] = []
+        if let f = r.failure { rows.append(Row(label: "could not run", text: f.error + (f.detail.isEmpty ? "" : " (\(f.detail))"), bad: true)) }
         for (i, t) in r.tries.enumerated() { rows.append(tryRow(i + 1, t)) }
         for hop in r.hops ?? [] { rows.append(hopRow(hop)) }
         if let s = r.speedTest {
             switch s.outcome {
             case let .ok(down, up):
-                rows.append(["label": "download", "text": NumberText.format(down, decimals: 1) + " Mb/s", "bad": false])
-                rows.append(["label": "upload", "text": NumberText.format(up, decimals: 1) + " Mb/s", "bad": false])
-            case .failed(let error): rows.append(["label": "speed test", "text": "failed: " + error, "bad": true])
+                rows.append(Row(label: "download", text: NumberText.format(down, decimals: 1) + " Mb/s", bad: false))
+                rows.append(Row(label: "upload", text: NumberText.format(up, decimals: 1) + " Mb/s", bad: false))
+            case .failed(let error): rows.append(Row(label: "speed test", text: "failed: " + error, bad: true))
             }
         }
         var summary = (r.ok ? "ok" : "failed") + ": " + r.check.target + (r.address.map { " (\($0))" } ?? "")
@@ -46,23 +65,23 @@ enum ToolPage {
                 summary += ", min/avg/max \(ms(lo))/\(ms(avg))/\(ms(hi)) ms"
             }
         }
-        return ["rows": rows, "summary": summary, "ok": r.ok]
+        return Result(rows: rows, summary: summary, ok: r.ok)
     }
 
     static func ms(_ v: Double) -> String { NumberText.format(v, decimals: 1) }
 
-    static func tryRow(_ n: Int, _ t: ProbeResult) -> [String: Any] {
+    static func tryRow(_ n: Int, _ t: ProbeResult) -> Row {
         switch t {
         case let .ok(rtt, detail):
-            ["label": "try \(n)", "text": "ok, " + ms(Double(rtt) / 1000) + " ms" + (detail.map { " (\($0))" } ?? ""), "bad": false]
+            Row(label: "try \(n)", text: "ok, " + ms(Double(rtt) / 1000) + " ms" + (detail.map { " (\($0))" } ?? ""), bad: false)
         case let .failed(error, detail):
-            ["label": "try \(n)", "text": error + (detail.map { " (\($0))" } ?? ""), "bad": true]
+            Row(label: "try \(n)", text: error + (detail.map { " (\($0))" } ?? ""), bad: true)
         }
     }
 
-    static func hopRow(_ h: Trace.Hop) -> [String: Any] {
-        ["label": "hop \(h.ttl)", "text": h.address.map { $0 + (h.rtt.map { ", " + ms(Double($0) / 1000) + " ms" } ?? "") } ?? "no answer",
-         "bad": h.address == nil]
+    static func hopRow(_ h: Trace.Hop) -> Row {
+        Row(label: "hop \(h.ttl)", text: h.address.map { $0 + (h.rtt.map { ", " + ms(Double($0) / 1000) + " ms" } ?? "") } ?? "no answer",
+            bad: h.address == nil)
     }
 }
 

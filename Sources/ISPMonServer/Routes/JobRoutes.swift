@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import ISPMonCore
 import ISPMonQuery
-import ISPMonStore
 import NIOCore
 import NIOPosix
 

@@ -3,7 +3,6 @@ import Hummingbird
 import ISPMonCharts
 import ISPMonCore
 import ISPMonQuery
-import ISPMonStore
 import Logging
 import NIOCore
 import NIOPosix
@@ -22,7 +21,7 @@ struct SignInRoutes {
 
     func add(to router: RouteTable) {
         router.get("healthz") { _, _ in
-            let last = try await pool.runIfActive { try queries.store.lastSeq() }
+            let last = try await pool.runIfActive { try queries.lastSeq() }
             var o = JSONObject()
             o.bool("ok", true)
             o.int("last_seq", Int64(last))
