@@ -16,37 +16,93 @@ enum SettingsPage {
 
     static let levels = MonitorConfig.logLevels
 
+    struct Values {
+        struct Job {
+            var job: String
+            var state: String
+            var actions: [Action]
+        }
+
+        /// A button that sets a job's state (`current`: the state it has, disabled).
+        struct Action {
+            var job: String
+            var state: String
+            var label: String
+            var current: Bool
+        }
+
+        struct Level {
+            var name: String
+            var selected: Bool
+        }
+
+        struct Line {
+            var time: String
+            var level: String
+            var label: String
+            var text: String
+            var serious: Bool
+        }
+
+        struct Console {
+            var levels: [Level]
+            var filters: [Level]
+            var lines: [Line]
+            var capacity: Int
+        }
+
+        struct Config {
+            /// Empty: no config file.
+            var path: String
+            var text: String
+        }
+
+        struct Token {
+            var name: String
+            var access: String
+            var created: String
+        }
+
+        /// The token just made, shown once.
+        struct NewToken {
+            var name: String
+            var secret: String
+            var access: String
+        }
+
+        var done: String?
+        var jobs: [Job]
+        var monitorRunning: Bool
+        var console: Console?
+        var config: Config?
+        var tokens: [Token]
+        var passwordError: String?
+        var newToken: NewToken?
+        var tokenError: String?
+    }
+
     /// The page's values. `minimum`: the log lines shown, at this level or above.
     static func values(jobs: [(job: JobName, state: String)]?, console: MonitorConsole?, minimum: Logger.Level,
-                       config: ShownConfig?, tokens: [AuthStore.Token]) -> [String: Any] {
-        var values: [String: Any] = [:]
-        if let jobs {
-            values["jobs"] = jobs.map { job, state -> [String: Any] in
-                ["job": job.rawValue, "state": state,
-                 "actions": [("run", "Run"), ("paused", "Pause"), ("disabled", "Disable")].map { value, label in
-                     ["job": job.rawValue, "state": value, "label": label, "current": value == state]
-                 }]
-            }
-        }
-        values["monitor_running"] = jobs != nil
-        if let console {
-            let current = console.level()
-            values["console"] = [
-                "levels": levels.map { ["name": $0, "selected": $0 == current.rawValue] },
-                "filters": levels.map { ["name": $0, "selected": $0 == minimum.rawValue] },
-                "lines": console.log.lines(atLeast: minimum, limit: 1_000).map { line -> [String: Any] in
-                    ["time": LocalTime.format(line.time), "level": line.level.rawValue, "label": line.label, "text": line.text,
-                     "serious": line.level >= .warning]
-                },
-                "capacity": LogRing.capacity,
-            ] as [String: Any]
-        }
-        if let config {
-            values["config"] = ["path": config.path ?? "", "has_path": config.path != nil, "text": config.text] as [String: Any]
-        }
-        values["tokens"] = tokens.map { t -> [String: Any] in
-            ["name": t.name, "access": t.readOnly ? "read-only" : "full", "created": LocalTime.format(t.created)]
-        }
-        return values
+                       config: ShownConfig?, tokens: [AuthStore.Token]) -> Values {
+        Values(
+            jobs: (jobs ?? []).map { job, state in
+                Values.Job(job: job.rawValue, state: state, actions: [("run", "Run"), ("paused", "Pause"), ("disabled", "Disable")].map { value, label in
+                    Values.Action(job: job.rawValue, state: value, label: label, current: value == state)
+                })
+            },
+            monitorRunning: jobs != nil,
+            console: console.map { console in
+                let current = console.level()
+                return Values.Console(
+                    levels: levels.map { .init(name: $0, selected: $0 == current.rawValue) },
+                    filters: levels.map { .init(name: $0, selected: $0 == minimum.rawValue) },
+                    lines: console.log.lines(atLeast: minimum, limit: 1_000).map { line in
+                        .init(time: LocalTime.format(line.time), level: line.level.rawValue, label: line.label, text: line.text,
+                              serious: line.level >= .warning)
+                    },
+                    capacity: LogRing.capacity)
+            },
+            config: config.map { .init(path: $0.path ?? "", text: $0.text) },
+            tokens: tokens.map { .init(name: $0.name, access: $0.readOnly ? "read-only" : "full", created: LocalTime.format($0.created)) })
     }
 }

@@ -31,7 +31,7 @@ struct SettingsRoutes {
             let done = try p.choice("done", SettingsPage.done)
             let access = context.access
             return try await pool.runIfActive {
-                try render(access, minimum: minimum) { values in values["done"] = done }
+                try render(access, minimum: minimum) { $0.done = done }
             }
         }
         router.post("settings/jobs/{job}") { request, context in
@@ -66,10 +66,10 @@ struct SettingsRoutes {
                 do {
                     let secret = try auth.createToken(name: name, readOnly: readOnly, now: clock.microseconds)
                     return try render(access, minimum: .trace) { values in
-                        values["new_token"] = ["name": name, "secret": secret, "access": readOnly ? "read-only" : "full"]
+                        values.newToken = .init(name: name, secret: secret, access: readOnly ? "read-only" : "full")
                     }
                 } catch let error as AuthError {
-                    return try render(access, minimum: .trace, status: .badRequest) { values in values["token_error"] = error.description }
+                    return try render(access, minimum: .trace, status: .badRequest) { $0.tokenError = error.description }
                 }
             }
         }
@@ -84,7 +84,7 @@ struct SettingsRoutes {
 
     /// The page, with `adjust` adding what a form's answer says.
     func render(_ access: WebContext.Access, minimum: Logger.Level, status: HTTPResponse.Status = .ok,
-                _ adjust: (inout [String: Any]) -> Void = { _ in }) throws -> Response {
+                _ adjust: (inout SettingsPage.Values) -> Void = { _ in }) throws -> Response {
         let jobs = control.available ? try? control.jobs() : nil
         var values = SettingsPage.values(jobs: jobs, console: console, minimum: minimum, config: shownConfig(), tokens: auth.tokens)
         adjust(&values)
@@ -116,7 +116,7 @@ struct SettingsRoutes {
             }
             let problem = refusal.message
             return try await pool.runIfActive {
-                try render(access, minimum: .trace, status: .badRequest) { values in values["password_error"] = problem }
+                try render(access, minimum: .trace, status: .badRequest) { $0.passwordError = problem }
             }
         }
         context.logger.notice("the admin password was changed from the web UI (\(client)); every session has ended")

@@ -78,10 +78,8 @@ struct SignInRoutes {
     }
 
     func signInPage(error: String?, _ state: AuthStore.Snapshot, status: HTTPResponse.Status = .ok) -> Response {
-        var values: [String: Any] = ["totp": state.totpSecret != nil, "password_set": state.passwordHash != nil, "public_status": publicStatus]
-        // Absent when there is none: a nil handed to the template as `Any` is a value, the word "nil".
-        values["error"] = error
-        return renderer.publicPage("login", title: "Sign in", values: values, status: status)
+        renderer.publicPage("login", title: "Sign in", values: SignInValues(totp: state.totpSecret != nil, passwordSet: state.passwordHash != nil,
+                                                                            publicStatus: publicStatus, error: error), status: status)
     }
 
     var work: PoolWork { PoolWork(pool: pool) }
@@ -104,4 +102,13 @@ enum SessionCookie {
 /// (XML's is HTML's, and it drops the control characters neither may hold).
 enum HTML {
     static func escape(_ text: String) -> String { SVG.escape(text) }
+}
+
+/// The values of `login.mustache`.
+struct SignInValues {
+    var totp: Bool
+    var passwordSet: Bool
+    var publicStatus: Bool
+    /// nil: none (absent from the page, never the word "nil").
+    var error: String?
 }
