@@ -50,7 +50,7 @@ public final class Monitor: @unchecked Sendable {
     let pool: ProbePool
     /// Events are accepted until `monitor stopped` is written: nothing may follow it.
     let accepting = RecordingGate()
-    let wake = NSCondition()
+    let wake = MonotonicCondition()
     var stopping = false
     let schedulerDone = DispatchSemaphore(value: 0)
     let inFlight = Mutex<Set<String>>([])
@@ -60,7 +60,7 @@ public final class Monitor: @unchecked Sendable {
     /// The ISP's first hop found by path discovery (probed for `host: auto` targets).
     let ispHop = Mutex<String?>(nil)
     /// Set when the trace should run again (the gateway changed).
-    let traceWake = NSCondition()
+    let traceWake = MonotonicCondition()
     var traceRequested = true
     let traceDone = DispatchSemaphore(value: 0)
     /// The destination of the path discovery under way (for ``activity()``).
@@ -295,7 +295,7 @@ public final class Monitor: @unchecked Sendable {
                 return
             }
             let wait = until - Monotonic.microseconds()
-            if wait > 0 { _ = wake.wait(until: Date(timeIntervalSinceNow: Double(wait) / 1e6)) }
+            if wait > 0 { wake.wait(microseconds: wait) }
             let stop = stopping
             wake.unlock()
             if stop { return }
@@ -309,7 +309,7 @@ public final class Monitor: @unchecked Sendable {
         while true {
             traceWake.lock()
             while (!traceRequested || jobs.withLock({ $0[.trace] ?? .run }) != .run) && !isStopping {
-                _ = traceWake.wait(until: Date(timeIntervalSinceNow: 1))
+                traceWake.wait(microseconds: 1_000_000)
                 let gateway = LinkState.defaultRoute()?.gateway
                 if gateway != lastGateway {
                     logger.info("the gateway changed (\(lastGateway ?? "none") → \(gateway ?? "none")): path discovery again")

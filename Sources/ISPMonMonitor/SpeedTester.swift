@@ -20,7 +20,7 @@ final class SpeedTester: @unchecked Sendable {
     let stopping = Atomic<Bool>(false)
     /// The transfer under way, for the monitor's activity (the web UI's live view).
     let progress = Mutex<Progress?>(nil)
-    let wake = NSCondition()
+    let wake = MonotonicCondition()
     let done = DispatchSemaphore(value: 0)
     /// Delay before the first test, in µs (tests use a short one).
     let firstDelay: Int64
@@ -48,7 +48,7 @@ final class SpeedTester: @unchecked Sendable {
                 let left = due - Monotonic.microseconds()
                 if left > 0 {
                     wake.lock()
-                    if !stopping.load(ordering: .relaxed) { _ = wake.wait(until: Date(timeIntervalSinceNow: Double(left) / 1e6)) }
+                    if !stopping.load(ordering: .relaxed) { wake.wait(microseconds: left) }
                     wake.unlock()
                     continue
                 }

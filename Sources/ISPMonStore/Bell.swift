@@ -1,12 +1,12 @@
-import Foundation
+import ISPMonCore
 
 /// Wakes threads that wait for something to happen: each ring bumps a counter,
 /// and a waiter sleeps until the counter passes the ticket it took before it
 /// looked (so a ring between looking and sleeping is never missed).
 final class Bell: Sendable {
-    // NSCondition is thread-safe; `rings` is read and written only with it locked,
-    // which is what makes the class Sendable.
-    private let condition = NSCondition()
+    // The condition is thread-safe; `rings` is read and written only with it locked,
+    // which is what makes the class Sendable. Its timed waits run on the monotonic clock.
+    private let condition = MonotonicCondition()
     nonisolated(unsafe) private var rings: UInt64 = 0
 
     var ticket: UInt64 {
@@ -24,9 +24,12 @@ final class Bell: Sendable {
 
     /// Sleeps until a ring after `ticket`, or `timeout` µs.
     func wait(after ticket: UInt64, timeout: Int64) {
-        let deadline = Date(timeIntervalSinceNow: Double(max(0, timeout)) / 1e6)
+        let deadline = Monotonic.microseconds() + max(0, timeout)
         condition.lock()
-        while rings == ticket && condition.wait(until: deadline) {}
+        while rings == ticket {
+            let left = deadline - Monotonic.microseconds()
+            guard left > 0, condition.wait(microseconds: left) else { break }
+        }
         condition.unlock()
     }
 }

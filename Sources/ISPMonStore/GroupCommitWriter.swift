@@ -70,7 +70,7 @@ public final class GroupCommitWriter: @unchecked Sendable {
     let encoder: ChunkEncoder
     var nextSeq: UInt64
 
-    let condition = NSCondition()
+    let condition = MonotonicCondition()
     var queue: [Item] = []
     var queuedEvents = 0
     var inFlight = 0
@@ -255,7 +255,7 @@ public final class GroupCommitWriter: @unchecked Sendable {
             if let s = stall, let policy = options.diskFull {
                 let retry = s.lastAttempt + policy.retryInterval
                 while !stopping && flushing == 0 && Monotonic.microseconds() < retry {
-                    _ = condition.wait(until: Date(timeIntervalSinceNow: Double(retry - Monotonic.microseconds()) / 1e6))
+                    condition.wait(microseconds: retry - Monotonic.microseconds())
                 }
             }
             // Let a few more submissions join this commit, up to maxDelay after the first.
@@ -263,7 +263,7 @@ public final class GroupCommitWriter: @unchecked Sendable {
                     && queuedEvents < options.maxEventsPerCommit {
                 let left = oldestQueued + options.maxDelay - Monotonic.microseconds()
                 guard left > 0 else { break }
-                _ = condition.wait(until: Date(timeIntervalSinceNow: Double(left) / 1e6))
+                condition.wait(microseconds: left)
             }
             if queue.isEmpty {  // stopping, nothing left
                 condition.unlock()
