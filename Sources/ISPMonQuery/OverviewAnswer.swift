@@ -9,6 +9,9 @@ public struct OverviewAnswer: Sendable {
     public var status: StatusAnswer
     /// Whether the state is watched now (``StatusAnswer/isMonitoring(now:staleAfter:)``).
     public var monitoring: Bool
+    /// How old the newest result is at the query's `now`, in µs ("last result 4 s ago"); nil
+    /// without results.
+    public var lastResultAge: Int64?
     public var internet: LayerSince
     public var dns: LayerSince
     /// The open outage with its explanation in people's local time; nil when none is open.
@@ -109,7 +112,7 @@ extension Queries {
             plan.share(downMbps: down, upMbps: up)
         } else { nil }
         return OverviewAnswer(
-            status: status, monitoring: monitoring,
+            status: status, monitoring: monitoring, lastResultAge: status.lastResult.map { max(0, q.now - $0) },
             internet: LayerSince(status, kind: .connectivity, outages: outages, monitoring: monitoring),
             dns: LayerSince(status, kind: .dns, outages: outages, monitoring: monitoring),
             open: open, path: links + targets, day: day,

@@ -102,6 +102,7 @@ import TestSupport
         #expect(bigStates(s.client.get("/status")?.text ?? "").first == grey, "the public page too")
         // The page reloads when the stream's status differs from what it shows: the monitor is part of it.
         #expect(overview.contains("data-shown=\"up up - stopped\""))
+        #expect(!overview.contains("freshness"), "not monitored: the grey state says since when, no age")
 
         // A monitor holds the store (here the test, by its lock): the state is the log's.
         do {
@@ -109,6 +110,9 @@ import TestSupport
             let held = s.client.get("/", headers: [("Cookie", cookie)])?.text ?? ""
             #expect(bigStates(held).first?.hasPrefix("state-up\"><span class=\"label\">Internet</span> <strong>Up</strong>") == true, "\(bigStates(held))")
             #expect(held.contains("data-shown=\"up up - running\""))
+            // Freshness first: how old the newest result is, which app.js counts on from.
+            #expect(held.contains("<p class=\"activity freshness\" data-last-result=\"\(last / 1000)\" data-server-now=\""), "\(held)")
+            #expect(held.contains("Last result <span data-live=\"ago\">"))
             _ = consume lock
         }
 

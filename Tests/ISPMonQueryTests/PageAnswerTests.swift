@@ -31,6 +31,7 @@ import TestSupport
             #expect(!stale.monitoring)
             #expect(stale.internet == LayerSince(state: .unmonitored, since: newest))
             #expect(stale.dns.state == .unmonitored)
+            #expect(stale.lastResultAge == newest - (stale.status.lastResult ?? 0) && stale.lastResultAge == 0)
 
             // The same views as a watched store's: the since-when answers, from the outages.
             let p = try queries.views()

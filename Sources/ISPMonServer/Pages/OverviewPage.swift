@@ -14,6 +14,8 @@ enum OverviewPage {
         var shown: String
         var open: OpenOutage?
         var activity: String
+        /// While the state is watched: how fresh it is (app.js keeps counting).
+        var freshness: Freshness?
         var path: [PathNode]
         var charts: [Chart]
         var outages: [OutageRow]
@@ -27,6 +29,28 @@ enum OverviewPage {
         var cause: String
         var culprits: [String]
         var explanation: String
+    }
+
+    struct Freshness {
+        /// "4 s", as app.js writes it (``ago(_:)``).
+        var ago: String
+        /// The newest result and the server's now, in ms since the epoch, for app.js to count on
+        /// from (the browser's clock may differ from the server's: only the difference is used).
+        var lastResultMs: Int64
+        var serverNowMs: Int64
+    }
+
+    static func freshness(_ a: OverviewAnswer, now: Int64) -> Freshness? {
+        guard a.monitoring, let last = a.status.lastResult, let age = a.lastResultAge else { return nil }
+        return Freshness(ago: ago(age), lastResultMs: last / 1000, serverNowMs: now / 1000)
+    }
+
+    /// An age in words: `4 s`, `2 min 5 s`, `3 h 20 min`. app.js writes the same.
+    static func ago(_ us: Int64) -> String {
+        let s = max(0, us) / 1_000_000
+        if s < 60 { return "\(s) s" }
+        if s < 3600 { return "\(s / 60) min \(s % 60) s" }
+        return "\(s / 3600) h \(s / 60 % 60) min"
     }
 
     struct PathNode {
@@ -54,7 +78,7 @@ enum OverviewPage {
 
     /// `activity`: what the monitor in this process is doing (`ispmon run`), in the words app.js
     /// uses when the stream tells it.
-    static func values(_ a: OverviewAnswer, plan: ServicePlan?, activity: MonitorActivity?) -> Values {
+    static func values(_ a: OverviewAnswer, plan: ServicePlan?, activity: MonitorActivity?, now: Int64) -> Values {
         let status = a.status
         let shades = a.dayOutages.map(shade(end: a.day.until ?? 0))
         let charts = a.latency.map { line in
@@ -71,6 +95,7 @@ enum OverviewPage {
                            culprits: d.outage.culprits, explanation: d.explanation)
             },
             activity: status.monitor != .running ? "the monitor is not running" : activity.map(words) ?? "the monitor is running",
+            freshness: freshness(a, now: now),
             path: a.path.map { stop in
                 PathNode(name: stop.name, role: stop.role, state: stop.state.rawValue,
                          rtt: stop.rtt.map { NumberText.format(Double($0) / 1000, decimals: 1) + " ms" } ?? "",

@@ -23,8 +23,9 @@ struct PageRoutes {
             _ = try QueryParameters(request, allowed: [])
             let access = context.access
             return try await pool.runIfActive {
-                let answer = try queries.overview(OverviewQuery(now: settings.clock.microseconds, staleAfter: settings.staleAfter, plan: settings.plan))
-                return renderer.page("overview", title: "Overview", values: OverviewPage.values(answer, plan: settings.plan, activity: activity?()),
+                let now = settings.clock.microseconds
+                let answer = try queries.overview(OverviewQuery(now: now, staleAfter: settings.staleAfter, plan: settings.plan))
+                return renderer.page("overview", title: "Overview", values: OverviewPage.values(answer, plan: settings.plan, activity: activity?(), now: now),
                                      access: access)
             }
         }

@@ -8,8 +8,21 @@
   // again (one request), so the words and numbers are always the server's.
   var shown = document.querySelector("[data-shown]");
   var source = new EventSource("/api/v1/stream?types=status,activity");
+  // "Last result 4 s ago", counted on from the server's figures (the difference of the two
+  // clocks cancels out); each commit's status moves the newest result on.
+  var fresh = document.querySelector(".freshness"), ago = document.querySelector("[data-live=ago]");
+  var skew = fresh ? Number(fresh.dataset.serverNow) - Date.now() : 0;
+  var lastResult = fresh ? Number(fresh.dataset.lastResult) : 0;
+  function words(ms) {
+    var s = Math.max(0, Math.floor(ms / 1000));
+    if (s < 60) return s + " s";
+    if (s < 3600) return Math.floor(s / 60) + " min " + (s % 60) + " s";
+    return Math.floor(s / 3600) + " h " + (Math.floor(s / 60) % 60) + " min";
+  }
+  if (fresh && ago) setInterval(function () { ago.textContent = words(Date.now() + skew - lastResult); }, 1000);
   source.addEventListener("status", function (e) {
     var s = JSON.parse(e.data);
+    if (s.as_of && s.monitor === "running") lastResult = Math.max(lastResult, Date.parse(s.as_of));
     var now = s.connectivity + " " + s.dns + " " + (s.open_outage ? s.open_outage.id : "-") + " " + s.monitor;
     if (shown && shown.dataset.shown !== now) { source.close(); location.reload(); }
   });
