@@ -57,7 +57,8 @@ let package = Package(
 
         // The questions asked of a store, as typed answers and their one JSON form:
         // what the CLI and the web server both answer with.
-        .target(name: "ISPMonQuery", dependencies: ["ISPMonCore", "ISPMonStore", "ISPMonControl"], swiftSettings: swiftSettings),
+        // COpenSSL: the SHA-256 of a report's export (the digest OpenSSL already gives the probes).
+        .target(name: "ISPMonQuery", dependencies: ["ISPMonCore", "ISPMonStore", "ISPMonControl", "COpenSSL"], swiftSettings: swiftSettings),
 
         // The charts (SVG, drawn on the server) of the pages and the reports: pure, no I/O.
         .target(name: "ISPMonCharts", dependencies: [], swiftSettings: swiftSettings),

@@ -18,11 +18,12 @@ public enum CalendarPeriods {
             timeZone = zone
         }
 
-        public static let utc = Zone(TimeZone(secondsFromGMT: 0) ?? .gmt)
+        public static let utc = Zone(TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? .gmt)
         /// This machine's zone (`TZ`, else /etc/localtime): the pages', which show local time.
         public static var local: Zone { Zone(TimeZone.current) }
 
-        public var description: String { timeZone.identifier }
+        /// The IANA name; `UTC` for UTC (Foundation names it `GMT` on some systems).
+        public var description: String { timeZone.identifier == "GMT" ? "UTC" : timeZone.identifier }
 
         /// The Gregorian calendar in this zone, with ISO 8601's weeks.
         var calendar: Calendar {
