@@ -45,6 +45,10 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // adjtimex(2) from the C library (the clock's synchronization state).
         .systemLibrary(name: "CTimex"),
+        // The report's PDF: cairo draws, pango sets the text (the system's fonts), librsvg draws
+        // the charts' SVG (the web UI's charts) as vectors onto the page.
+        // (the shim says why pango's and librsvg's few functions are declared there).
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev", "libpango1.0-dev", "librsvg2-dev"])]),
 
         // A small Swift face on liblmdb that knows nothing of ispmon.
         .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: swiftSettings),
@@ -62,6 +66,14 @@ let package = Package(
 
         // The charts (SVG, drawn on the server) of the pages and the reports: pure, no I/O.
         .target(name: "ISPMonCharts", dependencies: [], swiftSettings: swiftSettings),
+
+        // Reports and evidence (docs/reports.md): the query layer's answers drawn as a PDF.
+        .target(
+            name: "ISPMonReport",
+            dependencies: ["ISPMonCore", "ISPMonQuery", "ISPMonCharts", "CCairo"],
+            resources: [.embedInCode("Resources/print.css")],
+            swiftSettings: swiftSettings
+        ),
 
         // The configuration file (docs/config.md): its model and its strict YAML reader. Every
         // front end reads its settings here, without the monitor's probes.
@@ -116,7 +128,7 @@ let package = Package(
         .executableTarget(
             name: "ispmon",
             dependencies: [
-                "ISPMonCore", "ISPMonStore", "ISPMonQuery", "ISPMonConfig", "ISPMonControl", "ISPMonMonitor", "ISPMonServer",
+                "ISPMonCore", "ISPMonStore", "ISPMonQuery", "ISPMonConfig", "ISPMonControl", "ISPMonMonitor", "ISPMonServer", "ISPMonReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

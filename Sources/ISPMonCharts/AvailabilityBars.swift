@@ -56,7 +56,10 @@ public struct AvailabilityBars: Sendable {
         }
         guard !bars.isEmpty else { return svg.document(label: label, className: "chart availability") }
         let slot = (right - left) / Double(bars.count)
-        let every = Swift.max(1, Int((50 / slot).rounded(.up)))  // labels at least 50 units apart
+        // Labels never overlap: apart by the longest one's width (about 6.2 units a character at
+        // the axis's 11 units) and a gap, and at least 50 units.
+        let widest = Double(bars.map(\.label.count).max() ?? 0) * 6.2 + 10
+        let every = Swift.max(1, Int((Swift.max(50, widest) / slot).rounded(.up)))
         for (i, bar) in bars.enumerated() {
             let x = left + Double(i) * slot + slot * 0.15
             let p = bar.percent

@@ -3,6 +3,7 @@ import Foundation
 import ISPMonConfig
 import ISPMonCore
 import ISPMonQuery
+import ISPMonReport
 
 /// `ispmon report`: a week, a month or a range of the log, as a person hands it to their ISP
 /// (docs/reports.md). Its numbers are the query layer's (``ReportAnswer``): the same as
@@ -69,8 +70,7 @@ struct ReportCommand: ParsableCommand {
             switch format {
             case .json: bytes = JSONForms.report(report) + [0x0A]
             case .csv: bytes = Array(CSVForms.report(report).utf8)
-            case .pdf:
-                throw ValidationError("the PDF form of the report is not built yet: use --format json or --format csv")
+            case .pdf: bytes = try ReportPDF.make(report, periodName: name, paper: paper == .a4 ? .a4 : .letter)
             }
             let path = output ?? (format == .pdf ? "ispmon-\(settings.siteName)-\(name.replacingOccurrences(of: ":", with: "")).pdf" : nil)
             guard let path else {

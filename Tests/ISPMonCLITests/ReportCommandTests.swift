@@ -228,3 +228,64 @@ import TestSupport
         }
     }
 }
+
+/// The PDF form: real text that `pdftotext` reads (every outage id, the availability, the
+/// SHA-256), pages that `pdftoppm` renders, on A4 and Letter, a week and a month.
+@Suite(.serialized) struct ReportPDFTests {
+    static func tool(_ name: String, _ args: [String]) throws -> (status: Int32, out: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/" + name)
+        p.arguments = args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, text)
+    }
+
+    @Test(arguments: [(["--week", "2026-W10"], "a4", "595.276 x 841.89"), (["--month", "2026-03", "--tz", "Europe/Berlin"], "letter", "612 x 792")])
+    func thePDFHasEveryNumberOfTheJSONAsTextAndEveryPageRenders(period: [String], paper: String, size: String) throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext") else {
+            Issue.record("pdftotext is missing: tools/test installs poppler-utils")
+            return
+        }
+        let lab = try ReportCommandTests.Lab()
+        defer { lab.dir.cleanup() }
+        let json = try lab.json(period)
+        let pdf = lab.dir.file("report.pdf")
+        let r = try lab.run(["report", "--paper", paper, "--output", pdf] + period)
+        #expect(r.status == 0 && r.stderr.contains("wrote \(pdf)"), "\(r.stderr)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: pdf))
+        #expect(bytes.starts(with: Array("%PDF-".utf8)))
+
+        let info = try Self.tool("pdfinfo", [pdf]).out
+        #expect(info.contains("Page size:       \(size) pts"), "\(info)")
+        let pages = Int(info.split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last ?? "") ?? 0
+        #expect(pages >= 3)
+
+        let text = try Self.tool("pdftotext", ["-layout", pdf, "-"]).out
+        let ids = (json["outages"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        #expect(ids.count > 10)
+        for id in ids { #expect(text.contains(id), "outage \(id) is in the PDF's text") }
+        let events = json["events"] as? [String: Any] ?? [:]
+        #expect(text.contains(events["sha256"] as? String ?? "-"), "the SHA-256")
+        for key in ["connectivity_availability_pct", "isp_availability_pct", "dns_availability_pct"] {
+            let figure = String(format: "%.2f %%", json[key] as? Double ?? -1)
+            #expect(text.contains(figure), "\(key): \(figure)")
+        }
+        #expect(text.contains("Internet connection report: lab") && text.contains("(\(json["zone"] as? String ?? "-")) · page 1"), "the zone, named")
+        #expect(text.contains("ispmon export --since \(json["start"] as? String ?? "-")"), "the command to check it")
+
+        // Every page renders.
+        let prefix = lab.dir.file("page")
+        #expect(try Self.tool("pdftoppm", ["-r", "40", "-png", pdf, prefix]).status == 0)
+        let rendered = try FileManager.default.contentsOfDirectory(atPath: lab.dir.path).filter { $0.hasPrefix("page") && $0.hasSuffix(".png") }
+        #expect(rendered.count == pages)
+        for file in rendered {
+            let size = (try FileManager.default.attributesOfItem(atPath: lab.dir.file(file))[.size] as? Int) ?? 0
+            #expect(size > 1000, "\(file) has something on it")
+        }
+    }
+}
