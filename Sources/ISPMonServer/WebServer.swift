@@ -125,7 +125,7 @@ public final class WebServer: Sendable {
             server: .http1(configuration: .init(
                 // Made anew for each connection: the cap first, so a refused one arms no deadline.
                 additionalChannelHandlers: [ConnectionCap(connections), RequestDeadline(timeout: TimeAmount(limits.requestTimeout)),
-                                            WriteDeadline(timeout: TimeAmount(limits.writeTimeout)), SendBufferCap()],
+                                            WriteDeadline(timeout: TimeAmount(limits.writeTimeout)), SendBufferCap(), StreamHangup()],
                 idleTimeout: WebServer.idleTimeout,
                 httpDecoderConfiguration: .init(maxHeaderFieldSize: WebServer.maxHeaders, maxHeaderListSize: WebServer.maxHeaders,
                                                 maxHeaderFieldCount: 100))),
