@@ -90,6 +90,7 @@ public final class WebServer: Sendable {
     public func routeTable() -> RouteTable {
         let router = RouteTable(Router(context: WebContext.self))
         router.add(middleware: SecurityHeaders<WebContext>())
+        router.add(middleware: ClientErrors<WebContext>())
         router.add(middleware: AccessControl(auth: auth, settings: settings, work: PoolWork(pool: pool)))
         let renderer = PageRenderer(site: settings.site)
         SignInRoutes(auth: auth, queries: queries, limiter: limiter, pool: pool, passwords: passwords, renderer: renderer,
