@@ -41,28 +41,29 @@ import Glibc
         return nil
     }
 
+    /// Sends `bytes` on `fd` a byte every 500 ms until the server closes it or 8 s have gone by;
+    /// `meanwhile` runs once, after the first byte. Whether it was closed, when, and how many
+    /// bytes went in.
+    static func trickle(_ fd: Int32, _ bytes: [UInt8], meanwhile: () -> Void) -> (closed: Bool, after: Double, sent: Int) {
+        let start = Date()
+        var sent = 0
+        while sent < bytes.count, Date().timeIntervalSince(start) < 8 {
+            if isClosed(fd) || !send(fd, [bytes[sent]]) { return (true, Date().timeIntervalSince(start), sent) }
+            sent += 1
+            if sent == 1 { meanwhile() }
+            usleep(500_000)
+        }
+        return (false, Date().timeIntervalSince(start), sent)
+    }
+
     @Test func aHeadSentAByteEvery500msIsCutAtTheDeadlineWhileOthersAreServed() throws {
         let s = try WebServeTests.Served(environment: Self.headDeadline)
         guard let slow = loopbackConnection(port: s.port) else { Issue.record("no connection"); return }
         defer { close(slow) }
         let head = Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: \(String(repeating: "s", count: 40))\r\n\r\n".utf8)
-        let start = Date()
-        var sent = 0
         var servedMeanwhile = false
-        var closed = false
-        while sent < head.count, Date().timeIntervalSince(start) < 8 {
-            if Self.isClosed(slow) || !Self.send(slow, [head[sent]]) {
-                closed = true
-                break
-            }
-            sent += 1
-            if sent == 2 {
-                // Another client, meanwhile: served at once.
-                servedMeanwhile = s.client.get("/healthz")?.status == 200
-            }
-            usleep(500_000)
-        }
-        let closedAfter = Date().timeIntervalSince(start)
+        // Another client, meanwhile: served at once.
+        let (closed, closedAfter, sent) = Self.trickle(slow, head) { servedMeanwhile = s.client.get("/healthz")?.status == 200 }
         #expect(closed, "the slow client was not closed in \(closedAfter) s, \(sent) of \(head.count) bytes in")
         #expect(closedAfter >= 0.9 && closedAfter < 3, "closed after \(closedAfter) s (deadline 1 s), \(sent) bytes in")
         #expect(servedMeanwhile)
@@ -86,23 +87,11 @@ import Glibc
         // The head at once, then a 1000-byte body a byte every half second: before, each byte
         // started the 60 s idle timer again, and the head's deadline was over once the head came.
         let head = "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n"
-        let start = Date()
         #expect(Self.send(slow, Array(head.utf8)))
-        var sent = 0
         var servedMeanwhile = false
-        var closed = false
-        while sent < 1000, Date().timeIntervalSince(start) < 8 {
-            if Self.isClosed(slow) || !Self.send(slow, [UInt8(ascii: "p")]) {
-                closed = true
-                break
-            }
-            sent += 1
-            if sent == 1 {
-                servedMeanwhile = s.client.get("/healthz")?.status == 200
-            }
-            usleep(500_000)
+        let (closed, closedAfter, sent) = Self.trickle(slow, [UInt8](repeating: UInt8(ascii: "p"), count: 1000)) {
+            servedMeanwhile = s.client.get("/healthz")?.status == 200
         }
-        let closedAfter = Date().timeIntervalSince(start)
         #expect(closed, "the slow body was not cut in \(closedAfter) s, \(sent) of 1000 bytes in")
         #expect(closedAfter >= 0.9 && closedAfter < 3, "cut after \(closedAfter) s (deadline 1 s), \(sent) bytes in")
         #expect(servedMeanwhile)

@@ -14,32 +14,10 @@ import Glibc
 @Suite(.serialized) struct SlowReaderTests {
     static let request = "/api/v1/events?limit=10000"
 
-    /// A connection to 127.0.0.1:`port` whose receive buffer is 4 KiB (set before it connects,
-    /// so the window it offers stays that small): the server's writes soon wait for it.
-    static func smallWindowConnection(port: UInt16) -> Int32? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        var size: Int32 = 4096
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-        var tv = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = port.bigEndian
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard rc == 0 else {
-            close(fd)
-            return nil
-        }
-        return fd
-    }
-
     /// Asks for `request` on a new small-window connection and reads nothing.
     static func slowReader(_ s: WebServeTests.Served, cookie: String) -> Int32? {
-        guard let fd = smallWindowConnection(port: s.port) else { return nil }
+        // A 4 KiB receive buffer: the server's writes soon wait for it.
+        guard let fd = loopbackConnection(port: s.port, receiveBuffer: 4096) else { return nil }
         guard ConnectionLimitsTests.send(fd, Array("GET \(request) HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(cookie)\r\n\r\n".utf8)) else {
             close(fd)
             return nil
