@@ -113,6 +113,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 // The HTTP parts the connection limits' channel handlers see.
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                // The HTTP/1 parser's errors: a malformed request is the client's fault (ClientErrors).
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 "COpenSSL",

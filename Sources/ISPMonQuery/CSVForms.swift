@@ -11,8 +11,10 @@ public enum CSVForms {
             ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
-    static func lines(_ header: [String], _ rows: [[CSVCell]]) -> String {
-        ([header] + rows.map { $0.map(\.content) }).map { $0.map(field).joined(separator: ",") + "\n" }.joined()
+    /// `header`'s line (unless `withHeader` is false: a later piece of an answer written in
+    /// pieces), then the rows'.
+    static func lines(_ header: [String], withHeader: Bool = true, _ rows: [[CSVCell]]) -> String {
+        ((withHeader ? [header] : []) + rows.map { $0.map(\.content) }).map { $0.map(field).joined(separator: ",") + "\n" }.joined()
     }
 
     static func text(_ s: String) -> CSVCell { .text(s) }
@@ -56,8 +58,9 @@ public enum CSVForms {
     public static let eventFields = ["seq", "time", "type", "target", "role", "method", "ok", "rtt_ms", "error", "detail",
                                      "down_mbps", "up_mbps", "outage", "state", "text"]
 
-    public static func events(_ list: [LoggedEvent]) -> String {
-        lines(eventFields, list.map { e in
+    /// `withHeader`: false for the pieces after the first of an answer written in pieces.
+    public static func events(_ list: [LoggedEvent], withHeader: Bool = true) -> String {
+        lines(eventFields, withHeader: withHeader, list.map { e in
             var c = [CSVCell](repeating: text(""), count: eventFields.count)
             c[0] = count(e.seq)
             c[1] = text(e.event.time.description)

@@ -8,6 +8,8 @@ public struct WebContext: RequestContext {
     /// The client's address, numeric (what the login limiter counts and metrics_allow names).
     public let remoteAddress: String?
     public var access: Access = .anonymous
+    /// Completed when the connection closes, however (what frees a live stream's place at once).
+    let closed: EventLoopFuture<Void>
 
     public enum Access: Sendable, Equatable {
         case anonymous
@@ -21,6 +23,7 @@ public struct WebContext: RequestContext {
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress?.ipAddress
+        closed = source.channel.closeFuture
     }
 
     /// Request bodies: at most 64 KiB (a note is at most 4 KiB).

@@ -89,6 +89,7 @@ public final class WebServer: Sendable {
     public func routeTable() -> RouteTable {
         let router = RouteTable(Router(context: WebContext.self))
         router.add(middleware: SecurityHeaders<WebContext>())
+        router.add(middleware: ClientErrors<WebContext>())
         router.add(middleware: AccessControl(auth: auth, settings: settings, work: PoolWork(pool: pool)))
         let renderer = PageRenderer(site: settings.site)
         SignInRoutes(auth: auth, queries: queries, limiter: limiter, pool: pool, passwords: passwords, renderer: renderer,
@@ -117,13 +118,14 @@ public final class WebServer: Sendable {
         }
         let bound = DispatchSemaphore(value: 0)
         let failure = Mutex<(any Error)?>(nil)
-        let connections = OpenConnections(limit: settings.limits.maxConnections, logger: logger)
-        let headTimeout = TimeAmount(settings.limits.headTimeout)
+        let limits = settings.limits
+        let connections = OpenConnections(limit: limits.maxConnections, perAddress: limits.maxConnectionsPerAddress, logger: logger)
         let app = Application(
             router: router(),
             server: .http1(configuration: .init(
                 // Made anew for each connection: the cap first, so a refused one arms no deadline.
-                additionalChannelHandlers: [ConnectionCap(connections), RequestHeadDeadline(timeout: headTimeout)],
+                additionalChannelHandlers: [ConnectionCap(connections), RequestDeadline(timeout: TimeAmount(limits.requestTimeout)),
+                                            WriteDeadline(timeout: TimeAmount(limits.writeTimeout)), SendBufferCap(), StreamHangup()],
                 idleTimeout: WebServer.idleTimeout,
                 httpDecoderConfiguration: .init(maxHeaderFieldSize: WebServer.maxHeaders, maxHeaderListSize: WebServer.maxHeaders,
                                                 maxHeaderFieldCount: 100))),

@@ -22,7 +22,7 @@ public struct WebSettings: Sendable {
     /// How old the newest result may be before the overview says "Not monitoring" (three times
     /// the longest probe interval of the config's targets, in µs); nil: no targets known.
     public var staleAfter: Int64?
-    /// Connections at once and the request-head deadline: no config key (docs/http.md, "Limits").
+    /// Connections at once (in all, per address) and the request and write deadlines: no config key (docs/http.md, "Limits").
     public var limits = ConnectionLimits()
     /// What "now" is to the server (tests set it).
     public var clock = WallClock.system

@@ -6,20 +6,27 @@ import ISPMonServer
 
 extension WebSettings {
     /// The server's settings for `ispmon run` and `ispmon serve`: the config's `web:` and the
-    /// listen address, and `ISPMON_WEB_HEAD_TIMEOUT_MS` (milliseconds a client has for a
-    /// request head, default 10 000). That variable is for tests, which would otherwise wait
-    /// ten seconds for each slow client; it is no config key, as nobody needs to change it.
+    /// listen address, and `ISPMON_WEB_REQUEST_TIMEOUT_MS` (milliseconds a client has for a
+    /// whole request, default 10 000) and `ISPMON_WEB_WRITE_TIMEOUT_MS` (milliseconds an answer
+    /// waits for a client that reads nothing, default 30 000). Those variables are for tests,
+    /// which would otherwise wait that long for each slow client; they are no config keys, as
+    /// nobody needs to change them.
     static func forCommand(_ config: MonitorConfig, listen: MonitorConfig.Web.Listen) throws -> WebSettings {
         var settings = WebSettings(config.web, listen: listen)
         settings.site = config.siteName
         settings.plan = config.plan
         settings.staleAfter = config.targets.map(\.interval).max().map { 3 * $0 }
-        if let text = ProcessInfo.processInfo.environment["ISPMON_WEB_HEAD_TIMEOUT_MS"] {
-            guard let ms = Int64(text), ms > 0 else {
-                throw ValidationError("ISPMON_WEB_HEAD_TIMEOUT_MS '\(text)' is not a positive number of milliseconds")
-            }
-            settings.limits.headTimeout = .milliseconds(ms)
-        }
+        if let ms = try milliseconds("ISPMON_WEB_REQUEST_TIMEOUT_MS") { settings.limits.requestTimeout = .milliseconds(ms) }
+        if let ms = try milliseconds("ISPMON_WEB_WRITE_TIMEOUT_MS") { settings.limits.writeTimeout = .milliseconds(ms) }
         return settings
+    }
+
+    /// The positive number of milliseconds the environment variable `name` holds, nil when unset.
+    private static func milliseconds(_ name: String) throws -> Int64? {
+        guard let text = ProcessInfo.processInfo.environment[name] else { return nil }
+        guard let ms = Int64(text), ms > 0 else {
+            throw ValidationError("\(name) '\(text)' is not a positive number of milliseconds")
+        }
+        return ms
     }
 }

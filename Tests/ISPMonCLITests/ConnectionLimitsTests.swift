@@ -8,11 +8,12 @@ import Glibc
 #endif
 
 /// The server's defence against slow clients and many connections (docs/http.md, "Limits"),
-/// on a real `ispmon serve`: a request head has a deadline (shortened here to one second with
-/// `ISPMON_WEB_HEAD_TIMEOUT_MS`), the connections at once a cap (the real 256), and neither
-/// touches a live stream or the clients that behave.
+/// on a real `ispmon serve`: a whole request, head and body, has a deadline (shortened here to
+/// one second with `ISPMON_WEB_REQUEST_TIMEOUT_MS`), the connections at once a cap (the real
+/// 256), and neither touches a live stream or the clients that behave. (The cap per address is
+/// in PerAddressCapTests: loopback, these tests' only address, is exempt from it.)
 @Suite(.serialized) struct ConnectionLimitsTests {
-    static let headDeadline = ["ISPMON_WEB_HEAD_TIMEOUT_MS": "1000"]
+    static let headDeadline = ["ISPMON_WEB_REQUEST_TIMEOUT_MS": "1000"]
 
     /// Sends `bytes` on `fd`; false when the connection is gone.
     static func send(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
@@ -40,28 +41,29 @@ import Glibc
         return nil
     }
 
+    /// Sends `bytes` on `fd` a byte every 500 ms until the server closes it or 8 s have gone by;
+    /// `meanwhile` runs once, after the first byte. Whether it was closed, when, and how many
+    /// bytes went in.
+    static func trickle(_ fd: Int32, _ bytes: [UInt8], meanwhile: () -> Void) -> (closed: Bool, after: Double, sent: Int) {
+        let start = Date()
+        var sent = 0
+        while sent < bytes.count, Date().timeIntervalSince(start) < 8 {
+            if isClosed(fd) || !send(fd, [bytes[sent]]) { return (true, Date().timeIntervalSince(start), sent) }
+            sent += 1
+            if sent == 1 { meanwhile() }
+            usleep(500_000)
+        }
+        return (false, Date().timeIntervalSince(start), sent)
+    }
+
     @Test func aHeadSentAByteEvery500msIsCutAtTheDeadlineWhileOthersAreServed() throws {
         let s = try WebServeTests.Served(environment: Self.headDeadline)
         guard let slow = loopbackConnection(port: s.port) else { Issue.record("no connection"); return }
         defer { close(slow) }
         let head = Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: \(String(repeating: "s", count: 40))\r\n\r\n".utf8)
-        let start = Date()
-        var sent = 0
         var servedMeanwhile = false
-        var closed = false
-        while sent < head.count, Date().timeIntervalSince(start) < 8 {
-            if Self.isClosed(slow) || !Self.send(slow, [head[sent]]) {
-                closed = true
-                break
-            }
-            sent += 1
-            if sent == 2 {
-                // Another client, meanwhile: served at once.
-                servedMeanwhile = s.client.get("/healthz")?.status == 200
-            }
-            usleep(500_000)
-        }
-        let closedAfter = Date().timeIntervalSince(start)
+        // Another client, meanwhile: served at once.
+        let (closed, closedAfter, sent) = Self.trickle(slow, head) { servedMeanwhile = s.client.get("/healthz")?.status == 200 }
         #expect(closed, "the slow client was not closed in \(closedAfter) s, \(sent) of \(head.count) bytes in")
         #expect(closedAfter >= 0.9 && closedAfter < 3, "closed after \(closedAfter) s (deadline 1 s), \(sent) bytes in")
         #expect(servedMeanwhile)
@@ -78,10 +80,36 @@ import Glibc
         #expect(s.client.get("/healthz")?.status == 200)
     }
 
+    @Test func aBodySentAByteEvery500msIsCutAtTheDeadlineWhileOthersAreServed() throws {
+        let s = try WebServeTests.Served(environment: Self.headDeadline)
+        guard let slow = loopbackConnection(port: s.port) else { Issue.record("no connection"); return }
+        defer { close(slow) }
+        // The head at once, then a 1000-byte body a byte every half second: before, each byte
+        // started the 60 s idle timer again, and the head's deadline was over once the head came.
+        let head = "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n"
+        #expect(Self.send(slow, Array(head.utf8)))
+        var servedMeanwhile = false
+        let (closed, closedAfter, sent) = Self.trickle(slow, [UInt8](repeating: UInt8(ascii: "p"), count: 1000)) {
+            servedMeanwhile = s.client.get("/healthz")?.status == 200
+        }
+        #expect(closed, "the slow body was not cut in \(closedAfter) s, \(sent) of 1000 bytes in")
+        #expect(closedAfter >= 0.9 && closedAfter < 3, "cut after \(closedAfter) s (deadline 1 s), \(sent) bytes in")
+        #expect(servedMeanwhile)
+        // A whole request in time is answered, and its connection kept for the next one.
+        guard let quick = loopbackConnection(port: s.port) else { Issue.record("no connection"); return }
+        defer { close(quick) }
+        let body = "password=nothing+like+it"
+        #expect(Self.send(quick, Array("POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)))
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = buffer.withUnsafeMutableBytes { recv(quick, $0.baseAddress, $0.count, 0) }
+        #expect(n > 0 && String(decoding: buffer[..<max(0, n)], as: UTF8.self).hasPrefix("HTTP/1.1 401"), "a wrong password, in time")
+        #expect(!Self.isClosed(quick))
+    }
+
     @Test func beyond256ConnectionsNewOnesAreClosedAndTheServerAnswersOnceTheyGo() throws {
         // The 256 idle ones must outlive the test's own slowness on a loaded machine: a head
         // deadline that closed some of them would free places for the ones meant to be refused.
-        let s = try WebServeTests.Served(environment: ["ISPMON_WEB_HEAD_TIMEOUT_MS": "120000"])
+        let s = try WebServeTests.Served(environment: ["ISPMON_WEB_REQUEST_TIMEOUT_MS": "120000"])
         var open: [Int32] = []
         defer { open.forEach { close($0) } }
         // 266 connections: the server keeps 256 and closes 10 at once, unanswered. Which 10 is

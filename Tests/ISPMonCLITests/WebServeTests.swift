@@ -26,7 +26,7 @@ import Glibc
         /// What the server wrote to its standard error (the config asks for warnings and worse).
         var log: String { (try? String(contentsOfFile: dir.file("serve.log"), encoding: .utf8)) ?? "" }
 
-        /// `environment`: added to the server's (`ISPMON_WEB_HEAD_TIMEOUT_MS`); `config`: the
+        /// `environment`: added to the server's (`ISPMON_WEB_REQUEST_TIMEOUT_MS`); `config`: the
         /// server's config file (`site:`, `plan:`, `web.public_status`).
         init(password: Bool = true, environment: [String: String] = [:], config: String = "") throws {
             #expect(try CLI.run(["bench", "ingest", "--faults", "1", "--data", store]).status == 0)

@@ -4,10 +4,15 @@ import Glibc
 import Foundation
 
 /// A TCP connection to 127.0.0.1:`port` (the descriptor, nil when refused), with receives that
-/// give up after `timeout` seconds: what the server tests' clients are made of.
-public func loopbackConnection(port: UInt16, timeout: Int = 10) -> Int32? {
+/// give up after `timeout` seconds: what the server tests' clients are made of. `receiveBuffer`:
+/// the socket's receive buffer in bytes, set before it connects, so that the window it offers
+/// stays that small (a client that reads slowly, or not at all).
+public func loopbackConnection(port: UInt16, timeout: Int = 10, receiveBuffer: Int32? = nil) -> Int32? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return nil }
+    if var size = receiveBuffer {
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    }
     var tv = timeval(tv_sec: timeout, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     var addr = sockaddr_in()

@@ -3,48 +3,96 @@ import NIOCore
 import NIOHTTPTypes
 import Synchronization
 
-/// The count of the server's open connections, shared by every connection's ``ConnectionCap``.
+/// The count of the server's open connections, in all and per client address, shared by every
+/// connection's ``ConnectionCap``.
 final class OpenConnections: Sendable {
     let limit: Int
+    let perAddress: Int
     let logger: Logger
-    /// How many are open, and when the last refusal was logged.
-    private let state = Mutex<(open: Int, warned: ContinuousClock.Instant?)>((0, nil))
-    /// A flood of refusals is one log line a minute, not one a connection.
+
+    struct State {
+        var open = 0
+        /// Connections open per client address (loopback's are not counted here), absent at 0.
+        var byAddress: [String: Int] = [:]
+        /// When a refusal of each kind was last logged.
+        var warned: ContinuousClock.Instant?
+        var warnedAddress: ContinuousClock.Instant?
+    }
+
+    private let state = Mutex(State())
+    /// A flood of refusals is one log line a minute of each kind, not one a connection.
     static let warnEvery: Duration = .seconds(60)
 
-    init(limit: Int, logger: Logger) {
+    init(limit: Int, perAddress: Int, logger: Logger) {
         self.limit = limit
+        self.perAddress = perAddress
         self.logger = logger
     }
 
     var count: Int { state.withLock { $0.open } }
 
-    /// Counts a new connection in; false (and not counted) when `limit` are open already.
-    func enter() -> Bool {
-        let now = ContinuousClock.now
-        let (admitted, warn) = state.withLock { s -> (Bool, Bool) in
-            if s.open < limit {
-                s.open += 1
-                return (true, false)
-            }
-            if let last = s.warned, now - last < Self.warnEvery { return (false, false) }
-            s.warned = now
-            return (false, true)
-        }
-        if warn {
-            logger.warning("web: \(limit) connections are open, the most allowed: closing new ones at once (said at most once a minute)")
-        }
-        return admitted
+    /// Why a connection was refused.
+    enum Refusal {
+        case full
+        case addressFull
     }
 
-    func leave() { state.withLock { $0.open -= 1 } }
+    /// Counts a new connection from `address` in (nil: counted in, and `leave(address)` once
+    /// it closes), or says why not (not counted). `address` is nil for loopback (the proxy
+    /// beside ispmon) and for a peer of no known address: only the total applies to them.
+    func enter(_ address: String?) -> Refusal? {
+        let now = ContinuousClock.now
+        let (refusal, warn) = state.withLock { s -> (Refusal?, Bool) in
+            let refusal: Refusal? = s.open >= limit ? .full
+                : address.map { s.byAddress[$0, default: 0] >= perAddress } == true ? .addressFull : nil
+            switch refusal {
+            case nil:
+                s.open += 1
+                if let address { s.byAddress[address, default: 0] += 1 }
+                return (nil, false)
+            case .full?:
+                if let last = s.warned, now - last < Self.warnEvery { return (refusal, false) }
+                s.warned = now
+            case .addressFull?:
+                if let last = s.warnedAddress, now - last < Self.warnEvery { return (refusal, false) }
+                s.warnedAddress = now
+            }
+            return (refusal, true)
+        }
+        if warn, let refusal {
+            switch refusal {
+            case .full:
+                logger.warning("web: \(limit) connections are open, the most allowed: closing new ones at once (said at most once a minute)")
+            case .addressFull:
+                logger.warning("web: \(perAddress) connections are open from \(address ?? "?"), the most one address may have: closing its new ones at once (said at most once a minute, for any address)")
+            }
+        }
+        return refusal
+    }
+
+    func leave(_ address: String?) {
+        state.withLock { s in
+            s.open -= 1
+            guard let address, let n = s.byAddress[address] else { return }
+            s.byAddress[address] = n > 1 ? n - 1 : nil
+        }
+    }
+
+    /// The key a peer is counted under: its numeric address, an IPv4 peer of a `[::]` socket
+    /// (`::ffff:192.0.2.5`) as the IPv4 address it is; nil for loopback and unknown peers.
+    static func key(of peer: SocketAddress?) -> String? {
+        guard let text = peer?.ipAddress, !ReverseProxy.isLoopback(text) else { return nil }
+        let mapped = "::ffff:"
+        if text.lowercased().hasPrefix(mapped), text.contains(".") { return String(text.dropFirst(mapped.count)) }
+        return text
+    }
 }
 
 /// The first handler of every connection: counts it in ``OpenConnections``, or closes it at
-/// once, before anything is read from it, when the server has as many as it allows. Closing
-/// (rather than leaving it unaccepted in the kernel's queue, as Hummingbird's
-/// `MaximumAvailableConnections` does) tells the client at once, and the connections already
-/// open, a browser's among them, go on being served.
+/// once, before anything is read from it, when the server, or its client's address, has as
+/// many as it allows. Closing (rather than leaving it unaccepted in the kernel's queue, as
+/// Hummingbird's `MaximumAvailableConnections` does) tells the client at once, and the
+/// connections already open, a browser's among them, go on being served.
 final class ConnectionCap: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -69,11 +117,12 @@ final class ConnectionCap: ChannelInboundHandler, RemovableChannelHandler {
     private func admit(_ context: ChannelHandlerContext) -> Bool {
         if decided { return context.channel.isActive }
         decided = true
-        guard connections.enter() else {
+        let address = OpenConnections.key(of: context.channel.remoteAddress)
+        guard connections.enter(address) == nil else {
             context.close(promise: nil)
             return false
         }
-        context.channel.closeFuture.whenComplete { [connections] _ in connections.leave() }
+        context.channel.closeFuture.whenComplete { [connections] _ in connections.leave(address) }
         return true
     }
 }

@@ -77,11 +77,9 @@ struct APIRoutes {
                                limit: try p.integer("limit") ?? EventQuery.defaultLimit,
                                order: try p.choice("order", ["asc": EventQuery.Order.asc, "desc": .desc]) ?? .desc)
             try q.validate()
-            if asCSV { return try await blocking { csv(CSVForms.events(try queries.events(q)), "events") } }
-            return try await blocking {
-                Response(status: .ok, headers: [.contentType: "application/x-ndjson"],
-                         body: .init(byteBuffer: ByteBuffer(bytes: JSONForms.ndjson(try queries.events(q)))))
-            }
+            let pages = EventPages(queries: queries, pool: pool)
+            if asCSV { return try await pages.response(q, .csv, headers: csvHeaders("events")) }
+            return try await pages.response(q, .ndjson, headers: [.contentType: "application/x-ndjson"])
         }
         router.get("metrics") { request, _ in
             _ = try QueryParameters(request, allowed: [])
@@ -105,8 +103,11 @@ struct APIRoutes {
 
     /// A CSV answer (`format=csv`), offered as a file named for what it holds.
     func csv(_ text: String, _ name: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"ispmon-\(name).csv\""],
-                 body: .init(byteBuffer: ByteBuffer(string: text)))
+        Response(status: .ok, headers: csvHeaders(name), body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    func csvHeaders(_ name: String) -> HTTPFields {
+        [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"ispmon-\(name).csv\""]
     }
 
     func blocking(_ work: @escaping @Sendable () throws -> Response) async throws -> Response {

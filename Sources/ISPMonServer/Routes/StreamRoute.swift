@@ -28,33 +28,39 @@ struct StreamRoute {
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
 
     func add(to router: RouteTable) {
-        router.get("api/v1/stream") { request, _ in
+        router.get("api/v1/stream") { request, context in
             let p = try QueryParameters(request, allowed: ["types", "after_seq"])
             let kinds = try LiveKinds(parsing: p["types"])
             let after = try LiveFeed.resumePoint(lastEventID: request.headers[StreamRoute.lastEventID], afterSeq: p["after_seq"])
-            guard clients.enter() else {
+            guard let slot = clients.enter() else {
                 throw APIError(.serviceUnavailable, "already \(StreamClients.limit) live streams: try again later")
             }
+            // The place is the connection's: given back when it closes, whatever the answer had
+            // come to (a client that resets before the head is written never starts the body),
+            // and at once rather than at the next write that fails.
+            context.closed.whenComplete { _ in slot.release() }
             let feed: LiveFeed
             do {
                 feed = try await LiveFeed.open(queries: queries, source: inProcess ? .inProcess : .otherProcess, after: after,
                                                kinds: kinds, work: work)
             } catch {
-                clients.leave()
+                slot.release()
                 throw error
             }
+            // Wakes the body's wait for a commit, which then ends.
+            context.closed.whenComplete { _ in feed.close() }
             return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
-                            body: .init { [clients] writer in
+                            body: .init { writer in
                 defer {
                     feed.close()
-                    clients.leave()
+                    slot.release()
                 }
                 try await writer.write(ByteBuffer(string: ": ispmon live stream\n\n"))
                 let watchActivity = kinds.contains(.activity) ? activity : nil
                 var lastActivity: MonitorActivity?
                 let clock = ContinuousClock()
                 var quietSince = clock.now
-                while !Task.isCancelled {
+                while !Task.isCancelled, !slot.isReleased {
                     let wait = watchActivity == nil ? StreamRoute.keepalive : StreamRoute.activityEvery
                     // Every message ready, as one write: their text is made with the reads, off this loop.
                     if let text = try await feed.text(timeout: wait) {
@@ -75,21 +81,4 @@ struct StreamRoute {
             })
         }
     }
-}
-
-/// How many live streams are open: at most `limit` (each holds a feed and a connection).
-final class StreamClients: Sendable {
-    static let limit = 64
-    let count = Atomic<Int>(0)
-
-    func enter() -> Bool {
-        let n = count.add(1, ordering: .relaxed).newValue
-        if n > StreamClients.limit {
-            count.subtract(1, ordering: .relaxed)
-            return false
-        }
-        return true
-    }
-
-    func leave() { count.subtract(1, ordering: .relaxed) }
 }
