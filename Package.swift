@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // C libraries, found through pkg-config; apt names the package that provides them.
@@ -70,7 +71,7 @@ let package = Package(
         // Reports and evidence (docs/reports.md): the query layer's answers drawn as a PDF.
         .target(
             name: "ISPMonReport",
-            dependencies: ["ISPMonCore", "ISPMonQuery", "ISPMonCharts", "CCairo"],
+            dependencies: ["ISPMonCore", "ISPMonQuery", "ISPMonCharts", "CCairo", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             resources: [.embedInCode("Resources/print.css")],
             swiftSettings: swiftSettings
         ),

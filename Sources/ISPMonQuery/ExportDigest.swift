@@ -1,27 +1,24 @@
 import COpenSSL
 import ISPMonCore
 
-/// The SHA-256 of the bytes `ispmon export` prints for a selection (docs/reports.md, the
-/// appendix): the same bytes, written the same way, hashed as they stream, so that anyone can
-/// run the printed command and compare. OpenSSL's digest (EVP), the one the probes' TLS links.
-struct ExportDigest {
-    /// Lowercase hex of the SHA-256 of the NDJSON of every event `q` selects, oldest first.
-    static func sha256(_ queries: Queries, _ q: EventQuery) throws -> String {
+/// SHA-256 in lowercase hex, by OpenSSL's digest (EVP): of a report's export, of the files of an
+/// evidence zip (their SHA256SUMS).
+public struct SHA256Hex {
+    let context: OpaquePointer
+
+    public init() throws {
         guard let context = EVP_MD_CTX_new() else { throw DigestError() }
-        defer { EVP_MD_CTX_free(context) }
+        self.context = context
         EVP_DigestInit_ex(context, EVP_sha256(), nil)
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(1 << 16)
-        func drain() {
-            buffer.withUnsafeBytes { _ = EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
-            buffer.removeAll(keepingCapacity: true)
-        }
-        try queries.forEachEvent(q) { e in
-            EventJSON.append(e.event, seq: e.seq, to: &buffer)
-            if buffer.count >= 1 << 16 { drain() }
-            return true
-        }
-        drain()
+    }
+
+    public func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { _ = EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
+    }
+
+    /// The digest; the object is spent (it frees its context).
+    public func finish() -> String {
+        defer { EVP_MD_CTX_free(context) }
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         EVP_DigestFinal_ex(context, &digest, &length)
@@ -29,6 +26,34 @@ struct ExportDigest {
             let hex = String(b, radix: 16)
             return b < 16 ? "0" + hex : hex
         }.joined()
+    }
+
+    public static func of(_ bytes: [UInt8]) throws -> String {
+        let d = try SHA256Hex()
+        d.update(bytes)
+        return d.finish()
+    }
+}
+
+/// The SHA-256 of the bytes `ispmon export` prints for a selection (docs/reports.md, the
+/// appendix): the same bytes, written the same way, hashed as they stream, so that anyone can
+/// run the printed command and compare. OpenSSL's digest (EVP), the one the probes' TLS links.
+struct ExportDigest {
+    /// Lowercase hex of the SHA-256 of the NDJSON of every event `q` selects, oldest first.
+    static func sha256(_ queries: Queries, _ q: EventQuery) throws -> String {
+        let digest = try SHA256Hex()
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 16)
+        try queries.forEachEvent(q) { e in
+            EventJSON.append(e.event, seq: e.seq, to: &buffer)
+            if buffer.count >= 1 << 16 {
+                digest.update(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+            return true
+        }
+        digest.update(buffer)
+        return digest.finish()
     }
 }
 

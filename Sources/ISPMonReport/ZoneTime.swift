@@ -1,15 +1,15 @@
 import Foundation
 import ISPMonCore
 import ISPMonCharts
-import ISPMonQuery
+public import ISPMonQuery
 
 /// Times as the report writes them: `2026-03-02 07:00` in the report's zone (never the
 /// machine's), and the same zone for the charts' axes.
-struct ZoneTime {
+public struct ZoneTime: Sendable {
     let zone: CalendarPeriods.Zone
     let calendar: Calendar
 
-    init(_ zone: CalendarPeriods.Zone) {
+    public init(_ zone: CalendarPeriods.Zone) {
         self.zone = zone
         var c = Calendar(identifier: .gregorian)
         c.timeZone = zone.timeZone
@@ -31,7 +31,7 @@ struct ZoneTime {
         return "\(Self.pad(c.year, 4))-\(Self.pad(c.month, 2))-\(Self.pad(c.day, 2)) \(Self.pad(c.hour, 2)):\(Self.pad(c.minute, 2))"
     }
 
-    func second(_ us: Int64) -> String { minute(us) + ":" + Self.pad(parts(us).second, 2) }
+    public func second(_ us: Int64) -> String { minute(us) + ":" + Self.pad(parts(us).second, 2) }
 
     /// The charts' axis in this zone.
     var axis: TimeAxis.Zone {

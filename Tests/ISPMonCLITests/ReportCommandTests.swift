@@ -33,7 +33,7 @@ import TestSupport
 
         /// `report` takes the lab's config (its site and plan); the other commands need none.
         func run(_ args: [String]) throws -> CLI.Result {
-            try CLI.run(args + (args.first == "report" ? ["--config", config] : []), data: dir.path)
+            try CLI.run(args + (["report", "evidence"].contains(args.first ?? "") ? ["--config", config] : []), data: dir.path)
         }
 
         func json(_ args: [String]) throws -> [String: Any] {
@@ -287,5 +287,68 @@ import TestSupport
             let size = (try FileManager.default.attributesOfItem(atPath: lab.dir.file(file))[.size] as? Int) ?? 0
             #expect(size > 1000, "\(file) has something on it")
         }
+    }
+}
+
+/// `ispmon evidence`: a zip that unpacks, whose SHA256SUMS check, whose events.ndjson is the
+/// export of the outage's window and whose outage.pdf names the outage; an unknown id is one error.
+@Suite(.serialized) struct EvidenceCommandTests {
+    @Test func theZipUnpacksChecksAndHoldsTheWindowsExport() throws {
+        let lab = try ReportCommandTests.Lab()
+        defer { lab.dir.cleanup() }
+        let outages = try lab.run(["outages", "--json"])
+        let list = try #require(try JSONSerialization.jsonObject(with: outages.stdout) as? [[String: Any]])
+        let outage = try #require(list.first { $0["cause"] as? String == "isp" })
+        let id = try #require(outage["id"] as? String)
+        let zip = lab.dir.file("evidence.zip")
+        let r = try lab.run(["evidence", id, "--output", zip, "--tz", "Europe/Berlin"])
+        #expect(r.status == 0 && r.stderr.contains("wrote \(zip)"), "\(r.stderr)")
+
+        let unpacked = lab.dir.file("unpacked")
+        #expect(try ReportPDFTests.tool("python3", ["-m", "zipfile", "-e", zip, unpacked]).status == 0, "it unpacks")
+        let names = try FileManager.default.contentsOfDirectory(atPath: unpacked).sorted()
+        #expect(names == ["README.txt", "SHA256SUMS", "events.ndjson", "outage.pdf"])
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        check.arguments = ["-c", "SHA256SUMS"]
+        check.currentDirectoryURL = URL(fileURLWithPath: unpacked)
+        check.standardOutput = FileHandle.nullDevice
+        try check.run()
+        check.waitUntilExit()
+        #expect(check.terminationStatus == 0, "sha256sum -c SHA256SUMS passes")
+
+        // events.ndjson is exactly the export of the window the README names.
+        let readme = try String(contentsOfFile: unpacked + "/README.txt", encoding: .utf8)
+        let command = try #require(readme.split(separator: "\n").first { $0.contains("ispmon export --since") })
+        let words = command.split(separator: " ").map(String.init)
+        let since = try #require(words.firstIndex(of: "--since").map { words[$0 + 1] })
+        let until = try #require(words.firstIndex(of: "--until").map { words[$0 + 1] })
+        let export = try lab.run(["export", "--since", since, "--until", until])
+        let ndjson = try Data(contentsOf: URL(fileURLWithPath: unpacked + "/events.ndjson"))
+        #expect(!ndjson.isEmpty && ndjson == export.stdout)
+        let start = try #require(outage["start"] as? String)
+        #expect(since < start && (outage["end"] as? String ?? "") < until, "10 minutes either side of \(start)")
+
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext") {
+            let text = try ReportPDFTests.tool("pdftotext", ["-layout", unpacked + "/outage.pdf", "-"]).out
+            #expect(text.contains("Outage \(id)") && text.contains("the ISP (beyond the router)") && text.contains("Europe/Berlin"))
+            #expect(text.contains("×"), "runs of the same result are folded, with their count")
+        } else {
+            Issue.record("pdftotext is missing: tools/test installs poppler-utils")
+        }
+
+        // The same outage, the same zip, byte for byte.
+        let again = lab.dir.file("again.zip")
+        _ = try lab.run(["evidence", id, "--output", again, "--tz", "Europe/Berlin"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: zip)) == (try Data(contentsOf: URL(fileURLWithPath: again))))
+    }
+
+    @Test func anUnknownOutageIsOneErrorAndNoFile() throws {
+        let lab = try ReportCommandTests.Lab()
+        defer { lab.dir.cleanup() }
+        let zip = lab.dir.file("nope.zip")
+        let r = try lab.run(["evidence", "c-nope", "--output", zip])
+        #expect(r.status != 0 && r.stderr.contains("no outage c-nope"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: zip))
     }
 }
