@@ -104,7 +104,7 @@ let package = Package(
         .target(
             name: "ISPMonServer",
             dependencies: [
-                "ISPMonCore", "ISPMonQuery", "ISPMonConfig", "ISPMonControl", "ISPMonCharts",
+                "ISPMonCore", "ISPMonQuery", "ISPMonConfig", "ISPMonControl", "ISPMonCharts", "ISPMonReport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

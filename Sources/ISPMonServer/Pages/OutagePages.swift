@@ -28,6 +28,8 @@ enum OutagePages {
         var newer: String?
         var older: String?
         var csv: String
+        /// The report buttons (PDF of a week or month).
+        var reports: [ChoiceLink]
     }
 
     struct AvailabilityValues {
@@ -47,7 +49,7 @@ enum OutagePages {
     }
 
     /// `list` nil: the form has an error (`error`), and no list is shown. `page`: 1 is the newest hundred.
-    static func list(_ list: OutageList?, page: Int, form: Form, error: String?) -> ListValues {
+    static func list(_ list: OutageList?, page: Int, form: Form, error: String?, reports: [ChoiceLink]) -> ListValues {
         let newestFirst = Array((list?.outages ?? []).reversed())
         let from = min((page - 1) * pageSize, newestFirst.count)
         let shown = newestFirst[from..<min(from + pageSize, newestFirst.count)]
@@ -60,7 +62,7 @@ enum OutagePages {
             causes: Outage.Cause.allCases.map { Option(name: $0.rawValue, label: $0.inWords, selected: form["cause"] == $0.rawValue) },
             error: error, availability: list?.availability.map { availability($0, form: form) },
             count: newestFirst.count, one: newestFirst.count == 1, outages: shown.map { OutageRow($0) },
-            csv: "/api/v1/outages" + PageText.link(csv))
+            csv: "/api/v1/outages" + PageText.link(csv), reports: reports)
         if newestFirst.count > pageSize {
             values.shown = shown.isEmpty ? "none on this page" : "\(from + 1)–\(from + shown.count) shown"
             var link = form.set

@@ -55,7 +55,8 @@ struct PageRoutes {
             return try await pool.runIfActive {
                 // Days, weeks and months of this machine's zone, as every time shown to people is local.
                 let list = try query.map { try queries.outageList($0, per: per ?? nil, zone: .local) }
-                return renderer.page("outages", title: "Outages", values: OutagePages.list(list, page: page, form: form, error: error),
+                return renderer.page("outages", title: "Outages", values: OutagePages.list(list, page: page, form: form, error: error,
+                                                                                                 reports: ReportRoutes.links(now: settings.clock.microseconds)),
                                      access: access, status: error == nil ? .ok : .badRequest)
             }
         }
@@ -88,7 +89,8 @@ struct PageRoutes {
                                                           try p.choice("summary", ["day": SpeedTestQuery.Period.day, "week": .week, "month": .month])) }
             return try await pool.runIfActive {
                 let values = try ViewPages.speedTests(queries, window: window.flatMap { $0.since == nil && $0.until == nil ? nil : $0 },
-                                                      summary: (summary ?? nil) ?? .day, plan: settings.plan, error: error)
+                                                      summary: (summary ?? nil) ?? .day, plan: settings.plan, error: error,
+                                                      now: settings.clock.microseconds)
                 return renderer.page("speedtests", title: "Speed tests", values: values, access: access, status: error == nil ? .ok : .badRequest)
             }
         }

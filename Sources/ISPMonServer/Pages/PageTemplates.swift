@@ -9,7 +9,8 @@
 /// navigation, which would only lead to the sign-in page), `head` (the start of every page: its
 /// title, the stylesheet and the icon), `outageTable`, `availabilityTable` (the recent spans'
 /// availability, on the overview and the status page) and `ranges` (links to the usual spans back
-/// from the newest event, as explicit times: what the API takes).
+/// from the newest event, as explicit times: what the API takes) and `reportLinks` (the report
+/// buttons of the speed tests and outages pages).
 enum PageTemplates {
     static let all: [String: String] = [
         "layout": text(PackageResources.layout_mustache),
@@ -29,6 +30,7 @@ enum PageTemplates {
         "publicLayout": text(PackageResources.publicLayout_mustache),
         "availabilityTable": text(PackageResources.availabilityTable_mustache),
         "head": text(PackageResources.head_mustache),
+        "reportLinks": text(PackageResources.reportLinks_mustache),
     ]
 
     static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

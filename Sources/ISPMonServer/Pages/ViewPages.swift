@@ -137,10 +137,12 @@ enum ViewPages {
         var summaryPeriod: String
         var periods: [ChoiceLink]
         var summaries: [Summary]
+        /// The report buttons (PDF of a week or month).
+        var reports: [ChoiceLink]
     }
 
     static func speedTests(_ queries: Queries, window given: TimeWindow?, summary: SpeedTestQuery.Period, plan: ServicePlan?,
-                           error: String?) throws -> SpeedTestValues {
+                           error: String?, now: Int64) throws -> SpeedTestValues {
         let asOf = try queries.status().asOf ?? 0
         let window = given ?? TimeWindow(since: asOf - 30 * day, until: asOf)
         let since = Timestamp(microseconds: window.since ?? 0).description
@@ -153,7 +155,7 @@ enum ViewPages {
             periods: [SpeedTestQuery.Period.day, .week, .month].map { p in
                 ChoiceLink(label: p.rawValue, href: "/speedtests?summary=\(p.rawValue)" + (given == nil ? "" : "&since=\(PageText.query(since))&until=\(PageText.query(until))"),
                            current: p == summary)
-            }, summaries: [])
+            }, summaries: [], reports: ReportRoutes.links(now: now))
         guard case .tests(let tests) = try queries.speedTests(SpeedTestQuery(window: window, period: .test)) else { return values }
         // Without a range the chart starts at the oldest test (the answer is newest first), if that is within the 30 days.
         let start = given == nil ? max(window.since ?? 0, (tests.last?.time ?? asOf) - hour) : window.since ?? tests.last?.time ?? (asOf - 30 * day)
