@@ -83,8 +83,8 @@ struct PasswdCommand: ParsableCommand {
 }
 
 enum PasswordInput {
-    static let minimumLength = AuthStore.minimumPasswordLength
-
+    /// The new password, from the terminal (twice) or standard input (once), refused as
+    /// ``AuthStore/passwordProblem(_:)`` says.
     static func read() throws -> String {
         let password: String
         if isatty(STDIN_FILENO) == 1 {
@@ -95,9 +95,7 @@ enum PasswordInput {
         } else {
             password = readLine(strippingNewline: true) ?? ""
         }
-        guard password.count >= minimumLength else {
-            throw ValidationError("a password needs at least \(minimumLength) characters: nothing changed")
-        }
+        if let problem = AuthStore.passwordProblem(password) { throw ValidationError(problem + ": nothing changed") }
         return password
     }
 }

@@ -207,7 +207,7 @@ struct ToolsTests {
             guard let fd = loopbackConnection(port: port, timeout: 15) else { return [] }
             defer { close(fd) }
             let body = #"{"host": "127.0.0.1", "count": 3}"#
-            let head = "POST /api/v1/tools/ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer \(token)\r\n"
+            let head = "POST /api/v1/tools/ping HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer \(token)\r\n"
                 + "Content-Type: application/json\r\nAccept: application/x-ndjson\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
             _ = Array(head.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
             let start = Date()

@@ -143,9 +143,10 @@ import Glibc
         #expect(s.client.get("/login")?.status == 200)
         // Every answer carries the security headers, errors too.
         for r in [page, health, s.client.get("/api/v1/status")] {
-            #expect(r?.header("Content-Security-Policy") == "default-src 'self'; frame-ancestors 'none'; form-action 'self'")
+            #expect(r?.header("Content-Security-Policy") == "default-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+            #expect(r?.header("X-Frame-Options") == "DENY")
             #expect(r?.header("X-Content-Type-Options") == "nosniff")
-            #expect(r?.header("Referrer-Policy") == "no-referrer")
+            #expect(r?.header("Referrer-Policy") == "same-origin")
         }
     }
 
