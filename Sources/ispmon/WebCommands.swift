@@ -4,6 +4,7 @@ import Foundation
 import ISPMonCore
 import ISPMonMonitor
 import ISPMonConfig
+import ISPMonControl
 import ISPMonQuery
 import ISPMonServer
 import ISPMonStore
@@ -44,7 +45,7 @@ struct ServeCommand: ParsableCommand {
             let signals = StopSignals()
             let server = WebServer(queries: Queries(store: log) { logger.notice("\($0)") },
                                    settings: try WebSettings.forCommand(settings, listen: address), inProcess: false,
-                                   checks: CheckRunner(), logger: logger)
+                                   checks: CheckRunner(targets: ToolTargets(settings)), logger: logger)
             try server.start()
             signals.wait()
             logger.info("stopping")

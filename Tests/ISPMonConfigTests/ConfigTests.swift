@@ -87,12 +87,13 @@ import ISPMonCore
         #expect(!name.isEmpty && name.count <= 64 && name.unicodeScalars.allSatisfy(MonitorConfig.isSiteCharacter))
     }
 
-    /// The names the web server answers to.
-    @Test func theWebServersNames() throws {
-        let c = try MonitorConfig.parse("web:\n  hosts: [ispmon.home.arpa, NAS.local.]\n", file: "x.yaml")
+    /// The names the web server answers to, and the tools' switch: off unless said.
+    @Test func theWebServersNamesAndTheToolsSwitch() throws {
+        let c = try MonitorConfig.parse("web:\n  hosts: [ispmon.home.arpa, NAS.local.]\n  tools_allow_local: true\n", file: "x.yaml")
         #expect(c.web.hosts == ["ispmon.home.arpa", "NAS.local."])
+        #expect(c.web.toolsAllowLocal)
         let d = try MonitorConfig.parse("web:\n  listen: ':8080'\n", file: "x.yaml")
-        #expect(d.web.hosts.isEmpty)
+        #expect(d.web.hosts.isEmpty && !d.web.toolsAllowLocal)
     }
 
     @Test func anEmptyFileIsAllDefaults() throws {
@@ -126,6 +127,7 @@ import ISPMonCore
         ("web:\n  hosts: ispmon.home.arpa\n", 2, "web.hosts must be a list of host names"),
         ("web:\n  hosts: [ispmon.home.arpa, 'ispmon.lan:8080']\n", 2, "web.hosts: 'ispmon.lan:8080' is not a host name"),
         ("web:\n  hosts: [192.0.2.10]\n", 2, "web.hosts: '192.0.2.10' is not a host name (without a port; addresses are answered without being listed)"),
+        ("web:\n  tools_allow_local: yes please\n", 2, "web.tools_allow_local"),
     ])
     func aBadFileIsOneErrorNamingTheLine(text: String, line: Int, message: String) {
         #expect {
