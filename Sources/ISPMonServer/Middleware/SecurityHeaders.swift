@@ -7,9 +7,15 @@ import Logging
 /// would send the pages' links and forms elsewhere, no framing (the CSP's `frame-ancestors`,
 /// and `X-Frame-Options` for browsers without it), no guessing of content types, no referrer
 /// sent to another site (`same-origin`, not `no-referrer`: under `no-referrer` a browser sends
-/// the pages' own posts with `Origin: null`, which ``SameOrigin`` cannot tell from a hostile page's). The API's answers and /metrics are never stored by a browser or a proxy
+/// the pages' own posts with `Origin: null`, which ``SameOrigin`` cannot tell from a hostile
+/// page's).
+///
+/// The API's answers to `GET` and /metrics are never stored by a browser or a proxy
 /// (`Cache-Control: no-store`): they are what a session or token may read, and
-/// `/api/v1/session` holds the CSRF token.
+/// `/api/v1/session` holds the CSRF token. An answer to a `POST` is stored by no cache anyway
+/// (RFC 9111 would need it to say how long it is fresh, and where); and `no-store` on the
+/// tools' streamed answer made Chromium report the fetch as cancelled when the page was left
+/// after it had ended.
 public struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
@@ -41,7 +47,9 @@ public struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
     static func secured(_ response: Response, _ request: Request) -> Response {
         var r = response
         for f in fields { r.headers[f.name] = f.value }
-        if AccessControl.isAPI(request.uri.path) { r.headers[.cacheControl] = "no-store" }
+        if AccessControl.isAPI(request.uri.path) && (request.method == .get || request.method == .head) {
+            r.headers[.cacheControl] = "no-store"
+        }
         return r
     }
 }
