@@ -174,6 +174,27 @@ import Glibc
         #expect(s.signIn() == nil)
     }
 
+    /// `ispmon passwd` refuses what bcrypt would not read whole (a NUL ends its C string; it
+    /// ignores bytes past the 72nd), and `ispmon token create` names of dots alone; nothing changes.
+    @Test func thePasswdAndTokenCommandsRefuseWhatTheServerCouldNotHonour() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let store = dir.file("store")
+        #expect(try CLI.run(["passwd"], stdin: Data((WebServeTests.password + "\n").utf8), data: store).status == 0)
+        let before = try String(contentsOfFile: store + "/auth/password", encoding: .utf8)
+        for (input, words) in [("short\0but padded past ten", "NUL"), (String(repeating: "p", count: 73), "at most 72 bytes")] {
+            let r = try CLI.run(["passwd"], stdin: Data((input + "\n").utf8), data: store)
+            #expect(r.status != 0 && r.stderr.contains(words) && r.stderr.contains("nothing changed"), "\(r.stderr)")
+        }
+        #expect(try String(contentsOfFile: store + "/auth/password", encoding: .utf8) == before, "nothing changed")
+        #expect(try CLI.run(["passwd"], stdin: Data((String(repeating: "p", count: 72) + "\n").utf8), data: store).status == 0, "72 bytes")
+        for name in [".", ".."] {
+            let r = try CLI.run(["token", "create", name], data: store)
+            #expect(r.status != 0 && r.stderr.contains("not dots alone"), "\(name): \(r.stderr)")
+        }
+        #expect(try CLI.run(["token", "list"], data: store).out.contains("..") == false)
+    }
+
     @Test func aPasswordChangeInAnotherProcessEndsEverySession() throws {
         let s = try Served()
         guard let (cookie, _) = s.signIn() else { Issue.record("sign-in failed"); return }
