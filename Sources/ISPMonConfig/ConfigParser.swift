@@ -190,7 +190,7 @@ struct ConfigParser {
     }
 
     func web(_ node: Node) throws(ConfigError) -> MonitorConfig.Web {
-        let m = try mapping(node, "web", allowed: ["listen", "public_status", "metrics_allow", "tls_cert", "tls_key"])
+        let m = try mapping(node, "web", allowed: ["listen", "public_status", "metrics_allow", "hosts", "tools_allow_local", "tls_cert", "tls_key"])
         var w = MonitorConfig.Web()
         if let n = m["listen"] {
             let text = try string(n, "web.listen")
@@ -212,6 +212,17 @@ struct ConfigParser {
                 return a
             }
         }
+        if let n = m["hosts"] {
+            guard case .sequence(let seq) = n else { throw error(n, "web.hosts must be a list of host names, e.g. [ispmon.home.arpa]") }
+            w.hosts = try seq.map { item throws(ConfigError) in
+                let name = try string(item, "web.hosts")
+                guard HostName.isValid(name), !HostName.isNumericAddress(name) else {
+                    throw error(item, "web.hosts: '\(name)' is not a host name (without a port; addresses are answered without being listed)")
+                }
+                return name
+            }
+        }
+        if let n = m["tools_allow_local"] { w.toolsAllowLocal = try bool(n, "web.tools_allow_local") }
         if let n = m["tls_cert"] { w.tlsCert = try string(n, "web.tls_cert") }
         if let n = m["tls_key"] { w.tlsKey = try string(n, "web.tls_key") }
         if (w.tlsCert == nil) != (w.tlsKey == nil) {

@@ -7,6 +7,11 @@ extension MonitorConfig {
         public var publicStatus = false
         /// Addresses that may scrape /metrics without a token (numeric, as the peer's address reads).
         public var metricsAllow: [String] = []
+        /// Names the server answers to besides its addresses, `localhost` and this machine's
+        /// host name (a `Host` of any other name is `421`: DNS rebinding).
+        public var hosts: [String] = []
+        /// Whether the tools may check this machine, loopback, link-local and unspecified addresses.
+        public var toolsAllowLocal = false
         /// HTTPS instead of HTTP: both or neither.
         public var tlsCert: String?
         public var tlsKey: String?

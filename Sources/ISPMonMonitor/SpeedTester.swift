@@ -31,9 +31,14 @@ final class SpeedTester: @unchecked Sendable {
     /// The wall clock tests are stamped with (the monitor's).
     let now: @Sendable () -> Timestamp
 
+    /// Where to connect, when the caller looked the URL's host up already (the tools, which
+    /// judged that address: a second lookup could answer another); nil: looked up each test.
+    let address: SocketAddress?
+
     init(_ settings: MonitorConfig.SpeedTest, firstDelay: Int64, now: @escaping @Sendable () -> Timestamp,
-         isRunning: @escaping @Sendable () -> Bool, record: @escaping @Sendable (Event) -> Void) {
+         isRunning: @escaping @Sendable () -> Bool, address: SocketAddress? = nil, record: @escaping @Sendable (Event) -> Void) {
         self.settings = settings
+        self.address = address
         self.now = now
         self.isRunning = isRunning
         self.firstDelay = firstDelay
@@ -81,7 +86,8 @@ final class SpeedTester: @unchecked Sendable {
         let server = String(down.description.utf8.prefix(256)) ?? down.host
         let half = settings.maxDuration / 2
         var rtt: Int64?
-        if case .ok(let r, _) = TCPProbe.run(host: down.host, port: down.port, timeout: 2_000_000) { rtt = r }
+        let idle = address.map { TCPProbe.run(address: $0, timeout: 2_000_000) } ?? TCPProbe.run(host: down.host, port: down.port, timeout: 2_000_000)
+        if case .ok(let r, _) = idle { rtt = r }
         switch transfer(down, upload: false, budget: half) {
         case .failure(let f): return SpeedTest(server: server, outcome: .failed(error: f.code), rtt: rtt)
         case .success(let downMbps):
@@ -107,7 +113,7 @@ final class SpeedTester: @unchecked Sendable {
         progress.withLock { $0 = Progress(upload: upload, started: Monotonic.microseconds(), budget: budget) }
         defer { progress.withLock { $0 = nil } }
         let connection: Connection
-        switch Connection.open(url, deadline: deadline) {
+        switch Connection.open(url, address: address, deadline: deadline) {
         case .success(let c): connection = c
         case .failure(let f): return .failure(f)
         }

@@ -53,6 +53,8 @@ public final class WebServer: Sendable {
     let shownConfig = Mutex<ShownConfig?>(nil)
     /// Failed password checks, of sign-in and of a password change alike.
     let limiter = LoginLimiter()
+    /// The TOTP steps that signed in.
+    let totpReplay = TOTPReplay()
 
     /// `console`: the monitor in this process (`ispmon run`): its activity for the stream, its
     /// log level and log lines for the settings page.
@@ -90,10 +92,11 @@ public final class WebServer: Sendable {
         let router = RouteTable(Router(context: WebContext.self))
         router.add(middleware: SecurityHeaders<WebContext>())
         router.add(middleware: ClientErrors<WebContext>())
+        router.add(middleware: HostCheck<WebContext>(allowed: AllowedHosts(configured: settings.hosts, listen: settings.listen.host)))
         router.add(middleware: AccessControl(auth: auth, settings: settings, work: PoolWork(pool: pool)))
         let renderer = PageRenderer(site: settings.site)
         SignInRoutes(auth: auth, queries: queries, limiter: limiter, pool: pool, passwords: passwords, renderer: renderer,
-                     publicStatus: settings.publicStatus, clock: settings.clock).add(to: router)
+                     publicStatus: settings.publicStatus, clock: settings.clock, replay: totpReplay).add(to: router)
         APIRoutes(queries: queries, pool: pool, clock: settings.clock).add(to: router)
         StreamRoute(queries: queries, inProcess: inProcess, clients: streams, work: PoolWork(pool: livePool),
                     activity: console?.activity).add(to: router)

@@ -13,6 +13,8 @@ public struct WebSettings: Sendable {
     public var listen: MonitorConfig.Web.Listen
     public var publicStatus = false
     public var metricsAllow: [String] = []
+    /// `web.hosts`: names answered besides the addresses, `localhost` and the host name.
+    public var hosts: [String] = []
     public var tlsCert: String?
     public var tlsKey: String?
     /// This site's name (config `site:`, else the host name), in the pages' titles.
@@ -33,6 +35,7 @@ public struct WebSettings: Sendable {
         self.listen = listen
         publicStatus = web.publicStatus
         metricsAllow = web.metricsAllow
+        hosts = web.hosts
         tlsCert = web.tlsCert
         tlsKey = web.tlsKey
     }

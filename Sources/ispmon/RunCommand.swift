@@ -4,6 +4,7 @@ import Foundation
 import ISPMonCore
 import ISPMonMonitor
 import ISPMonConfig
+import ISPMonControl
 import ISPMonQuery
 import ISPMonServer
 import ISPMonStore
@@ -68,7 +69,7 @@ struct RunCommand: ParsableCommand {
                                              setLevel: { level.current = $0 })
                 let server = WebServer(queries: Queries(store: log) { logger.notice("\($0)") },
                                        settings: try WebSettings.forCommand(settings, listen: listen), inProcess: true,
-                                       console: console, checks: CheckRunner(), logger: logger)
+                                       console: console, checks: CheckRunner(targets: ToolTargets(settings)), logger: logger)
                 server.show(config: shownConfig())
                 try server.start()
                 webServer.withLock { $0 = server }

@@ -4,6 +4,7 @@ import Foundation
 import ISPMonCore
 import ISPMonMonitor
 import ISPMonConfig
+import ISPMonControl
 import ISPMonQuery
 import ISPMonServer
 import ISPMonStore
@@ -44,7 +45,7 @@ struct ServeCommand: ParsableCommand {
             let signals = StopSignals()
             let server = WebServer(queries: Queries(store: log) { logger.notice("\($0)") },
                                    settings: try WebSettings.forCommand(settings, listen: address), inProcess: false,
-                                   checks: CheckRunner(), logger: logger)
+                                   checks: CheckRunner(targets: ToolTargets(settings)), logger: logger)
             try server.start()
             signals.wait()
             logger.info("stopping")
@@ -83,8 +84,8 @@ struct PasswdCommand: ParsableCommand {
 }
 
 enum PasswordInput {
-    static let minimumLength = AuthStore.minimumPasswordLength
-
+    /// The new password, from the terminal (twice) or standard input (once), refused as
+    /// ``AuthStore/passwordProblem(_:)`` says.
     static func read() throws -> String {
         let password: String
         if isatty(STDIN_FILENO) == 1 {
@@ -95,9 +96,7 @@ enum PasswordInput {
         } else {
             password = readLine(strippingNewline: true) ?? ""
         }
-        guard password.count >= minimumLength else {
-            throw ValidationError("a password needs at least \(minimumLength) characters: nothing changed")
-        }
+        if let problem = AuthStore.passwordProblem(password) { throw ValidationError(problem + ": nothing changed") }
         return password
     }
 }

@@ -152,17 +152,22 @@ import Glibc
         let proxy = try Proxy(in: s.dir, upstream: s.port)
         defer { proxy.stop() }
 
-        // Sign in through the proxy: the cookie is Secure (X-Forwarded-Proto from a loopback peer).
+        // Sign in through the proxy: the cookie is Secure, and a __Host- one (X-Forwarded-Proto from a loopback peer).
         let form = "password=\(WebServeTests.password.replacingOccurrences(of: " ", with: "+"))"
         let login = try proxy.curl("/login", ["--data", form])
         #expect(login.status == 303, "\(login)")
         let setCookie = login.headers.first { $0.0 == "set-cookie" }?.1 ?? ""
-        #expect(setCookie.hasPrefix("ispmon_session=") && setCookie.contains("; Secure") && setCookie.contains("HttpOnly")
+        #expect(setCookie.hasPrefix("__Host-ispmon_session=") && setCookie.contains("; Secure") && setCookie.contains("HttpOnly")
                 && setCookie.contains("SameSite=Strict"), "\(setCookie)")
         let cookie = String(setCookie.prefix { $0 != ";" })
         // Signed in directly, over plain HTTP, the cookie is not Secure (else the browser would never send it back).
         let direct = s.client.request("POST", "/login", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8))
         #expect(direct?.status == 303 && direct?.header("Set-Cookie")?.contains("Secure") == false, "\(direct?.header("Set-Cookie") ?? "")")
+
+        // The proxy passes the browser's Host on (proxy_set_header Host $host): a name ispmon was
+        // not given (web.hosts) is refused, as a DNS-rebinding page's would be.
+        let rebound = try proxy.curl("/healthz", ["-H", "Host: rebinding.example"])
+        #expect(rebound.status == 421, "\(rebound)")
 
         // The API with the session, and a change with its CSRF token.
         let status = try proxy.curl("/api/v1/status", ["-H", "Cookie: \(cookie)"])

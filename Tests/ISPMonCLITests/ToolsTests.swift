@@ -12,6 +12,10 @@ import Glibc
 /// targets (lab-httpd.py, dnsmasq) and the test's own client are inside a network namespace
 /// with only loopback: a tool sends packets wherever it is told, so here it can reach nothing
 /// but loopback, and an address outside is "unreachable" at once.
+///
+/// The tools refuse loopback unless the config allows it (`web.tools_allow_local`), and every
+/// target here is on loopback: the lab's config turns the switch on, except where a test says
+/// it is off. The speed test goes to the lab's web server as the configured speed-test server.
 @Suite(.serialized, .enabled(if: LoopbackNamespace.unavailable == nil,
                              "needs root and iproute2's ip to make a network namespace; CI runs as root"))
 struct ToolsTests {
@@ -31,7 +35,8 @@ struct ToolsTests {
         let readOnly: String
         var client: HTTPClient { HTTPClient(port: port) }
 
-        init() throws {
+        /// `allowLocal`: `web.tools_allow_local` (on: every target of the lab is on loopback).
+        init(allowLocal: Bool = true) throws {
             let store = dir.file("store")
             namespace = try LoopbackNamespace(prefix: "ispmon-tools")
             #expect(namespace.links.count == 1 && namespace.links.first?.contains(": lo:") == true,
@@ -40,7 +45,16 @@ struct ToolsTests {
             #expect(try CLI.run(["passwd"], stdin: Data("correct horse battery\n".utf8), data: store).status == 0)
             full = try CLI.run(["token", "create", "tools"], data: store).out.split(separator: "\n").last.map(String.init) ?? ""
             readOnly = try CLI.run(["token", "create", "tools-read", "--read-only"], data: store).out.split(separator: "\n").last.map(String.init) ?? ""
-            try "log_level: warning\n".write(toFile: dir.file("config.yaml"), atomically: true, encoding: .utf8)
+            try """
+                log_level: warning
+                web:
+                  tools_allow_local: \(allowLocal)
+                speedtest:
+                  enabled: false
+                  download_url: http://127.0.0.1:\(httpPort)/download?bytes=20000000
+                  upload_url: http://127.0.0.1:\(httpPort)/upload
+
+                """.write(toFile: dir.file("config.yaml"), atomically: true, encoding: .utf8)
             // Names the tools resolve: the hosts file first, then this resolver (dnsmasq, in the namespace).
             try "127.0.0.1 gateway.lab\n".write(toFile: dir.file("hosts"), atomically: true, encoding: .utf8)
             try "nameserver 127.0.0.1\n".write(toFile: dir.file("resolv.conf"), atomically: true, encoding: .utf8)
@@ -197,6 +211,31 @@ struct ToolsTests {
         #expect(lab.check("ping", #"{"host": "127.0.0.1", "count": 1}"#)?.status == 200, "free again once it ended")
     }
 
+    /// Without `web.tools_allow_local`, `ispmon serve`'s tools refuse loopback in any spelling
+    /// and behind a name (`target-not-allowed`), and a speed test to a port that is neither the
+    /// configured server's nor a web port; with it, they run (the test above).
+    @Test func withoutTheSwitchLoopbackIsRefused() throws {
+        try Self.requireDnsmasq()
+        let lab = try Lab(allowLocal: false)
+        let refused = [("ping", #"{"host": "127.1", "count": 1}"#), ("tcp", #"{"host": "2130706433", "port": \#(lab.httpPort)}"#),
+                       ("tcp", #"{"host": "::1", "port": \#(lab.httpPort)}"#), ("dns", #"{"host": "0x7f.0.0.1", "query": "far.lab"}"#),
+                       ("http", #"{"url": "http://web.lab:\#(lab.httpPort)/"}"#), ("trace", #"{"host": "gateway.lab"}"#),
+                       ("speedtest", #"{"url": "http://127.0.0.1:\#(lab.httpPort)/download"}"#)]
+        for (tool, body) in refused {
+            let r = lab.check(tool, body)
+            #expect(r?.status == 200 && Self.object(r)["ok"] as? Bool == false && Self.object(r)["error"] as? String == "target-not-allowed",
+                    "\(tool) \(body): \(r?.text ?? "no answer")")
+        }
+    }
+
+    /// The speed test keeps to the configured server or a web port even with the switch on.
+    @Test func theSpeedTestKeepsToItsServer() throws {
+        try Self.requireDnsmasq()
+        let lab = try Lab()
+        let other = lab.check("speedtest", #"{"url": "http://127.0.0.1:9/upload"}"#)
+        #expect(Self.object(other)["error"] as? String == "target-not-allowed", "\(other?.text ?? "no answer")")
+    }
+
     /// With `Accept: application/x-ndjson` each try is a line as soon as it ends (the tools page
     /// shows them so), and the whole answer is the last line.
     @Test func resultsComeAsTheyComeWhenStreamed() throws {
@@ -207,7 +246,7 @@ struct ToolsTests {
             guard let fd = loopbackConnection(port: port, timeout: 15) else { return [] }
             defer { close(fd) }
             let body = #"{"host": "127.0.0.1", "count": 3}"#
-            let head = "POST /api/v1/tools/ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer \(token)\r\n"
+            let head = "POST /api/v1/tools/ping HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer \(token)\r\n"
                 + "Content-Type: application/json\r\nAccept: application/x-ndjson\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
             _ = Array(head.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
             let start = Date()

@@ -143,9 +143,10 @@ import Glibc
         #expect(s.client.get("/login")?.status == 200)
         // Every answer carries the security headers, errors too.
         for r in [page, health, s.client.get("/api/v1/status")] {
-            #expect(r?.header("Content-Security-Policy") == "default-src 'self'; frame-ancestors 'none'; form-action 'self'")
+            #expect(r?.header("Content-Security-Policy") == "default-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+            #expect(r?.header("X-Frame-Options") == "DENY")
             #expect(r?.header("X-Content-Type-Options") == "nosniff")
-            #expect(r?.header("Referrer-Policy") == "no-referrer")
+            #expect(r?.header("Referrer-Policy") == "same-origin")
         }
     }
 
@@ -171,6 +172,27 @@ import Glibc
         #expect(Int(sixth?.header("Retry-After") ?? "") ?? 0 > 0)
         // The right password too waits out the minute: the limiter counts failures per address.
         #expect(s.signIn() == nil)
+    }
+
+    /// `ispmon passwd` refuses what bcrypt would not read whole (a NUL ends its C string; it
+    /// ignores bytes past the 72nd), and `ispmon token create` names of dots alone; nothing changes.
+    @Test func thePasswdAndTokenCommandsRefuseWhatTheServerCouldNotHonour() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let store = dir.file("store")
+        #expect(try CLI.run(["passwd"], stdin: Data((WebServeTests.password + "\n").utf8), data: store).status == 0)
+        let before = try String(contentsOfFile: store + "/auth/password", encoding: .utf8)
+        for (input, words) in [("short\0but padded past ten", "NUL"), (String(repeating: "p", count: 73), "at most 72 bytes")] {
+            let r = try CLI.run(["passwd"], stdin: Data((input + "\n").utf8), data: store)
+            #expect(r.status != 0 && r.stderr.contains(words) && r.stderr.contains("nothing changed"), "\(r.stderr)")
+        }
+        #expect(try String(contentsOfFile: store + "/auth/password", encoding: .utf8) == before, "nothing changed")
+        #expect(try CLI.run(["passwd"], stdin: Data((String(repeating: "p", count: 72) + "\n").utf8), data: store).status == 0, "72 bytes")
+        for name in [".", ".."] {
+            let r = try CLI.run(["token", "create", name], data: store)
+            #expect(r.status != 0 && r.stderr.contains("not dots alone"), "\(name): \(r.stderr)")
+        }
+        #expect(try CLI.run(["token", "list"], data: store).out.contains("..") == false)
     }
 
     @Test func aPasswordChangeInAnotherProcessEndsEverySession() throws {

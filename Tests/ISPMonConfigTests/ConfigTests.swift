@@ -87,6 +87,15 @@ import ISPMonCore
         #expect(!name.isEmpty && name.count <= 64 && name.unicodeScalars.allSatisfy(MonitorConfig.isSiteCharacter))
     }
 
+    /// The names the web server answers to, and the tools' switch: off unless said.
+    @Test func theWebServersNamesAndTheToolsSwitch() throws {
+        let c = try MonitorConfig.parse("web:\n  hosts: [ispmon.home.arpa, NAS.local.]\n  tools_allow_local: true\n", file: "x.yaml")
+        #expect(c.web.hosts == ["ispmon.home.arpa", "NAS.local."])
+        #expect(c.web.toolsAllowLocal)
+        let d = try MonitorConfig.parse("web:\n  listen: ':8080'\n", file: "x.yaml")
+        #expect(d.web.hosts.isEmpty && !d.web.toolsAllowLocal)
+    }
+
     @Test func anEmptyFileIsAllDefaults() throws {
         #expect(try MonitorConfig.parse("", file: "x.yaml") == MonitorConfig())
         #expect(try MonitorConfig.parse("# nothing yet\n", file: "x.yaml").targets.isEmpty)
@@ -115,6 +124,10 @@ import ISPMonCore
         ("plan:\n  down_mbps: fast\n  up_mbps: 20\n", 2, "plan.down_mbps must be a rate in Mb/s"),
         ("plan:\n  down_mbps: 100\n  up_mbps: 20\n  below_pct: 0\n", 4, "plan.below_pct must be a percentage from 1 to 100"),
         ("plan:\n  down_mbps: 100\n  up_mbps: 20\n  burst: 3\n", 4, "unknown key 'burst' in plan"),
+        ("web:\n  hosts: ispmon.home.arpa\n", 2, "web.hosts must be a list of host names"),
+        ("web:\n  hosts: [ispmon.home.arpa, 'ispmon.lan:8080']\n", 2, "web.hosts: 'ispmon.lan:8080' is not a host name"),
+        ("web:\n  hosts: [192.0.2.10]\n", 2, "web.hosts: '192.0.2.10' is not a host name (without a port; addresses are answered without being listed)"),
+        ("web:\n  tools_allow_local: yes please\n", 2, "web.tools_allow_local"),
     ])
     func aBadFileIsOneErrorNamingTheLine(text: String, line: Int, message: String) {
         #expect {

@@ -19,22 +19,36 @@ public struct HTTPClient: Sendable {
         public var json: Any? { try? JSONSerialization.jsonObject(with: Data(body)) }
     }
 
-    /// Sends a request; nil when the server closed the connection without an answer.
+    /// Sends a request; nil when the server closed the connection without an answer. `host`:
+    /// the `Host` header (`127.0.0.1:PORT` unless given).
     public func request(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = [],
-                        timeout: Double = 10) -> Response? {
-        guard let fd = loopbackConnection(port: port, timeout: Int(timeout)) else { return nil }
+                        timeout: Double = 10, host: String? = nil) -> Response? {
+        guard let fd = send(method, path, headers: headers, body: body, timeout: timeout, host: host) else { return nil }
         defer { close(fd) }
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        return receive(fd)
+    }
+
+    /// Sends a request on a connection of its own and leaves the answer to ``receive(_:)``:
+    /// requests sent this way one after another are all under way at once.
+    public func send(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = [],
+                     timeout: Double = 10, host: String? = nil) -> Int32? {
+        guard let fd = loopbackConnection(port: port, timeout: Int(timeout)) else { return nil }
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host ?? "127.0.0.1:\(port)")\r\nConnection: close\r\n"
         for (k, v) in headers { head += "\(k): \(v)\r\n" }
         if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"
         let out = Array(head.utf8) + body
         var sent = 0
         while sent < out.count {
-            let n = out[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let n = out[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if n <= 0 { break }
             sent += n
         }
+        return fd
+    }
+
+    /// The answer on `fd` (read to its end; the caller closes it).
+    public func receive(_ fd: Int32) -> Response? {
         var data: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -45,7 +59,9 @@ public struct HTTPClient: Sendable {
         return HTTPClient.parse(data)
     }
 
-    public func get(_ path: String, headers: [(String, String)] = []) -> Response? { request("GET", path, headers: headers) }
+    public func get(_ path: String, headers: [(String, String)] = [], host: String? = nil) -> Response? {
+        request("GET", path, headers: headers, host: host)
+    }
 
     static func parse(_ data: [UInt8]) -> Response? {
         let crlf2: [UInt8] = [13, 10, 13, 10]

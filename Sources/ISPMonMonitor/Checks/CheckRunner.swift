@@ -14,19 +14,28 @@ import Synchronization
 /// looked up the monitor's way (the hosts file, then resolv.conf's resolvers, bounded), so a
 /// dead resolver costs a check 2 s, not the C library's 5–10 s.
 ///
+/// Every target is judged by ``ToolTargets`` once its address is known (parsed or looked up),
+/// and the check goes to that address: by default not to this machine, loopback, link-local or
+/// unspecified addresses, and a speed test only to the configured server or a web port. An
+/// http check's answer that is not HTTP is reported without its bytes (`http-malformed`, no
+/// detail): whatever a service other than a web server says of itself (an SSH server's version)
+/// is not the tools' to show.
+///
 /// Calls block (each for at most its check's ``Check/bound``); the server runs each on a
 /// thread of its own, never on its event loop or the store's pool.
 public final class CheckRunner: AdHocChecks {
     let names: NameCache.Options
+    let targets: ToolTargets
     /// The checks' pinger, opened at the first ping and kept: a socket and a receiving thread,
     /// with an identifier of its own so that its replies are not the monitor's.
     let pinger = Mutex<ICMPPinger?>(nil)
     let inFlight = Atomic<Int>(0)
 
     /// `environment`: `ISPMON_RESOLV_CONF` and `ISPMON_HOSTS` point at other files, as for the
-    /// monitor (tests).
-    public init(environment: [String: String]? = nil) {
+    /// monitor (tests); `targets`: where checks may go (the config's, ``ToolTargets/init(_:)``).
+    public init(environment: [String: String]? = nil, targets: ToolTargets = ToolTargets()) {
         names = NameCache.Options.from(environment: environment ?? ProcessInfo.processInfo.environment)
+        self.targets = targets
     }
 
     /// Runs `check` now, and says what it found; `each` hears of every try and hop as it ends.
@@ -55,7 +64,7 @@ public final class CheckRunner: AdHocChecks {
         case .http:
             guard let url = check.url else { return report }
             tries(check, &report, host: url.host, port: url.port, each) {
-                HTTPProbe.run(url: url, address: $0, expectStatus: nil, timeout: Check.tryTimeout)
+                CheckRunner.withoutForeignBytes(HTTPProbe.run(url: url, address: $0, expectStatus: nil, timeout: Check.tryTimeout))
             }
         case .trace:
             guard let (address, via) = resolve(check.host ?? "", port: nil, &report) else { return report }
@@ -67,13 +76,19 @@ public final class CheckRunner: AdHocChecks {
                 report.failure = .init(error: "trace-unavailable", detail: error.description)
             }
         case .speedtest:
-            guard let url = check.url, let (_, via) = resolve(url.host, port: url.port, &report) else { return report }
+            guard let url = check.url else { return report }
+            if let why = targets.speedTestRefusal(url) {
+                report.failure = .init(error: "target-not-allowed", detail: why)
+                return report
+            }
+            guard let (address, via) = resolve(url.host, port: url.port, &report) else { return report }
             report.address = via
             var settings = MonitorConfig.SpeedTest()
             settings.downloadURL = url
             settings.uploadURL = url
             settings.maxDuration = Check.speedTestDuration
-            let tester = SpeedTester(settings, firstDelay: 0, now: { Timestamp(microseconds: 0) }, isRunning: { true }, record: { _ in })
+            let tester = SpeedTester(settings, firstDelay: 0, now: { Timestamp(microseconds: 0) }, isRunning: { true }, address: address,
+                                     record: { _ in })
             report.speedTest = tester.run()
         }
         return report
@@ -102,18 +117,37 @@ public final class CheckRunner: AdHocChecks {
     }
 
     /// `host`'s address: itself when numeric (no address to report), else its name's first
-    /// address; nil, with the report's failure set, when the name does not resolve.
+    /// address; nil, with the report's failure set, when the name does not resolve or the
+    /// address is not one the tools may check (``ToolTargets``).
     func resolve(_ host: String, port: UInt16?, _ report: inout CheckReport) -> (SocketAddress, String?)? {
-        if let numeric = Resolver.numeric(host, port: port) { return (numeric, nil) }
+        if let numeric = Resolver.numeric(host, port: port) { return allowed(numeric, via: nil, &report) }
         let (outcome, _) = NameCache.Sources(names).lookUp(host, options: names)
         switch outcome {
         case .found(let addresses, _):
-            if let first = addresses.first, let address = Resolver.numeric(first, port: port) { return (address, first) }
+            if let first = addresses.first, let address = Resolver.numeric(first, port: port) { return allowed(address, via: first, &report) }
             report.failure = .init(error: "resolve", detail: "\(host): no address")
         case .absent(let why): report.failure = .init(error: "resolve", detail: "\(host): \(why)")
         case .failed(let why): report.failure = .init(error: "resolve", detail: "\(host): \(why)")
         }
         return nil
+    }
+
+    /// `address` (found `via` a name, or nil), unless ``targets`` refuses it: then nil, and the
+    /// report says why (`target-not-allowed`).
+    func allowed(_ address: SocketAddress, via: String?, _ report: inout CheckReport) -> (SocketAddress, String?)? {
+        if let why = targets.refusal(of: address.description) {
+            report.address = via
+            report.failure = .init(error: "target-not-allowed", detail: why)
+            return nil
+        }
+        return (address, via)
+    }
+
+    /// An http try's result without what a server that does not speak HTTP sent: its first line
+    /// would be the tools' window on any service's greeting.
+    static func withoutForeignBytes(_ result: ProbeResult) -> ProbeResult {
+        if case .failed(let error, _) = result, error == "http-malformed" { return .failed(error: error, detail: "the answer is not HTTP") }
+        return result
     }
 
     func openPinger() -> Result<ICMPPinger, CheckReport.Failure> {

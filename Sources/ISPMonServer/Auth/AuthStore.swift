@@ -27,6 +27,8 @@ public final class AuthStore: Sendable {
     static let touchEvery: Int64 = 3_600_000_000
     /// The shortest password `ispmon passwd` and the settings page take.
     public static let minimumPasswordLength = 10
+    /// The longest, in UTF-8 bytes: bcrypt ignores what follows.
+    public static let maximumPasswordBytes = PasswordHashing.maxBytes
 
     /// The `auth/` directory of the store in `storeDirectory`; `watching` (a server) keeps
     /// what it read until the files change.
@@ -119,11 +121,32 @@ public final class AuthStore: Sendable {
 
     // MARK: Changing (each blocks on the disk: off the event loops)
 
+    /// Why `password` cannot be the admin's, or nil: shorter than 10 characters, or what bcrypt
+    /// would not read whole (``isReadWhole(_:)``). Refused rather than pre-hashed: a pre-hash
+    /// (bcrypt of a SHA-256) would change what every stored hash means, and nobody types more
+    /// than 72 bytes into a sign-in form.
+    public static func passwordProblem(_ password: String) -> String? {
+        if password.utf8.contains(0) { return "a password cannot hold a NUL byte" }
+        if password.utf8.count > maximumPasswordBytes {
+            return "a password has at most \(maximumPasswordBytes) bytes (bcrypt ignores the rest); this one has \(password.utf8.count)"
+        }
+        if password.count < minimumPasswordLength { return "a password needs at least \(minimumPasswordLength) characters" }
+        return nil
+    }
+
+    /// Whether bcrypt reads all of `password`: no NUL (which ends its C string: `abc\0…` would
+    /// be `abc`) and at most 72 bytes (it ignores the rest).
+    static func isReadWhole(_ password: String) -> Bool {
+        password.utf8.count <= maximumPasswordBytes && !password.utf8.contains(0)
+    }
+
     /// Sets the admin password (and with `totp`, a new TOTP secret, whose otpauth URI is
-    /// returned; with `removeTOTP`, none), ending every session.
+    /// returned; with `removeTOTP`, none), ending every session; one that
+    /// ``passwordProblem(_:)`` refuses is an error, and nothing changes.
     @discardableResult
     public func setPassword(_ password: String, totp: Bool = false, removeTOTP: Bool = false,
                             label: String = "ispmon") throws -> String? {
+        if let problem = AuthStore.passwordProblem(password) { throw AuthError(problem + ": nothing changed") }
         let hash = PasswordHashing.hash(password)
         var uri: String?
         try change { state in
@@ -159,7 +182,7 @@ public final class AuthStore: Sendable {
 
     /// A new API token named `name`; returns its secret (shown once).
     public func createToken(name: String, readOnly: Bool, now: Int64) throws -> String {
-        guard AuthStore.isTokenName(name) else { throw AuthError("'\(name)' is not a token name (letters, digits, - _ . up to 64)") }
+        guard AuthStore.isTokenName(name) else { throw AuthError("'\(name)' is not a token name (letters, digits, - _ . up to 64, not dots alone)") }
         let secret = "ispmon_" + Secrets.randomHex()
         try change { state in
             guard !state.tokens.contains(where: { $0.name == name }) else { throw AuthError("a token named '\(name)' exists: revoke it first") }
@@ -178,8 +201,10 @@ public final class AuthStore: Sendable {
         return found
     }
 
+    /// Letters, digits, `-`, `_` and `.`, up to 64, and not dots alone: `.` and `..` would be
+    /// lost from the settings page's revoke path (`/settings/tokens/../revoke` collapses).
     public static func isTokenName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.count <= 64
+        !name.isEmpty && name.utf8.count <= 64 && !name.allSatisfy({ $0 == "." })
             && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }
     }
 

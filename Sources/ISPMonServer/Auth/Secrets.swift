@@ -20,6 +20,13 @@ enum Secrets {
         return hex(digest)
     }
 
+    /// SHA-256 of `bytes`, as lowercase hex.
+    static func sha256(bytes: [UInt8]) -> String {
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        bytes.withUnsafeBufferPointer { b in _ = SHA256(b.baseAddress, b.count, &digest) }
+        return hex(digest)
+    }
+
     /// Lowercase hex, written at once (it is made for every request with a token).
     static func hex(_ bytes: [UInt8]) -> String {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)

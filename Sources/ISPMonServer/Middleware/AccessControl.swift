@@ -19,8 +19,6 @@ struct AccessControl: RouterMiddleware {
     /// Where the sign-in files are read when they changed (off the event loop).
     let work: any BlockingWork
 
-    static let sessionCookie = "ispmon_session"
-
     /// What answers without sign-in.
     func isPublic(_ request: Request) -> Bool {
         let path = request.uri.path
@@ -71,7 +69,7 @@ struct AccessControl: RouterMiddleware {
             }
             return .anonymous
         }
-        if let id = request.cookies[Self.sessionCookie]?.value, !id.isEmpty,
+        if let id = SessionCookie.id(request),
            auth.session(id, now: settings.clock.microseconds, in: snapshot) != nil {
             return .session(id)
         }

@@ -92,26 +92,26 @@ struct SettingsRoutes {
     }
 
     /// The current password, then the new one twice. Wrong current passwords count towards the
-    /// sign-in limit (5 a minute per address): a session is no licence to guess.
+    /// sign-in limit (5 a minute per address): a session is no licence to guess. Counted as
+    /// sign-ins are, before the check (``LoginLimiter/judged(_:now:what:_:)``).
     func changePassword(_ request: Request, _ context: WebContext) async throws -> Response {
         let client = context.remoteAddress ?? "unknown"
         let now = clock.microseconds
-        if let wait = limiter.retryAfter(client, now: now) {
-            throw APIError(.tooManyRequests, "too many wrong passwords from \(client): try again in \(wait) s", headers: [.retryAfter: String(wait)])
-        }
-        let form = try await Self.form(request)
-        let current = form["current"] ?? "", new = form["password"] ?? "", again = form["again"] ?? ""
         let access = context.access
-        let refusal: PasswordRefusal? = try await passwords.run {
-            guard auth.verifyPassword(current) else { return .wrongCurrent }
-            guard new == again else { return .differ }
-            guard new.count >= AuthStore.minimumPasswordLength else { return .short }
-            try auth.setPassword(new)
-            return nil
+        let refusal: PasswordRefusal? = try await limiter.judged(client, now: now, what: "wrong passwords") {
+            let form = try await Self.form(request)
+            let current = form["current"] ?? "", new = form["password"] ?? "", again = form["again"] ?? ""
+            let refusal: PasswordRefusal? = try await passwords.run {
+                guard auth.verifyPassword(current) else { return .wrongCurrent }
+                guard new == again else { return .differ }
+                if let problem = AuthStore.passwordProblem(new) { return .refused(problem) }
+                try auth.setPassword(new)
+                return nil
+            }
+            return (refusal, failed: refusal == .wrongCurrent)
         }
         if let refusal {
             if refusal == .wrongCurrent {
-                limiter.failed(client, now: now)
                 context.logger.notice("wrong current password in a password change from \(client)")
             }
             let problem = refusal.message
@@ -130,14 +130,16 @@ struct SettingsRoutes {
     }
 
     /// Why a password change was refused; nothing changed.
-    enum PasswordRefusal: Sendable {
-        case wrongCurrent, differ, short
+    enum PasswordRefusal: Sendable, Equatable {
+        case wrongCurrent, differ
+        /// What ``AuthStore/passwordProblem(_:)`` says of the new one.
+        case refused(String)
 
         var message: String {
             switch self {
             case .wrongCurrent: "The current password is wrong: nothing changed."
             case .differ: "The two new passwords differ: nothing changed."
-            case .short: "A password needs at least \(AuthStore.minimumPasswordLength) characters: nothing changed."
+            case .refused(let problem): problem.prefix(1).uppercased() + problem.dropFirst() + ": nothing changed."
             }
         }
     }

@@ -18,6 +18,8 @@ struct SignInRoutes {
     let renderer: PageRenderer
     let publicStatus: Bool
     let clock: WallClock
+    /// The TOTP steps used: a code signs in once.
+    let replay: TOTPReplay
 
     func add(to router: RouteTable) {
         router.get("healthz") { _, _ in
@@ -48,33 +50,40 @@ struct SignInRoutes {
         }
     }
 
+    /// A sign-in: refused before it counts when another site's page sent it (``SameOrigin``),
+    /// then counted before its password and code are checked (``LoginLimiter``), so that
+    /// requests sent at once cannot all be judged; a right one gives its count back.
     func signIn(_ request: Request, _ context: WebContext) async throws -> Response {
+        try SameOrigin.require(request, "sign in")
         let client = context.remoteAddress ?? "unknown"
         let now = clock.microseconds
-        if let wait = limiter.retryAfter(client, now: now) {
-            throw APIError(.tooManyRequests, "too many failed sign-ins from \(client): try again in \(wait) s",
-                           headers: [.retryAfter: String(wait)])
+        return try await limiter.judged(client, now: now, what: "failed sign-ins") {
+            let state = try await auth.current(using: work)
+            guard let hash = state.passwordHash else {
+                throw APIError(.serviceUnavailable, "no admin password is set: run `ispmon passwd` for this store first")
+            }
+            let body = try await request.body.collect(upTo: WebServer.maxBody)
+            let form = URLEncodedFields(String(buffer: body))
+            let password = form["password"] ?? ""
+            let code = form["totp"] ?? ""
+            let secret = state.totpSecret
+            let ok = try await passwords.run { [replay] in
+                guard PasswordHashing.verify(password, hash: hash) else { return false }
+                guard let secret else { return true }
+                // The step is taken only with the right password: a wrong one spends no code.
+                guard let step = PasswordHashing.totpStep(of: code, secret: secret, at: clock.date) else { return false }
+                return replay.accept(step, secret: secret)
+            }
+            guard ok else {
+                // The address, never what was typed.
+                context.logger.notice("failed sign-in from \(client)")
+                let error = secret != nil ? "Wrong password or code (each code signs in once: a used one waits for the next)." : "Wrong password."
+                return (signInPage(error: error, state, status: .unauthorized), failed: true)
+            }
+            let id = try await pool.runIfActive { try auth.createSession(now: now) }
+            return (Response(status: .seeOther, headers: [.location: "/", .setCookie: cookie(id, maxAge: Int(AuthStore.sessionIdle / 1_000_000), request, context)]),
+                    failed: false)
         }
-        let state = try await auth.current(using: work)
-        guard let hash = state.passwordHash else {
-            throw APIError(.serviceUnavailable, "no admin password is set: run `ispmon passwd` for this store first")
-        }
-        let body = try await request.body.collect(upTo: WebServer.maxBody)
-        let form = URLEncodedFields(String(buffer: body))
-        let password = form["password"] ?? ""
-        let code = form["totp"] ?? ""
-        let secret = state.totpSecret
-        let ok = try await passwords.run {
-            PasswordHashing.verify(password, hash: hash) && secret.map { PasswordHashing.verifyTOTP(code, secret: $0, at: clock.date) } ?? true
-        }
-        guard ok else {
-            limiter.failed(client, now: now)
-            // The address, never what was typed.
-            context.logger.notice("failed sign-in from \(client)")
-            return signInPage(error: "Wrong password\(secret != nil ? " or code" : "").", state, status: .unauthorized)
-        }
-        let id = try await pool.runIfActive { try auth.createSession(now: now) }
-        return Response(status: .seeOther, headers: [.location: "/", .setCookie: cookie(id, maxAge: Int(AuthStore.sessionIdle / 1_000_000), request, context)])
     }
 
     func signInPage(error: String?, _ state: AuthStore.Snapshot, status: HTTPResponse.Status = .ok) -> Response {
@@ -90,11 +99,26 @@ struct SignInRoutes {
 }
 
 enum SessionCookie {
-    /// The session cookie; `Secure` when the browser came over HTTPS, which (ispmon serving
-    /// plain HTTP) only a reverse proxy on this machine can say.
+    /// Its name over plain HTTP.
+    static let plain = "ispmon_session"
+    /// Its name under HTTPS: the browser keeps a `__Host-` cookie only when it is `Secure`,
+    /// `Path=/` and has no `Domain`, so no other host of the domain nor a plain-HTTP page can
+    /// set one in its place (a session fixed by a neighbour).
+    static let secure = "__Host-ispmon_session"
+
+    /// The session cookie; `Secure` (and named ``secure``) when the browser came over HTTPS,
+    /// which (ispmon serving plain HTTP) only a reverse proxy on this machine can say.
     static func value(_ value: String, maxAge: Int, _ request: Request, _ context: WebContext) -> String {
-        let secure = ReverseProxy.cameOverHTTPS(request, peer: context.remoteAddress)
-        return "\(AccessControl.sessionCookie)=\(value); HttpOnly; SameSite=Strict; Path=/; Max-Age=\(maxAge)" + (secure ? "; Secure" : "")
+        let https = ReverseProxy.cameOverHTTPS(request, peer: context.remoteAddress)
+        return "\(https ? secure : plain)=\(value); HttpOnly; SameSite=Strict; Path=/; Max-Age=\(maxAge)" + (https ? "; Secure" : "")
+    }
+
+    /// The session id a request carries, under either name.
+    static func id(_ request: Request) -> String? {
+        for name in [secure, plain] {
+            if let id = request.cookies[name]?.value, !id.isEmpty { return id }
+        }
+        return nil
     }
 }
 
