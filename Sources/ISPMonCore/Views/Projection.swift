@@ -413,6 +413,9 @@ public struct Projection: Sendable {
         // The pieces are of recorded times: a batch that may touch a stretch adds its probes one by one.
         let hours = stretch == nil && !batch.others.contains(where: \.mayTouchClockStretch) ? givenHours : nil
         let noRouteCode = batch.noRouteCode
+        // A series' role and method, apart from its key: a key per event was a copy of its name.
+        let roles = batch.seriesKeys.map(\.role)
+        let methods = batch.seriesKeys.map(\.method)
         var other = 0
         for i in 0..<batch.count {
             let s = batch.stream[i]
@@ -427,11 +430,13 @@ public struct Projection: Sendable {
             let t = batch.times[i]
             newestTime = max(newestTime ?? t, t)
             recorded(at: t)
-            let key = batch.seriesKeys[Int(s)]
             let rtt = batch.outcome[i] == 0 ? batch.rtt[i] : nil
             let unrouted = batch.outcome[i] != 0 && batch.outcome[i] == noRouteCode
-            if stretch != nil { holdProbe(key.target, key.role, key.method, at: t, rtt: rtt, unrouted: unrouted, seq: firstSeq + UInt64(i)) }
-            applyState(slot: slotOf[Int(s)], role: key.role, method: key.method, at: t, rtt: rtt, unrouted: unrouted)
+            if stretch != nil {
+                let key = batch.seriesKeys[Int(s)]
+                holdProbe(key.target, key.role, key.method, at: t, rtt: rtt, unrouted: unrouted, seq: firstSeq + UInt64(i))
+            }
+            applyState(slot: slotOf[Int(s)], role: roles[Int(s)], method: methods[Int(s)], at: t, rtt: rtt, unrouted: unrouted)
             if hours == nil { try addToHour(slot: slotOf[Int(s)], at: t, rtt: rtt, storedHour: storedHour) }
         }
         if let hours {
