@@ -54,8 +54,53 @@ public struct ChunkBuilder: Sendable {
     }
 
     public mutating func append(contentsOf events: ArraySlice<Event>) {
+        guard !events.isEmpty else { return }
         reserveRoom(forMore: events.count)
-        for i in events.indices { append(events[i]) }
+        // The columns grow by the batch at once and are written through their buffers, moved
+        // out of `self` meanwhile (the loop changes the series and strings): appending to each
+        // column per event paid a uniqueness and a capacity check five times an event.
+        let first = count
+        var st = stream, tm = times, oc = outcome, rt = rtt, dt = detail
+        stream = []; times = []; outcome = []; rtt = []; detail = []
+        defer { stream = st; times = tm; outcome = oc; rtt = rt; detail = dt }
+        st.append(contentsOf: repeatElement(0, count: events.count))
+        tm.append(contentsOf: repeatElement(0, count: events.count))
+        oc.append(contentsOf: repeatElement(0, count: events.count))
+        rt.append(contentsOf: repeatElement(0, count: events.count))
+        dt.append(contentsOf: repeatElement(0, count: events.count))
+        st.withUnsafeMutableBufferPointer { st in
+        tm.withUnsafeMutableBufferPointer { tm in
+        oc.withUnsafeMutableBufferPointer { oc in
+        rt.withUnsafeMutableBufferPointer { rt in
+        dt.withUnsafeMutableBufferPointer { dt in
+            var row = first
+            for i in events.indices {
+                tm[row] = events[i].time.microseconds
+                if case .probe(let p) = events[i].body {
+                    let s = seriesNumber(p.target, p.role, p.method)
+                    st[row] = UInt32(s)
+                    switch p.outcome {
+                    case .ok(let r): rt[row] = r
+                    case .failed(let code): oc[row] = strings.index(code) + 1
+                    }
+                    if let d = p.detail { dt[row] = detailCode(d, series: s) }
+                } else {
+                    st[row] = ChunkBuilder.otherMarker
+                    others.append(events[i])
+                }
+                row += 1
+            }
+        }}}}}
+    }
+
+    /// The code of `d`, a detail of series `s`: details repeat (the same resolver answer, the
+    /// same status), so the series' last one is compared before the table is asked.
+    @inline(__always)
+    mutating func detailCode(_ d: String, series s: Int) -> UInt32 {
+        if let last = lastDetail[s], last.text == d { return last.code }
+        let code = strings.index(d) + 1
+        lastDetail[s] = (d, code)
+        return code
     }
 
     public mutating func append(_ e: Event) {
@@ -78,18 +123,7 @@ public struct ChunkBuilder: Sendable {
             outcome.append(strings.index(code) + 1)
             rtt.append(0)
         }
-        guard let d = p.detail else {
-            detail.append(0)
-            return
-        }
-        // Details repeat (the same resolver answer, the same status).
-        if let last = lastDetail[s], last.text == d {
-            detail.append(last.code)
-        } else {
-            let code = strings.index(d) + 1
-            lastDetail[s] = (d, code)
-            detail.append(code)
-        }
+        detail.append(p.detail.map { detailCode($0, series: s) } ?? 0)
     }
 
     mutating func seriesNumber(_ target: String, _ role: Role, _ method: ProbeMethod) -> Int {
@@ -124,11 +158,29 @@ public struct ChunkBuilder: Sendable {
         let stringMap = other.strings.strings.map { strings.index($0) + 1 }
         let seriesMap = other.seriesKeys.map { UInt32(seriesNumber($0)) }
         reserveRoom(forMore: other.count)
-        stream.append(contentsOf: other.stream.lazy.map { $0 == ChunkBuilder.otherMarker ? $0 : seriesMap[Int($0)] })
+        // The renumbered columns are written through their buffers (the writer joins each
+        // commit's batches into its tail this way, on the commit's path).
+        let first = count
+        stream.append(contentsOf: repeatElement(0, count: other.count))
+        outcome.append(contentsOf: repeatElement(0, count: other.count))
+        detail.append(contentsOf: repeatElement(0, count: other.count))
+        seriesMap.withUnsafeBufferPointer { series in
+        stringMap.withUnsafeBufferPointer { strings in
+        other.stream.withUnsafeBufferPointer { from in
+        stream.withUnsafeMutableBufferPointer { to in
+            for j in from.indices { to[first + j] = from[j] == ChunkBuilder.otherMarker ? from[j] : series[Int(from[j])] }
+        }}
+        other.outcome.withUnsafeBufferPointer { from in
+        outcome.withUnsafeMutableBufferPointer { to in
+            for j in from.indices { to[first + j] = from[j] == 0 ? 0 : strings[Int(from[j]) - 1] }
+        }}
+        other.detail.withUnsafeBufferPointer { from in
+        detail.withUnsafeMutableBufferPointer { to in
+            for j in from.indices { to[first + j] = from[j] == 0 ? 0 : strings[Int(from[j]) - 1] }
+        }}
+        }}
         times.append(contentsOf: other.times)
         rtt.append(contentsOf: other.rtt)
-        outcome.append(contentsOf: other.outcome.lazy.map { $0 == 0 ? 0 : stringMap[Int($0) - 1] })
-        detail.append(contentsOf: other.detail.lazy.map { $0 == 0 ? 0 : stringMap[Int($0) - 1] })
         others.append(contentsOf: other.others)
     }
 

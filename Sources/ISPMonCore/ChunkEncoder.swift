@@ -68,6 +68,17 @@ public final class ChunkEncoder {
         }
         let targetCodes = present.map { strings.index(b.seriesKeys[$0].target) }
 
+        // Codes of the strings used, remapped once each in order of first use (in log order,
+        // outcome before detail), so that the loops below only look codes up.
+        b.outcome.withUnsafeBufferPointer { o in
+            b.detail.withUnsafeBufferPointer { d in
+                for i in range {
+                    if o[i] != 0 { _ = remap(o[i]) }
+                    if d[i] != 0 { _ = remap(d[i]) }
+                }
+            }
+        }
+
         // Group the probes by series (a counting sort), keeping log order within each.
         // Scratch arrays are moved into locals: a class property in a hot loop pays
         // an exclusivity check on every access.
@@ -79,20 +90,16 @@ public final class ChunkEncoder {
         resize(&gRTT, probeCount)
         resize(&gDetail, probeCount)
         var cursor = Array(starts.dropLast())
-        // Codes of the strings used, remapped once each (a code's first use assigns its new number).
-        var usesStrings = false
-        b.outcome.withUnsafeBufferPointer { o in
-            b.detail.withUnsafeBufferPointer { d in
-                for i in range where o[i] != 0 || d[i] != 0 { usesStrings = true; break }
-            }
-        }
         b.stream.withUnsafeBufferPointer { st in
         b.times.withUnsafeBufferPointer { times in
         b.rtt.withUnsafeBufferPointer { rtt in
         b.outcome.withUnsafeBufferPointer { outcome in
         b.detail.withUnsafeBufferPointer { detail in
+        stringMap.withUnsafeBufferPointer { sm in
         gTimes.withUnsafeMutableBufferPointer { gt in
         gRTT.withUnsafeMutableBufferPointer { gr in
+        gOutcome.withUnsafeMutableBufferPointer { go in
+        gDetail.withUnsafeMutableBufferPointer { gd in
         compact.withUnsafeBufferPointer { cmp in
         cursor.withUnsafeMutableBufferPointer { cur in
             for i in range {
@@ -103,82 +110,89 @@ public final class ChunkEncoder {
                 cur[c] = pos + 1
                 gt[pos] = times[i]
                 gr[pos] = rtt[i]
-                if usesStrings {
-                    gOutcome[pos] = remap(outcome[i])
-                    gDetail[pos] = remap(detail[i])
-                } else {
-                    gOutcome[pos] = 0
-                    gDetail[pos] = 0
-                }
+                go[pos] = sm[Int(outcome[i])]  // code 0 (none) maps to 0
+                gd[pos] = sm[Int(detail[i])]
             }
-        }}}}}}}}}
+        }}}}}}}}}}}}
 
         var cols = columns
         columns = []
         defer { columns = cols }
         for k in cols.indices { cols[k].removeAll(keepingCapacity: true) }
-        cols[ColumnKind.steps.rawValue].reserveCapacity(probeCount)
-        cols[ColumnKind.residual.rawValue].reserveCapacity(probeCount)
-        cols[ColumnKind.outcome.rawValue].reserveCapacity(probeCount)
-        cols[ColumnKind.detail.rawValue].reserveCapacity(probeCount)
-        cols[ColumnKind.rtt.rawValue].reserveCapacity(probeCount)
 
+        // Per series, in place: the columns hold the series one after the other, so a probe's
+        // row in steps, residuals, outcomes and details is its grouped position.
+        var steps = cols[ColumnKind.steps.rawValue], residuals = cols[ColumnKind.residual.rawValue]
+        var outcomes = cols[ColumnKind.outcome.rawValue], details = cols[ColumnKind.detail.rawValue]
+        var rtts = cols[ColumnKind.rtt.rawValue]
+        for k in [ColumnKind.steps, .residual, .outcome, .detail, .rtt] { cols[k.rawValue] = [] }
+        resize(&steps, probeCount)
+        resize(&residuals, probeCount)
+        resize(&outcomes, probeCount)
+        resize(&details, probeCount)
+        resize(&rtts, probeCount)
+        var rttCount = 0
         var seriesMeta: [UInt8] = []
         seriesMeta.appendVarint(UInt64(present.count))
-        for (c, s) in present.enumerated() {
-            let key = b.seriesKeys[s]
-            let span = starts[c]..<starts[c + 1]
-            let grid = Grid(times: gTimes[span])
-            var residualBase = Int64.max
-            var previousStep: Int64 = -1
-            let firstResidual = cols[ColumnKind.residual.rawValue].count
-            var rttBase = Int64.max
-            var steps = cols[ColumnKind.steps.rawValue], residuals = cols[ColumnKind.residual.rawValue]
-            var outcomes = cols[ColumnKind.outcome.rawValue], details = cols[ColumnKind.detail.rawValue]
-            var rtts = cols[ColumnKind.rtt.rawValue]
-            for k in [ColumnKind.steps, .residual, .outcome, .detail, .rtt] { cols[k.rawValue] = [] }
-            for p in span {
-                let t = gTimes[p]
-                let step = grid.step(of: t)
-                steps.append(zigzag(step &- previousStep &- 1))
-                previousStep = step
-                let r = t &- grid.origin &- step &* grid.interval
-                residualBase = min(residualBase, r)
-                residuals.append(UInt64(bitPattern: r))
-                if gOutcome[p] == 0 { rttBase = min(rttBase, gRTT[p]) }
-                outcomes.append(UInt64(gOutcome[p]))
-                details.append(UInt64(gDetail[p]))
+        gTimes.withUnsafeBufferPointer { gt in
+        gRTT.withUnsafeBufferPointer { gr in
+        gOutcome.withUnsafeBufferPointer { go in
+        gDetail.withUnsafeBufferPointer { gd in
+        steps.withUnsafeMutableBufferPointer { stp in
+        residuals.withUnsafeMutableBufferPointer { res in
+        outcomes.withUnsafeMutableBufferPointer { oc in
+        details.withUnsafeMutableBufferPointer { dt in
+        rtts.withUnsafeMutableBufferPointer { rt in
+            for (c, s) in present.enumerated() {
+                let key = b.seriesKeys[s]
+                let span = starts[c]..<starts[c + 1]
+                let grid = Grid(times: gTimes[span])
+                var residualBase = Int64.max
+                var previousStep: Int64 = -1
+                var rttBase = Int64.max
+                for p in span {
+                    let t = gt[p]
+                    // Almost every probe is on the step after the previous one.
+                    let step = grid.step(of: t, likely: previousStep &+ 1)
+                    stp[p] = zigzag(step &- previousStep &- 1)
+                    previousStep = step
+                    let r = t &- grid.origin &- step &* grid.interval
+                    residualBase = min(residualBase, r)
+                    res[p] = UInt64(bitPattern: r)
+                    if go[p] == 0 { rttBase = min(rttBase, gr[p]) }
+                    oc[p] = UInt64(go[p])
+                    dt[p] = UInt64(gd[p])
+                }
+                let base = UInt64(bitPattern: residualBase)
+                for p in span { res[p] &-= base }
+                if rttBase == Int64.max { rttBase = 0 }
+                for p in span where go[p] == 0 {
+                    rt[rttCount] = UInt64(bitPattern: gr[p] &- rttBase)
+                    rttCount += 1
+                }
+                seriesMeta.appendVarint(UInt64(targetCodes[c]))
+                seriesMeta.append(key.role.rawValue)
+                seriesMeta.append(key.method.rawValue)
+                seriesMeta.appendVarint(UInt64(span.count))
+                seriesMeta.appendZigzag(grid.origin)
+                seriesMeta.appendVarint(UInt64(grid.interval))
+                seriesMeta.appendZigzag(residualBase)
+                seriesMeta.appendZigzag(rttBase)
             }
-            let base = UInt64(bitPattern: residualBase)
-            residuals.withUnsafeMutableBufferPointer { col in
-                for i in firstResidual..<col.count { col[i] &-= base }
-            }
-            if rttBase == Int64.max { rttBase = 0 }
-            for p in span where gOutcome[p] == 0 {
-                rtts.append(UInt64(bitPattern: gRTT[p] &- rttBase))
-            }
-            cols[ColumnKind.steps.rawValue] = steps
-            cols[ColumnKind.residual.rawValue] = residuals
-            cols[ColumnKind.outcome.rawValue] = outcomes
-            cols[ColumnKind.detail.rawValue] = details
-            cols[ColumnKind.rtt.rawValue] = rtts
-            seriesMeta.appendVarint(UInt64(targetCodes[c]))
-            seriesMeta.append(key.role.rawValue)
-            seriesMeta.append(key.method.rawValue)
-            seriesMeta.appendVarint(UInt64(span.count))
-            seriesMeta.appendZigzag(grid.origin)
-            seriesMeta.appendVarint(UInt64(grid.interval))
-            seriesMeta.appendZigzag(residualBase)
-            seriesMeta.appendZigzag(rttBase)
-        }
+        }}}}}}}}}
+        rtts.removeLast(probeCount - rttCount)
+        cols[ColumnKind.steps.rawValue] = steps
+        cols[ColumnKind.residual.rawValue] = residuals
+        cols[ColumnKind.outcome.rawValue] = outcomes
+        cols[ColumnKind.detail.rawValue] = details
+        cols[ColumnKind.rtt.rawValue] = rtts
 
         // Interleaving: predict the stream with the earliest next event; store the correction.
         let otherStream = present.count
         let streamCount = present.count + (otherCount > 0 ? 1 : 0)
         let predicted = predictOrder && streamCount <= ChunkFormat.maxPredictedStreams
-        if streamCount > 1 || !predicted {
-            cols[ColumnKind.order.rawValue].reserveCapacity(n)
-        }
+        var order = cols[ColumnKind.order.rawValue]
+        cols[ColumnKind.order.rawValue] = []
         if predicted && streamCount > 1 {
             var mergeTimes = Array(gTimes.prefix(probeCount))
             var mergeStarts = starts
@@ -186,21 +200,27 @@ public final class ChunkEncoder {
                 for k in firstOther..<(firstOther + otherCount) { mergeTimes.append(b.others[k].time.microseconds) }
                 mergeStarts.append(probeCount + otherCount)
             }
-            var merge = StreamMerge(times: mergeTimes, starts: mergeStarts)
-            for i in range {
-                let marked = b.stream[i]
-                let s = marked == ChunkBuilder.otherMarker ? otherStream : compact[Int(marked)]
-                let p = merge.predict()
-                cols[ColumnKind.order.rawValue].append(UInt64(s >= p ? s - p : s - p + streamCount))
-                merge.consume(s)
-            }
+            resize(&order, n)
+            b.stream.withUnsafeBufferPointer { st in
+            compact.withUnsafeBufferPointer { cmp in
+            order.withUnsafeMutableBufferPointer { out in
+                StreamMerge.corrections(times: mergeTimes, starts: mergeStarts, count: n) { j in
+                    let marked = st[range.lowerBound + j]
+                    return marked == ChunkBuilder.otherMarker ? otherStream : cmp[Int(marked)]
+                } into: { j, correction in out[j] = UInt64(correction) }
+            }}}
         } else if !predicted {
-            for i in range {
-                let marked = b.stream[i]
-                cols[ColumnKind.order.rawValue].append(UInt64(marked == ChunkBuilder.otherMarker ? otherStream : compact[Int(marked)]))
-            }
+            resize(&order, n)
+            b.stream.withUnsafeBufferPointer { st in
+            compact.withUnsafeBufferPointer { cmp in
+            order.withUnsafeMutableBufferPointer { out in
+                for j in 0..<n {
+                    let marked = st[range.lowerBound + j]
+                    out[j] = UInt64(marked == ChunkBuilder.otherMarker ? otherStream : cmp[Int(marked)])
+                }
+            }}}
         }
-
+        cols[ColumnKind.order.rawValue] = order
         var others: [UInt8] = []
         var previousTime: Int64 = 0
         for k in firstOther..<(firstOther + otherCount) {
@@ -216,7 +236,9 @@ public final class ChunkEncoder {
         meta.append(predicted ? 0 : 1)
         var widths: [Int] = []
         for c in cols {
-            let width = byteWidth(c.max() ?? 0)
+            // The bytes the largest value needs are those of all values or-ed together (the same
+            // highest bit), and an or of 64-bit lanes vectorizes where their unsigned max does not.
+            let width = byteWidth(c.withUnsafeBufferPointer { $0.reduce(0, |) })
             meta.append(UInt8(width))
             widths.append(width)
         }

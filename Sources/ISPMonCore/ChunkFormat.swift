@@ -101,15 +101,14 @@ struct Grid {
             if !o { sample.append(gap) }
         }
         guard !sample.isEmpty else { return }
-        sample.sort()
-        let rough = sample[sample.count / 2]
+        let rough = sample.withUnsafeMutableBufferPointer { Grid.select($0, rank: $0.count / 2) }
         // Times that jump far back and forth (valid ones can span 9999 years) can add up to more
         // steps than an Int64 holds: then the rough interval is the grid's (any grid is exact).
         var steps: Int64 = 0
         var overflow = false
         for i in (times.startIndex + 1)..<times.endIndex where times[i] > times[i - 1] {
             let (gap, o1) = times[i].subtractingReportingOverflow(times[i - 1])
-            let (sum, o2) = steps.addingReportingOverflow(roundedDivision(gap, rough))
+            let (sum, o2) = steps.addingReportingOverflow(roundedDivision(gap, rough, likely: 1))
             if o1 || o2 { overflow = true; break }
             steps = sum
         }
@@ -118,11 +117,60 @@ struct Grid {
     }
 
     func step(of t: Int64) -> Int64 { interval > 0 ? roundedDivision(t &- origin, interval) : 0 }
+
+    /// The value of rank `rank` (0-based) in ascending order, as `values.sorted()[rank]` is,
+    /// found by partitioning (Hoare's selection) rather than sorting: a series of a segment
+    /// sorted its 63 gaps for one median. Reorders `values`.
+    static func select(_ values: UnsafeMutableBufferPointer<Int64>, rank: Int) -> Int64 {
+        var low = 0, high = values.count - 1
+        while low < high {
+            let pivot = values[low + (high - low) / 2]
+            var i = low, j = high
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while values[j] > pivot { j -= 1 }
+                if i <= j {
+                    values.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            // low…j holds values <= pivot, i…high values >= pivot, and between them (if any) the pivot.
+            if rank <= j {
+                high = j
+            } else if rank >= i {
+                low = i
+            } else {
+                return values[rank]
+            }
+        }
+        return values[low]
+    }
+
+    /// ``step(of:)`` when it is likely `guess` (a probe on the step after the previous one).
+    @inline(__always)
+    func step(of t: Int64, likely guess: Int64) -> Int64 {
+        interval > 0 ? roundedDivision(t &- origin, interval, likely: guess) : 0
+    }
 }
 
 /// a / b rounded to the nearest integer (b > 0), halves toward +infinity.
 func roundedDivision(_ a: Int64, _ b: Int64) -> Int64 {
     (a &+ b / 2).floorDivided(by: b).0
+}
+
+/// ``roundedDivision(_:_:)`` when the quotient is likely `guess`: a multiplication checks the
+/// guess, and the division (tens of cycles, once per event in the encoder's loops) is left for
+/// when it is wrong. Same result for every input.
+@inline(__always)
+func roundedDivision(_ a: Int64, _ b: Int64, likely guess: Int64) -> Int64 {
+    let x = a &+ b / 2
+    let (low, o1) = guess.multipliedReportingOverflow(by: b)
+    if !o1 && low <= x {
+        let (rest, o2) = x.subtractingReportingOverflow(low)
+        if !o2 && rest < b { return guess }  // guess × b <= x < (guess + 1) × b: the floor
+    }
+    return x.floorDivided(by: b).0
 }
 
 /// Predicts the interleaving of streams: the stream whose next event has the
@@ -173,6 +221,44 @@ struct StreamMerge {
             next[s] = Int64.max
             live[s] = false
         }
+    }
+
+    /// The encoder's whole pass: for each of `count` events, whose stream `stream(j)` gives,
+    /// hands `store` the correction to the prediction (`(stream - predicted) mod streams`). The
+    /// same as ``predict()`` and ``consume(_:)`` event by event, on the stack's buffers (those
+    /// pay a uniqueness and a bounds check per access).
+    @inline(__always)
+    static func corrections(times: [Int64], starts: [Int], count: Int,
+                            stream: (Int) -> Int, into store: (Int, Int) -> Void) {
+        let n = starts.count - 1
+        guard n >= 1 else { return }
+        var heads = Array(starts.prefix(n))
+        var next = (0..<n).map { starts[$0] < starts[$0 + 1] ? times[starts[$0]] : Int64.max }
+        var live = (0..<n).map { starts[$0] < starts[$0 + 1] }
+        times.withUnsafeBufferPointer { tm in
+        starts.withUnsafeBufferPointer { st in
+        heads.withUnsafeMutableBufferPointer { hd in
+        next.withUnsafeMutableBufferPointer { nx in
+        live.withUnsafeMutableBufferPointer { lv in
+            for j in 0..<count {
+                var best = 0
+                var bestTime = nx[0]
+                for s in 1..<Swift.max(1, n) where nx[s] < bestTime {
+                    best = s
+                    bestTime = nx[s]
+                }
+                if bestTime == Int64.max, !lv[best] { best = lv.firstIndex(of: true) ?? 0 }
+                let s = stream(j)
+                store(j, s >= best ? s - best : s - best + n)
+                hd[s] += 1
+                if hd[s] < st[s + 1] {
+                    nx[s] = tm[hd[s]]
+                } else {
+                    nx[s] = Int64.max
+                    lv[s] = false
+                }
+            }
+        }}}}}
     }
 }
 

@@ -108,7 +108,7 @@ public final class GroupCommitWriter: @unchecked Sendable {
     public init(store: EventStore, options: Options = Options()) throws(StoreError) {
         self.store = store
         self.options = options
-        encoder = ChunkEncoder(level: store.options.segmentLevel, predictOrder: false)
+        encoder = .segments(level: store.options.segmentLevel)
         nextSeq = try store.lastSeq() + 1
         // The thread holds the writer until `close()`: never a dangling writer.
         let thread = Thread { self.run() }

@@ -73,8 +73,7 @@ extension EventStore {
         }
 
         init(options: Options) {
-            // Segments are short-lived: encode them fast rather than small.
-            segmentEncoder = ChunkEncoder(level: options.segmentLevel, predictOrder: false)
+            segmentEncoder = .segments(level: options.segmentLevel)
             sealEncoder = ChunkEncoder(level: options.sealLevel)
             sealer = BackgroundSealer(level: options.sealLevel)
             threshold = options.sealThreshold

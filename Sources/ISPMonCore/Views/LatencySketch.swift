@@ -107,14 +107,22 @@ public struct LatencySketch: Hashable, Sendable {
 struct DenseSketch: Sendable {
     static let bucketCount = Int(LatencySketch.index(.max)) + 1
     var counts: [UInt32] = []
+    /// A bit per bucket counted in: making the sketch visits these, 64 buckets a word, rather
+    /// than every bucket between the lowest and the highest (RTTs from a millisecond to a
+    /// spike of a second span a thousand buckets; a batch's hour of one target fills a hundred).
+    var occupied: [UInt64] = []
     var low = Int.max
     var high = -1
 
     @inline(__always)
     mutating func add(_ v: Int64) {
-        if counts.isEmpty { counts = Array(repeating: 0, count: DenseSketch.bucketCount) }
+        if counts.isEmpty {
+            counts = Array(repeating: 0, count: DenseSketch.bucketCount)
+            occupied = Array(repeating: 0, count: (DenseSketch.bucketCount + 63) / 64)
+        }
         let i = Int(LatencySketch.index(v))
         counts[i] &+= 1
+        occupied[i >> 6] |= 1 << UInt64(i & 63)
         if i < low { low = i }
         if i > high { high = i }
     }
@@ -125,7 +133,14 @@ struct DenseSketch: Sendable {
     func sketch() -> LatencySketch {
         var s = LatencySketch()
         guard !isEmpty else { return s }
-        for i in low...high where counts[i] > 0 { try? s.appendBucket(UInt16(i), count: counts[i]) }
+        for w in (low >> 6)...(high >> 6) {
+            var bits = occupied[w]
+            while bits != 0 {
+                let i = w << 6 + bits.trailingZeroBitCount
+                bits &= bits &- 1
+                if counts[i] > 0 { try? s.appendBucket(UInt16(i), count: counts[i]) }
+            }
+        }
         return s
     }
 
@@ -133,9 +148,15 @@ struct DenseSketch: Sendable {
     mutating func drain(into sketch: inout LatencySketch) {
         guard !isEmpty else { return }
         sketch.merge(self.sketch())
-        for i in low...high { counts[i] = 0 }
+        for w in (low >> 6)...(high >> 6) {
+            var bits = occupied[w]
+            while bits != 0 {
+                counts[w << 6 + bits.trailingZeroBitCount] = 0
+                bits &= bits &- 1
+            }
+            occupied[w] = 0
+        }
         low = .max
         high = -1
     }
 }
-

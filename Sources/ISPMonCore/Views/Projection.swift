@@ -413,6 +413,9 @@ public struct Projection: Sendable {
         // The pieces are of recorded times: a batch that may touch a stretch adds its probes one by one.
         let hours = stretch == nil && !batch.others.contains(where: \.mayTouchClockStretch) ? givenHours : nil
         let noRouteCode = batch.noRouteCode
+        // A series' role and method, apart from its key: a key per event was a copy of its name.
+        let roles = batch.seriesKeys.map(\.role)
+        let methods = batch.seriesKeys.map(\.method)
         var other = 0
         for i in 0..<batch.count {
             let s = batch.stream[i]
@@ -427,11 +430,13 @@ public struct Projection: Sendable {
             let t = batch.times[i]
             newestTime = max(newestTime ?? t, t)
             recorded(at: t)
-            let key = batch.seriesKeys[Int(s)]
             let rtt = batch.outcome[i] == 0 ? batch.rtt[i] : nil
             let unrouted = batch.outcome[i] != 0 && batch.outcome[i] == noRouteCode
-            if stretch != nil { holdProbe(key.target, key.role, key.method, at: t, rtt: rtt, unrouted: unrouted, seq: firstSeq + UInt64(i)) }
-            applyState(slot: slotOf[Int(s)], role: key.role, method: key.method, at: t, rtt: rtt, unrouted: unrouted)
+            if stretch != nil {
+                let key = batch.seriesKeys[Int(s)]
+                holdProbe(key.target, key.role, key.method, at: t, rtt: rtt, unrouted: unrouted, seq: firstSeq + UInt64(i))
+            }
+            applyState(slot: slotOf[Int(s)], role: roles[Int(s)], method: methods[Int(s)], at: t, rtt: rtt, unrouted: unrouted)
             if hours == nil { try addToHour(slot: slotOf[Int(s)], at: t, rtt: rtt, storedHour: storedHour) }
         }
         if let hours {
@@ -582,38 +587,63 @@ public struct HourPieces: Sendable {
         // The probes' positions grouped by series (a counting sort), so that the series are
         // filled one after the other with one dense sketch: an RTT is an increment, not a
         // binary search and an insertion in a sparse sketch (most of a submission's cost).
+        // The loops run on the buffers: an array written in a loop pays a uniqueness check
+        // per element.
         var offsets = [Int](repeating: 0, count: n + 1)
-        for s in batch.stream where s != ChunkBuilder.otherMarker { offsets[Int(s) + 1] += 1 }
-        for s in 0..<n { offsets[s + 1] += offsets[s] }
+        batch.stream.withUnsafeBufferPointer { st in
+            offsets.withUnsafeMutableBufferPointer { off in
+                for s in st where s != ChunkBuilder.otherMarker { off[Int(s) + 1] += 1 }
+                for s in 0..<n { off[s + 1] += off[s] }
+            }
+        }
         var order = [Int](repeating: 0, count: offsets[n])
         var fill = offsets
-        for (i, s) in batch.stream.enumerated() where s != ChunkBuilder.otherMarker {
-            order[fill[Int(s)]] = i
-            fill[Int(s)] += 1
-        }
-        var dense = DenseSketch()
-        for series in 0..<n {
-            var start = Int64.min
-            var stats = HourStats()
-            for i in order[offsets[series]..<offsets[series + 1]] {
-                let hour = batch.times[i].floorDivided(by: 3_600_000_000).0 * 3_600_000_000
-                if hour != start {
-                    if start != .min {
-                        dense.drain(into: &stats.sketch)
-                        bySeries[series].append((start, stats))
+        batch.stream.withUnsafeBufferPointer { st in
+            order.withUnsafeMutableBufferPointer { ord in
+                fill.withUnsafeMutableBufferPointer { f in
+                    for i in st.indices where st[i] != ChunkBuilder.otherMarker {
+                        let s = Int(st[i])
+                        ord[f[s]] = i
+                        f[s] += 1
                     }
-                    start = hour
-                    stats = HourStats()
                 }
-                let rtt = batch.outcome[i] == 0 ? batch.rtt[i] : nil
-                stats.addCounts(rtt: rtt)
-                if let rtt { dense.add(rtt) }
-            }
-            if start != .min {
-                dense.drain(into: &stats.sketch)
-                bySeries[series].append((start, stats))
             }
         }
+        let hour: Int64 = 3_600_000_000
+        var dense = DenseSketch()
+        batch.times.withUnsafeBufferPointer { times in
+        batch.outcome.withUnsafeBufferPointer { outcome in
+        batch.rtt.withUnsafeBufferPointer { rtts in
+        order.withUnsafeBufferPointer { ord in
+            for series in 0..<n {
+                var start = Int64.min
+                var end = Int64.min  // start + an hour (wrapped near the end of time: then never reached)
+                var stats = HourStats()
+                for k in offsets[series]..<offsets[series + 1] {
+                    let i = ord[k]
+                    let t = times[i]
+                    if !(t >= start && t < end) {  // only the first probe of each hour divides
+                        let h = t.floorDivided(by: hour).0 * hour
+                        if h != start {
+                            if start != .min {
+                                dense.drain(into: &stats.sketch)
+                                bySeries[series].append((start, stats))
+                            }
+                            start = h
+                            stats = HourStats()
+                        }
+                        end = start &+ hour
+                    }
+                    let rtt = outcome[i] == 0 ? rtts[i] : nil
+                    stats.addCounts(rtt: rtt)
+                    if let rtt { dense.add(rtt) }
+                }
+                if start != .min {
+                    dense.drain(into: &stats.sketch)
+                    bySeries[series].append((start, stats))
+                }
+            }
+        }}}}
     }
 }
 
