@@ -54,6 +54,10 @@ public struct PeriodSnapshot: Sendable {
         public var lastSeq: UInt64?
         /// Every type, 0 for those the period has none of.
         public var byType: [EventType: Int]
+        /// No event: every type 0.
+        public static var none: EventCounts {
+            EventCounts(count: 0, firstSeq: nil, lastSeq: nil, byType: Dictionary(uniqueKeysWithValues: EventType.allCases.map { ($0, 0) }))
+        }
     }
 
     /// Connectivity outages by cause (those that overlap the period).

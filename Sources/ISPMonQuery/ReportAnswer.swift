@@ -37,13 +37,19 @@ extension Queries {
     /// The report of `q`: the snapshot, then the digest of the events it counted (the same
     /// selection, up to the same commit: a commit between the two reads changes neither).
     public func report(_ q: ReportQuery) throws -> ReportAnswer {
-        let snapshot = try period(q.period)
+        // The views once; then the period's events once, for their counts and the digest of their
+        // export together, up to the commit the views reflect.
+        let p = try views([.outages, .latency, .speedtests], hours: q.period.latency.hours)
+        var snapshot = q.period.answer(p, events: .none)
         let since = Timestamp(microseconds: q.period.start).description
         let until = Timestamp(microseconds: q.period.end - 1).description
-        let selection = EventQuery(window: TimeWindow(since: q.period.start, until: q.period.end - 1),
-                                   beforeSeq: snapshot.lastSeq &+ 1, order: .asc)
-        let digest = q.period.end > q.period.start ? try ExportDigest.sha256(self, selection) : ExportDigest.emptySHA256
+        let digest = try SHA256Hex()
+        if q.period.end > q.period.start {
+            snapshot.events = try exportPass(window: TimeWindow(since: q.period.start, until: q.period.end - 1), through: p.lastSeq) {
+                digest.update($0)
+            }
+        }
         return ReportAnswer(site: q.site, plan: q.period.plan, made: q.made, version: ISPMonVersion.current, snapshot: snapshot,
-                            exportSHA256: digest, exportCommand: "ispmon export --since \(since) --until \(until)")
+                            exportSHA256: digest.finish(), exportCommand: "ispmon export --since \(since) --until \(until)")
     }
 }

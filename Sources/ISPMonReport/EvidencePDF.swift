@@ -11,7 +11,7 @@ enum EvidencePDF {
         let o = e.detail.outage
         let time = ZoneTime(zone)
         let doc = try PDFDocument(paper: paper == .a4 ? .a4 : .letter, title: "ispmon outage \(o.id)",
-                                  footer: "ispmon evidence · \(site) · outage \(o.id) (\(zone))")
+                                  footer: "ispmon evidence · \(site) · outage \(o.id) (\(zone))", date: o.start)
         doc.paragraph("Outage \(o.id) at \(site)", font: PDFDocument.Font.title, after: 8)
         let facts: [(String, String)] = [
             ("Kind", o.kind == .connectivity ? "internet (connectivity)" : "DNS"),

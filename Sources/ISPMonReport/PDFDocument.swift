@@ -1,5 +1,6 @@
 import CCairo
 import Foundation
+import ISPMonCore
 
 /// A PDF being drawn with cairo: pages of a paper size, text set by pango in the system's fonts
 /// (real text, which `pdftotext` reads and a viewer searches), lines and boxes, and SVG drawn by
@@ -36,7 +37,9 @@ final class PDFDocument {
     var contentWidth: Double { width - 2 * margin }
     var bottom: Double { height - margin - 14 }
 
-    init(paper: Paper, title: String, footer: String) throws {
+    /// `date`: the document's creation date in its metadata (µs), so that the same input gives
+    /// the same bytes (cairo would write the time of the run).
+    init(paper: Paper, title: String, footer: String, date: Int64) throws {
         (width, height) = paper.size
         y = margin
         let write: cairo_write_func_t = { closure, data, length in
@@ -50,6 +53,9 @@ final class PDFDocument {
         if let status = Self.failure(cairo_surface_status(surface)) { throw PDFError("cannot make a PDF: \(status)") }
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "ispmon")
+        let iso = String(Timestamp(microseconds: date).description.prefix(19))  // 2026-03-01T07:00:00
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, iso)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, iso)
     }
 
     deinit {

@@ -14,7 +14,7 @@ public enum ReportPDF {
         let s = r.snapshot
         let time = ZoneTime(s.zone)
         let doc = try PDFDocument(paper: paper == .a4 ? .a4 : .letter, title: "ispmon report \(r.site) \(periodName)",
-                                  footer: "ispmon report · \(r.site) · \(periodName) (\(s.zone))")
+                                  footer: "ispmon report · \(r.site) · \(periodName) (\(s.zone))", date: r.made)
         header(doc, r, periodName: periodName, time: time)
         summary(doc, r)
         try charts(doc, s, plan: r.plan, time: time)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ISPMonCore
 import ISPMonMonitor
 import ISPMonConfig
 import ISPMonServer
@@ -8,9 +9,10 @@ extension WebSettings {
     /// The server's settings for `ispmon run` and `ispmon serve`: the config's `web:` and the
     /// listen address, and `ISPMON_WEB_REQUEST_TIMEOUT_MS` (milliseconds a client has for a
     /// whole request, default 10 000) and `ISPMON_WEB_WRITE_TIMEOUT_MS` (milliseconds an answer
-    /// waits for a client that reads nothing, default 30 000). Those variables are for tests,
-    /// which would otherwise wait that long for each slow client; they are no config keys, as
-    /// nobody needs to change them.
+    /// waits for a client that reads nothing, default 30 000), and `ISPMON_WEB_CLOCK` (an RFC 3339
+    /// time: the server's wall clock starts there and runs on, for `since=24h`, sessions and
+    /// freshness). Those variables are for tests, which would otherwise wait that long for each
+    /// slow client or need a log of today; they are no config keys, as nobody needs to change them.
     static func forCommand(_ config: MonitorConfig, listen: MonitorConfig.Web.Listen) throws -> WebSettings {
         var settings = WebSettings(config.web, listen: listen)
         settings.site = config.siteName
@@ -18,6 +20,15 @@ extension WebSettings {
         settings.staleAfter = config.targets.map(\.interval).max().map { 3 * $0 }
         if let ms = try milliseconds("ISPMON_WEB_REQUEST_TIMEOUT_MS") { settings.limits.requestTimeout = .milliseconds(ms) }
         if let ms = try milliseconds("ISPMON_WEB_WRITE_TIMEOUT_MS") { settings.limits.writeTimeout = .milliseconds(ms) }
+        if let text = ProcessInfo.processInfo.environment["ISPMON_WEB_CLOCK"] {
+            var reason = ""
+            guard let start = Timestamp.parse(rfc3339: Array(text.utf8), reason: &reason) else {
+                throw ValidationError("ISPMON_WEB_CLOCK '\(text)' is not an RFC 3339 time: \(reason)")
+            }
+            // The set time plus what the monotonic clock has run since: it goes on like a clock.
+            let offset = start.microseconds - Monotonic.microseconds()
+            settings.clock = WallClock { Timestamp(microseconds: Monotonic.microseconds() + offset) }
+        }
         return settings
     }
 
