@@ -257,25 +257,10 @@ import Glibc
         for path in ["/static/app.css", "/static/app.js", "/favicon.ico"] {
             let r = s.client.get(path)
             #expect(r?.status == 200)
-            let digest = try Self.sha256(r?.body ?? [], in: s.dir)
+            let digest = try SystemTool.sha256(r?.body ?? [], in: s.dir)
             #expect(r?.header("ETag") == "\"" + digest.prefix(32) + "\"", "\(path): \(r?.header("ETag") ?? "none")")
             #expect(r?.header("ETag")?.contains(version) == false, "not the version \(version)")
         }
-    }
-
-    /// SHA-256 of `bytes`, as lowercase hex (coreutils' sha256sum: the test's own digest).
-    static func sha256(_ bytes: [UInt8], in dir: TempDir) throws -> String {
-        let file = dir.file("digest-input")
-        try Data(bytes).write(to: URL(fileURLWithPath: file))
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        p.arguments = [file]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return String(text.prefix { $0 != " " })
     }
 
     /// Under HTTPS (a reverse proxy on this machine says so) the session cookie is

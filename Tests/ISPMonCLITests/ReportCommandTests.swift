@@ -71,21 +71,6 @@ import TestSupport
         return runs
     }
 
-    /// `sha256sum`'s digest of `bytes` (coreutils: another implementation than the one checked).
-    static func sha256sum(_ bytes: Data, in dir: TempDir) throws -> String {
-        let file = dir.file("export.ndjson")
-        try bytes.write(to: URL(fileURLWithPath: file))
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        p.arguments = [file]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return String(text.prefix(64))
-    }
-
     /// The length of the union of `intervals` within [from, to).
     static func covered(_ intervals: [(Int64, Int64)], from: Int64, to: Int64) -> Int64 {
         var total: Int64 = 0, reach = from
@@ -166,7 +151,7 @@ import TestSupport
         let counts = try #require(report["events"] as? [String: Any])
         let export = try lab.run(["export", "--since", "2026-03-02T00:00:00.000000Z", "--until", "2026-03-08T23:59:59.999999Z"])
         #expect(export.status == 0)
-        let digest = try Self.sha256sum(export.stdout, in: lab.dir)
+        let digest = try SystemTool.sha256(Array(export.stdout), in: lab.dir)
         #expect(counts["sha256"] as? String == digest)
         let inWeek = Self.events.filter { $0.time.microseconds >= start && $0.time.microseconds < end }
         #expect(counts["count"] as? Int == inWeek.count)
@@ -232,19 +217,6 @@ import TestSupport
 /// The PDF form: real text that `pdftotext` reads (every outage id, the availability, the
 /// SHA-256), pages that `pdftoppm` renders, on A4 and Letter, a week and a month.
 @Suite(.serialized) struct ReportPDFTests {
-    static func tool(_ name: String, _ args: [String]) throws -> (status: Int32, out: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/" + name)
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, text)
-    }
-
     @Test(arguments: [(["--week", "2026-W10"], "a4", "595.276 x 841.89"), (["--month", "2026-03", "--tz", "Europe/Berlin"], "letter", "612 x 792")])
     func thePDFHasEveryNumberOfTheJSONAsTextAndEveryPageRenders(period: [String], paper: String, size: String) throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext") else {
@@ -260,12 +232,12 @@ import TestSupport
         let bytes = try Data(contentsOf: URL(fileURLWithPath: pdf))
         #expect(bytes.starts(with: Array("%PDF-".utf8)))
 
-        let info = try Self.tool("pdfinfo", [pdf]).out
+        let info = try SystemTool.run("pdfinfo", [pdf]).out
         #expect(info.contains("Page size:       \(size) pts"), "\(info)")
         let pages = Int(info.split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last ?? "") ?? 0
         #expect(pages >= 3)
 
-        let text = try Self.tool("pdftotext", ["-layout", pdf, "-"]).out
+        let text = try SystemTool.run("pdftotext", ["-layout", pdf, "-"]).out
         let ids = (json["outages"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
         #expect(ids.count > 10)
         for id in ids { #expect(text.contains(id), "outage \(id) is in the PDF's text") }
@@ -280,7 +252,7 @@ import TestSupport
 
         // Every page renders.
         let prefix = lab.dir.file("page")
-        #expect(try Self.tool("pdftoppm", ["-r", "40", "-png", pdf, prefix]).status == 0)
+        #expect(try SystemTool.run("pdftoppm", ["-r", "40", "-png", pdf, prefix]).status == 0)
         let rendered = try FileManager.default.contentsOfDirectory(atPath: lab.dir.path).filter { $0.hasPrefix("page") && $0.hasSuffix(".png") }
         #expect(rendered.count == pages)
         for file in rendered {
@@ -305,17 +277,10 @@ import TestSupport
         #expect(r.status == 0 && r.stderr.contains("wrote \(zip)"), "\(r.stderr)")
 
         let unpacked = lab.dir.file("unpacked")
-        #expect(try ReportPDFTests.tool("python3", ["-m", "zipfile", "-e", zip, unpacked]).status == 0, "it unpacks")
+        #expect(try SystemTool.run("python3", ["-m", "zipfile", "-e", zip, unpacked]).status == 0, "it unpacks")
         let names = try FileManager.default.contentsOfDirectory(atPath: unpacked).sorted()
         #expect(names == ["README.txt", "SHA256SUMS", "events.ndjson", "outage.pdf"])
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        check.arguments = ["-c", "SHA256SUMS"]
-        check.currentDirectoryURL = URL(fileURLWithPath: unpacked)
-        check.standardOutput = FileHandle.nullDevice
-        try check.run()
-        check.waitUntilExit()
-        #expect(check.terminationStatus == 0, "sha256sum -c SHA256SUMS passes")
+        #expect(try SystemTool.run("sha256sum", ["-c", "SHA256SUMS"], in: unpacked).status == 0, "sha256sum -c SHA256SUMS passes")
 
         // events.ndjson is exactly the export of the window the README names.
         let readme = try String(contentsOfFile: unpacked + "/README.txt", encoding: .utf8)
@@ -330,7 +295,7 @@ import TestSupport
         #expect(since < start && (outage["end"] as? String ?? "") < until, "10 minutes either side of \(start)")
 
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext") {
-            let text = try ReportPDFTests.tool("pdftotext", ["-layout", unpacked + "/outage.pdf", "-"]).out
+            let text = try SystemTool.run("pdftotext", ["-layout", unpacked + "/outage.pdf", "-"]).out
             #expect(text.contains("Outage \(id)") && text.contains("the ISP (beyond the router)") && text.contains("Europe/Berlin"))
             #expect(text.contains("×"), "runs of the same result are folded, with their count")
         } else {

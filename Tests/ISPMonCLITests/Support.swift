@@ -129,3 +129,29 @@ struct MissingTool: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// Programs of the system the tests check against (coreutils, poppler, python), run to the end.
+enum SystemTool {
+    /// `/usr/bin/NAME ARGS` in `directory`: its exit status and standard output (its errors dropped).
+    static func run(_ name: String, _ args: [String], in directory: String? = nil) throws -> (status: Int32, out: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/" + name)
+        p.arguments = args
+        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, text)
+    }
+
+    /// SHA-256 of `bytes` in lowercase hex, by coreutils' sha256sum (another implementation than
+    /// the one a test checks).
+    static func sha256(_ bytes: [UInt8], in dir: TempDir) throws -> String {
+        let file = dir.file("digest-input")
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        return String(try run("sha256sum", [file]).out.prefix { $0 != " " })
+    }
+}
