@@ -15,8 +15,7 @@ extension Queries {
     /// `consume` receives the bytes in order, on the calling thread; events after `lastSeq` (a
     /// commit after the views were read) are left out, so the counts are of the same log.
     func exportPass(window: TimeWindow, through lastSeq: UInt64, _ consume: ([UInt8]) -> Void) throws -> PeriodSnapshot.EventCounts {
-        var counts = PeriodSnapshot.EventCounts(count: 0, firstSeq: nil, lastSeq: nil,
-                                                byType: Dictionary(uniqueKeysWithValues: EventType.allCases.map { ($0, 0) }))
+        var counts = PeriodSnapshot.EventCounts.none
         let (indexed, bounds) = try store.seqBounds(since: window.since, until: window.until)
         // The window's indexed events lie within `bounds`; what the index does not cover yet
         // (after `indexed`) may hold some too.
@@ -37,10 +36,7 @@ extension Queries {
             for result in results.all {
                 let (bytes, slice) = try result.get()
                 consume(bytes)
-                counts.count += slice.count
-                if counts.firstSeq == nil { counts.firstSeq = slice.firstSeq }
-                counts.lastSeq = slice.lastSeq ?? counts.lastSeq
-                for (type, n) in slice.byType { counts.byType[type, default: 0] += n }
+                counts.append(slice)
             }
         }
         return counts
@@ -52,10 +48,7 @@ extension Queries {
         var counts = PeriodSnapshot.EventCounts(count: 0, firstSeq: nil, lastSeq: nil, byType: [:])
         try forEachEvent(EventQuery(window: window, beforeSeq: seqs.upperBound + 1, afterSeq: seqs.lowerBound - 1, order: .asc)) { e in
             EventJSON.append(e.event, seq: e.seq, to: &bytes)
-            counts.count += 1
-            if counts.firstSeq == nil { counts.firstSeq = e.seq }
-            counts.lastSeq = e.seq
-            counts.byType[e.event.type, default: 0] += 1
+            counts.add(e)
             return true
         }
         return (bytes, counts)

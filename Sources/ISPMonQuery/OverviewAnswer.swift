@@ -79,7 +79,6 @@ public struct OverviewQuery: Sendable {
     }
 
     static let day: Int64 = 86_400_000_000
-    static let hour: Int64 = 3_600_000_000
 }
 
 extension Queries {

@@ -58,6 +58,22 @@ public struct PeriodSnapshot: Sendable {
         public static var none: EventCounts {
             EventCounts(count: 0, firstSeq: nil, lastSeq: nil, byType: Dictionary(uniqueKeysWithValues: EventType.allCases.map { ($0, 0) }))
         }
+
+        /// Counts `e`, the next event in the log's order.
+        mutating func add(_ e: LoggedEvent) {
+            count += 1
+            if firstSeq == nil { firstSeq = e.seq }
+            lastSeq = e.seq
+            byType[e.event.type, default: 0] += 1
+        }
+
+        /// Adds the counts of the events that come after these in the log.
+        mutating func append(_ later: EventCounts) {
+            count += later.count
+            if firstSeq == nil { firstSeq = later.firstSeq }
+            lastSeq = later.lastSeq ?? lastSeq
+            for (type, n) in later.byType { byType[type, default: 0] += n }
+        }
     }
 
     /// Connectivity outages by cause (those that overlap the period).
@@ -132,15 +148,11 @@ extension Queries {
     /// are read), so every number is of the same log.
     public func period(_ q: PeriodQuery) throws -> PeriodSnapshot {
         let p = try views([.outages, .latency, .speedtests], hours: q.latency.hours)
-        var counts = PeriodSnapshot.EventCounts(count: 0, firstSeq: nil, lastSeq: nil,
-                                                byType: Dictionary(uniqueKeysWithValues: EventType.allCases.map { ($0, 0) }))
+        var counts = PeriodSnapshot.EventCounts.none
         if q.end > q.start {
             let selection = EventQuery(window: TimeWindow(since: q.start, until: q.end - 1), beforeSeq: p.lastSeq &+ 1, order: .asc)
             try forEachEvent(selection) { e in
-                counts.count += 1
-                if counts.firstSeq == nil { counts.firstSeq = e.seq }
-                counts.lastSeq = e.seq
-                counts.byType[e.event.type, default: 0] += 1
+                counts.add(e)
                 return true
             }
         }
