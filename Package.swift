@@ -88,6 +88,10 @@ let package = Package(
         // ends of it), the ad-hoc checks' requests and answers, its activity. No probe code.
         .target(name: "ISPMonControl", dependencies: ["ISPMonCore", "ISPMonConfig"], swiftSettings: swiftSettings),
 
+        // Notifications (docs/notify.md): the channels that deliver them and the notifier that
+        // keeps the log as its outbox. No probe code.
+        .target(name: "ISPMonNotify", dependencies: ["ISPMonCore", "ISPMonConfig"], swiftSettings: swiftSettings),
+
         // The monitor: probes (real sockets), scheduler, link watcher.
         .target(
             name: "ISPMonMonitor",
@@ -131,7 +135,7 @@ let package = Package(
         .executableTarget(
             name: "ispmon",
             dependencies: [
-                "ISPMonCore", "ISPMonStore", "ISPMonQuery", "ISPMonConfig", "ISPMonControl", "ISPMonMonitor", "ISPMonServer", "ISPMonReport",
+                "ISPMonCore", "ISPMonStore", "ISPMonQuery", "ISPMonConfig", "ISPMonControl", "ISPMonMonitor", "ISPMonServer", "ISPMonReport", "ISPMonNotify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -174,6 +178,11 @@ let package = Package(
                            .product(name: "HummingbirdOTP", package: "hummingbird-auth")],
             // Lint: the linters' config and the stylesheet checker (read by path).
             exclude: ["Lint"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ISPMonNotifyTests",
+            dependencies: ["ISPMonNotify", "ISPMonConfig", "ISPMonCore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -232,7 +232,7 @@ struct ConfigParser {
     }
 
     func plan(_ node: Node) throws(ConfigError) -> ServicePlan {
-        let m = try mapping(node, "plan", allowed: ["down_mbps", "up_mbps", "below_pct"])
+        let m = try mapping(node, "plan", allowed: ["down_mbps", "up_mbps", "below_pct", "slow_after"])
         func rate(_ key: String, _ range: ClosedRange<Double>, _ words: String) throws(ConfigError) -> Double? {
             guard let n = m[key] else { return nil }
             guard case .scalar(let s) = n, let v = Double(s.string), v.isFinite, range.contains(v) else {
@@ -244,7 +244,15 @@ struct ConfigParser {
         guard let down = try rate("down_mbps", 0.001...1_000_000, mbps), let up = try rate("up_mbps", 0.001...1_000_000, mbps) else {
             throw error(node, "plan: down_mbps and up_mbps are both required (e.g. down_mbps: 100, up_mbps: 20)")
         }
-        return ServicePlan(downMbps: down, upMbps: up, belowPercent: try rate("below_pct", 1...100, "a percentage from 1 to 100") ?? 80)
+        var slowAfter = 2
+        if let n = m["slow_after"] {
+            guard case .scalar(let s) = n, let v = Int(s.string), (1...100).contains(v) else {
+                throw error(n, "plan.slow_after must be a whole number of tests from 1 to 100")
+            }
+            slowAfter = v
+        }
+        return ServicePlan(downMbps: down, upMbps: up, belowPercent: try rate("below_pct", 1...100, "a percentage from 1 to 100") ?? 80,
+                           slowAfter: slowAfter)
     }
 
     func bool(_ node: Node, _ what: String) throws(ConfigError) -> Bool {

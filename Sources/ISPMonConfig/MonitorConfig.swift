@@ -71,6 +71,10 @@ public struct MonitorConfig: Sendable, Equatable {
     public var site: String?
     /// What the ISP sells; nil: no plan, so no test is `slow`.
     public var plan: ServicePlan?
+    /// Where notifications go (docs/notify.md); empty: nowhere.
+    public var notify: [NotifyChannel] = []
+    /// An outside dead-man's switch; nil: none.
+    public var heartbeat: Heartbeat?
 
     /// The site's name: `site:`, else this machine's host name made to fit `[A-Za-z0-9._-]{1,64}`.
     public var siteName: String {

@@ -5,11 +5,14 @@ public struct ServicePlan: Sendable, Equatable {
     public var upMbps: Double
     /// A test whose download or upload is under this percentage of the plan is slow.
     public var belowPercent: Double
+    /// This many slow or failed tests in a row are a `slow_speed` notification (docs/notify.md).
+    public var slowAfter: Int
 
-    public init(downMbps: Double, upMbps: Double, belowPercent: Double = 80) {
+    public init(downMbps: Double, upMbps: Double, belowPercent: Double = 80, slowAfter: Int = 2) {
         self.downMbps = downMbps
         self.upMbps = upMbps
         self.belowPercent = belowPercent
+        self.slowAfter = slowAfter
     }
 
     /// Whether a successful test with these rates is slow: either rate under `belowPercent` of the plan.
