@@ -53,24 +53,11 @@ enum EvidencePDF {
         doc.y += height + 8
 
         doc.heading("Every event of the window (\(e.eventCount)), runs of the same result folded", with: 40)
-        let w = doc.contentWidth
-        let columns: [Double] = [0.3 * w, 0.3 * w, 0.3 * w, 0.1 * w]
-        func row(_ cells: [String], font: String) {
-            let h = (zip(cells, columns).map { doc.measure($0, font: font, width: $1 - 4) }.max() ?? 0) + 3
-            if doc.y + h > doc.bottom { doc.newPage() }
-            var x = doc.margin
-            for (cell, width) in zip(cells, columns) {
-                doc.text(cell, at: x, doc.y + 1.5, width: width - 4, font: font)
-                x += width
-            }
-            doc.y += h
-            doc.rule()
-        }
-        row(["Time", "Target or thing", "Result", "Times"], font: PDFDocument.Font.bold)
-        for r in e.runs {
-            row([time.second(r.first) + (r.count > 1 ? " – " + time.second(r.last) : ""), r.subject, r.outcome, r.count > 1 ? "×\(r.count)" : ""],
-                font: PDFDocument.Font.small)
-        }
+        let table = PDFTable(columns: [.init(title: "Time", share: 0.3), .init(title: "Target or thing", share: 0.3),
+                                       .init(title: "Result", share: 0.3), .init(title: "Times", share: 0.1)], padding: 1.5)
+        table.draw(e.runs.map { r in
+            [time.second(r.first) + (r.count > 1 ? " – " + time.second(r.last) : ""), r.subject, r.outcome, r.count > 1 ? "×\(r.count)" : ""]
+        }, in: doc)
         doc.y += 8
         doc.paragraph("These events are in events.ndjson beside this file, as this command prints them on the machine that keeps the log:")
         doc.paragraph(e.exportCommand, font: PDFDocument.Font.mono)

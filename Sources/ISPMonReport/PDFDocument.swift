@@ -6,7 +6,16 @@ import ISPMonCore
 /// (real text, which `pdftotext` reads and a viewer searches), lines and boxes, and SVG drawn by
 /// librsvg as vectors. Points (1/72 inch) throughout, from the page's top left. The bytes are
 /// kept in memory and given whole by ``finish()``: a report is written whole or not at all.
+///
+/// Drawn on an image surface instead (``Target/firstPagePNG(scale:)``), the same drawing gives its
+/// first page as a PNG: the README's picture of a report, made by the code that makes the PDF.
 final class PDFDocument {
+    enum Target: Sendable, Equatable {
+        case pdf
+        /// Page 1 as a PNG, `scale` pixels per point.
+        case firstPagePNG(scale: Double)
+    }
+
     enum Paper: Sendable {
         case a4, letter
 
@@ -28,6 +37,9 @@ final class PDFDocument {
     let height: Double
     let margin: Double = 48
     private let sink = Sink()
+    private let target: Target
+    /// The PNG of page 1 once it is drawn (``Target/firstPagePNG(scale:)``).
+    private var firstPage: [UInt8]?
     private let surface: OpaquePointer
     let cr: OpaquePointer
     /// The drawing position on the current page.
@@ -39,23 +51,53 @@ final class PDFDocument {
 
     /// `date`: the document's creation date in its metadata (µs), so that the same input gives
     /// the same bytes (cairo would write the time of the run).
-    init(paper: Paper, title: String, footer: String, date: Int64) throws {
+    init(paper: Paper, title: String, footer: String, date: Int64, target: Target = .pdf) throws {
         (width, height) = paper.size
         y = margin
-        let write: cairo_write_func_t = { closure, data, length in
-            guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
-            Unmanaged<Sink>.fromOpaque(closure).takeUnretainedValue().bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
-            return CAIRO_STATUS_SUCCESS
+        self.target = target
+        switch target {
+        case .pdf:
+            surface = cairo_pdf_surface_create_for_stream(Self.write, Unmanaged.passUnretained(sink).toOpaque(), width, height)
+            cr = cairo_create(surface)
+        case .firstPagePNG(let scale):
+            surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32((width * scale).rounded(.up)), Int32((height * scale).rounded(.up)))
+            cr = cairo_create(surface)
+            cairo_scale(cr, scale, scale)
         }
-        surface = cairo_pdf_surface_create_for_stream(write, Unmanaged.passUnretained(sink).toOpaque(), width, height)
-        cr = cairo_create(surface)
         self.footer = footer
         if let status = Self.failure(cairo_surface_status(surface)) { throw PDFError("cannot make a PDF: \(status)") }
+        guard target == .pdf else {
+            paintPaper()
+            return
+        }
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "ispmon")
         let iso = String(Timestamp(microseconds: date).description.prefix(19))  // 2026-03-01T07:00:00
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, iso)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, iso)
+    }
+
+    /// Where cairo writes the document's bytes: the ``Sink`` behind `closure`.
+    private static let write: cairo_write_func_t = { closure, data, length in
+        guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
+        Unmanaged<Sink>.fromOpaque(closure).takeUnretainedValue().bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+        return CAIRO_STATUS_SUCCESS
+    }
+
+    /// An image's page starts white (a PDF's page is paper already).
+    private func paintPaper() {
+        cairo_set_source_rgb(cr, 1, 1, 1)
+        cairo_paint(cr)
+    }
+
+    /// Keeps the image of page 1 as a PNG; later pages are drawn and dropped.
+    private func keepFirstPage() throws {
+        guard case .firstPagePNG = target, firstPage == nil else { return }
+        cairo_surface_flush(surface)
+        let png = Sink()
+        let status = cairo_surface_write_to_png_stream(surface, Self.write, Unmanaged.passUnretained(png).toOpaque())
+        if let failure = Self.failure(status) { throw PDFError("cannot make the PNG: \(failure)") }
+        firstPage = png.bytes
     }
 
     deinit {
@@ -70,9 +112,13 @@ final class PDFDocument {
         status == CAIRO_STATUS_SUCCESS ? nil : String(cString: cairo_status_to_string(status))
     }
 
-    /// The finished PDF.
+    /// The finished PDF (or page 1's PNG).
     func finish() throws -> [UInt8] {
         drawFooter()
+        if case .firstPagePNG = target {
+            try keepFirstPage()
+            return firstPage ?? []
+        }
         cairo_show_page(cr)
         cairo_surface_finish(surface)
         if let status = Self.failure(cairo_surface_status(surface)) { throw PDFError("cannot finish the PDF: \(status)") }
@@ -81,7 +127,14 @@ final class PDFDocument {
 
     func newPage() {
         drawFooter()
-        cairo_show_page(cr)
+        if case .firstPagePNG = target {
+            // Only the drawing's failure to encode could throw; page 1 then stays missing and
+            // finish() keeps the last page's instead: a picture either way.
+            try? keepFirstPage()
+            paintPaper()
+        } else {
+            cairo_show_page(cr)
+        }
         pages += 1
         y = margin
     }
@@ -107,6 +160,8 @@ final class PDFDocument {
         static let body = "DejaVu Sans 9.5"
         static let bold = "DejaVu Sans Bold 9.5"
         static let small = "DejaVu Sans 7.5"
+        /// A table's header.
+        static let smallBold = "DejaVu Sans Bold 7.5"
         static let mono = "DejaVu Sans Mono 8"
         static let id = "DejaVu Sans Mono 6.8"
     }

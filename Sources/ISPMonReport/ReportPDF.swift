@@ -11,12 +11,21 @@ public enum ReportPDF {
 
     /// `periodName`: how the period was asked for (`2026-W09`, `2026-03`, or a range).
     public static func make(_ r: ReportAnswer, periodName: String, paper: Paper) throws -> [UInt8] {
+        try draw(r, periodName: periodName, paper: paper, target: .pdf)
+    }
+
+    /// Page 1 of the same report as a PNG, `scale` pixels per point (2: about 190 pixels per inch).
+    public static func firstPagePNG(_ r: ReportAnswer, periodName: String, paper: Paper, scale: Double = 2) throws -> [UInt8] {
+        try draw(r, periodName: periodName, paper: paper, target: .firstPagePNG(scale: scale))
+    }
+
+    static func draw(_ r: ReportAnswer, periodName: String, paper: Paper, target: PDFDocument.Target) throws -> [UInt8] {
         let s = r.snapshot
         let time = ZoneTime(s.zone)
         let doc = try PDFDocument(paper: paper == .a4 ? .a4 : .letter, title: "ispmon report \(r.site) \(periodName)",
-                                  footer: "ispmon report · \(r.site) · \(periodName) (\(s.zone))", date: r.made)
+                                  footer: "ispmon report · \(r.site) · \(periodName) (\(s.zone))", date: r.made, target: target)
         header(doc, r, periodName: periodName, time: time)
-        summary(doc, r)
+        summary(doc, r, time: time)
         try charts(doc, s, plan: r.plan, time: time)
         outages(doc, s.outages, time: time)
         appendix(doc, r)
@@ -54,7 +63,7 @@ public enum ReportPDF {
 
     // MARK: Summary
 
-    static func summary(_ doc: PDFDocument, _ r: ReportAnswer) {
+    static func summary(_ doc: PDFDocument, _ r: ReportAnswer, time: ZoneTime) {
         let s = r.snapshot
         doc.heading("Summary")
         guard let a = s.availability, a.monitored > 0 else {
@@ -69,6 +78,12 @@ public enum ReportPDF {
         doc.paragraph("The ISP's share: \(percent(a.ispPercent)), counting only the outages whose cause lies past this home's router "
                       + "(the ISP, beyond the ISP's edge); outages of the home's own link, devices or router and unexplained ones do not count in it.")
         doc.paragraph("DNS availability: \(percent(a.dnsPercent)).")
+        if a.end < s.end {
+            // The log says nothing of the time after its newest event (the monitor may run on,
+            // or not): that time counts neither way, and is not called unmonitored either.
+            doc.paragraph("The log's newest event is of \(time.minute(a.end)): the \(NumberText.duration(s.end - a.end)) of the period "
+                          + "after it are unknown and count neither way.")
+        }
         if connectivity.isEmpty {
             doc.paragraph("No internet outage in the period.")
         } else {
@@ -107,8 +122,13 @@ public enum ReportPDF {
             doc.y += height + 6
         }
         let unit = s.availabilityUnit == .hour ? "hour" : "day"
-        let bars = AvailabilityBars(bars: s.availabilityPer.map {
-            AvailabilityBars.Bar(label: $0.label, upMicroseconds: $0.monitored - $0.connectivityDown, downMicroseconds: $0.connectivityDown)
+        // A bar for every day (hour) of the period, so that the chart spans the period as the
+        // others do: one with nothing known is an empty slot.
+        let known = Dictionary(s.availabilityPer.map { ($0.label, $0) }, uniquingKeysWith: { a, _ in a })
+        let bars = AvailabilityBars(bars: CalendarPeriods.periods(s.availabilityUnit == .hour ? .hour : .day, from: s.start, to: s.end, zone: s.zone).map {
+            let a = known[$0.label]
+            return AvailabilityBars.Bar(label: $0.label, upMicroseconds: a.map { $0.monitored - $0.connectivityDown } ?? 0,
+                                        downMicroseconds: a?.connectivityDown ?? 0)
         }, label: "internet availability per \(unit)")
         try draw("Internet availability per \(unit)", bars.svg(width: 720, height: 170), height: width * 170 / 720)
 
@@ -151,32 +171,17 @@ public enum ReportPDF {
         }
         doc.paragraph("Every outage that overlaps the period, by start; an open one lasts to the newest event. The id is what "
                       + "`ispmon outages` and `ispmon evidence` take.")
-        let w = doc.contentWidth
         // The id's column holds an id on one line (people quote it; pdftotext finds it whole).
-        let columns: [(String, Double)] = [("Id", 0.25), ("Start", 0.12), ("End", 0.12), ("Duration", 0.08), ("Cause", 0.16),
-                                           ("Culprits", 0.11), ("Notes", 0.16)].map { ($0.0, $0.1 * w) }
-        func row(_ cells: [String], font: String) {
-            let heights = zip(cells, columns).map { doc.measure($0, font: font, width: $1.1 - 4) }
-            let h = (heights.max() ?? 0) + 4
-            if doc.y + h > doc.bottom {
-                doc.newPage()
-                if font != PDFDocument.Font.bold { row(columns.map(\.0), font: PDFDocument.Font.bold) }
-            }
-            var x = doc.margin
-            for (cell, column) in zip(cells, columns) {
-                doc.text(cell, at: x, doc.y + 2, width: column.1 - 4, font: column.0 == "Id" && font != PDFDocument.Font.bold ? PDFDocument.Font.id : font)
-                x += column.1
-            }
-            doc.y += h
-            doc.rule()
-        }
-        row(columns.map(\.0), font: PDFDocument.Font.bold)
-        for o in list {
-            row([o.id, time.second(o.start), o.end.map(time.second) ?? "under way", NumberText.duration(o.duration),
-                 (o.kind == .dns ? "DNS: " : "") + o.cause.inWords, o.culprits.joined(separator: ", "),
-                 o.notes.map { time.minute($0.time) + ": " + $0.text }.joined(separator: "\n")],
-                font: PDFDocument.Font.small)
-        }
+        let table = PDFTable(columns: [
+            .init(title: "Id", share: 0.25, font: PDFDocument.Font.id), .init(title: "Start", share: 0.12), .init(title: "End", share: 0.12),
+            .init(title: "Duration", share: 0.10), .init(title: "Cause", share: 0.15), .init(title: "Culprits", share: 0.11),
+            .init(title: "Notes", share: 0.15),
+        ])
+        table.draw(list.map { o in
+            [o.id, time.second(o.start), o.end.map(time.second) ?? "under way", NumberText.duration(o.duration),
+             (o.kind == .dns ? "DNS: " : "") + o.cause.inWords, o.culprits.joined(separator: ", "),
+             o.notes.map { time.minute($0.time) + ": " + $0.text }.joined(separator: "\n")]
+        }, in: doc)
         doc.y += 6
     }
 
@@ -193,7 +198,9 @@ public enum ReportPDF {
         doc.paragraph("The SHA-256 of the bytes that this command prints, on the machine that keeps the log:")
         doc.paragraph(r.exportCommand, font: PDFDocument.Font.mono)
         doc.paragraph(r.exportSHA256, font: PDFDocument.Font.mono)
-        doc.paragraph("Check it with: \(r.exportCommand) | sha256sum. The same digest means the report was made from that log; the "
-                      + "events are the monitor's own probe results, each kept as it was recorded.")
+        doc.paragraph("Check it with:")
+        doc.paragraph(r.exportCommand + " | sha256sum", font: PDFDocument.Font.mono)
+        doc.paragraph("The same digest means the report was made from that log; the events are the monitor's own probe results, "
+                      + "each kept as it was recorded.")
     }
 }

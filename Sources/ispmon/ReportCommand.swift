@@ -20,14 +20,14 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The IANA zone of the week, the month and the days (default UTC).", valueName: "ZONE"))
     var tz: AvailabilityCommand.ZoneArgument?
     @Option(help: ArgumentHelp("The PDF's paper.", valueName: "a4|letter")) var paper: Paper = .a4
-    @Option(help: ArgumentHelp("pdf (default), json or csv.", valueName: "FORMAT")) var format: Format = .pdf
-    @Option(help: ArgumentHelp("Where to write it (default: ispmon-SITE-PERIOD.pdf for a PDF, else standard output).", valueName: "FILE"))
+    @Option(help: ArgumentHelp("pdf (default), json, csv, or png (page 1 of the PDF as a picture).", valueName: "FORMAT")) var format: Format = .pdf
+    @Option(help: ArgumentHelp("Where to write it (default: ispmon-SITE-PERIOD.pdf or .png, else standard output).", valueName: "FILE"))
     var output: String?
     @Option(help: ArgumentHelp("The YAML config, for site: and plan: (default: the config file of ispmon init, if there is one).", valueName: "FILE"))
     var config: String?
 
     enum Paper: String, ExpressibleByArgument, CaseIterable { case a4, letter }
-    enum Format: String, ExpressibleByArgument, CaseIterable { case pdf, json, csv }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case pdf, json, csv, png }
 
     func validate() throws {
         let forms = [week != nil, month != nil, range.since != nil || range.until != nil].filter { $0 }.count
@@ -71,8 +71,10 @@ struct ReportCommand: ParsableCommand {
             case .json: bytes = JSONForms.report(report) + [0x0A]
             case .csv: bytes = Array(CSVForms.report(report).utf8)
             case .pdf: bytes = try ReportPDF.make(report, periodName: name, paper: paper == .a4 ? .a4 : .letter)
+            case .png: bytes = try ReportPDF.firstPagePNG(report, periodName: name, paper: paper == .a4 ? .a4 : .letter)
             }
-            let path = output ?? (format == .pdf ? "ispmon-\(settings.siteName)-\(name.replacingOccurrences(of: ":", with: "")).pdf" : nil)
+            let fileName = "ispmon-\(settings.siteName)-\(name.replacingOccurrences(of: ":", with: ""))"
+            let path = output ?? (format == .pdf || format == .png ? "\(fileName).\(format.rawValue)" : nil)
             guard let path else {
                 FileHandle.standardOutput.write(Data(bytes))
                 return

@@ -262,6 +262,39 @@ import TestSupport
     }
 }
 
+extension ReportPDFTests {
+    /// `--format png`: page 1 as the PDF draws it, two pixels a point (the README's picture).
+    @Test func pageOneAsAPNGIsThePagesSizeAndHasThePageOnIt() throws {
+        let lab = try ReportCommandTests.Lab()
+        defer { lab.dir.cleanup() }
+        let png = lab.dir.file("page1.png")
+        let r = try lab.run(["report", "--week", "2026-W10", "--format", "png", "--output", png])
+        #expect(r.status == 0 && r.stderr.contains("wrote \(png)"), "\(r.stderr)")
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: png)))
+        #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), "a PNG")
+        func be32(_ at: Int) -> Int { bytes.count < at + 4 ? -1 : bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
+        // IHDR: A4's 595.276 × 841.89 points at 2 pixels a point, rounded up.
+        #expect(be32(16) == 1191 && be32(20) == 1684, "\(be32(16)) × \(be32(20))")
+        // Not a blank page: python's zlib unpacks the rows, and some share of the pixels is ink.
+        let ink = try SystemTool.run("python3", ["-c", """
+            import sys, zlib, struct
+            b = open(sys.argv[1], 'rb').read(); i = 8; idat = b''
+            while i < len(b):
+                n, kind = struct.unpack('>I4s', b[i:i+8]); chunk = b[i+8:i+8+n]
+                if kind == b'IDAT': idat += chunk
+                if kind == b'IHDR': w, h, depth, color = struct.unpack('>IIBB', chunk[:10])
+                i += 12 + n
+            raw = zlib.decompress(idat); bpp = {2: 3, 6: 4}[color]; stride = w * bpp + 1
+            # Unfiltered bytes are not needed to tell ink from paper roughly: count rows that are not all 0xff after filter 0,
+            # and for other filters count any non-zero delta (paper is a run of equal bytes).
+            rows = [raw[r*stride:(r+1)*stride] for r in range(h)]
+            inked = sum(1 for row in rows if (row[0] == 0 and any(c != 0xff for c in row[1:])) or (row[0] != 0 and any(row[1:])))
+            print(inked, h)
+            """, png]).out.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(ink.count == 2 && ink[0] > ink[1] / 4, "rows with ink: \(ink)")
+    }
+}
+
 /// `ispmon evidence`: a zip that unpacks, whose SHA256SUMS check, whose events.ndjson is the
 /// export of the outage's window and whose outage.pdf names the outage; an unknown id is one error.
 @Suite(.serialized) struct EvidenceCommandTests {
