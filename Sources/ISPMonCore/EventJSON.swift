@@ -330,23 +330,23 @@ public enum EventJSON {
     public static func append(_ event: Event, seq: UInt64?, to out: inout [UInt8]) {
         out.append(0x7B)
         if let seq {
-            out.append(contentsOf: "\"seq\":".utf8)
-            out.append(contentsOf: String(seq).utf8)
+            JSONWriter.appendRaw("\"seq\":", to: &out)
+            JSONWriter.appendDecimal(seq, to: &out)
             out.append(0x2C)
         }
-        out.append(contentsOf: "\"time\":\"".utf8)
+        JSONWriter.appendRaw("\"time\":\"", to: &out)
         event.time.appendRFC3339(to: &out)
-        out.append(contentsOf: "\",\"type\":\"".utf8)
+        JSONWriter.appendRaw("\",\"type\":\"", to: &out)
         out.append(contentsOf: event.type.rawValue.utf8)
         out.append(0x22)
-        func key(_ k: String) {
-            out.append(contentsOf: ",\"".utf8)
-            out.append(contentsOf: k.utf8)
-            out.append(contentsOf: "\":".utf8)
+        func key(_ k: StaticString) {
+            JSONWriter.appendRaw(",\"", to: &out)
+            JSONWriter.appendRaw(k, to: &out)
+            JSONWriter.appendRaw("\":", to: &out)
         }
-        func str(_ k: String, _ v: String) { key(k); JSONWriter.appendString(v, to: &out) }
-        func bool(_ k: String, _ v: Bool) { key(k); out.append(contentsOf: (v ? "true" : "false").utf8) }
-        func ms(_ k: String, _ v: Microseconds) { key(k); JSONWriter.appendMilliseconds(v, to: &out) }
+        func str(_ k: StaticString, _ v: String) { key(k); JSONWriter.appendString(v, to: &out) }
+        func bool(_ k: StaticString, _ v: Bool) { key(k); JSONWriter.appendRaw(v ? "true" : "false", to: &out) }
+        func ms(_ k: StaticString, _ v: Microseconds) { key(k); JSONWriter.appendMilliseconds(v, to: &out) }
         switch event.body {
         case .probe(let p):
             str("target", p.target)
@@ -377,7 +377,7 @@ public enum EventJSON {
             for (n, h) in t.hops.enumerated() {
                 if n > 0 { out.append(0x2C) }
                 out.append(contentsOf: "{\"ttl\":".utf8)
-                out.append(contentsOf: String(h.ttl).utf8)
+                JSONWriter.appendInt(Int64(h.ttl), to: &out)
                 out.append(contentsOf: ",\"address\":".utf8)
                 if let a = h.address { JSONWriter.appendString(a, to: &out) } else { out.append(contentsOf: "null".utf8) }
                 out.append(contentsOf: ",\"rtt_ms\":".utf8)
@@ -406,9 +406,9 @@ public enum EventJSON {
             str("text", n.text)
         case .clock(let c):
             key("step_us")
-            out.append(contentsOf: String(c.step).utf8)
+            JSONWriter.appendInt(Int64(c.step), to: &out)
             bool("synchronized", c.synchronized)
         }
-        out.append(contentsOf: "}\n".utf8)
+        JSONWriter.appendRaw("}\n", to: &out)
     }
 }

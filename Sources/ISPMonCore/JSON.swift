@@ -230,35 +230,67 @@ public struct JSONParser {
     }
 }
 
-/// Appends JSON text to a byte buffer (the NDJSON writer's half).
+/// Appends JSON text to a byte buffer (the NDJSON writer's half). An export writes millions of
+/// events, so these copy whole runs of bytes and write digits in place: no `String` is made for a
+/// number, and a string with nothing to escape is one copy.
 public enum JSONWriter {
     public static func appendString(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
-        for b in s.utf8 {
-            switch b {
-            case 0x22: out.append(0x5C); out.append(0x22)
-            case 0x5C: out.append(0x5C); out.append(0x5C)
-            case 0x0A: out.append(0x5C); out.append(0x6E)
-            case 0x0D: out.append(0x5C); out.append(0x72)
-            case 0x09: out.append(0x5C); out.append(0x74)
-            case 0..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
-            default: out.append(b)
+        var s = s
+        s.withUTF8 { bytes in
+            var run = 0
+            for (i, b) in bytes.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+                run = i + 1
+                switch b {
+                case 0x22: out.append(0x5C); out.append(0x22)
+                case 0x5C: out.append(0x5C); out.append(0x5C)
+                case 0x0A: out.append(0x5C); out.append(0x6E)
+                case 0x0D: out.append(0x5C); out.append(0x72)
+                case 0x09: out.append(0x5C); out.append(0x74)
+                default:
+                    let hex: StaticString = "0123456789abcdef"
+                    out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex.utf8Start[Int(b >> 4)], hex.utf8Start[Int(b & 15)]])
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
         }
         out.append(0x22)
     }
 
+    /// Bytes written as they are: keys, punctuation, names that need no escaping.
+    @inline(__always)
+    public static func appendRaw(_ s: StaticString, to out: inout [UInt8]) {
+        s.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
     public static func appendInt(_ v: Int64, to out: inout [UInt8]) {
-        out.append(contentsOf: String(v).utf8)
+        if v < 0 { out.append(0x2D) }
+        appendDecimal(v.magnitude, to: &out)
+    }
+
+    /// `v` in decimal digits, without a `String` in between.
+    public static func appendDecimal(_ v: UInt64, to out: inout [UInt8]) {
+        if v < 10 {
+            out.append(0x30 + UInt8(truncatingIfNeeded: v))
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var i = 20, v = v
+            repeat {
+                i -= 1
+                digits[i] = 0x30 + UInt8(truncatingIfNeeded: v % 10)
+                v /= 10
+            } while v > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
+        }
     }
 
     /// Microseconds as milliseconds with up to three decimals, trailing zeros dropped: 412 → `0.412`.
     public static func appendMilliseconds(_ us: Int64, to out: inout [UInt8]) {
         if us < 0 { out.append(0x2D) }
         let a = us.magnitude
-        out.append(contentsOf: String(a / 1000).utf8)
+        appendDecimal(a / 1000, to: &out)
         var frac = a % 1000
         if frac != 0 {
             out.append(0x2E)
