@@ -31,8 +31,8 @@ public struct SMTPServer: Sendable, Equatable {
 /// at most 10 s.
 public enum SMTPTransport {
     public static func send(_ message: MailMessage, via server: SMTPServer, timeoutMilliseconds: Int = 10_000) throws(DeliveryError) -> String {
-        guard let curl = CurlHandle(totalTimeoutMilliseconds: timeoutMilliseconds,
-                                    connectTimeoutMilliseconds: min(5_000, timeoutMilliseconds)),
+        // For SMTP, libcurl's connect phase includes the greeting, STARTTLS and AUTH: the whole limit.
+        guard let curl = CurlHandle(totalTimeoutMilliseconds: timeoutMilliseconds, connectTimeoutMilliseconds: timeoutMilliseconds),
               let mime = curl.makeMime() else {
             throw DeliveryError(code: "internal", detail: "libcurl could not make a message")
         }

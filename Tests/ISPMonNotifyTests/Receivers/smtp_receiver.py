@@ -38,7 +38,8 @@ class Handler:
 
 def authenticator(server, session, envelope, mechanism, auth_data):
     ok = auth_data.login.decode() == sys.argv[5] and auth_data.password.decode() == sys.argv[6]
-    return AuthResult(success=ok, auth_data=auth_data)
+    # handled=False: aiosmtpd answers a failure with 535 itself.
+    return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
 
 probe = socket.socket()
