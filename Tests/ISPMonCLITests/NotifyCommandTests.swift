@@ -4,11 +4,12 @@ import Testing
 
 /// `ispmon notify test CHANNEL` as a person runs it: the real binary, a config file, and the
 /// notification tests' HTTP catcher (Tests/ISPMonNotifyTests/Receivers) on loopback.
-@Suite(.enabled(if: NotifyCommandTests.pythonOnPath, "python3 is not installed (the HTTP catcher is a python script)"))
-struct NotifyCommandTests {
-    static let pythonOnPath = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-        .contains { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }
+/// Whether python3 is on PATH.
+private let pythonOnPath = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+    .contains { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }
 
+@Suite(.enabled(if: pythonOnPath, "python3 is not installed (the HTTP catcher is a python script)"))
+struct NotifyCommandTests {
     /// The catcher, its port, and the file where it records requests.
     final class Catcher {
         let process = Process()
