@@ -50,6 +50,10 @@ let package = Package(
         // the charts' SVG (the web UI's charts) as vectors onto the page.
         // (the shim says why pango's and librsvg's few functions are declared there).
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev", "libpango1.0-dev", "librsvg2-dev"])]),
+        // Notifications: libcurl speaks HTTP(S) and SMTP with TLS, STARTTLS and AUTH; libmosquitto
+        // (the mosquitto broker's client library) speaks MQTT.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
 
         // A small Swift face on liblmdb that knows nothing of ispmon.
         .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: swiftSettings),
@@ -89,8 +93,14 @@ let package = Package(
         .target(name: "ISPMonControl", dependencies: ["ISPMonCore", "ISPMonConfig"], swiftSettings: swiftSettings),
 
         // Notifications (docs/notify.md): the channels that deliver them and the notifier that
-        // keeps the log as its outbox. No probe code.
-        .target(name: "ISPMonNotify", dependencies: ["ISPMonCore", "ISPMonConfig"], swiftSettings: swiftSettings),
+        // keeps the log as its outbox. No probe code. COpenSSL: the webhook's HMAC-SHA256 signature.
+        .target(
+            name: "ISPMonNotify",
+            dependencies: ["ISPMonCore", "ISPMonConfig", "CCurl", "CMosquitto", "COpenSSL", .product(name: "Logging", package: "swift-log")],
+            // Home Assistant's discovery configs (JSON documents, one a line), carried in the binary.
+            resources: [.embedInCode("Resources/home-assistant-discovery.ndjson")],
+            swiftSettings: swiftSettings
+        ),
 
         // The monitor: probes (real sockets), scheduler, link watcher.
         .target(
@@ -183,6 +193,8 @@ let package = Package(
         .testTarget(
             name: "ISPMonNotifyTests",
             dependencies: ["ISPMonNotify", "ISPMonConfig", "ISPMonCore", "TestSupport"],
+            // Receivers: the python catchers the tests start (read by path).
+            exclude: ["Receivers"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

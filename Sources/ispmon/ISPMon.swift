@@ -24,7 +24,7 @@ struct ISPMon: ParsableCommand {
         subcommands: [
             InitCommand.self, RunCommand.self, JobCommand.self, StatusCommand.self, OutagesCommand.self, AvailabilityCommand.self, ReportCommand.self, EvidenceCommand.self, LatencyCommand.self, SpeedTestsCommand.self, NoteCommand.self, ReplayCommand.self,
             ImportCommand.self, ExportCommand.self, EventsCommand.self, VerifyCommand.self, BenchCommand.self,
-            ServeCommand.self, PasswdCommand.self, TokenCommand.self,
+            ServeCommand.self, PasswdCommand.self, TokenCommand.self, NotifyCommand.self,
         ]
     )
 }
