@@ -153,7 +153,7 @@ extension ConfigParser {
         var h = MonitorConfig.Heartbeat(url: url)
         if let n = m["interval"] {
             h.interval = try duration(n, "heartbeat.interval")
-            guard h.interval >= 10_000_000 else { throw error(n, "heartbeat.interval must be at least 10s") }
+            guard h.interval >= 1_000_000 else { throw error(n, "heartbeat.interval must be at least 1s") }
         }
         if let n = m["ca_file"] { h.caFile = try string(n, "heartbeat.ca_file") }
         return h

@@ -10,53 +10,10 @@ private let pythonOnPath = (ProcessInfo.processInfo.environment["PATH"] ?? "").s
 
 @Suite(.enabled(if: pythonOnPath, "python3 is not installed (the HTTP catcher is a python script)"))
 struct NotifyCommandTests {
-    /// The catcher, its port, and the file where it records requests.
-    final class Catcher {
-        let process = Process()
-        let port: UInt16
-        let log: String
-
-        init(_ dir: TempDir) throws {
-            log = dir.file("requests.ndjson")
-            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent("ISPMonNotifyTests/Receivers/http_catcher.py").path
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", script, log]
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            var line = Data()
-            while !line.contains(0x0A) {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                line.append(chunk)
-            }
-            guard let p = UInt16(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-                kill(process.processIdentifier, SIGKILL)
-                throw MissingTool("the HTTP catcher did not start")
-            }
-            port = p
-            waitUntilListening(port: port)
-        }
-
-        /// SIGKILL: the child may inherit the test process's blocked SIGTERM.
-        func stop() {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-
-        var requests: [[String: Any]] {
-            guard let data = FileManager.default.contents(atPath: log) else { return [] }
-            return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
-                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-            }
-        }
-    }
-
     @Test func sendsATestMessageAndPrintsTheAnswer() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
-        let catcher = try Catcher(dir)
+        let catcher = try HTTPCatcher(dir)
         defer { catcher.stop() }
         let secret = dir.file("hook-secret")
         try Data("k\n".utf8).write(to: URL(fileURLWithPath: secret))

@@ -106,7 +106,7 @@ import ISPMonCore
         ("notify:\n  - name: h\n    kind: mqtt\n    url: mqtt://b\n    topic_prefix: 'ispmon/#'\n", 5, "notify channel h.topic_prefix: 'ispmon/#' is not an MQTT topic"),
         ("heartbeat:\n  interval: 1m\n", 2, "heartbeat: url is required"),
         ("heartbeat:\n  url: hc.example.net\n", 2, "heartbeat.url: 'hc.example.net' is not an http:// or https:// URL"),
-        ("heartbeat:\n  url: https://hc/p\n  interval: 1s\n", 3, "heartbeat.interval must be at least 10s"),
+        ("heartbeat:\n  url: https://hc/p\n  interval: 500ms\n", 3, "heartbeat.interval must be at least 1s"),
         ("heartbeat:\n  url: https://hc/p\n  every: 1m\n", 3, "unknown key 'every' in heartbeat"),
     ])
     func aBadChannelIsOneErrorNamingTheLine(text: String, line: Int, message: String) {

@@ -3,7 +3,8 @@ body in base64) as one JSON line in LOG, and answers by path:
   /status/NNN  -> status NNN
   /hang        -> reads the request, then never answers
   anything else -> 200 {"ok":true}
-Prints its port on the first line of standard output once it listens on 127.0.0.1."""
+Listens on HOST (the second argument: a lab host's address) or 127.0.0.1, and prints its port on
+the first line of standard output once it listens."""
 import base64
 import json
 import sys
@@ -48,7 +49,7 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server = ThreadingHTTPServer((sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1", 0), Handler)
 server.daemon_threads = True
 print(server.server_address[1], flush=True)
 server.serve_forever()
