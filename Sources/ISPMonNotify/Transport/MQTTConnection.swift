@@ -111,8 +111,14 @@ struct MQTTClientPointer: @unchecked Sendable {
 }
 
 /// mosquitto_lib_init, once per process (not thread-safe itself; a static's initializer runs once).
+/// SIGPIPE is ignored from then on: over TLS, OpenSSL writes to the socket with plain write(2),
+/// and a broker that closed the connection would otherwise end the whole process rather than
+/// fail one publish (libcurl guards its own writes; NIO uses MSG_NOSIGNAL).
 enum MQTTLibrary {
-    private static let initialized: Bool = mosquitto_lib_init() == MOSQ_ERR_SUCCESS.rawValue
+    private static let initialized: Bool = {
+        signal(SIGPIPE, SIG_IGN)
+        return mosquitto_lib_init() == MOSQ_ERR_SUCCESS.rawValue
+    }()
     static func initialize() { _ = initialized }
 }
 
