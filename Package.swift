@@ -89,8 +89,13 @@ let package = Package(
         .target(name: "ISPMonControl", dependencies: ["ISPMonCore", "ISPMonConfig"], swiftSettings: swiftSettings),
 
         // Notifications (docs/notify.md): the channels that deliver them and the notifier that
-        // keeps the log as its outbox. No probe code.
-        .target(name: "ISPMonNotify", dependencies: ["ISPMonCore", "ISPMonConfig"], swiftSettings: swiftSettings),
+        // keeps the log as its outbox (it follows the store and words its messages with the query
+        // layer). No probe code.
+        .target(
+            name: "ISPMonNotify",
+            dependencies: ["ISPMonCore", "ISPMonConfig", "ISPMonStore", "ISPMonQuery", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
 
         // The monitor: probes (real sockets), scheduler, link watcher.
         .target(
@@ -182,7 +187,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ISPMonNotifyTests",
-            dependencies: ["ISPMonNotify", "ISPMonConfig", "ISPMonCore", "TestSupport"],
+            dependencies: ["ISPMonNotify", "ISPMonConfig", "ISPMonCore", "ISPMonStore", "ISPMonQuery", "TestSupport",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

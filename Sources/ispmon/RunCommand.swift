@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import ISPMonCore
 import ISPMonMonitor
+import ISPMonNotify
 import ISPMonConfig
 import ISPMonControl
 import ISPMonQuery
@@ -75,6 +76,9 @@ struct RunCommand: ParsableCommand {
                 webServer.withLock { $0 = server }
                 return server
             }
+            // Before the monitor's `started` event: this run's start is the channels' own to tell.
+            let notifier = NotifierWiring.notifier(settings: settings, store: log, writer: writer, logger: logger)
+            try notifier?.start()
             try monitor.start()
             try monitor.listen(directory: log.directory)
             logger.info("monitoring \(settings.targets.count) targets and \(interfaces.count) interfaces into \(log.directory)")
@@ -82,6 +86,8 @@ struct RunCommand: ParsableCommand {
             logger.info("stopping")
             server?.stop()
             try monitor.stop()
+            // The `monitor stopped` notice gets a moment to go out; what does not is sent at the next start.
+            notifier?.stop()
             writer.close()
             withExtendedLifetime(lock) {}
         }
