@@ -67,24 +67,33 @@ public final class Notifier: @unchecked Sendable {
     /// is the channels' own.
     public func start() throws {
         let configured = settings.channels.filter { receivers[$0.name] != nil }
-        let begin = try OutboxStart.prepare(store: store, channels: configured.map(\.name), slowAfter: settings.plan?.slowAfter)
-        var box = Outbox(channels: configured.map { Outbox.Channel($0, since: begin.since[$0.name] ?? begin.logEnd) })
-        for (name, flap) in begin.flap { box.seed(channel: name, lastOutageNotice: flap.lastOutageNotice, suppressedSinceMessage: flap.suppressed) }
-        var detector = TriggerDetector(plan: settings.plan, seed: begin.detector)
-        let follower = try LogFollower(store: store, after: begin.after, viewChanges: true)
-        while follower.position < begin.logEnd, let batch = try follower.next(timeout: 0) {
-            Notifier.apply(batch, to: &box, detector: &detector)
-        }
+        let derived = try Notifier.derive(store: store, channels: configured, plan: settings.plan)
         condition.lock()
-        outbox = box
-        self.detector = detector
-        self.follower = follower
-        readThrough = follower.position
+        outbox = derived.outbox
+        detector = derived.detector
+        follower = derived.follower
+        readThrough = derived.follower.position
         condition.unlock()
-        let pending = configured.map { "\($0.name) \(box.pending(for: $0.name).count)" }.joined(separator: ", ")
-        logger.info("notifier: \(configured.count) channels, read the log from \(begin.after) to \(begin.logEnd); pending: \(pending)")
+        let pending = configured.map { "\($0.name) \(derived.outbox.pending(for: $0.name).count)" }.joined(separator: ", ")
+        logger.info("notifier: \(configured.count) channels, read the log from \(derived.start.after) to \(derived.start.logEnd); pending: \(pending)")
         startThread(name: "notify-follow") { [self] in follow() }
         for c in configured { startThread(name: "notify-\(c.name)") { [self] in work(channel: c.name) } }
+    }
+
+    /// The outbox as the log says it is now: read from the notifier's cursor to the log's end
+    /// (``OutboxStart``), with the follower that goes on from there.
+    public static func derive(store: EventStore, channels: [MonitorConfig.NotifyChannel], plan: ServicePlan?) throws
+        -> (outbox: Outbox, detector: TriggerDetector, follower: LogFollower, start: OutboxStart)
+    {
+        let begin = try OutboxStart.prepare(store: store, channels: channels.map(\.name), slowAfter: plan?.slowAfter)
+        var box = Outbox(channels: channels.map { Outbox.Channel($0, since: begin.since[$0.name] ?? begin.logEnd) })
+        for (name, flap) in begin.flap { box.seed(channel: name, lastOutageNotice: flap.lastOutageNotice, suppressedSinceMessage: flap.suppressed) }
+        var detector = TriggerDetector(plan: plan, seed: begin.detector)
+        let follower = try LogFollower(store: store, after: begin.after, viewChanges: true)
+        while follower.position < begin.logEnd, let batch = try follower.next(timeout: 0) {
+            apply(batch, to: &box, detector: &detector)
+        }
+        return (box, detector, follower, begin)
     }
 
     func startThread(name: String, _ body: @escaping @Sendable () -> Void) {
