@@ -8,15 +8,17 @@ struct NotifyStatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Notifications pending or given up, per channel, with their attempts and last error.")
 
-    @OptionGroup var view: ViewOptions
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "JSON for programs (times in UTC).")
+    var json = false
     @Option(help: ArgumentHelp("The YAML config (docs/config.md): its channels are listed even when nothing is pending.", valueName: "FILE"))
     var config: String?
 
     func run() throws {
         try ispmon.run {
             let channels = try config.map { try RunCommand.loadConfig($0).notify.map(\.name) } ?? []
-            let status = try view.queries().notifyStatus()
-            if view.json {
+            let status = try Queries(store: try store.open(create: false)) { Terminal.error($0) }.notifyStatus()
+            if json {
                 printJSON(NotifyStatusCommand.json(status, channels: channels))
                 return
             }

@@ -3,6 +3,7 @@ public import ISPMonCore
 public import ISPMonConfig
 public import ISPMonStore
 public import Logging
+import ISPMonQuery
 
 /// The notifier inside `ispmon run` (docs/notify.md): it follows the log, derives what is due
 /// (``TriggerDetector``), keeps the outbox (``Outbox``) and works it off with one thread per
@@ -14,13 +15,15 @@ public import Logging
 /// already recorded is sent again. Only a crash between a receiver's answer and the commit of its
 /// `notify` event sends a message twice, with the same key.
 public final class Notifier: @unchecked Sendable {
-    // @unchecked Sendable: `outbox`, `detector`, `stopping`, `threads`, `busy` and `readThrough` are
+    // @unchecked Sendable: `outbox`, `detector`, `heartbeat`, `stopping`, `threads`, `busy` and `readThrough` are
     // read and changed only with `condition` locked; `follower` is set once in `start` and then used
     // by the follower's thread alone; the rest is immutable after init.
 
     public struct Settings: Sendable {
         public var channels: [MonitorConfig.NotifyChannel]
         public var plan: ServicePlan?
+        /// The heartbeat's interval, µs; nil: no heartbeat.
+        public var heartbeatInterval: Int64?
         /// How often the follower's thread wakes to see whether to stop, µs.
         public var poll: Int64 = 500_000
         /// How often at most the cursor is moved, µs.
@@ -50,8 +53,13 @@ public final class Notifier: @unchecked Sendable {
     /// The last sequence number read into the outbox.
     var readThrough: UInt64 = 0
 
+    let pinger: (any HeartbeatPinger)?
+    var heartbeat: HeartbeatSchedule?
+
     public init(store: EventStore, settings: Settings, channels: [any NotificationChannel], composer: MessageComposer,
-                sink: any NotifyEventSink, clock: WallClock = .system, logger: Logger) {
+                sink: any NotifyEventSink, pinger: (any HeartbeatPinger)? = nil, clock: WallClock = .system, logger: Logger) {
+        self.pinger = pinger
+        heartbeat = pinger == nil ? nil : settings.heartbeatInterval.map(HeartbeatSchedule.init(interval:))
         self.store = store
         self.settings = settings
         receivers = Dictionary(channels.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -73,11 +81,14 @@ public final class Notifier: @unchecked Sendable {
         detector = derived.detector
         follower = derived.follower
         readThrough = derived.follower.position
+        // The heartbeat starts from what the views say now; the follower tells it of every change after.
+        if let connectivity = try? Queries(store: store).status().connectivity { heartbeat?.connectivity(connectivity, at: clock.now()) }
         condition.unlock()
         let pending = configured.map { "\($0.name) \(derived.outbox.pending(for: $0.name).count)" }.joined(separator: ", ")
         logger.info("notifier: \(configured.count) channels, read the log from \(derived.start.after) to \(derived.start.logEnd); pending: \(pending)")
         startThread(name: "notify-follow") { [self] in follow() }
         for c in configured { startThread(name: "notify-\(c.name)") { [self] in work(channel: c.name) } }
+        if let pinger, heartbeat != nil { startThread(name: "notify-heartbeat") { [self] in beat(pinger) } }
     }
 
     /// The outbox as the log says it is now: read from the notifier's cursor to the log's end
@@ -161,6 +172,7 @@ public final class Notifier: @unchecked Sendable {
                 condition.lock()
                 Notifier.apply(batch, to: &outbox, detector: &detector)
                 readThrough = batch.lastSeq
+                for case .layer(.internet, let condition) in batch.changes { heartbeat?.connectivity(condition, at: clock.now()) }
                 condition.broadcast()
                 condition.unlock()
                 if Monotonic.microseconds() - lastMove >= settings.cursorEvery {
@@ -187,6 +199,31 @@ public final class Notifier: @unchecked Sendable {
         } catch {
             logger.warning("notifier: cannot move its cursor: \(error)")
         }
+    }
+
+    // MARK: The heartbeat's thread
+
+    func beat(_ pinger: any HeartbeatPinger) {
+        condition.lock()
+        while !stopping, var schedule = heartbeat {
+            let now = clock.now()
+            guard schedule.isDue(now: now) else {
+                let wait = schedule.next.map { max(1000, $0.microseconds - now.microseconds) } ?? 1_000_000
+                _ = condition.wait(microseconds: min(wait, 1_000_000))
+                continue
+            }
+            schedule.pinged(at: now)
+            heartbeat = schedule
+            condition.unlock()
+            do {
+                try pinger.ping()
+                logger.debug("heartbeat: sent")
+            } catch {
+                logger.warning("heartbeat: \(error)")
+            }
+            condition.lock()
+        }
+        condition.unlock()
     }
 
     // MARK: A channel's thread
