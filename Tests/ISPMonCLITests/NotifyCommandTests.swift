@@ -56,4 +56,17 @@ import ISPMonCore
         #expect(r.status != 0)
         #expect(r.stderr.contains(":1:") && r.stderr.contains("is not a notification key"), "\(r.stderr)")
     }
+
+    @Test func theSettingsPageListsWhatIsPendingOrGivenUp() throws {
+        let s = try WebServeTests.Served()
+        #expect(try CLI.run(["import", "-"], stdin: ndjson(Array(Self.events.dropFirst())), data: s.store).status == 0)
+        guard let (cookie, _) = s.signIn() else { Issue.record("sign-in failed"); return }
+        let page = s.client.get("/settings", headers: [("Cookie", cookie)])?.text ?? ""
+        let section = page.components(separatedBy: "<section id=\"notifications\">").dropFirst().first?
+            .components(separatedBy: "</section>").first ?? ""
+        #expect(section.contains("No notification channels in the config"), "\(section)")
+        #expect(section.contains("<td>phone</td><td>c-20260301T120005Z/outage</td><td>pending</td><td class=\"number\">2</td>"), "\(section)")
+        #expect(section.contains("<td>lan</td><td>speedtest/7</td><td>expired</td>") && section.contains("http-status: 500 Internal Server Error"))
+        #expect(!section.contains("<td>lan</td><td>c-20260301T120005Z/outage</td>"), "delivered: not listed")
+    }
 }
