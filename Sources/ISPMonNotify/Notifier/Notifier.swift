@@ -216,8 +216,8 @@ public final class Notifier: @unchecked Sendable {
             heartbeat = schedule
             condition.unlock()
             do {
-                try pinger.ping()
-                logger.debug("heartbeat: sent")
+                let answer = try pinger.ping()
+                logger.debug("heartbeat: \(answer)")
             } catch {
                 logger.warning("heartbeat: \(error)")
             }
