@@ -98,4 +98,24 @@ import ISPMonStore
             "sms speedtest/9 expired 2 timeout",
         ])
     }
+
+    @Test func aDNSOutageIsOneNotificationOfItsOwn() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let store = try EventStore(directory: dir.path)
+        func round(_ sec: Int64, resolverUp: Bool) -> [Event] {
+            let time = Timestamp(microseconds: Self.t0 + sec * Self.s)
+            return Self.probes(from: sec, to: sec + 10, down: false) + [Event(time: Timestamp(microseconds: time.microseconds + 2000), body: .probe(Probe(
+                target: "resolver", role: .dns, method: .dns, outcome: resolverUp ? .ok(rtt: 11_000) : .failed(error: "timeout"))))]
+        }
+        _ = try store.append(stride(from: Int64(0), to: 100, by: 10).flatMap { round($0, resolverUp: true) })
+        _ = try Notifier.derive(store: store, channels: [Self.channel("phone")], plan: nil)
+        _ = try store.append(stride(from: Int64(100), to: 200, by: 10).flatMap { round($0, resolverUp: false) })
+        _ = try store.append(stride(from: Int64(200), to: 250, by: 10).flatMap { round($0, resolverUp: true) })
+        let outages = try Queries(store: store).outages()
+        #expect(outages.map(\.kind) == [.dns])
+        let id = outages.first?.id ?? "?"
+        let derived = try Notifier.derive(store: store, channels: [Self.channel("phone")], plan: nil)
+        #expect(derived.outbox.pending(for: "phone").map(\.due.key) == [id + "/outage", id + "/recovery"])
+    }
 }

@@ -81,7 +81,7 @@ import ISPMonCore
         let id = Outage.id(kind: .connectivity, start: Self.t0 + 5 * Self.s)
         let changes: [ViewChange] = [.target(name: "a", state: .down), .target(name: "b", state: .down), .layer(.internet, .down),
                                      .outageOpened(id), .outageClosed(id)]
-        let dues = d.observe(changes, seq: 40, time: Timestamp(microseconds: Self.t0 + 90 * Self.s))
+        let dues = d.observe(changes, seq: 40, times: Timestamp(microseconds: Self.t0 + 80 * Self.s)...Timestamp(microseconds: Self.t0 + 90 * Self.s))
         #expect(dues.map(\.key) == [id + "/outage", id + "/recovery"])
         #expect(dues.first?.time == Timestamp(microseconds: Self.t0 + 5 * Self.s))  // the outage's start
         #expect(dues.allSatisfy { $0.outage == id && $0.seq == 40 })

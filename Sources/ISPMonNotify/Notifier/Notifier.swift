@@ -150,8 +150,9 @@ public final class Notifier: @unchecked Sendable {
     /// One batch of the log into the outbox: the outages its commit opened or closed first (they
     /// happened before any notify event of theirs), then its events in order.
     static func apply(_ batch: LogFollower.Batch, to outbox: inout Outbox, detector: inout TriggerDetector) {
-        let time = batch.events.last?.time ?? Timestamp(microseconds: 0)
-        for due in detector.observe(batch.changes, seq: batch.firstSeq, time: time) { outbox.add(due) }
+        guard let first = batch.events.first?.time, let last = batch.events.last?.time else { return }
+        let times = min(first, last)...max(first, last)
+        for due in detector.observe(batch.changes, seq: batch.firstSeq, times: times) { outbox.add(due) }
         for (i, e) in batch.events.enumerated() {
             for due in detector.observe(e, seq: batch.firstSeq + UInt64(i)) { outbox.add(due) }
             if case .notify(let n) = e.body { outbox.record(n, at: e.time) }

@@ -87,17 +87,18 @@ public struct TriggerDetector: Sendable {
         }
     }
 
-    /// The notifications a commit's view changes make due: one per outage of the site that opened
-    /// or closed (targets and layers changing state are not notified). `seq` and `time` are the
-    /// commit's last event's.
-    public func observe(_ changes: [ViewChange], seq: UInt64, time: Timestamp) -> [DueNotification] {
+    /// The notifications a commit's view changes make due: one per outage of the site, connectivity
+    /// or DNS, that opened or closed (targets and layers changing state are not notified). `seq` is
+    /// the commit's first event's (the outage opened at it or after), `times` its events' first and
+    /// last times.
+    public func observe(_ changes: [ViewChange], seq: UInt64, times: ClosedRange<Timestamp>) -> [DueNotification] {
         changes.compactMap { change in
             switch change {
             case .outageOpened(let id):
                 DueNotification(key: DueNotification.outageKey(id), trigger: .outage, seq: seq,
-                                time: DueNotification.start(ofOutage: id) ?? time, outage: id)
+                                time: DueNotification.start(ofOutage: id) ?? times.upperBound, outage: id)
             case .outageClosed(let id):
-                DueNotification(key: DueNotification.recoveryKey(id), trigger: .recovery, seq: seq, time: time, outage: id)
+                DueNotification(key: DueNotification.recoveryKey(id), trigger: .recovery, seq: seq, time: times.upperBound, outage: id)
             case .target, .layer:
                 nil
             }
