@@ -213,6 +213,60 @@ import ISPMonStore
     }
 }
 
+/// The drain of a backlog (README, "Notifications"): 10 000 pending notifications to a python3
+/// receiver on loopback, the notify events through a group-commit writer as in `ispmon run`. A
+/// measurement, run by hand: `ISPMON_NOTIFY_BENCH=1 swift test --skip-build --filter NotifierBacklogBenchmark`.
+@Suite struct NotifierBacklogBenchmark {
+    struct WriterSink: NotifyEventSink {
+        let writer: GroupCommitWriter
+        func append(_ events: [Event]) throws { try writer.submit(events[...]) }
+    }
+
+    static func residentBytes() -> Int {
+        let statm = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? ""
+        return (Int(statm.split(separator: " ").dropFirst().first ?? "") ?? 0) * 4096
+    }
+
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["ISPMON_NOTIFY_BENCH"] != nil, "a measurement, run by hand (ISPMON_NOTIFY_BENCH=1)"))
+    func drainABacklogOf10000() throws {
+        let count = 10_000
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let catcher = try NotifierTests.Catcher(mode: "ok", in: dir, name: "lan")
+        let store = try EventStore(directory: dir.file("store"))
+        var config = MonitorConfig.NotifyChannel(name: "lan", kind: .webhook)
+        config.on = [.monitor]
+        _ = try store.append([Event(time: Timestamp.wallClock(), body: .monitor(MonitorState(state: .started)))])
+        _ = try Notifier.derive(store: store, channels: [config], plan: nil)  // the channel's history begins here
+        let t = Timestamp.wallClock().microseconds
+        _ = try store.append((0..<count).map { i in
+            Event(time: Timestamp(microseconds: t + Int64(i)), body: .monitor(MonitorState(state: .stopped)))
+        })
+        var options = GroupCommitWriter.Options()
+        options.maxDelay = 200_000
+        let writer = try GroupCommitWriter(store: store, options: options)
+        let before = Self.residentBytes()
+        let notifier = Notifier(store: store, settings: Notifier.Settings(channels: [config], plan: nil),
+                                channels: [NotifierTests.LoopbackPoster(name: "lan", port: catcher.port, timeout: 10)],
+                                composer: MessageComposer(site: "home", publicURL: nil, plan: nil, store: store),
+                                sink: WriterSink(writer: writer), logger: Logger(label: "bench"))
+        let started = Monotonic.microseconds()
+        try notifier.start()
+        let derived = Monotonic.microseconds()
+        let withBacklog = Self.residentBytes()
+        NotifierTests.wait("the backlog drained") { notifier.pending()["lan"]?.isEmpty == true }
+        let drained = Monotonic.microseconds()
+        notifier.stop()
+        try writer.flush()
+        writer.close()
+        let seconds = Double(drained - derived) / 1e6
+        print("notifier backlog: \(count) derived in \(Double(derived - started) / 1e6) s, drained in \(seconds) s "
+              + "(\(Int(Double(count) / seconds)) messages/s), resident +\((withBacklog - before) / 1024) KiB with the backlog")
+        #expect(catcher.keys.count == count)
+        #expect(Set(catcher.keys).count == count, "each once")
+    }
+}
+
 extension FileHandle {
     /// The bytes up to the first line break (without it).
     func availableLine() -> [UInt8] {

@@ -82,8 +82,10 @@ public struct Outbox: Sendable {
 
     struct ChannelState: Sendable {
         var channel: Channel
-        /// By key, in the order they became due.
+        /// By key.
         var pending: [String: Pending] = [:]
+        /// The keys in the order they became due; settled ones are skipped, and dropped now and
+        /// then (``compact()``), so that settling one costs nothing however long the backlog.
         var order: [String] = []
         /// The start of the last outage this channel was to be told of (not suppressed).
         var lastOutageNotice: Timestamp?
@@ -99,95 +101,42 @@ public struct Outbox: Sendable {
 
     public var channelNames: [String] { channels.keys.sorted() }
 
+    /// Changes one channel's state in place: taken out of the dictionary while it changes, so that
+    /// its pending notifications are never copied (a backlog of thousands stays cheap to work on).
+    @discardableResult
+    mutating func update<R>(_ name: String, _ body: (inout ChannelState) -> R) -> R? {
+        guard var s = channels.removeValue(forKey: name) else { return nil }
+        defer { channels[name] = s }
+        return body(&s)
+    }
+
     /// A notification the log made due: pending for every channel whose `on:` names its trigger
     /// and that was there when it happened.
     public mutating func add(_ due: DueNotification) {
-        for name in channels.keys {
-            guard var s = channels[name], s.channel.on.contains(due.trigger), due.seq > s.channel.since,
-                  s.pending[due.key] == nil else { continue }
-            var p = Pending(due: due, attempts: 0, lastError: nil, lastDetail: nil, notBefore: due.time, suppress: false, inFlight: false)
-            if due.trigger == .outage {
-                if let last = s.lastOutageNotice, due.time.microseconds - last.microseconds < s.channel.minInterval {
-                    p.suppress = true
-                } else {
-                    s.lastOutageNotice = due.time
-                }
-            }
-            s.pending[due.key] = p
-            s.order.append(due.key)
-            channels[name] = s
-        }
+        for name in Array(channels.keys) { update(name) { $0.add(due) } }
     }
 
     /// An attempt's outcome (a `notify` event), from the channel's worker or read back from the
     /// log: an attempt already recorded is ignored, so reading the same events twice changes nothing.
     public mutating func record(_ attempt: NotifyAttempt, at time: Timestamp) {
-        guard var s = channels[attempt.channel] else { return }
-        defer { channels[attempt.channel] = s }
-        guard var p = s.pending[attempt.key], attempt.attempt > p.attempts else { return }
-        if attempt.error == "suppressed" { s.suppressedSinceMessage += 1 }
-        p.attempts = attempt.attempt
-        p.inFlight = false
-        p.lastError = attempt.error
-        p.lastDetail = attempt.detail
-        switch attempt.error {
-        case nil:
-            s.suppressedSinceMessage = 0
-            s.remove(attempt.key)
-            // A delivered recovery told of its outage too.
-            if p.due.trigger == .recovery, let id = p.due.outage { s.remove(DueNotification.outageKey(id)) }
-        case "expired"?, "suppressed"?:
-            s.remove(attempt.key)
-        default:
-            p.notBefore = Timestamp(microseconds: time.microseconds + RetrySchedule.delay(afterAttempt: attempt.attempt))
-            s.pending[attempt.key] = p
-        }
+        update(attempt.channel) { $0.record(attempt, at: time) }
     }
 
     /// An attempt handed out by ``next(for:now:)`` that ended without an outcome to record (the
-    /// notifier is stopping): it is pending as before.
+    /// notifier is stopping, or the log took no event): it is pending as before.
     public mutating func release(_ key: String, channel: String) {
-        channels[channel]?.pending[key]?.inFlight = false
+        update(channel) { $0.pending[key]?.inFlight = false }
     }
 
     /// What `channel` should do at `now`, if anything: the oldest notification that is due.
     /// What it hands out is in flight until its outcome is recorded.
     public mutating func next(for channel: String, now: Timestamp) -> Action? {
-        guard var s = channels[channel] else { return nil }
-        defer { channels[channel] = s }
-        for key in s.order {
-            guard var p = s.pending[key], !p.inFlight else { continue }
-            let action: Action
-            if now.microseconds - p.due.time.microseconds >= s.channel.maxAge {
-                action = .expire(p.due, attempt: p.attempts + 1)
-            } else if p.suppress {
-                action = .suppress(p.due, attempt: p.attempts + 1)
-            } else if p.due.trigger == .outage, let id = p.due.outage, s.pending[DueNotification.recoveryKey(id)] != nil {
-                continue  // held back: its recovery tells of it
-            } else if p.notBefore <= now {
-                let heldBack = p.due.trigger == .recovery && p.due.outage.map { s.pending[DueNotification.outageKey($0)] != nil } == true
-                action = .deliver(p.due, attempt: p.attempts + 1, heldBackOutage: heldBack, suppressed: s.suppressedSinceMessage)
-            } else {
-                continue
-            }
-            p.inFlight = true
-            s.pending[key] = p
-            return action
-        }
-        return nil
+        update(channel) { $0.next(now: now) } ?? nil
     }
 
     /// The earliest time `channel` has something to do (a retry, an expiry); nil: nothing pending.
     public func wake(for channel: String) -> Timestamp? {
-        guard let s = channels[channel] else { return nil }
-        var earliest: Int64?
-        for p in s.pending.values where !p.inFlight {
-            let expiry = p.due.time.microseconds + s.channel.maxAge
-            var t = p.suppress ? p.notBefore.microseconds : min(p.notBefore.microseconds, expiry)
-            if p.due.trigger == .outage, let id = p.due.outage, s.pending[DueNotification.recoveryKey(id)] != nil { t = expiry }
-            earliest = min(earliest ?? t, t)
-        }
-        return earliest.map(Timestamp.init(microseconds:))
+        channels[channel]?.wake()
     }
 
     /// What is pending for `channel`, oldest first.
@@ -199,20 +148,101 @@ public struct Outbox: Sendable {
     /// The smallest sequence number a pending notification came from: the log before it holds
     /// nothing the outbox still needs (where the notifier's cursor may move).
     public var oldestPendingSeq: UInt64? {
-        channels.values.flatMap { $0.pending.values.map(\.due.seq) }.min()
+        channels.values.compactMap { $0.pending.values.lazy.map(\.due.seq).min() }.min()
     }
 
     /// Flap control's memory, for a restart: the start of the last outage notice and the notices
     /// suppressed since the last message, as the log before the cursor left them.
     public mutating func seed(channel: String, lastOutageNotice: Timestamp?, suppressedSinceMessage: Int) {
-        channels[channel]?.lastOutageNotice = lastOutageNotice
-        channels[channel]?.suppressedSinceMessage = suppressedSinceMessage
+        update(channel) { s in
+            s.lastOutageNotice = lastOutageNotice
+            s.suppressedSinceMessage = suppressedSinceMessage
+        }
     }
 }
 
 extension Outbox.ChannelState {
+    mutating func add(_ due: DueNotification) {
+        guard channel.on.contains(due.trigger), due.seq > channel.since, pending[due.key] == nil else { return }
+        var p = Outbox.Pending(due: due, attempts: 0, lastError: nil, lastDetail: nil, notBefore: due.time, suppress: false, inFlight: false)
+        if due.trigger == .outage {
+            if let last = lastOutageNotice, due.time.microseconds - last.microseconds < channel.minInterval {
+                p.suppress = true
+            } else {
+                lastOutageNotice = due.time
+            }
+        }
+        pending[due.key] = p
+        order.append(due.key)
+    }
+
+    mutating func record(_ attempt: NotifyAttempt, at time: Timestamp) {
+        guard var p = pending[attempt.key], attempt.attempt > p.attempts else { return }
+        if attempt.error == "suppressed" { suppressedSinceMessage += 1 }
+        p.attempts = attempt.attempt
+        p.inFlight = false
+        p.lastError = attempt.error
+        p.lastDetail = attempt.detail
+        switch attempt.error {
+        case nil:
+            suppressedSinceMessage = 0
+            remove(attempt.key)
+            // A delivered recovery told of its outage too.
+            if p.due.trigger == .recovery, let id = p.due.outage { remove(DueNotification.outageKey(id)) }
+        case "expired"?, "suppressed"?:
+            remove(attempt.key)
+        default:
+            p.notBefore = Timestamp(microseconds: time.microseconds + RetrySchedule.delay(afterAttempt: attempt.attempt))
+            pending[attempt.key] = p
+        }
+    }
+
+    /// An outage notice whose recovery is pending: held back, the recovery tells of it.
+    func isHeldBack(_ p: Outbox.Pending) -> Bool {
+        p.due.trigger == .outage && p.due.outage.map { pending[DueNotification.recoveryKey($0)] != nil } == true
+    }
+
+    mutating func next(now: Timestamp) -> Outbox.Action? {
+        compact()
+        for key in order {
+            guard var p = pending[key], !p.inFlight else { continue }
+            let action: Outbox.Action
+            if now.microseconds - p.due.time.microseconds >= channel.maxAge {
+                action = .expire(p.due, attempt: p.attempts + 1)
+            } else if p.suppress {
+                action = .suppress(p.due, attempt: p.attempts + 1)
+            } else if isHeldBack(p) {
+                continue
+            } else if p.notBefore <= now {
+                let heldBack = p.due.trigger == .recovery && p.due.outage.map { pending[DueNotification.outageKey($0)] != nil } == true
+                action = .deliver(p.due, attempt: p.attempts + 1, heldBackOutage: heldBack, suppressed: suppressedSinceMessage)
+            } else {
+                continue
+            }
+            p.inFlight = true
+            pending[key] = p
+            return action
+        }
+        return nil
+    }
+
+    func wake() -> Timestamp? {
+        var earliest: Int64?
+        for p in pending.values where !p.inFlight {
+            let expiry = p.due.time.microseconds + channel.maxAge
+            let t = p.suppress ? p.notBefore.microseconds : isHeldBack(p) ? expiry : min(p.notBefore.microseconds, expiry)
+            earliest = min(earliest ?? t, t)
+        }
+        return earliest.map(Timestamp.init(microseconds:))
+    }
+
     mutating func remove(_ key: String) {
-        guard pending.removeValue(forKey: key) != nil else { return }
-        order.removeAll { $0 == key }
+        pending.removeValue(forKey: key)
+    }
+
+    /// Drops settled keys from `order` once they are most of it.
+    mutating func compact() {
+        guard order.count > 64, order.count > 2 * pending.count else { return }
+        order.removeAll { pending[$0] == nil }
     }
 }
