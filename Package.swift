@@ -50,6 +50,10 @@ let package = Package(
         // the charts' SVG (the web UI's charts) as vectors onto the page.
         // (the shim says why pango's and librsvg's few functions are declared there).
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev", "libpango1.0-dev", "librsvg2-dev"])]),
+        // Notifications: libcurl speaks HTTP(S) and SMTP with TLS, STARTTLS and AUTH; libmosquitto
+        // (the mosquitto broker's client library) speaks MQTT.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
 
         // A small Swift face on liblmdb that knows nothing of ispmon.
         .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: swiftSettings),
@@ -90,10 +94,13 @@ let package = Package(
 
         // Notifications (docs/notify.md): the channels that deliver them and the notifier that
         // keeps the log as its outbox (it follows the store and words its messages with the query
-        // layer). No probe code.
+        // layer). No probe code. COpenSSL: the webhook's HMAC-SHA256 signature.
         .target(
             name: "ISPMonNotify",
-            dependencies: ["ISPMonCore", "ISPMonConfig", "ISPMonStore", "ISPMonQuery", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ISPMonCore", "ISPMonConfig", "ISPMonStore", "ISPMonQuery", "CCurl", "CMosquitto", "COpenSSL",
+                           .product(name: "Logging", package: "swift-log")],
+            // Home Assistant's discovery configs (JSON documents, one a line), carried in the binary.
+            resources: [.embedInCode("Resources/home-assistant-discovery.ndjson")],
             swiftSettings: swiftSettings
         ),
 

@@ -37,7 +37,8 @@ struct ConfigParser {
         var config = MonitorConfig()
         guard let root else { return config }  // an empty file: all defaults
         let top = try mapping(root, "the file", allowed: ["data", "log_level", "down_after", "interfaces", "defaults",
-                                                           "targets", "speedtest", "jobs", "web", "site", "plan"])
+                                                           "targets", "speedtest", "jobs", "web", "site", "plan",
+                                                           "notify", "heartbeat"])
         if let n = top["data"] { config.data = try string(n, "data") }
         if let n = top["log_level"] {
             let level = try string(n, "log_level")
@@ -85,6 +86,8 @@ struct ConfigParser {
             config.site = site
         }
         if let n = top["plan"] { config.plan = try plan(n) }
+        if let n = top["notify"] { config.notify = try notify(n) }
+        if let n = top["heartbeat"] { config.heartbeat = try heartbeat(n) }
         if let n = top["jobs"] {
             let jobs = try mapping(n, "jobs", allowed: Set(JobName.allCases.map(\.rawValue)))
             for (key, v) in jobs.entries {

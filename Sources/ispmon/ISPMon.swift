@@ -22,9 +22,9 @@ struct ISPMon: ParsableCommand {
         abstract: "Watch a home or small-office internet connection and explain its outages.",
         version: version,
         subcommands: [
-            InitCommand.self, RunCommand.self, JobCommand.self, StatusCommand.self, OutagesCommand.self, AvailabilityCommand.self, ReportCommand.self, EvidenceCommand.self, LatencyCommand.self, SpeedTestsCommand.self, NoteCommand.self, ReplayCommand.self, NotifyCommand.self,
+            InitCommand.self, RunCommand.self, JobCommand.self, StatusCommand.self, OutagesCommand.self, AvailabilityCommand.self, ReportCommand.self, EvidenceCommand.self, LatencyCommand.self, SpeedTestsCommand.self, NoteCommand.self, ReplayCommand.self,
             ImportCommand.self, ExportCommand.self, EventsCommand.self, VerifyCommand.self, BenchCommand.self,
-            ServeCommand.self, PasswdCommand.self, TokenCommand.self,
+            ServeCommand.self, PasswdCommand.self, TokenCommand.self, NotifyCommand.self,
         ]
     )
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import ISPMonConfig
 import ISPMonCore
 import ISPMonNotify
@@ -8,21 +9,19 @@ import Logging
 /// monitor's own writer (one writer per store, under the monitor's lock), so the notifier needs
 /// nothing of the monitor's code.
 enum NotifierWiring {
-    /// The notifier for `settings`' channels; nil when there are none.
-    static func notifier(settings: MonitorConfig, store: EventStore, writer: GroupCommitWriter, logger: Logger) -> Notifier? {
-        let channels = self.channels(settings.notify, logger: logger)
-        guard !channels.isEmpty else { return nil }
+    /// The notifier for `settings`' channels and heartbeat; nil when there are none. A channel that
+    /// cannot be made (a secret file missing) is an error naming it, and nothing starts.
+    static func notifier(settings: MonitorConfig, store: EventStore, writer: GroupCommitWriter, logger: Logger) throws -> Notifier? {
+        guard !settings.notify.isEmpty || settings.heartbeat != nil else { return nil }
+        let channels: [any NotificationChannel]
+        do { channels = try ChannelFactory.make(settings.notify, site: settings.siteName, logger: logger) } catch {
+            throw ValidationError("notify: \(error)")
+        }
+        var notifierSettings = Notifier.Settings(channels: settings.notify, plan: settings.plan)
+        notifierSettings.heartbeatInterval = settings.heartbeat?.interval
         let composer = MessageComposer(site: settings.siteName, publicURL: nil, plan: settings.plan, store: store)
-        return Notifier(store: store, settings: Notifier.Settings(channels: settings.notify, plan: settings.plan),
-                        channels: channels, composer: composer, sink: WriterSink(writer: writer), logger: logger)
-    }
-
-    /// The channels of the config's `notify:`, by kind. The kinds' implementations are built
-    /// apart (Sources/ISPMonNotify/Channels); until one exists for a kind, its channels are
-    /// named in a warning and not run.
-    static func channels(_ config: [MonitorConfig.NotifyChannel], logger: Logger) -> [any NotificationChannel] {
-        for c in config { logger.warning("notify: channel \(c.name): kind \(c.kind.rawValue) is not available in this build") }
-        return []
+        return Notifier(store: store, settings: notifierSettings, channels: channels, composer: composer,
+                        sink: WriterSink(writer: writer), pinger: settings.heartbeat.map(HeartbeatPing.init), logger: logger)
     }
 
     /// Appends through the monitor's writer: queued for its next group commit.

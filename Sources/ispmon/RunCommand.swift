@@ -77,7 +77,7 @@ struct RunCommand: ParsableCommand {
                 return server
             }
             // Before the monitor's `started` event: this run's start is the channels' own to tell.
-            let notifier = NotifierWiring.notifier(settings: settings, store: log, writer: writer, logger: logger)
+            let notifier = try NotifierWiring.notifier(settings: settings, store: log, writer: writer, logger: logger)
             try notifier?.start()
             try monitor.start()
             try monitor.listen(directory: log.directory)

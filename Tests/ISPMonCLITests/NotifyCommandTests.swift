@@ -1,72 +1,104 @@
 import Foundation
-import Testing
 import TestSupport
-import ISPMonCore
+import Testing
 
-/// `notify` events through the real binary: imported, exported, listed by `ispmon events --type
-/// notify`, and what `ispmon notify status` makes of them.
-@Suite struct NotifyCommandTests {
-    static let t0: Int64 = 1_772_366_400_000_000
+/// `ispmon notify test CHANNEL` as a person runs it: the real binary, a config file, and the
+/// notification tests' HTTP catcher (Tests/ISPMonNotifyTests/Receivers) on loopback.
+/// Whether python3 is on PATH.
+private let pythonOnPath = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+    .contains { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }
 
-    static func notify(_ key: String, _ channel: String, _ attempt: Int, _ error: String?, detail: String? = nil, at second: Int64) -> Event {
-        Event(time: Timestamp(microseconds: t0 + second * 1_000_000),
-              body: .notify(NotifyAttempt(key: key, channel: channel, attempt: attempt, error: error, detail: detail)))
+@Suite(.enabled(if: pythonOnPath, "python3 is not installed (the HTTP catcher is a python script)"))
+struct NotifyCommandTests {
+    /// The catcher, its port, and the file where it records requests.
+    final class Catcher {
+        let process = Process()
+        let port: UInt16
+        let log: String
+
+        init(_ dir: TempDir) throws {
+            log = dir.file("requests.ndjson")
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("ISPMonNotifyTests/Receivers/http_catcher.py").path
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", script, log]
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            var line = Data()
+            while !line.contains(0x0A) {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                line.append(chunk)
+            }
+            guard let p = UInt16(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                kill(process.processIdentifier, SIGKILL)
+                throw MissingTool("the HTTP catcher did not start")
+            }
+            port = p
+            waitUntilListening(port: port)
+        }
+
+        /// SIGKILL: the child may inherit the test process's blocked SIGTERM.
+        func stop() {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+
+        var requests: [[String: Any]] {
+            guard let data = FileManager.default.contents(atPath: log) else { return [] }
+            return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
+        }
     }
 
-    static let events: [Event] = [
-        Event(time: Timestamp(microseconds: t0), body: .monitor(MonitorState(state: .started))),
-        notify("c-20260301T120005Z/outage", "phone", 1, "timeout", detail: "no answer in 10 s", at: 6),
-        notify("c-20260301T120005Z/outage", "phone", 2, "refused", at: 11),
-        notify("c-20260301T120005Z/outage", "lan", 1, nil, detail: "200 OK", at: 6),
-        notify("speedtest/7", "lan", 1, "http-status", detail: "500 Internal Server Error", at: 20),
-        notify("speedtest/7", "lan", 2, "expired", at: 30),
-    ]
-
-    @Test func notifyEventsImportExportAndTheStatusListsWhatIsNotDelivered() throws {
+    @Test func sendsATestMessageAndPrintsTheAnswer() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
-        let imported = try CLI.run(["import", "-"], stdin: ndjson(Self.events), data: dir.path)
-        #expect(imported.status == 0, "\(imported.stderr)")
-        #expect(try CLI.run(["export"], data: dir.path).stdout == ndjson(Self.events, withSeq: true))
-        let listed = try CLI.run(["events", "--type", "notify"], data: dir.path)
-        #expect(listed.status == 0, "\(listed.stderr)")
-        #expect(listed.out.contains("notify phone") && listed.out.lowercased().contains("failed: refused") && listed.out.contains("delivered"))
+        let catcher = try Catcher(dir)
+        defer { catcher.stop() }
+        let secret = dir.file("hook-secret")
+        try Data("k\n".utf8).write(to: URL(fileURLWithPath: secret))
+        let config = dir.file("ispmon.yaml")
+        try Data("""
+            site: home
+            notify:
+              - name: phone
+                kind: ntfy
+                url: http://127.0.0.1:\(catcher.port)/alerts
+              - name: hook
+                kind: webhook
+                url: http://127.0.0.1:\(catcher.port)/status/500
+                secret_file: \(secret)
+              - name: broken
+                kind: webhook
+                url: http://127.0.0.1:\(catcher.port)/x
+                secret_file: \(dir.file("absent"))
+            """.utf8).write(to: URL(fileURLWithPath: config))
 
-        let status = try CLI.run(["notify", "status", "--json"], data: dir.path)
-        #expect(status.status == 0, "\(status.stderr)")
-        let root = try JSONSerialization.jsonObject(with: status.stdout) as? [String: Any]
-        let channels = root?["channels"] as? [[String: Any]] ?? []
-        #expect(channels.compactMap { $0["name"] as? String } == ["lan", "phone"])
-        let entries = channels.flatMap { $0["entries"] as? [[String: Any]] ?? [] }
-        #expect(entries.map { "\($0["key"] ?? "") \($0["state"] ?? "") \($0["attempts"] ?? "") \($0["error"] ?? "")" } == [
-            "speedtest/7 expired 2 http-status",
-            "c-20260301T120005Z/outage pending 2 refused",
-        ])
+        let ok = try CLI.run(["notify", "test", "phone", "--config", config])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.out.hasPrefix("phone: delivered test/"))
+        #expect(ok.out.contains("HTTP 200"))
+        let r = try #require(catcher.requests.first)
+        #expect(r["path"] as? String == "/alerts")
+        let headers = r["headers"] as? [String: String]
+        #expect(headers?["idempotency-key"]?.hasPrefix("test/") == true)
+        #expect(headers?["title"] == "ispmon test message from home")
 
-        let table = try CLI.run(["notify", "status"], data: dir.path)
-        #expect(table.status == 0)
-        #expect(table.out.contains("c-20260301T120005Z/outage") && table.out.contains("pending") && table.out.contains("refused"))
-    }
+        let refused = try CLI.run(["notify", "test", "hook", "--config", config])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("notify channel 'hook': not delivered: http-status: HTTP 500"))
+        #expect(!refused.stderr.contains("k\n") && refused.stderr.split(separator: "\n").count == 1)
 
-    @Test func aBadNotifyLineIsOneClearErrorOnImport() throws {
-        let dir = TempDir()
-        defer { dir.cleanup() }
-        let line = #"{"time":"2026-03-01T12:00:00Z","type":"notify","key":"a b","channel":"phone","ok":true,"attempt":1}"# + "\n"
-        let r = try CLI.run(["import", "-"], stdin: Data(line.utf8), data: dir.path)
-        #expect(r.status != 0)
-        #expect(r.stderr.contains(":1:") && r.stderr.contains("is not a notification key"), "\(r.stderr)")
-    }
+        let unknown = try CLI.run(["notify", "test", "pager", "--config", config])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("no notify channel 'pager' in the config (its channels: phone, hook, broken)"))
 
-    @Test func theSettingsPageListsWhatIsPendingOrGivenUp() throws {
-        let s = try WebServeTests.Served()
-        #expect(try CLI.run(["import", "-"], stdin: ndjson(Array(Self.events.dropFirst())), data: s.store).status == 0)
-        guard let (cookie, _) = s.signIn() else { Issue.record("sign-in failed"); return }
-        let page = s.client.get("/settings", headers: [("Cookie", cookie)])?.text ?? ""
-        let section = page.components(separatedBy: "<section id=\"notifications\">").dropFirst().first?
-            .components(separatedBy: "</section>").first ?? ""
-        #expect(section.contains("No notification channels in the config"), "\(section)")
-        #expect(section.contains("<td>phone</td><td>c-20260301T120005Z/outage</td><td>pending</td><td class=\"number\">2</td>"), "\(section)")
-        #expect(section.contains("<td>lan</td><td>speedtest/7</td><td>expired</td>") && section.contains("http-status: 500 Internal Server Error"))
-        #expect(!section.contains("<td>lan</td><td>c-20260301T120005Z/outage</td>"), "delivered: not listed")
+        let missing = try CLI.run(["notify", "test", "broken", "--config", config])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("notify channel 'broken': secret_file \(dir.file("absent")): No such file or directory"))
+        #expect(catcher.requests.count == 2)
     }
 }

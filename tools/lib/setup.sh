@@ -6,10 +6,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 # Packages the build and tests need: the C libraries (with headers and
 # pkg-config files: LMDB, zstd, OpenSSL for https; cairo, pango and librsvg for the
-# reports' PDF, with the DejaVu fonts it sets its text in), pkg-config itself, and the lmdb
-# tools for inspecting stores.
+# reports' PDF, with the DejaVu fonts it sets its text in; libcurl and libmosquitto for the
+# notifications' channels), pkg-config itself, and the lmdb tools for inspecting stores.
 # A script may add its own in ISPMON_EXTRA_PACKAGES before sourcing this file.
-ISPMON_APT_PACKAGES=(liblmdb-dev libzstd-dev libssl-dev libcairo2-dev libpango1.0-dev librsvg2-dev fonts-dejavu-core pkg-config lmdb-utils)
+ISPMON_APT_PACKAGES=(liblmdb-dev libzstd-dev libssl-dev libcairo2-dev libpango1.0-dev librsvg2-dev libcurl4-openssl-dev libmosquitto-dev fonts-dejavu-core pkg-config lmdb-utils)
 
 ensure_packages() {
     local missing=()

@@ -4,3 +4,6 @@ public protocol HeartbeatPinger: Sendable {
     /// One ping: the receiver's answer in a line, or why it failed.
     func ping() throws(DeliveryError) -> String
 }
+
+/// The GET of `heartbeat:` (HeartbeatPing.swift) is what the notifier pings with.
+extension HeartbeatPing: HeartbeatPinger {}

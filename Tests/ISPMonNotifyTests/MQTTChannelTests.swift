@@ -1,0 +1,98 @@
+import Foundation
+@testable import ISPMonNotify
+import ISPMonConfig
+import ISPMonCore
+import TestSupport
+import Testing
+
+/// The mqtt channel against a mosquitto broker the test starts on loopback (without
+/// persistence: a restart loses every retained message), read back by mosquitto_sub.
+@Suite(.enabled(if: ReceiverProcess.tool("mosquitto") != nil, "mosquitto is not installed (apt-get install mosquitto)"),
+       .enabled(if: ReceiverProcess.tool("mosquitto_sub") != nil, "mosquitto_sub is not installed (apt-get install mosquitto-clients)"))
+struct MQTTChannelTests {
+    func startBroker(_ dir: TempDir, port: UInt16) throws -> ReceiverProcess {
+        let conf = dir.file("mosquitto.conf")
+        try Data("listener \(port) 127.0.0.1\nallow_anonymous true\npersistence false\n".utf8).write(to: URL(fileURLWithPath: conf))
+        return try ReceiverProcess(try #require(ReceiverProcess.tool("mosquitto")), ["-c", conf], port: port)
+    }
+
+    /// Every retained message under the site's and the discovery's topics (mosquitto_sub prints
+    /// the retained ones at once; -W ends it when no more come).
+    func retained(port: UInt16, count: Int) throws -> [String: String] {
+        let sub = try #require(ReceiverProcess.tool("mosquitto_sub"))
+        let out = try ReceiverProcess.run(sub, ["-h", "127.0.0.1", "-p", String(port), "-v", "-C", String(count), "-W", "10",
+                                                "--retained-only", "-t", "ispmon/#", "-t", "homeassistant/#"]).out
+        var topics: [String: String] = [:]
+        for line in out.split(separator: "\n") {
+            guard let space = line.firstIndex(of: " ") else { continue }
+            topics[String(line[..<space])] = String(line[line.index(after: space)...])
+        }
+        return topics
+    }
+
+    @Test func publishesRetainedStateAndDiscoveryAgainAfterTheBrokerRestarts() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let port = try unusedPort()
+        var broker = try startBroker(dir, port: port)
+        defer { broker.stop() }
+        var s = MonitorConfig.NotifyChannel(name: "ha", kind: .mqtt)
+        s.url = "mqtt://127.0.0.1:\(port)"
+        let channel = try #require(try ChannelFactory.make(s, site: "home", logger: HTTPChannelTests.logger) as? MQTTChannel)
+        var n = HTTPChannelTests.outage()
+        n.state = SiteState(connectivityUp: false, dnsUp: true, outageJSON: HTTPChannelTests.outageJSON,
+                            speedtestJSON: #"{"time":"2026-03-01T11:00:00.000000Z","server":"s","ok":true,"down_mbps":93.2,"up_mbps":19.1,"rtt_ms":12.5,"error":null}"#)
+        let answer = try channel.deliver(n)
+        #expect(answer.contains("acknowledged"))
+
+        func check(_ topics: [String: String]) throws {
+            #expect(topics["ispmon/home/connectivity"] == "down")
+            #expect(topics["ispmon/home/dns"] == "up")
+            #expect(topics["ispmon/home/outage"] == HTTPChannelTests.outageJSON)
+            #expect(topics["ispmon/home/speedtest"]?.contains("\"down_mbps\":93.2") == true)
+            let config = try #require(topics["homeassistant/binary_sensor/ispmon_home/connectivity/config"])
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(config.utf8)) as? [String: Any])
+            #expect(doc["state_topic"] as? String == "ispmon/home/connectivity")
+            #expect(doc["device_class"] as? String == "connectivity")
+            #expect(doc["payload_on"] as? String == "up" && doc["payload_off"] as? String == "down")
+            #expect(doc["unique_id"] as? String == "ispmon_home_connectivity")
+            #expect(topics["homeassistant/binary_sensor/ispmon_home/dns/config"] != nil)
+            #expect(topics["homeassistant/sensor/ispmon_home/outage/config"] != nil)
+            let download = try #require(topics["homeassistant/sensor/ispmon_home/download/config"])
+            #expect(download.contains("\"value_template\":\"{{ value_json.down_mbps }}\""))
+            #expect(topics["homeassistant/sensor/ispmon_home/upload/config"] != nil)
+        }
+        try check(try retained(port: port, count: 9))
+
+        // A restart without persistence forgets them; the channel reconnects and publishes again.
+        let before = channel.connection.connects
+        broker.stop()
+        broker = try startBroker(dir, port: port)
+        let deadline = Date().addingTimeInterval(30)
+        while channel.connection.connects == before && Date() < deadline { usleep(100_000) }
+        try #require(channel.connection.connects > before, "the channel did not reconnect")
+        try check(try retained(port: port, count: 9))
+    }
+
+    @Test func aBrokerThatIsNotThereFailsTheAttempt() throws {
+        let port = try unusedPort()
+        var s = MonitorConfig.NotifyChannel(name: "ha", kind: .mqtt)
+        s.url = "mqtt://127.0.0.1:\(port)"
+        let channel = try ChannelFactory.make(s, site: "home", logger: HTTPChannelTests.logger)
+        var n = HTTPChannelTests.outage()
+        n.state = SiteState(connectivityUp: true, dnsUp: true)
+        #expect {
+            _ = try channel.deliver(n)
+        } throws: { e in (e as? DeliveryError)?.code == "refused" }
+    }
+
+    @Test func discoveryDocumentsAreValidJSON() throws {
+        let configs = HomeAssistantDiscovery.configs(site: "home", topicPrefix: "ispmon", discoveryPrefix: "homeassistant")
+        #expect(configs.count == 5)
+        for c in configs {
+            #expect(c.topic.hasPrefix("homeassistant/") && c.topic.hasSuffix("/config"))
+            let doc = try JSONSerialization.jsonObject(with: Data(c.payload)) as? [String: Any]
+            #expect((doc?["state_topic"] as? String)?.hasPrefix("ispmon/home/") == true)
+        }
+    }
+}
