@@ -54,6 +54,8 @@ struct RunCommand: ParsableCommand {
             writerOptions.maxDelay = 200_000
             writerOptions.diskFull = Monitor.diskFullPolicy(for: settings, store: log.directory, logger: logger)
             let writer = try GroupCommitWriter(store: log, options: writerOptions)
+            // The channels are made (their secret files read) before anything starts: one that cannot be is the error.
+            let notifier = try NotifierWiring.notifier(settings: settings, store: log, writer: writer, logger: logger)
             let monitor = try Monitor(config: settings, writer: writer, interfaces: interfaces, logger: logger)
 
             // Set once the web server runs; a reload shows it the config it read.
@@ -77,7 +79,6 @@ struct RunCommand: ParsableCommand {
                 return server
             }
             // Before the monitor's `started` event: this run's start is the channels' own to tell.
-            let notifier = try NotifierWiring.notifier(settings: settings, store: log, writer: writer, logger: logger)
             try notifier?.start()
             try monitor.start()
             try monitor.listen(directory: log.directory)

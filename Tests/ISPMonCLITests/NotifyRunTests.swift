@@ -146,4 +146,19 @@ struct NotifyRunTests {
         let channels = (try? JSONSerialization.jsonObject(with: status.stdout) as? [String: Any])?["channels"] as? [[String: Any]]
         #expect(channels?.allSatisfy { ($0["entries"] as? [Any])?.isEmpty == true } == true, "\(status.out)")
     }
+
+    @Test func aMissingSecretFileIsOneErrorAndNothingStarts() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let ports = MonitorRunTests.Ports()
+        let config = Self.config(router: ports.open, internet: ports.closed, hook: "http://127.0.0.1:9/hook")
+            + "\n    secret_file: \(dir.file("no-such-secret"))\n"
+        try config.write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["run", "--config", dir.file("ispmon.yaml")], data: dir.file("store"))
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("hook") && r.stderr.contains("no-such-secret"), "\(r.stderr)")
+        // Nothing was recorded: no monitor started.
+        let events = (try? MonitorRunTests().events(dir.file("store"))) ?? []
+        #expect(!events.contains { if case .monitor = $0.body { true } else { false } })
+    }
 }
