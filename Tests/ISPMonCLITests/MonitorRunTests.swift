@@ -288,7 +288,7 @@ import Glibc
         try config(ports, extra: "colour: red").write(toFile: dir.file("bad.yaml"), atomically: true, encoding: .utf8)
         let r = try CLI.run(["run", "--config", dir.file("bad.yaml")], data: dir.file("store"))
         #expect(r.status == 1)
-        #expect(r.stderr == "ispmon: \(dir.file("bad.yaml")):10: unknown key 'colour' in the file (allowed: data, defaults, down_after, interfaces, jobs, log_level, plan, site, speedtest, targets, web)\n")
+        #expect(r.stderr == "ispmon: \(dir.file("bad.yaml")):10: unknown key 'colour' in the file (allowed: data, defaults, down_after, heartbeat, interfaces, jobs, log_level, notify, plan, site, speedtest, targets, web)\n")
         #expect(!FileManager.default.fileExists(atPath: dir.file("store")), "a bad config must not create the store")
         let missing = try CLI.run(["run", "--config", dir.file("nope.yaml")], data: dir.file("store"))
         #expect(missing.status != 0 && missing.stderr.hasPrefix("ispmon: cannot read config \(dir.file("nope.yaml"))"), "\(missing.stderr)")

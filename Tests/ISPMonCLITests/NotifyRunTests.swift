@@ -161,4 +161,34 @@ struct NotifyRunTests {
         let events = (try? MonitorRunTests().events(dir.file("store"))) ?? []
         #expect(!events.contains { if case .monitor = $0.body { true } else { false } })
     }
+
+    @Test func theHeartbeatPingsWhileConnectivityIsUpAndNotWhileItIsDown() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let catcher = try Catcher(dir)
+        defer { catcher.stop() }
+        let ports = MonitorRunTests.Ports()
+        let internet = Internet()
+        let run = MonitorRunTests()
+        let store = dir.file("store")
+        let config = Self.config(router: ports.open, internet: internet.port, hook: "http://127.0.0.1:\(catcher.port)/hook")
+            + "\nheartbeat: {url: \"http://127.0.0.1:\(catcher.port)/heartbeat\", interval: 10s}\n"
+        try config.write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
+        let p = try run.start(dir.file("ispmon.yaml"), data: store, logLevel: "info", stderr: dir.file("run.log"))
+        defer { _ = run.stop(p, SIGTERM) }
+        func pings() -> Int { catcher.requests.filter { ($0["path"] as? String) == "/heartbeat" && ($0["method"] as? String) == "GET" }.count }
+        // Up: a ping as soon as the views know it.
+        Self.wait("the first ping") { pings() >= 1 }
+        internet.cut()
+        Self.wait("the outage notice") { Self.received(catcher).contains { $0.key.hasSuffix("/outage") } }
+        usleep(1_000_000)  // a ping already under way at the cut may still arrive
+        let during = pings()
+        // Longer than the interval: no ping while the internet is down.
+        usleep(12_000_000)
+        #expect(pings() == during, "pings while down: \(pings() - during)")
+        internet.open()
+        // Back up: a ping at once, and the recovery.
+        Self.wait("a ping after the outage") { pings() > during }
+        Self.wait("the recovery") { Self.received(catcher).contains { $0.key.hasSuffix("/recovery") } }
+    }
 }
