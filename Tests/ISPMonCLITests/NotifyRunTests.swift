@@ -191,4 +191,32 @@ struct NotifyRunTests {
         Self.wait("a ping after the outage") { pings() > during }
         Self.wait("the recovery") { Self.received(catcher).contains { $0.key.hasSuffix("/recovery") } }
     }
+
+    @Test func theMonitorIsToldOfAStartAfterKillDashNineAndOfAStop() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let catcher = try Catcher(dir)
+        defer { catcher.stop() }
+        let ports = MonitorRunTests.Ports()
+        let run = MonitorRunTests()
+        let store = dir.file("store")
+        let config = Self.config(router: ports.open, internet: ports.open, hook: "http://127.0.0.1:\(catcher.port)/hook")
+            + "\n    on: [monitor]\n"
+        try config.write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
+        let first = try run.start(dir.file("ispmon.yaml"), data: store)
+        Self.wait("the monitor's first results") { (try? run.events(store).count) ?? 0 > 20 }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        #expect(Self.received(catcher).isEmpty, "a first start is nothing to tell")
+        let second = try run.start(dir.file("ispmon.yaml"), data: store)
+        Self.wait("the unclean start's message") { !Self.received(catcher).isEmpty }
+        _ = run.stop(second, SIGTERM)
+        // The stop's message went out before the monitor exited.
+        let messages = Self.received(catcher)
+        #expect(messages.map { $0.body["trigger"] as? String ?? "" } == ["monitor", "monitor"], "\(messages.map(\.key))")
+        #expect((messages.first?.body["text"] as? String)?.contains("after an unclean stop") == true)
+        #expect((messages.last?.body["text"] as? String)?.contains("stopped") == true)
+        let started = try run.events(store).enumerated().filter { if case .monitor(let m) = $0.element.body { m.state == .started } else { false } }
+        #expect(messages.first?.key == "monitor/\((started.last?.offset ?? -1) + 1)", "the key is the start event's seq")
+    }
 }
