@@ -44,10 +44,24 @@ public struct MessageComposer: Sendable {
         case .monitor:
             n = MessageComposer.monitorMessage(due, site: site)
         }
+        n.state = try? siteState()
         if suppressed > 0 {
             n.text += "\n\(suppressed) more outage notice\(suppressed == 1 ? " was" : "s were") held back by flap control (min_interval) since the last message."
         }
         return n
+    }
+
+    /// The site's state after the notification, for the channels that show state (mqtt): the
+    /// internet's and DNS's condition now, the open outage or else the last one, the last speed test.
+    func siteState() throws -> SiteState {
+        let status = try queries.status()
+        let outage = try status.openOutage ?? queries.outages().last
+        var lastTest: String?
+        if case .tests(let tests) = try queries.speedTests(), let newest = tests.first {
+            lastTest = String(decoding: JSONForms.speedTest(newest.test, time: newest.time), as: UTF8.self)
+        }
+        return SiteState(connectivityUp: status.connectivity != .down, dnsUp: status.dns != .down,
+                         outageJSON: outage.map { String(decoding: JSONForms.outage($0), as: UTF8.self) }, speedtestJSON: lastTest)
     }
 
     // MARK: The words, pure
