@@ -74,6 +74,54 @@ struct MQTTChannelTests {
         try check(try retained(port: port, count: 9))
     }
 
+    /// mqtts:// with a certificate made here (trusted through ca_file) and a login.
+    @Test(.enabled(if: ReceiverProcess.tool("mosquitto_passwd") != nil && ReceiverProcess.tool("openssl") != nil,
+                   "mosquitto_passwd or openssl is not installed"))
+    func logsInOverTLS() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let openssl = try #require(ReceiverProcess.tool("openssl"))
+        try #require(try ReceiverProcess.run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                                                       "-keyout", dir.file("key.pem"), "-out", dir.file("cert.pem"),
+                                                       "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]).status == 0)
+        try #require(try ReceiverProcess.run(try #require(ReceiverProcess.tool("mosquitto_passwd")),
+                                             ["-c", "-b", dir.file("passwd"), "homeassistant", "broker-pass"]).status == 0)
+        let port = try unusedPort()
+        let conf = dir.file("mosquitto.conf")
+        // user root: the broker keeps reading the test's private directory after it started.
+        try Data("""
+            user root
+            listener \(port) 127.0.0.1
+            certfile \(dir.file("cert.pem"))
+            keyfile \(dir.file("key.pem"))
+            allow_anonymous false
+            password_file \(dir.file("passwd"))
+            persistence false
+
+            """.utf8).write(to: URL(fileURLWithPath: conf))
+        let broker = try ReceiverProcess(try #require(ReceiverProcess.tool("mosquitto")), ["-c", conf], port: port)
+        defer { broker.stop() }
+        try Data("broker-pass\n".utf8).write(to: URL(fileURLWithPath: dir.file("mqtt-password")))
+        var s = MonitorConfig.NotifyChannel(name: "ha", kind: .mqtt)
+        s.url = "mqtts://127.0.0.1:\(port)"
+        s.caFile = dir.file("cert.pem")
+        s.username = "homeassistant"
+        s.passwordFile = dir.file("mqtt-password")
+        var n = HTTPChannelTests.outage()
+        n.state = SiteState(connectivityUp: true, dnsUp: true)
+        let good = try ChannelFactory.make(s, site: "home", logger: HTTPChannelTests.logger)
+        #expect(try good.deliver(n).contains("acknowledged"))
+
+        try Data("wrong\n".utf8).write(to: URL(fileURLWithPath: dir.file("mqtt-password")))
+        let refused = try ChannelFactory.make(s, site: "home", logger: HTTPChannelTests.logger)
+        #expect {
+            _ = try refused.deliver(n)
+        } throws: { e in
+            guard let e = e as? DeliveryError else { return false }
+            return e.code == "mqtt" && !e.detail.contains("wrong")
+        }
+    }
+
     @Test func aBrokerThatIsNotThereFailsTheAttempt() throws {
         let port = try unusedPort()
         var s = MonitorConfig.NotifyChannel(name: "ha", kind: .mqtt)

@@ -111,8 +111,14 @@ struct MQTTClientPointer: @unchecked Sendable {
 }
 
 /// mosquitto_lib_init, once per process (not thread-safe itself; a static's initializer runs once).
+/// SIGPIPE is ignored from then on: over TLS, OpenSSL writes to the socket with plain write(2),
+/// and a broker that closed the connection would otherwise end the whole process rather than
+/// fail one publish (libcurl guards its own writes; NIO uses MSG_NOSIGNAL).
 enum MQTTLibrary {
-    private static let initialized: Bool = mosquitto_lib_init() == MOSQ_ERR_SUCCESS.rawValue
+    private static let initialized: Bool = {
+        signal(SIGPIPE, SIG_IGN)
+        return mosquitto_lib_init() == MOSQ_ERR_SUCCESS.rawValue
+    }()
     static func initialize() { _ = initialized }
 }
 
@@ -126,7 +132,8 @@ final class MQTTSession: @unchecked Sendable {
     /// Set once, right after mosquitto_new, before the loop thread exists.
     var client: OpaquePointer?
     private var connected = false
-    private var lastFailure: String?
+    /// Why the connection is not up: the `notify` error's code and words.
+    private var lastFailure: DeliveryError?
     private var connectCount = 0
     /// Topics in the order first set, and their last payloads.
     private var order: [String] = []
@@ -156,7 +163,7 @@ final class MQTTSession: @unchecked Sendable {
             condition.lock()
             if stopping { break }
             if rc != MOSQ_ERR_SUCCESS.rawValue {
-                lastFailure = MQTTSession.words(rc)
+                lastFailure = MQTTSession.failure(rc)
                 connected = false
             }
             condition.wait(microseconds: delay)
@@ -186,7 +193,7 @@ final class MQTTSession: @unchecked Sendable {
 
     func connectFailed(_ rc: Int32) {
         condition.lock()
-        lastFailure = MQTTSession.words(rc)
+        lastFailure = MQTTSession.failure(rc)
         condition.unlock()
     }
 
@@ -194,10 +201,11 @@ final class MQTTSession: @unchecked Sendable {
     func didConnect(_ rc: Int32) {
         condition.lock()
         guard rc == 0 else {
-            lastFailure = "the broker refused the connection: " + String(cString: mosquitto_connack_string(rc))
+            let refusal = DeliveryError(code: "mqtt", detail: "the broker refused the connection: " + String(cString: mosquitto_connack_string(rc)))
+            lastFailure = refusal
             condition.broadcast()
             condition.unlock()
-            logger.warning("mqtt \(endpoint): \(lastFailure ?? "")")
+            logger.warning("mqtt \(endpoint): \(refusal.detail)")
             return
         }
         connected = true
@@ -213,7 +221,11 @@ final class MQTTSession: @unchecked Sendable {
     func didDisconnect(_ rc: Int32) {
         condition.lock()
         connected = false
-        if rc != 0 { lastFailure = "connection lost: " + MQTTSession.words(rc) }
+        // After a refused CONNECT, the refusal stays the reason.
+        if rc != 0 && lastFailure == nil {
+            let lost = MQTTSession.failure(rc)
+            lastFailure = DeliveryError(code: lost.code, detail: "connection lost: " + lost.detail)
+        }
         condition.broadcast()
         condition.unlock()
         if rc != 0 { logger.warning("mqtt \(endpoint): connection lost, reconnecting") }
@@ -242,9 +254,9 @@ final class MQTTSession: @unchecked Sendable {
         while !connected {
             let left = deadline - Monotonic.microseconds()
             if left <= 0 {
-                let why = lastFailure ?? "no answer yet"
+                let why = lastFailure ?? DeliveryError(code: "timeout", detail: "no answer yet")
                 condition.unlock()
-                throw DeliveryError(code: MQTTSession.code(why), detail: "not connected to the broker at \(endpoint): \(why)")
+                throw DeliveryError(code: why.code, detail: "not connected to the broker at \(endpoint): \(why.detail)")
             }
             condition.wait(microseconds: left)
         }
@@ -293,15 +305,26 @@ final class MQTTSession: @unchecked Sendable {
         return String(cString: mosquitto_strerror(rc))
     }
 
-    /// The `notify` error for a connection that never came: refused, unreachable, dns, tls, or mqtt.
-    static func code(_ why: String) -> String {
-        let w = why.lowercased()
-        if w.contains("connection refused") { return "refused" }
-        if w.contains("unreachable") || w.contains("no route") { return "unreachable" }
-        if w.contains("lookup") || w.contains("name or service") || w.contains("resolv") { return "dns" }
-        if w.contains("tls") || w.contains("ssl") || w.contains("certificate") { return "tls" }
-        if w == "no answer yet" { return "timeout" }
-        return "mqtt"
+    /// A failed connect or loop as the `notify` error: refused, unreachable, dns, tls, or mqtt.
+    static func failure(_ rc: Int32) -> DeliveryError {
+        let code: String
+        if rc == MOSQ_ERR_ERRNO.rawValue {
+            switch errno {
+            case ECONNREFUSED: code = "refused"
+            case ETIMEDOUT: code = "timeout"
+            default: code = "unreachable"
+            }
+        } else if rc == MOSQ_ERR_CONN_REFUSED.rawValue {
+            // A refused TCP connection (the broker's own refusal comes with its CONNACK instead).
+            code = "refused"
+        } else if rc == MOSQ_ERR_EAI.rawValue {
+            code = "dns"
+        } else if rc == MOSQ_ERR_TLS.rawValue || rc == MOSQ_ERR_TLS_HANDSHAKE.rawValue {
+            code = "tls"
+        } else {
+            code = "mqtt"
+        }
+        return DeliveryError(code: code, detail: words(rc))
     }
 }
 
