@@ -15,7 +15,7 @@ import ISPMonQuery
 /// already recorded is sent again. Only a crash between a receiver's answer and the commit of its
 /// `notify` event sends a message twice, with the same key.
 public final class Notifier: @unchecked Sendable {
-    // @unchecked Sendable: `outbox`, `detector`, `heartbeat`, `stopping`, `threads`, `busy` and `readThrough` are
+    // @unchecked Sendable: `outbox`, `detector`, `heartbeat`, `stopping`, `threads`, `busy`, `readThrough` and `readTime` are
     // read and changed only with `condition` locked; `follower` is set once in `start` and then used
     // by the follower's thread alone; the rest is immutable after init.
 
@@ -52,6 +52,8 @@ public final class Notifier: @unchecked Sendable {
     var busy = 0
     /// The last sequence number read into the outbox.
     var readThrough: UInt64 = 0
+    /// The time of the last event read into the outbox.
+    var readTime: Timestamp?
 
     let pinger: (any HeartbeatPinger)?
     var heartbeat: HeartbeatSchedule?
@@ -173,6 +175,7 @@ public final class Notifier: @unchecked Sendable {
                 condition.lock()
                 Notifier.apply(batch, to: &outbox, detector: &detector)
                 readThrough = batch.lastSeq
+                readTime = batch.events.last?.time
                 for case .layer(.internet, let condition) in batch.changes { heartbeat?.connectivity(condition, at: clock.now()) }
                 condition.broadcast()
                 condition.unlock()
@@ -229,14 +232,33 @@ public final class Notifier: @unchecked Sendable {
 
     // MARK: A channel's thread
 
+    /// How much newer than a retry's time the log must be before an outage notice is tried again.
+    static let freshViews: Int64 = 1_000_000
+
     func work(channel name: String) {
         guard let receiver = receivers[name] else { return }
+        // The retries of outage notices already held for fresh views ("KEY#ATTEMPT").
+        var heldForViews: Set<String> = []
         condition.lock()
         while !stopping {
             let now = clock.now()
             guard let action = outbox.next(for: name, now: now) else {
                 let wait = outbox.wake(for: name).map { max(1000, $0.microseconds - now.microseconds) } ?? 1_000_000
                 _ = condition.wait(microseconds: min(wait, 1_000_000))
+                continue
+            }
+            // A retry of an outage notice that fails for want of the internet may succeed the moment
+            // it is back, before the probes have told the views: the recovery would then follow as
+            // a second message. So a retry waits until the log is a second newer than its time (at
+            // most 3 s): when the outage has ended by then, the recovery is pending and folds it in.
+            if case .deliver(let due, let number, _, _) = action, due.trigger == .outage, number > 1,
+               heldForViews.insert("\(due.key)#\(number)").inserted {
+                if heldForViews.count > 1000 { heldForViews = ["\(due.key)#\(number)"] }
+                outbox.release(due.key, channel: name)
+                let deadline = Monotonic.microseconds() + 3_000_000
+                while !stopping, (readTime?.microseconds ?? .min) < now.microseconds + Notifier.freshViews, Monotonic.microseconds() < deadline {
+                    _ = condition.wait(microseconds: 200_000)
+                }
                 continue
             }
             busy += 1
