@@ -93,10 +93,12 @@ let package = Package(
         .target(name: "ISPMonControl", dependencies: ["ISPMonCore", "ISPMonConfig"], swiftSettings: swiftSettings),
 
         // Notifications (docs/notify.md): the channels that deliver them and the notifier that
-        // keeps the log as its outbox. No probe code. COpenSSL: the webhook's HMAC-SHA256 signature.
+        // keeps the log as its outbox (it follows the store and words its messages with the query
+        // layer). No probe code. COpenSSL: the webhook's HMAC-SHA256 signature.
         .target(
             name: "ISPMonNotify",
-            dependencies: ["ISPMonCore", "ISPMonConfig", "CCurl", "CMosquitto", "COpenSSL", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ISPMonCore", "ISPMonConfig", "ISPMonStore", "ISPMonQuery", "CCurl", "CMosquitto", "COpenSSL",
+                           .product(name: "Logging", package: "swift-log")],
             // Home Assistant's discovery configs (JSON documents, one a line), carried in the binary.
             resources: [.embedInCode("Resources/home-assistant-discovery.ndjson")],
             swiftSettings: swiftSettings
@@ -192,8 +194,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ISPMonNotifyTests",
-            dependencies: ["ISPMonNotify", "ISPMonConfig", "ISPMonCore", "TestSupport"],
-            // Receivers: the python catchers the tests start (read by path).
+            dependencies: ["ISPMonNotify", "ISPMonConfig", "ISPMonCore", "ISPMonStore", "ISPMonQuery", "TestSupport",
+                           .product(name: "Logging", package: "swift-log")],
+            // Receivers: the python3 receivers the tests start (read by path).
             exclude: ["Receivers"],
             swiftSettings: swiftSettings
         ),

@@ -17,6 +17,7 @@ public struct Event: Sendable, Hashable {
         case job(JobState)
         case note(Note)
         case clock(ClockStep)
+        case notify(NotifyAttempt)
     }
 
     public var type: EventType {
@@ -29,6 +30,7 @@ public struct Event: Sendable, Hashable {
         case .job: .job
         case .note: .note
         case .clock: .clock
+        case .notify: .notify
         }
     }
 }
@@ -36,7 +38,7 @@ public struct Event: Sendable, Hashable {
 /// The event types; a type's position here is its code in the store's rows, so
 /// new types go at the end.
 public enum EventType: String, Sendable, CaseIterable, Hashable {
-    case probe, speedtest, link, trace, monitor, job, note, clock
+    case probe, speedtest, link, trace, monitor, job, note, clock, notify
 }
 
 /// Where a target sits on the path from this machine to the internet.
@@ -197,4 +199,29 @@ public struct Note: Sendable, Hashable {
         self.outage = outage
         self.text = text
     }
+}
+
+/// One attempt to deliver a notification to a channel (docs/notify.md): the log is the
+/// notifier's outbox, so what is pending, delivered or given up is read back from these.
+public struct NotifyAttempt: Sendable, Hashable {
+    /// What was notified: `OUTAGE_ID/outage`, `OUTAGE_ID/recovery`, `speedtest/SEQ`, `monitor/SEQ`.
+    public var key: String
+    /// The channel's name from the config.
+    public var channel: String
+    /// 1, 2, 3 … for this key and channel.
+    public var attempt: Int
+    /// nil: delivered; else the short code (`timeout`, `http-status`, …, `expired`, `suppressed`).
+    public var error: String?
+    /// The receiver's answer or the reason, in a line (never a secret).
+    public var detail: String?
+
+    public init(key: String, channel: String, attempt: Int, error: String?, detail: String? = nil) {
+        self.key = key
+        self.channel = channel
+        self.attempt = attempt
+        self.error = error
+        self.detail = detail
+    }
+
+    public var ok: Bool { error == nil }
 }

@@ -125,6 +125,7 @@ extension EventType {
         case .job: 5
         case .note: 6
         case .clock: 7
+        case .notify: 8
         }
     }
 }

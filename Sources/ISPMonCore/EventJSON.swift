@@ -47,6 +47,18 @@ public enum EventJSON {
         return u.count == 18 || (u[17] == 0x2E && digits(18..<24))
     }
 
+    /// `[A-Za-z0-9._:/-]{1,128}` — a notification's key (`c-20260301T120005Z/outage`, `speedtest/4711`).
+    public static func isValidNotifyKey(_ s: String) -> Bool {
+        let u = s.utf8
+        return !u.isEmpty && u.count <= 128 && u.allSatisfy { b in
+            (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39)
+                || b == 0x2E || b == 0x5F || b == 0x2D || b == 0x3A || b == 0x2F
+        }
+    }
+
+    /// The most attempts a `notify` event counts (retries at most 5 min apart for at most a year of max_age).
+    public static let maxNotifyAttempt = 1_000_000
+
     /// Free text: no control characters but tab (a line break would break table output).
     public static func isPlainText(_ s: String) -> Bool { s.utf8.allSatisfy { $0 >= 0x20 || $0 == 0x09 } && !s.utf8.contains(0x7F) }
 
@@ -131,6 +143,7 @@ public enum EventJSON {
                 throw InvalidLine("field \"step_us\": \(step) is larger than the span of years 0001 to 9999")
             }
             body = .clock(ClockStep(step: step, synchronized: try fields.requiredBool("synchronized")))
+        case .notify: body = .notify(try parseNotify(&fields))
         }
         try fields.rejectRest(type: type)
         return Event(time: time, body: body)
@@ -171,6 +184,36 @@ public enum EventJSON {
         let detail = try f.optionalString("detail", maxBytes: maxDetailBytes)
         if let detail, !isPlainText(detail) { throw InvalidLine("field \"detail\" has control characters") }
         return Probe(target: target, role: role, method: method, outcome: outcome, detail: detail)
+    }
+
+    static func parseNotify(_ f: inout Fields) throws(InvalidLine) -> NotifyAttempt {
+        let key = try f.requiredString("key")
+        guard isValidNotifyKey(key) else {
+            throw InvalidLine("field \"key\": \"\(key)\" is not a notification key ([A-Za-z0-9._:/-], 1 to 128 characters)")
+        }
+        let channel = try f.requiredString("channel")
+        guard isValidName(channel) else {
+            throw InvalidLine("field \"channel\": \"\(channel)\" is not a valid name ([A-Za-z0-9._-], 1 to 64 characters)")
+        }
+        let ok = try f.requiredBool("ok")
+        guard let attemptValue = f.take("attempt") else { throw InvalidLine("missing required field \"attempt\"") }
+        guard case .number(let n) = attemptValue, let attempt = Int(n), attempt >= 1, attempt <= maxNotifyAttempt else {
+            let found = if case .number(let n) = attemptValue { n } else { attemptValue.kindName }
+            throw InvalidLine("field \"attempt\" must be an integer from 1 to \(maxNotifyAttempt), found \(found)")
+        }
+        var error: String?
+        if ok {
+            if f.has("error") { throw InvalidLine("field \"error\" is only allowed when ok is false") }
+        } else {
+            guard let code = try f.optionalString("error", maxBytes: 32) else {
+                throw InvalidLine("field \"error\" is required when ok is false")
+            }
+            guard isValidErrorCode(code) else { throw InvalidLine("field \"error\": \"\(code)\" is not a short code ([a-z0-9-], 1 to 32 characters)") }
+            error = code
+        }
+        let detail = try f.optionalString("detail", maxBytes: maxDetailBytes)
+        if let detail, !isPlainText(detail) { throw InvalidLine("field \"detail\" has control characters") }
+        return NotifyAttempt(key: key, channel: channel, attempt: attempt, error: error, detail: detail)
     }
 
     /// The most names a `reloaded` event lists (a config holds far fewer targets and interfaces).
@@ -408,6 +451,14 @@ public enum EventJSON {
             key("step_us")
             JSONWriter.appendInt(Int64(c.step), to: &out)
             bool("synchronized", c.synchronized)
+        case .notify(let n):
+            str("key", n.key)
+            str("channel", n.channel)
+            bool("ok", n.ok)
+            key("attempt")
+            out.append(contentsOf: String(n.attempt).utf8)
+            if let e = n.error { str("error", e) }
+            if let d = n.detail { str("detail", d) }
         }
         JSONWriter.appendRaw("}\n", to: &out)
     }

@@ -53,6 +53,14 @@ enum RowCodec {
         case .clock(let c):
             out.appendZigzag(c.step)
             out.append(c.synchronized ? 1 : 0)
+        case .notify(let n):
+            // Flags: bit 0 an error (not ok), bit 1 a detail.
+            out.appendLengthPrefixed(n.key)
+            out.appendLengthPrefixed(n.channel)
+            out.appendVarint(UInt64(n.attempt))
+            out.append((n.error == nil ? 0 : 1) | (n.detail == nil ? 0 : 2))
+            if let e = n.error { out.appendLengthPrefixed(e) }
+            if let d = n.detail { out.appendLengthPrefixed(d) }
         }
     }
 
@@ -126,6 +134,15 @@ enum RowCodec {
         case .clock:
             let step = try r.zigzag()
             body = .clock(ClockStep(step: step, synchronized: try flag(r.byte())))
+        case .notify:
+            let key = try r.string()
+            let channel = try r.string()
+            let attempt = try r.count(max: EventJSON.maxNotifyAttempt)
+            let flags = try r.byte()
+            guard flags <= 3, attempt >= 1 else { throw CorruptData("bad notify row") }
+            let error = flags & 1 != 0 ? try r.string() : nil
+            let detail = flags & 2 != 0 ? try r.string() : nil
+            body = .notify(NotifyAttempt(key: key, channel: channel, attempt: attempt, error: error, detail: detail))
         }
         return Event(time: time, body: body)
     }

@@ -54,7 +54,7 @@ public enum CSVForms {
     /// The log's events, one row each whatever the type: the columns a type has are filled, the
     /// others empty (`target` is a probe's target or a link's interface; `state` a monitor's,
     /// job's or link's state; `text` a note's text, a speed test's server, a trace's
-    /// destination, a job's name or the names a reload removed, comma-separated). NDJSON (`ispmon export`) keeps every field; this is for spreadsheets.
+    /// destination, a notification's key (its channel in `target`), a job's name or the names a reload removed, comma-separated). NDJSON (`ispmon export`) keeps every field; this is for spreadsheets.
     public static let eventFields = ["seq", "time", "type", "target", "role", "method", "ok", "rtt_ms", "error", "detail",
                                      "down_mbps", "up_mbps", "outage", "state", "text"]
 
@@ -101,6 +101,12 @@ public enum CSVForms {
                 c[12] = text(n.outage)
                 c[14] = text(n.text)
             case .clock(let k): c[13] = text(k.synchronized ? "synchronized" : "unsynchronized")
+            case .notify(let n):
+                c[3] = text(n.channel)
+                c[6] = bool(n.ok)
+                c[8] = text(n.error ?? "")
+                c[9] = text(n.detail ?? "")
+                c[14] = text(n.key)
             }
             return c
         })

@@ -66,6 +66,7 @@ public struct EventQuery: Sendable, Hashable {
             if case .failed(let error) = s.outcome { return [s.server, error] }
             return [s.server]
         case .note(let n): return [n.text]
+        case .notify(let n): return [n.key, n.channel] + (n.error.map { [$0] } ?? []) + (n.detail.map { [$0] } ?? [])
         case .link, .trace, .monitor, .job, .clock: return []
         }
     }

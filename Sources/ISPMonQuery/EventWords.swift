@@ -4,7 +4,7 @@ public import ISPMonCore
 /// outage page's events. The front ends only lay them out.
 public struct EventWords: Sendable, Hashable {
     /// What it is about: `router (icmp)`, `link eth0`, `monitor`, `job probes`, `speed test`,
-    /// `path discovery to 203.0.113.10`, `clock`, `note`.
+    /// `path discovery to 203.0.113.10`, `clock`, `note`, `notify CHANNEL`.
     public var subject: String
     /// What it says, the same for events that say the same thing (a run of them folds into one
     /// row): `ok`, `timeout`, `up`, `down`, `stopped`, a speed test's rates, a note's text.
@@ -74,6 +74,12 @@ public struct EventWords: Sendable, Hashable {
             outcome = c.step == 0 ? "no step" : "stepped \(c.step < 0 ? "back" : "forward") \(NumberText.duration(abs(c.step)))"
             details = EventWords.seconds(c.step) + " s, " + (c.synchronized ? "synchronized" : "not synchronized")
             bad = false
+        case .notify(let n):
+            subject = "notify \(n.channel)"
+            outcome = n.error.map { $0 == "expired" || $0 == "suppressed" ? $0 : "failed: " + $0 } ?? "delivered"
+            details = ([n.key, "attempt \(n.attempt)"] + (n.detail.map { [$0] } ?? [])).joined(separator: ", ")
+            // Held back on purpose (flap control) is not bad news; a failure or giving up is.
+            bad = n.error != nil && n.error != "suppressed"
         }
     }
 

@@ -99,18 +99,7 @@ public enum JSONForms {
     public static func speedTests(_ answer: SpeedTestQuery.Answer, _ q: SpeedTestQuery) -> [UInt8] {
         switch answer {
         case .tests(let tests):
-            return JSONArray.bytes(tests.map { r in
-                let f = SpeedTestFields(r.test)
-                var o = JSONObject()
-                o.time("time", r.time)
-                o.string("server", r.test.server)
-                o.bool("ok", f.ok)
-                o.number("down_mbps", f.down)
-                o.number("up_mbps", f.up)
-                o.number("rtt_ms", r.test.rtt.map { Double($0) / 1000 })
-                o.string("error", f.error)
-                return o.finished()
-            })
+            return JSONArray.bytes(tests.map { speedTest($0.test, time: $0.time) })
         case .summaries(let summaries):
             return JSONArray.bytes(summaries.map { s in
                 var o = JSONObject()
@@ -121,6 +110,20 @@ public enum JSONForms {
                 return o.finished()
             })
         }
+    }
+
+    /// One test as an element of `ispmon speedtests --json` (a notification carries it too).
+    public static func speedTest(_ test: SpeedTest, time: Int64) -> [UInt8] {
+        let f = SpeedTestFields(test)
+        var o = JSONObject()
+        o.time("time", time)
+        o.string("server", test.server)
+        o.bool("ok", f.ok)
+        o.number("down_mbps", f.down)
+        o.number("up_mbps", f.up)
+        o.number("rtt_ms", test.rtt.map { Double($0) / 1000 })
+        o.string("error", f.error)
+        return o.finished()
     }
 
     /// Events as NDJSON lines (events.md, with `seq`): the export form.

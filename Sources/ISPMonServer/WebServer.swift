@@ -105,7 +105,8 @@ public final class WebServer: Sendable {
         PageRoutes(queries: queries, pool: pool, renderer: renderer, settings: settings, activity: console?.activity).add(to: router)
         ReportRoutes(queries: queries, pool: pool, settings: settings).add(to: router)
         SettingsRoutes(queries: queries, pool: pool, passwords: passwords, renderer: renderer, auth: auth, limiter: limiter, console: console,
-                       shownConfig: { [self] in shownConfig.withLock { $0 } }, clock: settings.clock).add(to: router)
+                       shownConfig: { [self] in shownConfig.withLock { $0 } }, notifyChannels: settings.notifyChannels,
+                       clock: settings.clock).add(to: router)
         ToolPageRoutes(runner: checks, running: runningChecks, renderer: renderer).add(to: router)
         return router
     }

@@ -21,6 +21,8 @@ public struct WebSettings: Sendable {
     public var site = "ispmon"
     /// What the ISP sells (config `plan:`), drawn on the speed-test chart.
     public var plan: ServicePlan?
+    /// The config's notification channels, for the settings page (names, kinds and triggers only).
+    public var notifyChannels: [MonitorConfig.NotifyChannel] = []
     /// How old the newest result may be before the overview says "Not monitoring" (three times
     /// the longest probe interval of the config's targets, in µs); nil: no targets known.
     public var staleAfter: Int64?

@@ -7,7 +7,7 @@ public import ISPMonCore
 /// deals with each batch.
 ///
 /// With `viewChanges`, it also says what each batch changed in the views (a target or layer that
-/// changed state, an outage that opened or closed), from a projection of its own: the same
+/// changed state, a connectivity or DNS outage that opened or closed), from a projection of its own: the same
 /// answer for commits of any process, however they were batched. Starting one replays the log up
 /// to its start (about a second per ten million events).
 ///
@@ -63,10 +63,11 @@ public final class LogFollower {
             projection = nil  // changed in place
             let before = ViewChange.Snapshot(p)
             for (i, e) in events.enumerated() { p.apply(e, seq: first + UInt64(i)) }
-            let internetDown = p.takeChanges().intervals.compactMap { c in
-                c.track == .layerDown(.internet) ? (position: c.position, interval: c.interval) : nil
+            let intervals = p.takeChanges().intervals
+            func down(_ layer: Projection.Layer) -> [(position: Int, interval: Interval)] {
+                intervals.compactMap { c in c.track == .layerDown(layer) ? (position: c.position, interval: c.interval) : nil }
             }
-            changes = ViewChange.between(before, p, internetDown: internetDown)
+            changes = ViewChange.between(before, p, internetDown: down(.internet), dnsDown: down(.dns))
             projection = p
         }
         position += UInt64(events.count)

@@ -9,8 +9,8 @@ import Logging
 struct NotifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notify",
-        abstract: "The notification channels: send a test message.",
-        subcommands: [NotifyTestCommand.self])
+        abstract: "The notification channels: send a test message, see what is pending or failed.",
+        subcommands: [NotifyTestCommand.self, NotifyStatusCommand.self])
 }
 
 /// `ispmon notify test CHANNEL`: one test message through a configured channel, now, and the

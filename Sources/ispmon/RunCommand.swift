@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import ISPMonCore
 import ISPMonMonitor
+import ISPMonNotify
 import ISPMonConfig
 import ISPMonControl
 import ISPMonQuery
@@ -53,6 +54,8 @@ struct RunCommand: ParsableCommand {
             writerOptions.maxDelay = 200_000
             writerOptions.diskFull = Monitor.diskFullPolicy(for: settings, store: log.directory, logger: logger)
             let writer = try GroupCommitWriter(store: log, options: writerOptions)
+            // The channels are made (their secret files read) before anything starts: one that cannot be is the error.
+            let notifier = try NotifierWiring.notifier(settings: settings, store: log, writer: writer, logger: logger)
             let monitor = try Monitor(config: settings, writer: writer, interfaces: interfaces, logger: logger)
 
             // Set once the web server runs; a reload shows it the config it read.
@@ -75,6 +78,8 @@ struct RunCommand: ParsableCommand {
                 webServer.withLock { $0 = server }
                 return server
             }
+            // Before the monitor's `started` event: this run's start is the channels' own to tell.
+            try notifier?.start()
             try monitor.start()
             try monitor.listen(directory: log.directory)
             logger.info("monitoring \(settings.targets.count) targets and \(interfaces.count) interfaces into \(log.directory)")
@@ -82,6 +87,8 @@ struct RunCommand: ParsableCommand {
             logger.info("stopping")
             server?.stop()
             try monitor.stop()
+            // The `monitor stopped` notice gets a moment to go out; what does not is sent at the next start.
+            notifier?.stop()
             writer.close()
             withExtendedLifetime(lock) {}
         }

@@ -17,6 +17,7 @@ extension WebSettings {
         var settings = WebSettings(config.web, listen: listen)
         settings.site = config.siteName
         settings.plan = config.plan
+        settings.notifyChannels = config.notify
         settings.staleAfter = config.targets.map(\.interval).max().map { 3 * $0 }
         if let ms = try milliseconds("ISPMON_WEB_REQUEST_TIMEOUT_MS") { settings.limits.requestTimeout = .milliseconds(ms) }
         if let ms = try milliseconds("ISPMON_WEB_WRITE_TIMEOUT_MS") { settings.limits.writeTimeout = .milliseconds(ms) }

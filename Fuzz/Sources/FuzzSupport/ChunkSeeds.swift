@@ -46,6 +46,8 @@ public enum ChunkSeeds {
         events.append(Event(time: Timestamp(microseconds: t + 6), body: .monitor(MonitorState(state: .stopped))))
         events.append(Event(time: Timestamp(microseconds: t - 7_200_000_000), body: .monitor(MonitorState(state: .started, clock: .unsynchronized))))
         events.append(Event(time: Timestamp(microseconds: t + 8), body: .clock(ClockStep(step: 7_200_000_000, synchronized: true))))
+        events.append(Event(time: Timestamp(microseconds: t + 9), body: .notify(NotifyAttempt(key: "c-20260301T120005Z/outage", channel: "phone", attempt: 1, error: nil))))
+        events.append(Event(time: Timestamp(microseconds: t + 10), body: .notify(NotifyAttempt(key: "speedtest/7", channel: "sms", attempt: 2, error: "timeout", detail: "no answer"))))
         return events
     }
 }

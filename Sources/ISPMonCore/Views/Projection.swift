@@ -176,7 +176,11 @@ public struct Projection: Sendable {
     /// Applies one event at `t`: its recorded time, or its effective time when a clock stretch is retimed.
     mutating func applyEvent(_ e: Event, at t: Int64, seq: UInt64) {
         let previousNewest = newestRecorded
-        if case .note = e.body {} else { recorded(at: t) }
+        // Notes and notify events are not the monitor watching: what a person wrote, what was sent.
+        switch e.body {
+        case .note, .notify: break
+        default: recorded(at: t)
+        }
         lastSeq = seq
         newestTime = max(newestTime ?? t, t)
         switch e.body {
@@ -198,7 +202,7 @@ public struct Projection: Sendable {
             }
         case .note(let n): notes.append(NoteRecord(seq: seq, outage: n.outage, time: t, text: n.text))
         case .speedtest(let s): speedTests.append(SpeedTestRecord(seq: seq, time: t, test: s))
-        case .trace, .job, .clock: break
+        case .trace, .job, .clock, .notify: break
         }
     }
 

@@ -5,7 +5,8 @@ public enum ViewChange: Sendable, Hashable {
     case target(name: String, state: Projection.Condition)
     /// A layer's state: unknown (no target of it known), up or down.
     case layer(Projection.Layer, Projection.Condition)
-    /// A connectivity outage opened (its id), or closed.
+    /// An outage opened (its id), or closed: a connectivity outage, or a DNS outage (the DNS layer
+    /// down outside any connectivity outage, views.md) when the DNS layer's intervals are given.
     case outageOpened(String)
     case outageClosed(String)
 
@@ -17,20 +18,26 @@ public enum ViewChange: Sendable, Hashable {
         var layers: [Projection.Layer: Projection.Condition]
         /// Intervals the internet layer's down track has had.
         var internetDownCount: Int
+        /// Intervals the DNS layer's down track has had.
+        var dnsDownCount: Int
 
         public init(_ p: Projection) {
             targets = Dictionary(p.slots.map { ($0.name, $0.state) }, uniquingKeysWith: { $1 })
             layers = Dictionary(uniqueKeysWithValues: Projection.Layer.allCases.map { ($0, p.condition(of: $0)) })
             internetDownCount = p.layers[.internet]?.down.count ?? 0
+            dnsDownCount = p.layers[.dns]?.down.count ?? 0
         }
     }
 
     /// The changes from `before` to `after` (every state, when there is no `before`);
     /// `internetDown` are the internet layer's down intervals begun or ended between
     /// them, with their positions (``ViewChanges/intervals``): an outage that opened
-    /// and closed within one commit is told too.
+    /// and closed within one commit is told too. `dnsDown`, the same of the DNS layer: its
+    /// intervals outside every connectivity outage known then are DNS outages (one that a
+    /// connectivity outage later overlaps is no longer one in the views, but was told).
     public static func between(_ before: Snapshot?, _ after: Projection,
-                               internetDown: [(position: Int, interval: Interval)]) -> [ViewChange] {
+                               internetDown: [(position: Int, interval: Interval)],
+                               dnsDown: [(position: Int, interval: Interval)] = []) -> [ViewChange] {
         var changes: [ViewChange] = []
         for t in after.slots where before == nil || before?.targets[t.name] != t.state {
             changes.append(.target(name: t.name, state: t.state))
@@ -44,6 +51,17 @@ public enum ViewChange: Sendable, Hashable {
         for (position, interval) in internetDown {
             let id = Outage.id(kind: .connectivity, start: interval.start)
             if position >= known { changes.append(.outageOpened(id)) }
+            if interval.end != nil { changes.append(.outageClosed(id)) }
+        }
+        guard !dnsDown.isEmpty else { return changes }
+        let connectivity = (after.layers[.internet]?.down.intervals ?? []) + internetDown.map(\.interval)
+        let knownDNS = before?.dnsDownCount ?? 0
+        for (position, interval) in dnsDown {
+            let end = interval.end ?? .max
+            let overlaps = connectivity.contains { c in interval.start < (c.end ?? .max) && end > c.start || interval.start == c.start }
+            guard !overlaps else { continue }
+            let id = Outage.id(kind: .dns, start: interval.start)
+            if position >= knownDNS { changes.append(.outageOpened(id)) }
             if interval.end != nil { changes.append(.outageClosed(id)) }
         }
         return changes

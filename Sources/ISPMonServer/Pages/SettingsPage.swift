@@ -70,6 +70,27 @@ enum SettingsPage {
             var access: String
         }
 
+        /// The notification channels and what is not delivered (docs/notify.md).
+        struct Notifications {
+            struct Channel {
+                var name: String
+                var kind: String
+                var on: String
+            }
+
+            struct Entry {
+                var channel: String
+                var key: String
+                var state: String
+                var attempts: Int
+                var lastAttempt: String
+                var error: String
+            }
+
+            var channels: [Channel]
+            var entries: [Entry]
+        }
+
         var done: String?
         var jobs: [Job]
         var monitorRunning: Bool
@@ -79,6 +100,21 @@ enum SettingsPage {
         var passwordError: String?
         var newToken: NewToken?
         var tokenError: String?
+        var notifications = Notifications(channels: [], entries: [])
+    }
+
+    /// The channels of the config (names, kinds and triggers: never an address or a secret) and the
+    /// notifications the log says are pending or given up.
+    static func notifications(channels: [MonitorConfig.NotifyChannel], status: NotifyStatus) -> Values.Notifications {
+        Values.Notifications(
+            channels: channels.map { c in
+                .init(name: c.name, kind: c.kind.rawValue,
+                      on: MonitorConfig.NotifyChannel.Trigger.allCases.filter { c.on.contains($0) }.map(\.rawValue).joined(separator: ", "))
+            },
+            entries: status.entries.map { e in
+                .init(channel: e.channel, key: e.key, state: e.state.rawValue, attempts: e.attempts, lastAttempt: LocalTime.format(e.lastAttempt),
+                      error: [e.lastError, e.lastDetail].compactMap { $0 }.joined(separator: ": "))
+            })
     }
 
     /// The page's values. `minimum`: the log lines shown, at this level or above.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ISPMonConfig
 import ISPMonCore
 import ISPMonQuery
 import Logging
@@ -19,6 +20,7 @@ struct SettingsRoutes {
     let limiter: LoginLimiter
     let console: MonitorConsole?
     let shownConfig: @Sendable () -> ShownConfig?
+    let notifyChannels: [MonitorConfig.NotifyChannel]
     let clock: WallClock
     var control: MonitorControl { MonitorControl(queries: queries) }
 
@@ -87,6 +89,7 @@ struct SettingsRoutes {
                 _ adjust: (inout SettingsPage.Values) -> Void = { _ in }) throws -> Response {
         let jobs = control.available ? try? control.jobs() : nil
         var values = SettingsPage.values(jobs: jobs, console: console, minimum: minimum, config: shownConfig(), tokens: auth.tokens)
+        values.notifications = SettingsPage.notifications(channels: notifyChannels, status: try queries.notifyStatus())
         adjust(&values)
         return renderer.page("settings", title: "Settings", values: values, access: access, status: status)
     }

@@ -1,0 +1,321 @@
+import Foundation
+public import ISPMonCore
+public import ISPMonConfig
+public import ISPMonStore
+public import Logging
+import ISPMonQuery
+
+/// The notifier inside `ispmon run` (docs/notify.md): it follows the log, derives what is due
+/// (``TriggerDetector``), keeps the outbox (``Outbox``) and works it off with one thread per
+/// channel, so that a hung receiver delays neither another channel nor any probe. Its every
+/// attempt is a `notify` event, appended through a ``NotifyEventSink``.
+///
+/// The log is the outbox: at the start it reads the log from its cursor (``OutboxStart``) to the
+/// log's end before it sends anything, so what a `kill -9` left pending is sent and nothing
+/// already recorded is sent again. Only a crash between a receiver's answer and the commit of its
+/// `notify` event sends a message twice, with the same key.
+public final class Notifier: @unchecked Sendable {
+    // @unchecked Sendable: `outbox`, `detector`, `heartbeat`, `stopping`, `threads`, `busy`, `readThrough` and `readTime` are
+    // read and changed only with `condition` locked; `follower` is set once in `start` and then used
+    // by the follower's thread alone; the rest is immutable after init.
+
+    public struct Settings: Sendable {
+        public var channels: [MonitorConfig.NotifyChannel]
+        public var plan: ServicePlan?
+        /// The heartbeat's interval, µs; nil: no heartbeat.
+        public var heartbeatInterval: Int64?
+        /// How often the follower's thread wakes to see whether to stop, µs.
+        public var poll: Int64 = 500_000
+        /// How often at most the cursor is moved, µs.
+        public var cursorEvery: Int64 = 5_000_000
+
+        public init(channels: [MonitorConfig.NotifyChannel], plan: ServicePlan?) {
+            self.channels = channels
+            self.plan = plan
+        }
+    }
+
+    let store: EventStore
+    let settings: Settings
+    let receivers: [String: any NotificationChannel]
+    let composer: MessageComposer
+    let sink: any NotifyEventSink
+    let clock: WallClock
+    let logger: Logger
+    let condition = MonotonicCondition()
+    var outbox = Outbox(channels: [])
+    var detector: TriggerDetector
+    var stopping = false
+    var threads: [Thread] = []
+    var follower: LogFollower?
+    /// Channel threads busy with an attempt.
+    var busy = 0
+    /// The last sequence number read into the outbox.
+    var readThrough: UInt64 = 0
+    /// The time of the last event read into the outbox.
+    var readTime: Timestamp?
+
+    let pinger: (any HeartbeatPinger)?
+    var heartbeat: HeartbeatSchedule?
+
+    public init(store: EventStore, settings: Settings, channels: [any NotificationChannel], composer: MessageComposer,
+                sink: any NotifyEventSink, pinger: (any HeartbeatPinger)? = nil, clock: WallClock = .system, logger: Logger) {
+        self.pinger = pinger
+        heartbeat = pinger == nil ? nil : settings.heartbeatInterval.map(HeartbeatSchedule.init(interval:))
+        self.store = store
+        self.settings = settings
+        receivers = Dictionary(channels.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        self.composer = composer
+        self.sink = sink
+        self.clock = clock
+        self.logger = logger
+        detector = TriggerDetector(plan: settings.plan)
+    }
+
+    /// Reads the outbox from the log (everything through the log's end now), then starts the
+    /// threads. Call it before the monitor appends its `started` event, so that this run's start
+    /// is the channels' own.
+    public func start() throws {
+        let configured = settings.channels.filter { receivers[$0.name] != nil }
+        let derived = try Notifier.derive(store: store, channels: configured, plan: settings.plan)
+        condition.lock()
+        outbox = derived.outbox
+        detector = derived.detector
+        follower = derived.follower
+        readThrough = derived.follower.position
+        // The heartbeat starts from what the views say now; the follower tells it of every change after.
+        if let connectivity = try? Queries(store: store).status().connectivity { heartbeat?.connectivity(connectivity, at: clock.now()) }
+        condition.unlock()
+        let pending = configured.map { "\($0.name) \(derived.outbox.pending(for: $0.name).count)" }.joined(separator: ", ")
+        logger.info("notifier: \(configured.count) channels, read the log from \(derived.start.after) to \(derived.start.logEnd); pending: \(pending)")
+        startThread(name: "notify-follow") { [self] in follow() }
+        for c in configured { startThread(name: "notify-\(c.name)") { [self] in work(channel: c.name) } }
+        if let pinger, heartbeat != nil { startThread(name: "notify-heartbeat") { [self] in beat(pinger) } }
+    }
+
+    /// The outbox as the log says it is now: read from the notifier's cursor to the log's end
+    /// (``OutboxStart``), with the follower that goes on from there.
+    public static func derive(store: EventStore, channels: [MonitorConfig.NotifyChannel], plan: ServicePlan?) throws
+        -> (outbox: Outbox, detector: TriggerDetector, follower: LogFollower, start: OutboxStart)
+    {
+        let begin = try OutboxStart.prepare(store: store, channels: channels.map(\.name), slowAfter: plan?.slowAfter)
+        var box = Outbox(channels: channels.map { Outbox.Channel($0, since: begin.since[$0.name] ?? begin.logEnd) })
+        for (name, flap) in begin.flap { box.seed(channel: name, lastOutageNotice: flap.lastOutageNotice, suppressedSinceMessage: flap.suppressed) }
+        var detector = TriggerDetector(plan: plan, seed: begin.detector)
+        let follower = try LogFollower(store: store, after: begin.after, viewChanges: true)
+        while follower.position < begin.logEnd, let batch = try follower.next(timeout: 0) {
+            apply(batch, to: &box, detector: &detector)
+        }
+        return (box, detector, follower, begin)
+    }
+
+    func startThread(name: String, _ body: @escaping @Sendable () -> Void) {
+        let t = Thread(block: body)
+        t.name = name
+        condition.lock()
+        threads.append(t)
+        condition.unlock()
+        t.start()
+    }
+
+    /// Gives the channels up to `grace` µs to send what is due now (the `monitor stopped` notice),
+    /// then stops the threads; an attempt under way ends within its timeout.
+    public func stop(grace: Int64 = 3_000_000) {
+        let deadline = Monotonic.microseconds() + grace
+        condition.lock()
+        while Monotonic.microseconds() < deadline {
+            // Wait for the follower to see the log's end, and for every channel to have nothing due now.
+            let end = (try? store.lastSeq()) ?? 0
+            let now = clock.now()
+            let idle = busy == 0 && readThrough >= end
+                && outbox.channelNames.allSatisfy { name in outbox.wake(for: name).map { $0 > now } ?? true }
+            if idle { break }
+            _ = condition.wait(microseconds: 100_000)
+        }
+        stopping = true
+        condition.broadcast()
+        let running = threads
+        condition.unlock()
+        for t in running { while !t.isFinished { usleep(10_000) } }
+        moveCursor()
+    }
+
+    /// What is pending now, per channel (for the settings page of a running monitor and tests).
+    public func pending() -> [String: [Outbox.Pending]] {
+        condition.lock()
+        defer { condition.unlock() }
+        return Dictionary(uniqueKeysWithValues: outbox.channelNames.map { ($0, outbox.pending(for: $0)) })
+    }
+
+    // MARK: The follower's thread
+
+    /// One batch of the log into the outbox: the outages its commit opened or closed first (they
+    /// happened before any notify event of theirs), then its events in order.
+    static func apply(_ batch: LogFollower.Batch, to outbox: inout Outbox, detector: inout TriggerDetector) {
+        guard let first = batch.events.first?.time, let last = batch.events.last?.time else { return }
+        let times = min(first, last)...max(first, last)
+        for due in detector.observe(batch.changes, seq: batch.firstSeq, times: times) { outbox.add(due) }
+        for (i, e) in batch.events.enumerated() {
+            for due in detector.observe(e, seq: batch.firstSeq + UInt64(i)) { outbox.add(due) }
+            if case .notify(let n) = e.body { outbox.record(n, at: e.time) }
+        }
+    }
+
+    func follow() {
+        var lastMove = Monotonic.microseconds()
+        while true {
+            condition.lock()
+            let stop = stopping
+            let follower = self.follower
+            condition.unlock()
+            guard !stop, let follower else { return }
+            do {
+                // The follower is this thread's alone once started.
+                guard let batch = try follower.next(timeout: settings.poll) else { continue }
+                condition.lock()
+                Notifier.apply(batch, to: &outbox, detector: &detector)
+                readThrough = batch.lastSeq
+                readTime = batch.events.last?.time
+                for case .layer(.internet, let condition) in batch.changes { heartbeat?.connectivity(condition, at: clock.now()) }
+                condition.broadcast()
+                condition.unlock()
+                if Monotonic.microseconds() - lastMove >= settings.cursorEvery {
+                    moveCursor()
+                    lastMove = Monotonic.microseconds()
+                }
+            } catch {
+                logger.error("notifier: cannot read the log: \(error)")
+                condition.lock()
+                _ = condition.wait(microseconds: 1_000_000)
+                condition.unlock()
+            }
+        }
+    }
+
+    /// Moves the cursor to just before the oldest pending notification (or to what was read).
+    func moveCursor() {
+        condition.lock()
+        let read = readThrough
+        let target = outbox.oldestPendingSeq.map { min($0 - 1, read) } ?? read
+        condition.unlock()
+        do {
+            if target > (try store.cursor(OutboxStart.cursor)) { try store.advance(OutboxStart.cursor, to: target) }
+        } catch {
+            logger.warning("notifier: cannot move its cursor: \(error)")
+        }
+    }
+
+    // MARK: The heartbeat's thread
+
+    func beat(_ pinger: any HeartbeatPinger) {
+        condition.lock()
+        while !stopping, var schedule = heartbeat {
+            let now = clock.now()
+            guard schedule.isDue(now: now) else {
+                let wait = schedule.next.map { max(1000, $0.microseconds - now.microseconds) } ?? 1_000_000
+                _ = condition.wait(microseconds: min(wait, 1_000_000))
+                continue
+            }
+            schedule.pinged(at: now)
+            heartbeat = schedule
+            condition.unlock()
+            do {
+                let answer = try pinger.ping()
+                logger.debug("heartbeat: \(answer)")
+            } catch {
+                logger.warning("heartbeat: \(error)")
+            }
+            condition.lock()
+        }
+        condition.unlock()
+    }
+
+    // MARK: A channel's thread
+
+    /// How much newer than a retry's time the log must be before an outage notice is tried again.
+    static let freshViews: Int64 = 1_000_000
+
+    func work(channel name: String) {
+        guard let receiver = receivers[name] else { return }
+        // The retries of outage notices already held for fresh views ("KEY#ATTEMPT").
+        var heldForViews: Set<String> = []
+        condition.lock()
+        while !stopping {
+            let now = clock.now()
+            guard let action = outbox.next(for: name, now: now) else {
+                let wait = outbox.wake(for: name).map { max(1000, $0.microseconds - now.microseconds) } ?? 1_000_000
+                _ = condition.wait(microseconds: min(wait, 1_000_000))
+                continue
+            }
+            // A retry of an outage notice that fails for want of the internet may succeed the moment
+            // it is back, before the probes have told the views: the recovery would then follow as
+            // a second message. So a retry waits until the log is a second newer than its time (at
+            // most 3 s): when the outage has ended by then, the recovery is pending and folds it in.
+            if case .deliver(let due, let number, _, _) = action, due.trigger == .outage, number > 1,
+               heldForViews.insert("\(due.key)#\(number)").inserted {
+                if heldForViews.count > 1000 { heldForViews = ["\(due.key)#\(number)"] }
+                outbox.release(due.key, channel: name)
+                let deadline = Monotonic.microseconds() + 3_000_000
+                while !stopping, (readTime?.microseconds ?? .min) < now.microseconds + Notifier.freshViews, Monotonic.microseconds() < deadline {
+                    _ = condition.wait(microseconds: 200_000)
+                }
+                continue
+            }
+            busy += 1
+            condition.unlock()
+            let attempt = perform(action, on: receiver)
+            condition.lock()
+            busy -= 1
+            if let attempt {
+                outbox.record(attempt, at: clock.now())
+            } else {
+                outbox.release(action.due.key, channel: name)
+                _ = condition.wait(microseconds: 1_000_000)  // the log takes nothing now: try later
+            }
+            condition.broadcast()
+        }
+        condition.unlock()
+    }
+
+    /// Does `action` and appends its notify event; nil when the event could not be appended.
+    func perform(_ action: Outbox.Action, on receiver: any NotificationChannel) -> NotifyAttempt? {
+        var attempt: NotifyAttempt
+        if let record = action.record(channel: receiver.name) {
+            attempt = record
+        } else if case .deliver(let due, let number, let heldBack, let suppressed) = action {
+            let message: Notification
+            do {
+                message = try composer.compose(due, heldBackOutage: heldBack, suppressed: suppressed)
+            } catch {
+                logger.warning("notifier: \(due.key) without the views' words: \(error)")
+                message = Notification(key: due.key, site: composer.site, trigger: due.trigger, time: due.time,
+                                       title: "\(due.key) at \(composer.site)", text: "\(due.key) at \(due.time).")
+            }
+            do {
+                let answer = try receiver.deliver(message)
+                attempt = NotifyAttempt(key: due.key, channel: receiver.name, attempt: number, error: nil, detail: Notifier.detail(answer))
+            } catch {
+                logger.notice("notifier: \(due.key) to \(receiver.name), attempt \(number): \(error)")
+                attempt = NotifyAttempt(key: due.key, channel: receiver.name, attempt: number,
+                                        error: EventJSON.isValidErrorCode(error.code) ? error.code : "failed", detail: Notifier.detail(error.detail))
+            }
+        } else {
+            return nil
+        }
+        do {
+            try sink.append([Event(time: clock.now(), body: .notify(attempt))])
+        } catch {
+            logger.error("notifier: cannot record \(attempt.key) to \(attempt.channel): \(error)")
+            return nil
+        }
+        return attempt
+    }
+
+    /// A receiver's words as a `detail`: one line of plain text, at most 512 bytes; nil when empty.
+    static func detail(_ text: String) -> String? {
+        var line = String(text.map { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) ? " " : $0 })
+        while line.utf8.count > EventJSON.maxDetailBytes { line.removeLast() }
+        line = line.trimmingCharacters(in: .whitespaces)
+        return line.isEmpty ? nil : line
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import ISPMonConfig
+import ISPMonCore
+import ISPMonQuery
+
+/// `ispmon notify status`: what is not delivered, per channel, from the log's notify events.
+struct NotifyStatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Notifications pending or given up, per channel, with their attempts and last error.")
+
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "JSON for programs (times in UTC).")
+    var json = false
+    @Option(help: ArgumentHelp("The YAML config (docs/config.md): its channels are listed even when nothing is pending.", valueName: "FILE"))
+    var config: String?
+
+    func run() throws {
+        try ispmon.run {
+            let channels = try config.map { try RunCommand.loadConfig($0).notify.map(\.name) } ?? []
+            let status = try Queries(store: try store.open(create: false)) { Terminal.error($0) }.notifyStatus()
+            if json {
+                printJSON(NotifyStatusCommand.json(status, channels: channels))
+                return
+            }
+            let names = (channels + status.entries.map(\.channel)).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            guard !names.isEmpty else {
+                print("nothing pending or given up")
+                return
+            }
+            var rows: [[String]] = []
+            for name in names {
+                let mine = status.entries.filter { $0.channel == name }
+                if mine.isEmpty { rows.append([name, "-", "nothing pending", "", "", ""]) }
+                for e in mine {
+                    rows.append([name, e.key, e.state.rawValue, String(e.attempts), LocalTime.format(e.lastAttempt),
+                                 [e.lastError, e.lastDetail].compactMap { $0 }.joined(separator: ": ")])
+                }
+            }
+            print(Output.table(["channel", "key", "state", "attempts", "last attempt", "last error"], rows, rightAligned: [3]), terminator: "")
+        }
+    }
+
+    /// `{"channels": [{"name", "entries": [{"key", "state", "attempts", "last_attempt", "error", "detail"}]}]}`.
+    static func json(_ status: NotifyStatus, channels: [String]) -> [UInt8] {
+        let names = (channels + status.entries.map(\.channel)).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        var root = JSONObject()
+        root.raw("channels", JSONArray.bytes(names.map { name in
+            var c = JSONObject()
+            c.string("name", name)
+            c.raw("entries", JSONArray.bytes(status.entries.filter { $0.channel == name }.map { e in
+                var o = JSONObject()
+                o.string("key", e.key)
+                o.string("state", e.state.rawValue)
+                o.int("attempts", Int64(e.attempts))
+                o.time("last_attempt", e.lastAttempt)
+                o.string("error", e.lastError)
+                o.string("detail", e.lastDetail)
+                return o.finished()
+            }))
+            return c.finished()
+        }))
+        return root.finished()
+    }
+}
