@@ -16,7 +16,7 @@ private let pythonOnPath = (ProcessInfo.processInfo.environment["PATH"] ?? "").s
 /// then a restart: the notice is resumed and folded into the recovery, each key arrives once.
 @Suite(.serialized, .enabled(if: pythonOnPath, "python3 is not installed (the HTTP catcher is a python script)"))
 struct NotifyRunTests {
-    typealias Catcher = NotifyCommandTests.Catcher
+    typealias Catcher = HTTPCatcher
 
     /// A TCP listener on loopback that can be closed and opened again on the same port.
     final class Internet {
