@@ -97,7 +97,7 @@ let package = Package(
         // layer). No probe code. COpenSSL: the webhook's HMAC-SHA256 signature.
         .target(
             name: "ISPMonNotify",
-            dependencies: ["ISPMonCore", "ISPMonConfig", "ISPMonStore", "ISPMonQuery", "CCurl", "CMosquitto", "COpenSSL",
+            dependencies: ["ISPMonCore", "ISPMonConfig", "ISPMonStore", "ISPMonQuery", "ISPMonReport", "CCurl", "CMosquitto", "COpenSSL",
                            .product(name: "Logging", package: "swift-log")],
             // Home Assistant's discovery configs (JSON documents, one a line), carried in the binary.
             resources: [.embedInCode("Resources/home-assistant-discovery.ndjson")],

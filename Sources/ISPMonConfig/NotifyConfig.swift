@@ -7,6 +7,12 @@ extension MonitorConfig {
             case outage, recovery
             case slowSpeed = "slow_speed"
             case monitor
+            /// A week or month ended: an email channel whose `reports:` asks for it gets the report.
+            /// Not an `on:` choice.
+            case report
+
+            /// What `on:` may name.
+            public static let onChoices: [Trigger] = [.outage, .recovery, .slowSpeed, .monitor]
         }
 
         public enum Kind: String, Sendable, CaseIterable {

@@ -69,7 +69,7 @@ extension ConfigParser {
             var on: Set<Channel.Trigger> = []
             for item in seq {
                 let t = try string(item, "\(at).on")
-                guard let trigger = Channel.Trigger(rawValue: t) else {
+                guard let trigger = Channel.Trigger(rawValue: t), Channel.Trigger.onChoices.contains(trigger) else {
                     throw error(item, "\(at).on: '\(t)' is not one of \(ConfigParser.triggerNames)")
                 }
                 on.insert(trigger)
@@ -167,7 +167,7 @@ extension ConfigParser {
     }
 
     static let kindNames = Channel.Kind.allCases.map(\.rawValue).joined(separator: ", ")
-    static let triggerNames = Channel.Trigger.allCases.map(\.rawValue).joined(separator: ", ")
+    static let triggerNames = Channel.Trigger.onChoices.map(\.rawValue).joined(separator: ", ")
 
     /// `scheme://host[:port]` with an optional path: a host name or address, a port 1 to 65535.
     static func isURL(_ text: String, schemes: Set<String>) -> Bool {

@@ -32,7 +32,7 @@ public struct AppriseChannel: NotificationChannel {
         case .outage?, .slowSpeed?: return "failure"
         case .recovery?: return "success"
         case .monitor?: return "warning"
-        case nil: return "info"
+        case .report?, nil: return "info"
         }
     }
 

@@ -7,7 +7,7 @@ public import ISPMonConfig
 public struct DueNotification: Sendable, Hashable {
     public typealias Trigger = MonitorConfig.NotifyChannel.Trigger
 
-    /// `OUTAGE_ID/outage`, `OUTAGE_ID/recovery`, `speedtest/SEQ`, `monitor/SEQ`.
+    /// `OUTAGE_ID/outage`, `OUTAGE_ID/recovery`, `speedtest/SEQ`, `monitor/SEQ`, `report/2026-W09`.
     public var key: String
     public var trigger: Trigger
     /// The sequence number of the event (or the last of the commit) that made it due: a channel
@@ -24,9 +24,27 @@ public struct DueNotification: Sendable, Hashable {
     public var unmonitored: Int64?
     /// monitor: the monitor stopped (else it started after an unclean stop).
     public var stopped: Bool
+    /// report: the week or month that ended.
+    public var report: ReportPeriod?
+
+    /// A calendar week or month of the notifier's zone, as `ispmon report --week/--month` takes it.
+    public struct ReportPeriod: Sendable, Hashable {
+        public var cadence: MonitorConfig.NotifyChannel.Report
+        /// `2026-W09`, `2026-03`.
+        public var label: String
+        public var start: Int64
+        public var end: Int64
+
+        public init(cadence: MonitorConfig.NotifyChannel.Report, label: String, start: Int64, end: Int64) {
+            self.cadence = cadence
+            self.label = label
+            self.start = start
+            self.end = end
+        }
+    }
 
     public init(key: String, trigger: Trigger, seq: UInt64, time: Timestamp, outage: String? = nil,
-                inARow: Int? = nil, unmonitored: Int64? = nil, stopped: Bool = false) {
+                inARow: Int? = nil, unmonitored: Int64? = nil, stopped: Bool = false, report: ReportPeriod? = nil) {
         self.key = key
         self.trigger = trigger
         self.seq = seq
@@ -35,6 +53,7 @@ public struct DueNotification: Sendable, Hashable {
         self.inARow = inARow
         self.unmonitored = unmonitored
         self.stopped = stopped
+        self.report = report
     }
 
     public static func outageKey(_ id: String) -> String { id + "/outage" }

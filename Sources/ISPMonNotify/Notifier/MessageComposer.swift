@@ -1,6 +1,7 @@
 public import ISPMonCore
 import ISPMonConfig
-import ISPMonQuery
+public import ISPMonQuery
+public import ISPMonReport
 public import ISPMonStore
 
 /// A due notification in words (docs/notify.md), from the query layer's answers: the outage's
@@ -12,6 +13,9 @@ public struct MessageComposer: Sendable {
     /// The web UI's address (`web.public_url`), for links to the outage page; nil: no links.
     public var publicURL: String?
     public var plan: ServicePlan?
+    /// The zone and paper of the weekly and monthly reports.
+    public var reportZone = CalendarPeriods.Zone.local
+    public var paper = ReportPDF.Paper.a4
     let queries: Queries
     let store: EventStore
 
@@ -43,6 +47,8 @@ public struct MessageComposer: Sendable {
             n.speedtestJSON = record.map { String(decoding: JSONForms.speedTest($0.test, time: $0.time), as: UTF8.self) }
         case .monitor:
             n = MessageComposer.monitorMessage(due, site: site)
+        case .report:
+            n = try reportMessage(due)
         }
         n.state = try? siteState()
         if suppressed > 0 {
@@ -63,6 +69,26 @@ public struct MessageComposer: Sendable {
         return SiteState(connectivityUp: status.connectivity != .down, dnsUp: status.dns != .down,
                          outageJSON: outage.map { String(decoding: JSONForms.outage($0), as: UTF8.self) }, speedtestJSON: lastTest)
     }
+
+    /// The week's or month's report (`ispmon report`'s PDF, in the notifier's zone), attached.
+    func reportMessage(_ due: DueNotification) throws -> Notification {
+        guard let period = due.report else { throw ReportMissing() }
+        let zone = reportZone
+        let report = try queries.report(ReportQuery(period: PeriodQuery(start: period.start, end: period.end, zone: zone, plan: plan),
+                                                    site: site, made: due.time.microseconds))
+        let pdf = try ReportPDF.make(report, periodName: period.label, paper: paper)
+        let availability = report.snapshot.availability?.connectivityPercent.map { "\($0) %" } ?? "nothing monitored"
+        let outages = report.snapshot.outages.filter { $0.kind == .connectivity }.count
+        let what = period.cadence == .weekly ? "week" : "month"
+        return Notification(key: due.key, site: site, trigger: .report, time: due.time,
+                            title: "ispmon report \(site) \(period.label)",
+                            text: "The \(what) \(period.label) at \(site) (times in \(zone)): internet availability \(availability) of the monitored time, "
+                                + "\(outages) internet outage\(outages == 1 ? "" : "s"). The report is attached (ispmon report --\(what == "week" ? "week" : "month") \(period.label)).",
+                            priority: 2, tags: ["report"],
+                            attachments: [.init(filename: "ispmon-\(site)-\(period.label).pdf", contentType: "application/pdf", bytes: pdf)])
+    }
+
+    struct ReportMissing: Error {}
 
     // MARK: The words, pure
 

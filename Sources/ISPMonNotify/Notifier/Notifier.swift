@@ -3,7 +3,7 @@ public import ISPMonCore
 public import ISPMonConfig
 public import ISPMonStore
 public import Logging
-import ISPMonQuery
+public import ISPMonQuery
 
 /// The notifier inside `ispmon run` (docs/notify.md): it follows the log, derives what is due
 /// (``TriggerDetector``), keeps the outbox (``Outbox``) and works it off with one thread per
@@ -70,6 +70,12 @@ public final class Notifier: @unchecked Sendable {
         self.clock = clock
         self.logger = logger
         detector = TriggerDetector(plan: settings.plan)
+        detector.reportZone = Notifier.reportZone(settings.channels, composer)
+    }
+
+    /// The zone of the reports, when a channel asks for any.
+    static func reportZone(_ channels: [MonitorConfig.NotifyChannel], _ composer: MessageComposer) -> CalendarPeriods.Zone? {
+        channels.contains { $0.kind == .email && !$0.reports.isEmpty } ? composer.reportZone : nil
     }
 
     /// Reads the outbox from the log (everything through the log's end now), then starts the
@@ -77,7 +83,8 @@ public final class Notifier: @unchecked Sendable {
     /// is the channels' own.
     public func start() throws {
         let configured = settings.channels.filter { receivers[$0.name] != nil }
-        let derived = try Notifier.derive(store: store, channels: configured, plan: settings.plan)
+        let derived = try Notifier.derive(store: store, channels: configured, plan: settings.plan,
+                                          reportZone: Notifier.reportZone(configured, composer))
         condition.lock()
         outbox = derived.outbox
         detector = derived.detector
@@ -95,13 +102,15 @@ public final class Notifier: @unchecked Sendable {
 
     /// The outbox as the log says it is now: read from the notifier's cursor to the log's end
     /// (``OutboxStart``), with the follower that goes on from there.
-    public static func derive(store: EventStore, channels: [MonitorConfig.NotifyChannel], plan: ServicePlan?) throws
+    public static func derive(store: EventStore, channels: [MonitorConfig.NotifyChannel], plan: ServicePlan?,
+                              reportZone: CalendarPeriods.Zone? = nil) throws
         -> (outbox: Outbox, detector: TriggerDetector, follower: LogFollower, start: OutboxStart)
     {
         let begin = try OutboxStart.prepare(store: store, channels: channels.map(\.name), slowAfter: plan?.slowAfter)
         var box = Outbox(channels: channels.map { Outbox.Channel($0, since: begin.since[$0.name] ?? begin.logEnd) })
         for (name, flap) in begin.flap { box.seed(channel: name, lastOutageNotice: flap.lastOutageNotice, suppressedSinceMessage: flap.suppressed) }
         var detector = TriggerDetector(plan: plan, seed: begin.detector)
+        detector.reportZone = reportZone
         let follower = try LogFollower(store: store, after: begin.after, viewChanges: true)
         while follower.position < begin.logEnd, let batch = try follower.next(timeout: 0) {
             apply(batch, to: &box, detector: &detector)

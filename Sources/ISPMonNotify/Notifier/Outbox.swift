@@ -23,17 +23,28 @@ public struct Outbox: Sendable {
         /// Only what the log made due after this sequence number is this channel's (where the log
         /// ended when the channel was first seen).
         public var since: UInt64
+        /// The reports it is sent when a week or month ends (an email channel's `reports:`).
+        public var reports: Set<MonitorConfig.NotifyChannel.Report>
 
-        public init(name: String, on: Set<DueNotification.Trigger>, minInterval: Int64, maxAge: Int64, since: UInt64) {
+        public init(name: String, on: Set<DueNotification.Trigger>, minInterval: Int64, maxAge: Int64, since: UInt64,
+                    reports: Set<MonitorConfig.NotifyChannel.Report> = []) {
             self.name = name
             self.on = on
             self.minInterval = minInterval
             self.maxAge = maxAge
             self.since = since
+            self.reports = reports
         }
 
         public init(_ config: MonitorConfig.NotifyChannel, since: UInt64) {
-            self.init(name: config.name, on: config.on, minInterval: config.minInterval, maxAge: config.maxAge, since: since)
+            self.init(name: config.name, on: config.on, minInterval: config.minInterval, maxAge: config.maxAge, since: since,
+                      reports: config.kind == .email ? config.reports : [])
+        }
+
+        /// Whether `due` is this channel's to send (its history aside).
+        func wants(_ due: DueNotification) -> Bool {
+            if let report = due.report { return reports.contains(report.cadence) }
+            return on.contains(due.trigger)
         }
     }
 
@@ -163,7 +174,7 @@ public struct Outbox: Sendable {
 
 extension Outbox.ChannelState {
     mutating func add(_ due: DueNotification) {
-        guard channel.on.contains(due.trigger), due.seq > channel.since, pending[due.key] == nil else { return }
+        guard channel.wants(due), due.seq > channel.since, pending[due.key] == nil else { return }
         var p = Outbox.Pending(due: due, attempts: 0, lastError: nil, lastDetail: nil, notBefore: due.time, suppress: false, inFlight: false)
         if due.trigger == .outage {
             if let last = lastOutageNotice, due.time.microseconds - last.microseconds < channel.minInterval {

@@ -1,5 +1,6 @@
 public import ISPMonCore
 import ISPMonConfig
+public import ISPMonQuery
 
 /// What in the log is a notification (docs/notify.md), event by event: outages that open and
 /// close (the views' changes, one per outage of the site, never per target), runs of slow or
@@ -15,6 +16,10 @@ public struct TriggerDetector: Sendable {
     public private(set) var lastMonitorState: MonitorState.State?
     /// The time of the last event seen (a notify event aside): where an unclean run ended.
     public private(set) var lastEventTime: Timestamp?
+    /// The zone whose weeks and months end in reports (an email channel's `reports:`); nil: no
+    /// channel asks for one. A week (month) has ended when the log's first event after it comes:
+    /// the report is made from the log, so it waits for the log to have passed it.
+    public var reportZone: CalendarPeriods.Zone?
 
     public init(plan: ServicePlan?) {
         self.plan = plan
@@ -57,6 +62,23 @@ public struct TriggerDetector: Sendable {
     /// The notifications one event makes due.
     public mutating func observe(_ event: Event, seq: UInt64) -> [DueNotification] {
         if case .notify = event.body { return [] }
+        let reports = reportsEnded(before: event, seq: seq)
+        return reports + triggers(event, seq: seq)
+    }
+
+    /// `report/2026-W09` and `report/2026-03` when `event` is the log's first after that week or month.
+    func reportsEnded(before event: Event, seq: UInt64) -> [DueNotification] {
+        guard let zone = reportZone, let last = lastEventTime, event.time > last else { return [] }
+        return [(MonitorConfig.NotifyChannel.Report.weekly, CalendarPeriods.Unit.week), (.monthly, .month)].compactMap { cadence, unit in
+            let ended = CalendarPeriods.start(of: unit, containing: last.microseconds, zone: zone)
+            guard CalendarPeriods.start(of: unit, containing: event.time.microseconds, zone: zone) > ended,
+                  let period = CalendarPeriods.periods(unit, from: ended, to: ended + 1, zone: zone).first else { return nil }
+            return DueNotification(key: "report/" + period.label, trigger: .report, seq: seq, time: event.time,
+                                   report: .init(cadence: cadence, label: period.label, start: period.start, end: period.end))
+        }
+    }
+
+    mutating func triggers(_ event: Event, seq: UInt64) -> [DueNotification] {
         defer { lastEventTime = event.time }
         switch event.body {
         case .speedtest(let s):
