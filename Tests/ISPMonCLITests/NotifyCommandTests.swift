@@ -39,10 +39,9 @@ struct NotifyCommandTests {
         #expect(ok.out.hasPrefix("phone: delivered test/"))
         #expect(ok.out.contains("HTTP 200"))
         let r = try #require(catcher.requests.first)
-        #expect(r["path"] as? String == "/alerts")
-        let headers = r["headers"] as? [String: String]
-        #expect(headers?["idempotency-key"]?.hasPrefix("test/") == true)
-        #expect(headers?["title"] == "ispmon test message from home")
+        #expect(r.path == "/alerts")
+        #expect(r.headers["idempotency-key"]?.hasPrefix("test/") == true)
+        #expect(r.headers["title"] == "ispmon test message from home")
 
         let refused = try CLI.run(["notify", "test", "hook", "--config", config])
         #expect(refused.status == 1)

@@ -39,7 +39,7 @@ import Testing
             defer { if monitor.isRunning { kill(monitor.processIdentifier, SIGKILL) } }
 
             // Up: the heartbeat pings the internet every second.
-            #expect(wait(seconds: 20) { internet.requests.filter { ($0["path"] as? String) == "/ping" }.count >= 3 },
+            #expect(wait(seconds: 20) { internet.requests("/ping").count >= 3 },
                     "heartbeats while up: \(internet.requests.count) requests")
 
             #expect(try LabTests.netlab(prefix, ["fault", "isp-down"]) == 0)
@@ -47,17 +47,17 @@ import Testing
             // The LAN receiver hears of the outage while it lasts.
             #expect(wait(seconds: 20) { lan.bodies("/hook").contains { $0.contains("\"trigger\":\"outage\"") } },
                     "the LAN receiver got the outage notice during the outage: \(lan.bodies("/hook"))")
-            let pingsAtCut = internet.requests.filter { ($0["path"] as? String) == "/ping" }.count
+            let pingsAtCut = internet.requests("/ping").count
             usleep(4_000_000)
             // Nothing reached the internet meanwhile: no message, no heartbeat (a ping in flight at the cut aside).
-            #expect(internet.bodies("/hook").isEmpty && internet.bodies("/ntfy").isEmpty, "\(internet.requests)")
-            #expect(internet.requests.filter { ($0["path"] as? String) == "/ping" }.count <= pingsAtCut + 1)
+            #expect(internet.bodies("/hook").isEmpty && internet.bodies("/ntfy").isEmpty, "\(internet.requests.map(\.path))")
+            #expect(internet.requests("/ping").count <= pingsAtCut + 1)
             #expect(try LabTests.netlab(prefix, ["restore", "isp-down"]) == 0)
             let outageSeconds = Date().timeIntervalSince(cut)
 
             // After the restore: one recovery per internet channel (retries back off up to 20 s here).
             #expect(wait(seconds: 60) { internet.bodies("/hook").count >= 1 && internet.bodies("/ntfy").count >= 1 },
-                    "the internet receivers got the recovery: \(internet.requests.map { $0["path"] ?? "" })")
+                    "the internet receivers got the recovery: \(internet.requests.map(\.path))")
             usleep(3_000_000)
             let hooks = internet.bodies("/hook"), ntfy = internet.bodies("/ntfy")
             #expect(hooks.count == 1 && ntfy.count == 1, "exactly one message each: \(hooks) \(ntfy)")
@@ -74,11 +74,11 @@ import Testing
                 ((try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any])?["trigger"] as? String
             }
             #expect(lanTriggers == ["outage", "recovery"], "\(lanTriggers)")
-            let keys = Set(lan.requests.compactMap { ($0["headers"] as? [String: String])?["idempotency-key"] })
+            let keys = Set(lan.requests.compactMap { $0.headers["idempotency-key"] })
             #expect(keys.count == 2)
             // The heartbeat resumed.
-            let pings = internet.requests.filter { ($0["path"] as? String) == "/ping" }.count
-            #expect(wait(seconds: 10) { internet.requests.filter { ($0["path"] as? String) == "/ping" }.count > pings })
+            let pings = internet.requests("/ping").count
+            #expect(wait(seconds: 10) { internet.requests("/ping").count > pings })
 
             kill(monitor.processIdentifier, SIGTERM)
             monitor.waitUntilExit()

@@ -71,9 +71,8 @@ struct NotifyRunTests {
     /// The webhook requests' keys and bodies.
     static func received(_ catcher: Catcher) -> [(key: String, body: [String: Any])] {
         catcher.requests.compactMap { r in
-            guard let headers = r["headers"] as? [String: Any], let key = headers["idempotency-key"] as? String,
-                  let b64 = r["body"] as? String, let data = Data(base64Encoded: b64),
-                  let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+            guard let key = r.headers["idempotency-key"],
+                  let body = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any] else { return nil }
             return (key, body)
         }
     }
@@ -176,7 +175,7 @@ struct NotifyRunTests {
         try config.write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
         let p = try run.start(dir.file("ispmon.yaml"), data: store, logLevel: "info", stderr: dir.file("run.log"))
         defer { _ = run.stop(p, SIGTERM) }
-        func pings() -> Int { catcher.requests.filter { ($0["path"] as? String) == "/heartbeat" && ($0["method"] as? String) == "GET" }.count }
+        func pings() -> Int { catcher.requests.filter { $0.path == "/heartbeat" && $0.method == "GET" }.count }
         // Up: a ping as soon as the views know it.
         Self.wait("the first ping") { pings() >= 1 }
         internet.cut()

@@ -134,17 +134,7 @@ struct MissingTool: Error, CustomStringConvertible {
 enum SystemTool {
     /// `/usr/bin/NAME ARGS` in `directory`: its exit status and standard output (its errors dropped).
     static func run(_ name: String, _ args: [String], in directory: String? = nil) throws -> (status: Int32, out: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/" + name)
-        p.arguments = args
-        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, text)
+        try ChildProcess.run("/usr/bin/" + name, args, in: directory)
     }
 
     /// SHA-256 of `bytes` in lowercase hex, by coreutils' sha256sum (another implementation than

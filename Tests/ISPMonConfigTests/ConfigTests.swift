@@ -130,14 +130,7 @@ import ISPMonCore
         ("web:\n  tools_allow_local: yes please\n", 2, "web.tools_allow_local"),
     ])
     func aBadFileIsOneErrorNamingTheLine(text: String, line: Int, message: String) {
-        #expect {
-            _ = try MonitorConfig.parse(text, file: "/etc/ispmon.yaml")
-        } throws: { error in
-            guard let e = error as? ConfigError else { return false }
-            let ok = e.file == "/etc/ispmon.yaml" && e.line == line && e.message.contains(message)
-            if !ok { Issue.record("got \(e)") }
-            return ok
-        }
+        expectOneConfigError(text, line: line, message: message)
     }
 
     @Test func durations() {

@@ -110,14 +110,7 @@ import ISPMonCore
         ("heartbeat:\n  url: https://hc/p\n  every: 1m\n", 3, "unknown key 'every' in heartbeat"),
     ])
     func aBadChannelIsOneErrorNamingTheLine(text: String, line: Int, message: String) {
-        #expect {
-            _ = try MonitorConfig.parse(text, file: "/etc/ispmon.yaml")
-        } throws: { error in
-            guard let e = error as? ConfigError else { return false }
-            let ok = e.file == "/etc/ispmon.yaml" && e.line == line && e.message.contains(message)
-            if !ok { Issue.record("got \(e)") }
-            return ok
-        }
+        expectOneConfigError(text, line: line, message: message)
     }
 
     @Test func plainSMTPToANetworkHostIsAllowedInTheConfig() throws {

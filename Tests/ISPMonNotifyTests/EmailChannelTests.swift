@@ -18,7 +18,7 @@ struct EmailChannelTests {
         var args = [ReceiverProcess.script("smtp_receiver.py"), dir.path]
         if tls {
             let openssl = try #require(ReceiverProcess.tool("openssl"))
-            let made = try ReceiverProcess.run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            let made = try ChildProcess.run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
                                                          "-keyout", dir.file("key.pem"), "-out", dir.file("cert.pem"),
                                                          "-subj", "/CN=mail.test", "-addext", "subjectAltName=DNS:mail.test"])
             try #require(made.status == 0)
@@ -54,7 +54,7 @@ struct EmailChannelTests {
 
         // The message as a mail reader parses it.
         let python = try #require(ReceiverProcess.tool("python3"))
-        let parsed = try ReceiverProcess.run(python, ["-c", """
+        let parsed = try ChildProcess.run(python, ["-c", """
             import base64, email, email.policy, json, sys
             m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
             parts = [{"type": p.get_content_type(), "filename": p.get_filename(),

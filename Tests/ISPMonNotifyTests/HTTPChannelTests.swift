@@ -28,9 +28,9 @@ struct HTTPChannelTests {
     @Test func ntfyPostsTheTextWithItsHeaders() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
-        let catcher = try HTTPCatcher(dir: dir)
+        let catcher = try HTTPCatcher(dir)
         var s = MonitorConfig.NotifyChannel(name: "phone", kind: .ntfy)
-        s.url = catcher.base + "/ispmon-alerts"
+        s.url = catcher.url + "/ispmon-alerts"
         var n = HTTPChannelTests.outage()
         n.title = "Internet down at home — cause: isp"
         let answer = try channel(s).deliver(n)
@@ -56,11 +56,11 @@ struct HTTPChannelTests {
     @Test func webhookPostsJSONSignedWithTheSecret() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
-        let catcher = try HTTPCatcher(dir: dir)
+        let catcher = try HTTPCatcher(dir)
         let secretFile = dir.file("hook-secret")
         try Data("s3cr3t-key\n".utf8).write(to: URL(fileURLWithPath: secretFile))
         var s = MonitorConfig.NotifyChannel(name: "hook", kind: .webhook)
-        s.url = catcher.base + "/api/send"
+        s.url = catcher.url + "/api/send"
         s.secretFile = secretFile
         let n = HTTPChannelTests.outage()
         _ = try channel(s).deliver(n)
@@ -81,7 +81,7 @@ struct HTTPChannelTests {
         let bodyFile = dir.file("body")
         try r.body.write(to: URL(fileURLWithPath: bodyFile))
         let python = try #require(ReceiverProcess.tool("python3"))
-        let expected = try ReceiverProcess.run(python, ["-c", """
+        let expected = try ChildProcess.run(python, ["-c", """
             import hmac, hashlib, sys
             key = open(sys.argv[1], 'rb').read().rstrip(b'\\n')
             print(hmac.new(key, open(sys.argv[2], 'rb').read(), hashlib.sha256).hexdigest())
@@ -93,9 +93,9 @@ struct HTTPChannelTests {
     @Test func webhookWithoutSecretIsUnsignedAndTestHasNullTrigger() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
-        let catcher = try HTTPCatcher(dir: dir)
+        let catcher = try HTTPCatcher(dir)
         var s = MonitorConfig.NotifyChannel(name: "hook", kind: .webhook)
-        s.url = catcher.base + "/"
+        s.url = catcher.url + "/"
         let n = ISPMonNotify.Notification(key: "test/20261207T074019Z", site: "home", trigger: nil, time: Timestamp(microseconds: 0),
                              title: "t", text: "say \"hi\"\n\u{1}")
         _ = try channel(s).deliver(n)
@@ -110,11 +110,11 @@ struct HTTPChannelTests {
     @Test func smsPostsOneFormPerNumberWithBasicAuth() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
-        let catcher = try HTTPCatcher(dir: dir)
+        let catcher = try HTTPCatcher(dir)
         let tokenFile = dir.file("token")
         try Data("tok-123\n".utf8).write(to: URL(fileURLWithPath: tokenFile))
         var s = MonitorConfig.NotifyChannel(name: "sms", kind: .sms)
-        s.url = catcher.base + "/2010-04-01/Accounts/AC1/Messages.json"
+        s.url = catcher.url + "/2010-04-01/Accounts/AC1/Messages.json"
         s.account = "AC1"
         s.tokenFile = tokenFile
         s.from = "+15550000000"
@@ -141,12 +141,12 @@ struct HTTPChannelTests {
     @Test func appriseNotifiesWithTitleBodyAndTag() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
-        let catcher = try HTTPCatcher(dir: dir)
+        let catcher = try HTTPCatcher(dir)
         var s = MonitorConfig.NotifyChannel(name: "apprise", kind: .apprise)
-        s.url = catcher.base
+        s.url = catcher.url
         s.tag = "family"
         var keyed = s
-        keyed.url = catcher.base + "/notify/ispmon"
+        keyed.url = catcher.url + "/notify/ispmon"
         let n = HTTPChannelTests.outage()
         _ = try channel(s).deliver(n)
         _ = try channel(keyed).deliver(n)
@@ -168,9 +168,9 @@ struct HTTPChannelTests {
     @Test func anErrorStatusIsHTTPStatus() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
-        let catcher = try HTTPCatcher(dir: dir)
+        let catcher = try HTTPCatcher(dir)
         var s = MonitorConfig.NotifyChannel(name: "phone", kind: .ntfy)
-        s.url = catcher.base + "/status/500"
+        s.url = catcher.url + "/status/500"
         #expect {
             _ = try channel(s).deliver(HTTPChannelTests.outage())
         } throws: { e in
@@ -183,9 +183,9 @@ struct HTTPChannelTests {
     @Test func aReceiverThatNeverAnswersTimesOut() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
-        let catcher = try HTTPCatcher(dir: dir)
+        let catcher = try HTTPCatcher(dir)
         var s = MonitorConfig.NotifyChannel(name: "hook", kind: .webhook)
-        s.url = catcher.base + "/hang"
+        s.url = catcher.url + "/hang"
         #expect {
             _ = try channel(s).deliver(HTTPChannelTests.outage())
         } throws: { e in (e as? DeliveryError)?.code == "timeout" }
@@ -223,10 +223,10 @@ struct HTTPChannelTests {
     @Test func heartbeatGetsTheURL() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
-        let catcher = try HTTPCatcher(dir: dir)
-        let ping = HeartbeatPing(MonitorConfig.Heartbeat(url: try #require(HTTPURL(catcher.base + "/ping/0f3c"))))
+        let catcher = try HTTPCatcher(dir)
+        let ping = HeartbeatPing(MonitorConfig.Heartbeat(url: try #require(HTTPURL(catcher.url + "/ping/0f3c"))))
         #expect(try ping.ping().hasPrefix("HTTP 200"))
-        let failing = HeartbeatPing(MonitorConfig.Heartbeat(url: try #require(HTTPURL(catcher.base + "/status/503"))))
+        let failing = HeartbeatPing(MonitorConfig.Heartbeat(url: try #require(HTTPURL(catcher.url + "/status/503"))))
         #expect { try failing.ping() } throws: { e in (e as? DeliveryError)?.code == "http-status" }
         let requests = catcher.requests
         #expect(requests.map(\.method) == ["GET", "GET"])

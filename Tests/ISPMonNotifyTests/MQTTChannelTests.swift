@@ -20,7 +20,7 @@ struct MQTTChannelTests {
     /// the retained ones at once; -W ends it when no more come).
     func retained(port: UInt16, count: Int) throws -> [String: String] {
         let sub = try #require(ReceiverProcess.tool("mosquitto_sub"))
-        let out = try ReceiverProcess.run(sub, ["-h", "127.0.0.1", "-p", String(port), "-v", "-C", String(count), "-W", "10",
+        let out = try ChildProcess.run(sub, ["-h", "127.0.0.1", "-p", String(port), "-v", "-C", String(count), "-W", "10",
                                                 "--retained-only", "-t", "ispmon/#", "-t", "homeassistant/#"]).out
         var topics: [String: String] = [:]
         for line in out.split(separator: "\n") {
@@ -81,10 +81,10 @@ struct MQTTChannelTests {
         let dir = TempDir()
         defer { dir.cleanup() }
         let openssl = try #require(ReceiverProcess.tool("openssl"))
-        try #require(try ReceiverProcess.run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        try #require(try ChildProcess.run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
                                                        "-keyout", dir.file("key.pem"), "-out", dir.file("cert.pem"),
                                                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]).status == 0)
-        try #require(try ReceiverProcess.run(try #require(ReceiverProcess.tool("mosquitto_passwd")),
+        try #require(try ChildProcess.run(try #require(ReceiverProcess.tool("mosquitto_passwd")),
                                              ["-c", "-b", dir.file("passwd"), "homeassistant", "broker-pass"]).status == 0)
         let port = try unusedPort()
         let conf = dir.file("mosquitto.conf")

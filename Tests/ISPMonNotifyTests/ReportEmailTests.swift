@@ -89,7 +89,7 @@ struct ReportEmailTests {
         #expect(try NotifierTests.attempts(store) == ["mail report/2026-W09 1 ok"])
 
         let python = try #require(ReceiverProcess.tool("python3"))
-        let parsed = try ReceiverProcess.run(python, ["-c", """
+        let parsed = try ChildProcess.run(python, ["-c", """
             import email, email.policy, json, sys
             m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
             parts = [(p.get_content_type(), p.get_filename(), p.get_payload(decode=True) or b"") for p in m.walk() if not p.is_multipart()]
