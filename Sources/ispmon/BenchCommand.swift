@@ -120,8 +120,14 @@ struct IngestBench: ParsableCommand {
             let count = stream.count
             let rate = Double(count) / elapsed
             if json {
-                print(String(format: "{\"events\":%d,\"batch\":%d,\"seconds\":%.6f,\"events_per_s\":%.0f,\"bytes_on_disk\":%d,\"bytes_per_event\":%.3f}",
-                             count, batch, elapsed, rate, bytes, Double(bytes) / Double(count)))
+                var o = JSONObject()
+                o.int("events", Int64(count))
+                o.int("batch", Int64(batch))
+                o.number("seconds", elapsed, decimals: 6)
+                o.number("events_per_s", rate.rounded(), decimals: 0)
+                o.int("bytes_on_disk", Int64(bytes))
+                o.number("bytes_per_event", Double(bytes) / Double(count), decimals: 3)
+                print(String(decoding: o.finished(), as: UTF8.self))
                 return
             }
             print(String(format: "%d events, batch %d: %.3f s, %.0f events/s, %d bytes on disk, %.3f bytes/event",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ISPMonCore
+import ISPMonQuery
 import ISPMonStore
 
 struct VerifyCommand: ParsableCommand {
@@ -20,17 +21,7 @@ struct VerifyCommand: ParsableCommand {
             var report = try log.verify()
             try log.verifyViews(&report)
             if json {
-                let views: [[String: Any]] = report.views.map { v in
-                    ["name": v.view.rawValue, "definition": v.stored.map { Int($0.definitionVersion) } ?? NSNull(),
-                     "seq": v.stored.map { $0.seq } ?? NSNull(), "current": v.problem == nil]
-                }
-                let object: [String: Any] = [
-                    "ok": report.ok, "events": report.events, "chunks": report.chunks,
-                    "segments": report.segments, "views": views, "views_match_replay": report.viewsCompared && report.ok,
-                    "problems": report.problems,
-                ]
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+                print(String(decoding: JSONForms.verify(report), as: UTF8.self))
             } else if report.ok {
                 print("ok: \(report.events) events in \(report.chunks) sealed chunks and \(report.segments) tail segments, no gaps, every checksum matches")
                 print("ok: the views (\(report.views.map(\.view.rawValue).joined(separator: ", "))) match a fresh replay of the log")

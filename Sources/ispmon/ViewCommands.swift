@@ -252,7 +252,7 @@ struct ReplayCommand: ParsableCommand {
             progress.finish()
             let rate = report.seconds > 0 ? Double(report.events) / report.seconds : 0
             if json {
-                print(String(format: "{\"events\":%llu,\"seconds\":%.6f,\"events_per_s\":%.0f}", report.events, report.seconds, rate))
+                print(String(decoding: JSONForms.rebuild(report), as: UTF8.self))
             } else {
                 print(String(format: "rebuilt %@ from %llu events in %.3f s (%.0f events/s)",
                              report.views.map(\.rawValue).joined(separator: ", "), report.events, report.seconds, rate))
