@@ -76,6 +76,9 @@ import Glibc
             ("/api/v1/speedtests", ["speedtests", "--json"]),
             ("/api/v1/speedtests?period=week", ["speedtests", "--json", "--weekly"]),
             ("/api/v1/events?limit=50&type=probe", ["events", "--json", "--type", "probe"]),
+            ("/api/v1/availability", ["availability", "--json"]),
+            ("/api/v1/availability?per=day&tz=Europe/Berlin", ["availability", "--json", "--per", "day", "--tz", "Europe/Berlin"]),
+            ("/api/v1/availability?per=week&tz=Pacific/Kiritimati", ["availability", "--json", "--per", "week", "--tz", "Pacific/Kiritimati"]),
         ]
         for (path, args) in pairs {
             let api = s.client.get(path, headers: [("Cookie", cookie)])
@@ -99,6 +102,11 @@ import Glibc
         #expect((bad?.json as? [String: Any])?["error"] as? String == "since: 'yesterday' is not an RFC 3339 time or a span like 90m, 24h, 7d")
         #expect(s.client.get("/api/v1/latency?colour=red", headers: [("Cookie", cookie)])?.status == 400)
         #expect(s.client.get("/api/v1/events?limit=0", headers: [("Cookie", cookie)])?.status == 400)
+        let mars = s.client.get("/api/v1/availability?tz=Mars/Olympus_Mons", headers: [("Cookie", cookie)])
+        #expect(mars?.status == 400 && mars?.text.contains("Mars/Olympus_Mons") == true, "\(mars?.text ?? "")")
+        #expect(s.client.get("/api/v1/availability?per=hour", headers: [("Cookie", cookie)])?.status == 400)
+        let csv = s.client.get("/api/v1/availability?per=month&format=csv", headers: [("Cookie", cookie)])
+        #expect(csv?.text == (try CLI.run(["availability", "--csv", "--per", "month"], data: s.store).out))
     }
 
     /// The status and latency answers are kept between requests (AnswerCache): still the CLI's

@@ -33,10 +33,31 @@ import Testing
         }
     }
 
+    @Test func theReportsAndChartsImportNeitherTheStoreNorTheMonitor() throws {
+        for target in ["ISPMonReport", "ISPMonCharts"] {
+            let imports = try imports(of: target)
+            for module in ["ISPMonStore", "ISPMonMonitor", "ISPMonServer", "LMDB", "CLMDB"] {
+                #expect(imports[module] == nil, "\(target) imports \(module) in \(imports[module]?.sorted() ?? [])")
+            }
+        }
+        #expect(try imports(of: "ISPMonReport")["ISPMonQuery"] != nil, "the check reads imports at all")
+    }
+
+    /// The notifier follows the log as a durable reader (the store's follower and cursors, the seam
+    /// the restructuring made for it and the shipper) and asks the query layer for every answer;
+    /// it never reaches the monitor, the server or LMDB itself.
+    @Test func theNotifierImportsNeitherTheMonitorNorTheServerNorLMDB() throws {
+        let imports = try imports(of: "ISPMonNotify")
+        #expect(imports["ISPMonQuery"] != nil, "the check reads imports at all")
+        for module in ["ISPMonMonitor", "ISPMonServer", "LMDB", "CLMDB", "Hummingbird"] {
+            #expect(imports[module] == nil, "ISPMonNotify imports \(module) in \(imports[module]?.sorted() ?? [])")
+        }
+    }
+
     @Test func theQueryLayerAndTheConfigImportNoFrontEndAndNoMonitor() throws {
         for target in ["ISPMonQuery", "ISPMonConfig", "ISPMonControl", "ISPMonCore", "ISPMonStore"] {
             let imports = try imports(of: target)
-            for module in ["ISPMonServer", "ISPMonMonitor", "Hummingbird"] {
+            for module in ["ISPMonServer", "ISPMonMonitor", "ISPMonReport", "ISPMonNotify", "Hummingbird"] {
                 #expect(imports[module] == nil, "\(target) imports \(module) in \(imports[module]?.sorted() ?? [])")
             }
         }
