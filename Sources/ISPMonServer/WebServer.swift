@@ -46,6 +46,10 @@ public final class WebServer: Sendable {
     let checks: any AdHocChecks
     /// The checks under way, of the API and the tools page alike (one at a time per client).
     let runningChecks = RunningChecks()
+    /// What sends the settings page's test messages: the notifier's channels, handed over by the executable.
+    let notificationTester: (any NotificationTester)?
+    /// The test messages under way (one at a time per channel).
+    let runningNotifyTests = RunningNotifyTests()
 
     /// The monitor in this process (`ispmon run`); nil in `ispmon serve`.
     let console: MonitorConsole?
@@ -59,10 +63,12 @@ public final class WebServer: Sendable {
     /// `console`: the monitor in this process (`ispmon run`): its activity for the stream, its
     /// log level and log lines for the settings page.
     /// `checks`: what runs the tools' checks.
+    /// `notificationTester`: what sends a channel's test message (nil: the settings page has no "Send test").
     public init(queries: Queries, settings: WebSettings, inProcess: Bool,
-                console: MonitorConsole? = nil, checks: any AdHocChecks, logger: Logger) {
+                console: MonitorConsole? = nil, checks: any AdHocChecks, notificationTester: (any NotificationTester)? = nil, logger: Logger) {
         self.queries = queries
         self.checks = checks
+        self.notificationTester = notificationTester
         self.inProcess = inProcess
         self.console = console
         self.settings = settings
@@ -106,7 +112,7 @@ public final class WebServer: Sendable {
         ReportRoutes(queries: queries, pool: pool, settings: settings).add(to: router)
         SettingsRoutes(queries: queries, pool: pool, passwords: passwords, renderer: renderer, auth: auth, limiter: limiter, console: console,
                        shownConfig: { [self] in shownConfig.withLock { $0 } }, notifyChannels: settings.notifyChannels,
-                       clock: settings.clock).add(to: router)
+                       tester: notificationTester, testing: runningNotifyTests, clock: settings.clock).add(to: router)
         ToolPageRoutes(runner: checks, running: runningChecks, renderer: renderer).add(to: router)
         return router
     }

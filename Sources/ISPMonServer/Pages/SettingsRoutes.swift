@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import ISPMonConfig
+import ISPMonControl
 import ISPMonCore
 import ISPMonQuery
 import Logging
@@ -21,6 +22,9 @@ struct SettingsRoutes {
     let console: MonitorConsole?
     let shownConfig: @Sendable () -> ShownConfig?
     let notifyChannels: [MonitorConfig.NotifyChannel]
+    /// What sends a channel's test message (the executable's); nil: no button.
+    let tester: (any NotificationTester)?
+    let testing: RunningNotifyTests
     let clock: WallClock
     var control: MonitorControl { MonitorControl(queries: queries) }
 
@@ -82,6 +86,7 @@ struct SettingsRoutes {
             guard found else { throw APIError(.notFound, "no token named \(name)") }
             return Self.seeOther("revoked")
         }
+        addNotifyTest(to: router)
     }
 
     /// The page, with `adjust` adding what a form's answer says.
@@ -89,7 +94,7 @@ struct SettingsRoutes {
                 _ adjust: (inout SettingsPage.Values) -> Void = { _ in }) throws -> Response {
         let jobs = control.available ? try? control.jobs() : nil
         var values = SettingsPage.values(jobs: jobs, console: console, minimum: minimum, config: shownConfig(), tokens: auth.tokens)
-        values.notifications = SettingsPage.notifications(channels: notifyChannels, status: try queries.notifyStatus())
+        values.notifications = SettingsPage.notifications(channels: notifyChannels, status: try queries.notifyStatus(), canTest: tester != nil)
         adjust(&values)
         return renderer.page("settings", title: "Settings", values: values, access: access, status: status)
     }

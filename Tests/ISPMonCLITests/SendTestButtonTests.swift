@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The settings page's "Send test" button (docs/web.md): a real `ispmon serve` whose config has
+/// channels to the notification tests' HTTP catcher on loopback (one that answers, one that
+/// answers 500, one that never answers), and the form posted as a browser without JavaScript does.
+@Suite(.serialized, .enabled(if: (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+                                 .contains { FileManager.default.isExecutableFile(atPath: "\($0)/python3") },
+                             "python3 is not installed (the HTTP catcher is a python script)"))
+struct SendTestButtonTests {
+    typealias Served = WebServeTests.Served
+    static let form = SettingsPagesTests.form
+
+    /// A server whose config has `phone` (answers), `down` (500), `hung` (never answers) and
+    /// `broken` (its secret file is missing) to `catcher`.
+    static func served(_ catcher: HTTPCatcher, secretDir: TempDir) throws -> Served {
+        try Served(config: """
+            site: cabin
+            notify:
+              - name: phone
+                kind: ntfy
+                url: http://127.0.0.1:\(catcher.port)/alerts
+              - name: down
+                kind: webhook
+                url: http://127.0.0.1:\(catcher.port)/status/500
+              - name: hung
+                kind: ntfy
+                url: http://127.0.0.1:\(catcher.port)/hang
+              - name: broken
+                kind: webhook
+                url: http://127.0.0.1:\(catcher.port)/x
+                secret_file: \(secretDir.file("absent"))
+
+            """)
+    }
+
+    static func press(_ s: Served, _ channel: String, _ session: (String, String), csrf: String?) -> HTTPClient.Response? {
+        s.client.request("POST", "/settings/notify/\(channel)/test", headers: [session, form],
+                         body: SettingsPagesTests.encoded(csrf.map { [("csrf", $0)] } ?? []), timeout: 30)
+    }
+
+    /// The page's words for the test's outcome (`<p … id="notify-test">…</p>`), or nil.
+    static func outcome(_ html: String) -> String? {
+        guard let start = html.range(of: "id=\"notify-test\">") else { return nil }
+        return String(html[start.upperBound...].prefix { $0 != "<" })
+    }
+
+    @Test func theButtonSendsOneTestAndShowsTheAnswer() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let catcher = try HTTPCatcher(dir)
+        defer { catcher.stop() }
+        let s = try Self.served(catcher, secretDir: dir)
+        guard let (cookie, csrf) = s.signIn() else { Issue.record("sign-in failed"); return }
+        let session = ("Cookie", cookie)
+
+        let page = s.client.get("/settings", headers: [session])?.text ?? ""
+        #expect(page.contains("<form method=\"post\" action=\"/settings/notify/phone/test\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\"><button type=\"submit\" id=\"notify-test-phone\">Send test</button></form>"),
+                "\(page)")
+
+        // Without the session's CSRF token: refused, and nothing is sent.
+        #expect(Self.press(s, "phone", session, csrf: nil)?.status == 403)
+        #expect(Self.press(s, "phone", session, csrf: "0123")?.status == 403)
+        #expect(catcher.requests.isEmpty)
+
+        let sent = Self.press(s, "phone", session, csrf: csrf)
+        #expect(sent?.status == 200 && sent?.header("Content-Type") == "text/html; charset=utf-8")
+        let said = Self.outcome(sent?.text ?? "") ?? ""
+        #expect(said.hasPrefix("phone: delivered test/") && said.contains("HTTP 200"), "\(sent?.text ?? "")")
+        #expect(sent?.text.contains("role=\"status\" id=\"notify-test\"") == true)
+        #expect(sent?.text.contains("<table class=\"channels\">") == true, "the answer is the settings page")
+        let requests = catcher.requests
+        #expect(requests.count == 1, "exactly one request: \(requests)")
+        let r = try #require(requests.first)
+        #expect(r["path"] as? String == "/alerts")
+        let headers = r["headers"] as? [String: String]
+        #expect(headers?["title"] == "ispmon test message from cabin")
+        #expect(headers?["idempotency-key"].map { said.contains($0) } == true, "the page names the key the receiver got")
+        #expect(catcher.bodies("/alerts").first?.contains("Send test button of the settings page") == true)
+
+        // A receiver that refuses, a channel that cannot be made, a channel the config lacks.
+        let refused = Self.press(s, "down", session, csrf: csrf)
+        #expect(refused?.status == 502)
+        #expect(Self.outcome(refused?.text ?? "")?.hasPrefix("notify channel &#39;down&#39;: not delivered: http-status: HTTP 500") == true,
+                "\(refused?.text ?? "")")
+        #expect(refused?.text.contains("role=\"alert\" id=\"notify-test\"") == true)
+        let broken = Self.press(s, "broken", session, csrf: csrf)
+        #expect(broken?.status == 500)
+        #expect(Self.outcome(broken?.text ?? "")?.contains("secret_file \(dir.file("absent")): No such file or directory") == true,
+                "\(broken?.text ?? "")")
+        let unknown = Self.press(s, "pager", session, csrf: csrf)
+        #expect(unknown?.status == 404 && unknown?.header("Content-Type") == "text/html; charset=utf-8")
+        #expect(unknown?.text.contains("no notify channel &#39;pager&#39; in the config (its channels: phone, down, hung, broken)") == true,
+                "\(unknown?.text ?? "")")
+        #expect(catcher.requests.count == 2, "the 500 was the one other request")
+    }
+
+    /// A receiver that never answers holds its own test (up to the channel's 10 s), and nothing
+    /// else: the server answers meanwhile, a second press of the same button is told to wait, and
+    /// another channel's test goes through.
+    @Test func aHungReceiverHoldsOnlyItsOwnTest() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let catcher = try HTTPCatcher(dir)
+        defer { catcher.stop() }
+        let s = try Self.served(catcher, secretDir: dir)
+        guard let (cookie, csrf) = s.signIn() else { Issue.record("sign-in failed"); return }
+        let session = ("Cookie", cookie)
+
+        let pending = try #require(s.client.send("POST", "/settings/notify/hung/test", headers: [session, Self.form],
+                                                 body: SettingsPagesTests.encoded([("csrf", csrf)]), timeout: 30))
+        // The catcher has the request: the test is under way (bounded wait).
+        for _ in 0..<100 where catcher.requests.isEmpty { usleep(50_000) }
+        #expect(catcher.requests.count == 1)
+
+        #expect(s.client.get("/healthz")?.status == 200)
+        #expect(s.client.get("/settings", headers: [session])?.status == 200)
+        let again = Self.press(s, "hung", session, csrf: csrf)
+        #expect(again?.status == 429 && again?.header("Retry-After") == "10")
+        #expect(Self.outcome(again?.text ?? "")?.contains("A test message of hung is still on its way") == true, "\(again?.text ?? "")")
+        let other = Self.press(s, "phone", session, csrf: csrf)
+        #expect(other?.status == 200 && Self.outcome(other?.text ?? "")?.hasPrefix("phone: delivered") == true)
+        #expect(catcher.requests.count == 2, "the second press sent nothing")
+
+        // The hung test ends at the channel's limit, as a timeout; then the button works again.
+        let ended = s.client.receive(pending)
+        close(pending)
+        #expect(ended?.status == 502)
+        #expect(Self.outcome(ended?.text ?? "")?.hasPrefix("notify channel &#39;hung&#39;: not delivered: timeout") == true, "\(ended?.text ?? "")")
+        let reused = Self.press(s, "phone", session, csrf: csrf)
+        #expect(reused?.status == 200)
+    }
+}
