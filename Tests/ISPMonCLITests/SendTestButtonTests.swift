@@ -135,4 +135,41 @@ struct SendTestButtonTests {
         let reused = Self.press(s, "phone", session, csrf: csrf)
         #expect(reused?.status == 200)
     }
+
+    /// `ispmon run` has the button too, beside its notifier: the test goes to the receiver once
+    /// and is no `notify` event of the log (the notifier's outbox stays its own).
+    @Test func theMonitorsOwnWebUISendsTestsToo() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let catcher = try HTTPCatcher(dir)
+        defer { catcher.stop() }
+        let run = MonitorRunTests()
+        let ports = MonitorRunTests.Ports()
+        let port = UInt16.random(in: 20_000...32_000)
+        let channels = """
+            site: cabin
+            notify:
+              - {name: phone, kind: ntfy, url: "http://127.0.0.1:\(catcher.port)/alerts", on: [recovery]}
+            """
+        try run.config(ports, webPort: port, extra: channels).write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
+        let store = dir.file("store")
+        let password = "a long enough password"
+        #expect(try CLI.run(["passwd"], stdin: Data((password + "\n").utf8), data: store).status == 0)
+        let p = try run.start(dir.file("ispmon.yaml"), data: store)
+        defer { _ = run.stop(p, SIGTERM) }
+        #expect(waitUntilListening(port: port))
+        let http = HTTPClient(port: port)
+        let cookie = try #require(SettingsPagesTests.signIn(http, password))
+        let session = ("Cookie", cookie)
+        #expect(http.get("/settings", headers: [session])?.text.contains("id=\"notify-test-phone\"") == true)
+
+        let sent = http.request("POST", "/settings/notify/phone/test", headers: [session, Self.form],
+                                body: SettingsPagesTests.encoded([("csrf", SettingsPagesTests.csrf(http, cookie))]), timeout: 30)
+        #expect(sent?.status == 200 && Self.outcome(sent?.text ?? "")?.hasPrefix("phone: delivered test/") == true, "\(sent?.text ?? "")")
+        let tests = catcher.requests.filter { ($0["headers"] as? [String: String])?["idempotency-key"]?.hasPrefix("test/") == true }
+        #expect(tests.count == 1 && catcher.requests.count == 1, "\(catcher.requests)")
+        let notifyEvents = try CLI.run(["events", "--type", "notify", "--json"], data: store).out
+        #expect(notifyEvents.isEmpty, "the test is no notify event: \(notifyEvents)")
+        withExtendedLifetime(ports) {}
+    }
 }
