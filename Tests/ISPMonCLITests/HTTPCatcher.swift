@@ -11,17 +11,18 @@ final class HTTPCatcher {
     /// The address it listens on.
     let host: String
 
-    init(_ dir: TempDir, name: String = "requests", namespace: String? = nil, host: String = "127.0.0.1") throws {
+    /// `port` 0: one the kernel chooses; else that one (a config that names it was written first).
+    init(_ dir: TempDir, name: String = "requests", namespace: String? = nil, host: String = "127.0.0.1", port: UInt16 = 0) throws {
         log = dir.file(name + ".ndjson")
         self.host = host
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("ISPMonNotifyTests/Receivers/http_catcher.py").path
         if let namespace {
             process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-            process.arguments = ["netns", "exec", namespace, "/usr/bin/env", "python3", script, log, host]
+            process.arguments = ["netns", "exec", namespace, "/usr/bin/env", "python3", script, log, host, "\(port)"]
         } else {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", script, log, host]
+            process.arguments = ["python3", script, log, host, "\(port)"]
         }
         let out = Pipe()
         process.standardOutput = out
@@ -37,7 +38,7 @@ final class HTTPCatcher {
             kill(process.processIdentifier, SIGKILL)
             throw MissingTool("the HTTP catcher did not start")
         }
-        port = p
+        self.port = p
     }
 
     var url: String { "http://\(host):\(port)" }
