@@ -195,7 +195,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ISPMonNotifyTests",
-            dependencies: ["ISPMonNotify", "ISPMonConfig", "ISPMonCore", "ISPMonStore", "ISPMonQuery", "TestSupport",
+            dependencies: ["ISPMonNotify", "ISPMonConfig", "ISPMonControl", "ISPMonCore", "ISPMonStore", "ISPMonQuery", "TestSupport",
                            .product(name: "Logging", package: "swift-log")],
             // Receivers: the python3 receivers the tests start (read by path).
             exclude: ["Receivers"],
