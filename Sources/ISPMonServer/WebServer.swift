@@ -46,10 +46,9 @@ public final class WebServer: Sendable {
     let checks: any AdHocChecks
     /// The checks under way, of the API and the tools page alike (one at a time per client).
     let runningChecks = RunningChecks()
-    /// What sends the settings page's test messages: the notifier's channels, handed over by the executable.
-    let notificationTester: (any NotificationTester)?
-    /// The test messages under way (one at a time per channel).
-    let runningNotifyTests = RunningNotifyTests()
+    /// The channels' test messages (the settings page's buttons and the API), sent by what the
+    /// executable handed over: the notifier's channel code.
+    let notificationTests: NotificationTests
 
     /// The monitor in this process (`ispmon run`); nil in `ispmon serve`.
     let console: MonitorConsole?
@@ -68,7 +67,7 @@ public final class WebServer: Sendable {
                 console: MonitorConsole? = nil, checks: any AdHocChecks, notificationTester: (any NotificationTester)? = nil, logger: Logger) {
         self.queries = queries
         self.checks = checks
-        self.notificationTester = notificationTester
+        notificationTests = NotificationTests(channels: settings.notifyChannels, tester: notificationTester)
         self.inProcess = inProcess
         self.console = console
         self.settings = settings
@@ -112,7 +111,8 @@ public final class WebServer: Sendable {
         ReportRoutes(queries: queries, pool: pool, settings: settings).add(to: router)
         SettingsRoutes(queries: queries, pool: pool, passwords: passwords, renderer: renderer, auth: auth, limiter: limiter, console: console,
                        shownConfig: { [self] in shownConfig.withLock { $0 } }, notifyChannels: settings.notifyChannels,
-                       tester: notificationTester, testing: runningNotifyTests, clock: settings.clock).add(to: router)
+                       notificationTests: notificationTests, clock: settings.clock).add(to: router)
+        NotifyTestRoute(tests: notificationTests).add(to: router)
         ToolPageRoutes(runner: checks, running: runningChecks, renderer: renderer).add(to: router)
         return router
     }

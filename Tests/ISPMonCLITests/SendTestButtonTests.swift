@@ -100,6 +100,40 @@ struct SendTestButtonTests {
         #expect(catcher.requests.count == 2, "the 500 was the one other request")
     }
 
+    /// `POST /api/v1/notify/{channel}/test`: the same for scripts, as JSON, with a full token.
+    @Test func theAPISendsTheSameTest() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let catcher = try HTTPCatcher(dir)
+        defer { catcher.stop() }
+        let s = try Self.served(catcher, secretDir: dir)
+        func token(_ args: [String]) throws -> (String, String) {
+            ("Authorization", "Bearer " + (try CLI.run(["token", "create"] + args, data: s.store).out.split(separator: "\n").last.map(String.init) ?? ""))
+        }
+        let full = try token(["script"]), readOnly = try token(["grafana", "--read-only"])
+
+        let sent = s.client.request("POST", "/api/v1/notify/phone/test", headers: [full], timeout: 30)
+        #expect(sent?.status == 200 && sent?.header("Content-Type") == "application/json")
+        let answer = sent?.json as? [String: Any]
+        #expect(answer?["channel"] as? String == "phone" && answer?["delivered"] as? Bool == true, "\(sent?.text ?? "")")
+        #expect((answer?["key"] as? String)?.hasPrefix("test/") == true && (answer?["answer"] as? String)?.hasPrefix("HTTP 200") == true)
+        #expect(answer?["error"] is NSNull)
+        #expect(catcher.requests.count == 1)
+
+        let refused = s.client.request("POST", "/api/v1/notify/down/test", headers: [full], timeout: 30)
+        let failure = refused?.json as? [String: Any]
+        #expect(refused?.status == 502 && failure?["delivered"] as? Bool == false && failure?["answer"] is NSNull)
+        #expect((failure?["error"] as? String)?.hasPrefix("http-status: HTTP 500") == true, "\(refused?.text ?? "")")
+        let unknown = s.client.request("POST", "/api/v1/notify/pager/test", headers: [full])
+        #expect(unknown?.status == 404)
+        #expect((unknown?.json as? [String: Any])?["error"] as? String == "no notify channel 'pager' in the config (its channels: phone, down, hung, broken)")
+        let broken = s.client.request("POST", "/api/v1/notify/broken/test", headers: [full])
+        #expect(broken?.status == 500 && ((broken?.json as? [String: Any])?["error"] as? String)?.contains("secret_file") == true)
+        #expect(s.client.request("POST", "/api/v1/notify/phone/test", headers: [readOnly])?.status == 403, "a read-only token sends nothing")
+        #expect(s.client.request("POST", "/api/v1/notify/phone/test?x=1", headers: [full])?.status == 400)
+        #expect(catcher.requests.count == 2)
+    }
+
     /// A receiver that never answers holds its own test (up to the channel's 10 s), and nothing
     /// else: the server answers meanwhile, a second press of the same button is told to wait, and
     /// another channel's test goes through.

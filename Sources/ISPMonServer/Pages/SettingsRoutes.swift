@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import ISPMonConfig
-import ISPMonControl
 import ISPMonCore
 import ISPMonQuery
 import Logging
@@ -22,9 +21,8 @@ struct SettingsRoutes {
     let console: MonitorConsole?
     let shownConfig: @Sendable () -> ShownConfig?
     let notifyChannels: [MonitorConfig.NotifyChannel]
-    /// What sends a channel's test message (the executable's); nil: no button.
-    let tester: (any NotificationTester)?
-    let testing: RunningNotifyTests
+    /// The channels' test messages (their Send test buttons).
+    let notificationTests: NotificationTests
     let clock: WallClock
     var control: MonitorControl { MonitorControl(queries: queries) }
 
@@ -94,7 +92,7 @@ struct SettingsRoutes {
                 _ adjust: (inout SettingsPage.Values) -> Void = { _ in }) throws -> Response {
         let jobs = control.available ? try? control.jobs() : nil
         var values = SettingsPage.values(jobs: jobs, console: console, minimum: minimum, config: shownConfig(), tokens: auth.tokens)
-        values.notifications = SettingsPage.notifications(channels: notifyChannels, status: try queries.notifyStatus(), canTest: tester != nil)
+        values.notifications = SettingsPage.notifications(channels: notifyChannels, status: try queries.notifyStatus(), canTest: notificationTests.canTest)
         adjust(&values)
         return renderer.page("settings", title: "Settings", values: values, access: access, status: status)
     }
