@@ -94,10 +94,11 @@ let package = Package(
 
         // Notifications (docs/notify.md): the channels that deliver them and the notifier that
         // keeps the log as its outbox (it follows the store and words its messages with the query
-        // layer). No probe code. COpenSSL: the webhook's HMAC-SHA256 signature.
+        // layer). No probe code. COpenSSL: the webhook's HMAC-SHA256 signature. ISPMonControl: the
+        // settings page's test messages (NotificationTester), which the executable hands the server.
         .target(
             name: "ISPMonNotify",
-            dependencies: ["ISPMonCore", "ISPMonConfig", "ISPMonStore", "ISPMonQuery", "ISPMonReport", "CCurl", "CMosquitto", "COpenSSL",
+            dependencies: ["ISPMonCore", "ISPMonConfig", "ISPMonControl", "ISPMonStore", "ISPMonQuery", "ISPMonReport", "CCurl", "CMosquitto", "COpenSSL",
                            .product(name: "Logging", package: "swift-log")],
             // Home Assistant's discovery configs (JSON documents, one a line), carried in the binary.
             resources: [.embedInCode("Resources/home-assistant-discovery.ndjson")],
@@ -194,7 +195,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ISPMonNotifyTests",
-            dependencies: ["ISPMonNotify", "ISPMonConfig", "ISPMonCore", "ISPMonStore", "ISPMonQuery", "TestSupport",
+            dependencies: ["ISPMonNotify", "ISPMonConfig", "ISPMonControl", "ISPMonCore", "ISPMonStore", "ISPMonQuery", "TestSupport",
                            .product(name: "Logging", package: "swift-log")],
             // Receivers: the python3 receivers the tests start (read by path).
             exclude: ["Receivers"],

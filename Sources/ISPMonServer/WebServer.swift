@@ -46,6 +46,9 @@ public final class WebServer: Sendable {
     let checks: any AdHocChecks
     /// The checks under way, of the API and the tools page alike (one at a time per client).
     let runningChecks = RunningChecks()
+    /// The channels' test messages (the settings page's buttons and the API), sent by what the
+    /// executable handed over: the notifier's channel code.
+    let notificationTests: NotificationTests
 
     /// The monitor in this process (`ispmon run`); nil in `ispmon serve`.
     let console: MonitorConsole?
@@ -59,10 +62,12 @@ public final class WebServer: Sendable {
     /// `console`: the monitor in this process (`ispmon run`): its activity for the stream, its
     /// log level and log lines for the settings page.
     /// `checks`: what runs the tools' checks.
+    /// `notificationTester`: what sends a channel's test message (nil: the settings page has no "Send test").
     public init(queries: Queries, settings: WebSettings, inProcess: Bool,
-                console: MonitorConsole? = nil, checks: any AdHocChecks, logger: Logger) {
+                console: MonitorConsole? = nil, checks: any AdHocChecks, notificationTester: (any NotificationTester)? = nil, logger: Logger) {
         self.queries = queries
         self.checks = checks
+        notificationTests = NotificationTests(channels: settings.notifyChannels, tester: notificationTester)
         self.inProcess = inProcess
         self.console = console
         self.settings = settings
@@ -106,7 +111,8 @@ public final class WebServer: Sendable {
         ReportRoutes(queries: queries, pool: pool, settings: settings).add(to: router)
         SettingsRoutes(queries: queries, pool: pool, passwords: passwords, renderer: renderer, auth: auth, limiter: limiter, console: console,
                        shownConfig: { [self] in shownConfig.withLock { $0 } }, notifyChannels: settings.notifyChannels,
-                       clock: settings.clock).add(to: router)
+                       notificationTests: notificationTests, clock: settings.clock).add(to: router)
+        NotifyTestRoute(tests: notificationTests).add(to: router)
         ToolPageRoutes(runner: checks, running: runningChecks, renderer: renderer).add(to: router)
         return router
     }

@@ -24,6 +24,13 @@ enum NotifierWiring {
                         sink: WriterSink(writer: writer), pinger: settings.heartbeat.map(HeartbeatPing.init), logger: logger)
     }
 
+    /// What sends the settings page's test messages, for `ispmon run` and `ispmon serve` alike:
+    /// the code of `ispmon notify test`, over the config's channels.
+    static func tester(settings: MonitorConfig, logger: Logger) -> ChannelTester {
+        ChannelTester(channels: settings.notify, site: settings.siteName, origin: { "the Send test button of the settings page (channel \($0))" },
+                      logger: logger)
+    }
+
     /// Appends through the monitor's writer: queued for its next group commit.
     struct WriterSink: NotifyEventSink {
         let writer: GroupCommitWriter

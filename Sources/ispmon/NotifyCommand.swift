@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ISPMonConfig
+import ISPMonControl
 import ISPMonCore
 import ISPMonNotify
 import Logging
@@ -29,32 +30,13 @@ struct NotifyTestCommand: ParsableCommand {
     func run() throws {
         try ispmon.run {
             let settings = try RunCommand.loadConfig(config)
-            guard let chosen = settings.notify.first(where: { $0.name == channel }) else {
-                let names = settings.notify.map(\.name)
-                throw ValidationError("no notify channel '\(channel)' in the config"
-                    + (names.isEmpty ? " (it has none)" : " (its channels: \(names.joined(separator: ", ")))"))
-            }
             var logger = Logger(label: "ispmon.notify")
             logger.logLevel = .warning
-            let site = settings.siteName
-            let made = try ChannelFactory.make(chosen, site: site, logger: logger)
-            let now = WallClock.system.now()
-            let test = Notification(
-                key: "test/" + NotifyTestCommand.compactTime(now), site: site, trigger: nil, time: now,
-                title: "ispmon test message from \(site)",
-                text: "A test message from ispmon at \(site), sent by `ispmon notify test \(channel)`: this channel works.",
-                priority: 3, tags: ["test"])
-            do {
-                let answer = try made.deliver(test)
-                print("\(channel): delivered \(test.key): \(answer)")
-            } catch {
-                throw ValidationError("notify channel '\(channel)': not delivered: \(error)")
-            }
+            let tester = ChannelTester(channels: settings.notify, site: settings.siteName,
+                                       origin: { "`ispmon notify test \($0)`" }, logger: logger)
+            let outcome = tester.sendTest(channel: channel)
+            guard outcome.delivered else { throw ValidationError(outcome.description) }
+            print(outcome)
         }
-    }
-
-    /// `20261207T074019Z`: the key's time, in the characters a key may have.
-    static func compactTime(_ t: Timestamp) -> String {
-        String(t.description.prefix(19).filter { $0 != "-" && $0 != ":" }) + "Z"
     }
 }

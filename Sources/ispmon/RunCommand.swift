@@ -72,7 +72,8 @@ struct RunCommand: ParsableCommand {
                                              setLevel: { level.current = $0 })
                 let server = WebServer(queries: Queries(store: log) { logger.notice("\($0)") },
                                        settings: try WebSettings.forCommand(settings, listen: listen), inProcess: true,
-                                       console: console, checks: CheckRunner(targets: ToolTargets(settings)), logger: logger)
+                                       console: console, checks: CheckRunner(targets: ToolTargets(settings)),
+                                       notificationTester: NotifierWiring.tester(settings: settings, logger: logger), logger: logger)
                 server.show(config: shownConfig())
                 try server.start()
                 webServer.withLock { $0 = server }

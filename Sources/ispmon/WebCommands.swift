@@ -45,7 +45,8 @@ struct ServeCommand: ParsableCommand {
             let signals = StopSignals()
             let server = WebServer(queries: Queries(store: log) { logger.notice("\($0)") },
                                    settings: try WebSettings.forCommand(settings, listen: address), inProcess: false,
-                                   checks: CheckRunner(targets: ToolTargets(settings)), logger: logger)
+                                   checks: CheckRunner(targets: ToolTargets(settings)),
+                                   notificationTester: NotifierWiring.tester(settings: settings, logger: logger), logger: logger)
             try server.start()
             signals.wait()
             logger.info("stopping")

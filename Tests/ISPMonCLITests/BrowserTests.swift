@@ -68,6 +68,9 @@ struct BrowserTests {
         var base: String { "http://127.0.0.1:\(port)" }
         /// A port nobody listens on in the namespace.
         static let closedPort: UInt16 = 8081
+        /// The monitor's notification channel `phone` (ntfy) posts here: an HTTP catcher in the
+        /// namespace, when a test starts one.
+        static let catcherPort: UInt16 = 8082
 
         init(config: String = "log_level: warning\n", monitor: Bool = false) throws {
             namespace = try LoopbackNamespace(prefix: "ispmon-browser")
@@ -100,7 +103,8 @@ struct BrowserTests {
 
         /// The monitor's config: its web UI on `port`, and two targets on loopback inside the
         /// namespace, both TCP connects, one to the web UI's port (which listens) and one to a
-        /// port nobody listens on. A probe a second, so that its connections stay few.
+        /// port nobody listens on. A probe a second, so that its connections stay few. One
+        /// notification channel, told only of recoveries (none happen here), for its Send test button.
         static func monitorConfig(port: UInt16) -> String {
             """
             interfaces: [lo]
@@ -111,6 +115,8 @@ struct BrowserTests {
             targets:
               - {name: router, role: gateway, method: tcp, host: 127.0.0.1, port: \(port)}
               - {name: dead, role: internet, method: tcp, host: 127.0.0.1, port: \(closedPort)}
+            notify:
+              - {name: phone, kind: ntfy, url: "http://127.0.0.1:\(catcherPort)/alerts", on: [recovery]}
 
             """
         }
@@ -686,10 +692,14 @@ struct BrowserTests {
     /// the job paused (its Pause button off); the `job` event is in the log viewer and in
     /// `GET /api/v1/events?type=job` (polled: it is committed within about 200 ms), and in the
     /// store; no probe runs after it. The log level form sets the level (the select shows it,
-    /// and the line the server logs at that level is among the monitor's log lines).
+    /// and the line the server logs at that level is among the monitor's log lines). The phone
+    /// channel's Send test button sends one test message to an HTTP catcher in the namespace, and
+    /// the page says it was delivered.
     @Test func theSettingsPagePausesAJobOfARunningMonitorAndSetsItsLogLevel() throws {
         try Self.requireTheBrowser()
         let lab = try Lab(monitor: true)
+        let catcher = try HTTPCatcher(lab.dir, namespace: lab.namespace.name, port: Lab.catcherPort)
+        defer { catcher.stop() }
         guard let r = try lab.run("settings", ["level": "notice"]) else { return }
         let before = Self.jobs(r["before"])
         #expect(before["probes"]?.state == "run" && before["probes"]?.disabled == ["job-probes-run": true, "job-probes-paused": false, "job-probes-disabled": false],
@@ -742,6 +752,15 @@ struct BrowserTests {
             let late = probes.filter { $0.microseconds > time.microseconds + 1_000_000 }
             #expect(late.isEmpty, "\(late.count) probes more than 1 s after the pause, the first at \(late.first?.description ?? "")")
         }
+        // The Send test button: the page that answers says what the receiver answered.
+        let test = r["notify_test"] as? [String: Any]
+        #expect(test?["path"] as? String == "/settings/notify/phone/test" && test?["class"] as? String == "done" && test?["role"] as? String == "status",
+                "the test's answer: \(test ?? [:])")
+        #expect((test?["text"] as? String)?.hasPrefix("phone: delivered test/") == true && (test?["text"] as? String)?.contains("HTTP 200") == true,
+                "\(test?["text"] ?? "no words")")
+        let caught = catcher.requests
+        #expect(caught.count == 1 && caught.first?.path == "/alerts", "one request to the receiver: \(caught.map(\.path))")
+
         Self.expectPhoneShots(r, "settings-monitor")
         Self.expectOnlyTheServer(r, lab, "settings")
         Self.expectQuietConsole(r, "settings")

@@ -136,6 +136,48 @@ import ISPMonQuery
         let live = received.filter { $0.at < lastCommit }.count
         #expect(live >= count / 2, "only \(live) of \(count) events reached the consumer before the last commit")
     }
+
+    /// The log follower with view changes in this process, the writer another (`ispmon import`, in
+    /// five commits' worth of imports): it hears every event once, in order, and of every outage
+    /// the views opened and closed: the same as `ispmon outages` says afterwards (issue 17: the
+    /// answer is the same for another process's commits).
+    @Test func aFollowerHearsTheOutagesOfAnotherProcessesCommits() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let events = SyntheticFaults(days: 1, seed: 8).events
+        #expect(try CLI.run(["import", "-"], stdin: ndjson(Array(events.prefix(100))), data: dir.path).status == 0)
+        let store = try EventStore(directory: dir.path)
+        let follower = try LogFollower(store: store, after: 0, viewChanges: true)
+        let importer = Thread {
+            let step = (events.count - 100) / 5 + 1
+            for start in stride(from: 100, to: events.count, by: step) {
+                let part = Array(events[start..<min(events.count, start + step)])
+                let result = try? CLI.run(["import", "-"], stdin: ndjson(part), data: dir.path)
+                if result?.status != 0 { print("import failed: \(result?.stderr ?? "")") }
+            }
+        }
+        importer.start()
+        defer { while !importer.isFinished { usleep(1000) } }
+        var next: UInt64 = 1
+        var opened: [String] = [], closed: [String] = []
+        while next <= UInt64(events.count) {
+            guard let batch = try follower.next(limit: 2048, timeout: 30_000_000) else {
+                Issue.record("no commit within 30 s at \(next)")
+                break
+            }
+            #expect(batch.firstSeq == next, "every event once, in order")
+            next = batch.lastSeq + 1
+            for change in batch.changes {
+                if case .outageOpened(let id) = change { opened.append(id) }
+                if case .outageClosed(let id) = change { closed.append(id) }
+            }
+        }
+        while !importer.isFinished { usleep(1000) }
+        let outages = try Queries(store: store).outages()
+        #expect(!outages.isEmpty, "the day has outages")
+        #expect(opened == outages.map(\.id), "opened: \(opened), the views: \(outages.map(\.id))")
+        #expect(closed == outages.filter { $0.end != nil }.map(\.id))
+    }
 }
 
 /// When each `committed SEQ` line arrived (a commit covers the events up to SEQ).

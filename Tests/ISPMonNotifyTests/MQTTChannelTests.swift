@@ -1,6 +1,7 @@
 import Foundation
 @testable import ISPMonNotify
 import ISPMonConfig
+import ISPMonControl
 import ISPMonCore
 import TestSupport
 import Testing
@@ -10,9 +11,12 @@ import Testing
 @Suite(.enabled(if: ReceiverProcess.tool("mosquitto") != nil, "mosquitto is not installed (apt-get install mosquitto)"),
        .enabled(if: ReceiverProcess.tool("mosquitto_sub") != nil, "mosquitto_sub is not installed (apt-get install mosquitto-clients)"))
 struct MQTTChannelTests {
-    func startBroker(_ dir: TempDir, port: UInt16) throws -> ReceiverProcess {
+    /// `log`: the broker's log file (its connections and disconnections), else none.
+    func startBroker(_ dir: TempDir, port: UInt16, log: String? = nil) throws -> ReceiverProcess {
         let conf = dir.file("mosquitto.conf")
-        try Data("listener \(port) 127.0.0.1\nallow_anonymous true\npersistence false\n".utf8).write(to: URL(fileURLWithPath: conf))
+        // `user`: as root, mosquitto would write as its own user, who cannot enter the test's directory.
+        let logging = log.map { "log_dest file \($0)\nlog_type all\nuser \(getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? "root")\n" } ?? ""
+        try Data("listener \(port) 127.0.0.1\nallow_anonymous true\npersistence false\n\(logging)".utf8).write(to: URL(fileURLWithPath: conf))
         return try ReceiverProcess(try #require(ReceiverProcess.tool("mosquitto")), ["-c", conf], port: port)
     }
 
@@ -120,6 +124,36 @@ struct MQTTChannelTests {
             guard let e = e as? DeliveryError else { return false }
             return e.code == "mqtt" && !e.detail.contains("wrong")
         }
+    }
+
+    /// A test message (`ispmon notify test`, the settings page's button) beside a running notifier's
+    /// connection: its own connection with a client id of its own, so the broker does not close the
+    /// notifier's (a broker keeps one connection per client id and drops the older, and the
+    /// settings page's test runs in the notifier's process, with its process id in the client id).
+    @Test func aTestMessageLeavesTheNotifiersConnectionUp() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let port = try unusedPort()
+        let log = dir.file("mosquitto.log")
+        let broker = try startBroker(dir, port: port, log: log)
+        defer { broker.stop() }
+        var s = MonitorConfig.NotifyChannel(name: "ha", kind: .mqtt)
+        s.url = "mqtt://127.0.0.1:\(port)"
+        let notifiers = try #require(try ChannelFactory.make(s, site: "home", logger: HTTPChannelTests.logger) as? MQTTChannel)
+        var n = HTTPChannelTests.outage()
+        n.state = SiteState(connectivityUp: true, dnsUp: true)
+        _ = try notifiers.deliver(n)
+
+        let tester = ChannelTester(channels: [s], site: "home", origin: { "a test of \($0)" }, logger: HTTPChannelTests.logger)
+        let outcome = tester.sendTest(channel: "ha")
+        #expect(outcome.delivered && outcome.description.contains("retained topics acknowledged"), "\(outcome)")
+        // The broker says so in its log when a second connection takes a client id over (before
+        // it answers the new one, so before the test's publish was acknowledged).
+        let said = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(said.contains("ispmon-home-ha-\(getpid())-test"), "the test's connection: \(said)")
+        #expect(!said.contains("already connected, closing old connection"), "\(said)")
+        _ = try notifiers.deliver(n)
+        #expect(notifiers.connection.connects == 1, "the notifier's connection never dropped")
     }
 
     @Test func aBrokerThatIsNotThereFailsTheAttempt() throws {

@@ -36,7 +36,7 @@ import Testing
         let pages: Set<String> = [
             "GET /outages", "GET /outages/{id}", "POST /outages/{id}/notes", "GET /latency", "GET /speedtests", "GET /path",
             "GET /events", "GET /settings", "POST /settings/jobs/{job}", "POST /settings/log-level", "POST /settings/password",
-            "POST /settings/tokens", "POST /settings/tokens/{name}/revoke", "GET /tools", "POST /tools", "GET /status",
+            "POST /settings/tokens", "POST /settings/tokens/{name}/revoke", "POST /settings/notify/{channel}/test", "GET /tools", "POST /tools", "GET /status",
             "GET /static/app.css", "GET /static/app.js", "GET /favicon.ico", "GET /report", "GET /outages/{id}/evidence",
         ]
         #expect(table.subtracting(documented) == pages, "routes the document lacks: \(table.subtracting(documented).subtracting(pages).sorted()); pages gone: \(pages.subtracting(table).sorted())")

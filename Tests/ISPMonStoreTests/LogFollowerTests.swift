@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 import ISPMonCore
+import LMDB
 @testable import ISPMonStore
 
 /// Following the log from a sequence number, durable cursors and the store's id.
@@ -107,5 +108,32 @@ import ISPMonCore
         try FileManager.default.removeItem(atPath: dir.path)
         let again = try EventStore(directory: dir.path)
         #expect(try again.identity() != first, "a store made anew is another store")
+    }
+
+    /// A store made before stores had ids (its metadata without one) gets one at its first
+    /// writable open, and keeps it; the events are untouched.
+    @Test func aStoreWithoutAnIdGetsOneWhenOpenedAndKeepsIt() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let before: UInt64
+        do {
+            let store = try EventStore(directory: dir.path)
+            _ = try store.append(Array(LogFollowerTests.events.prefix(500)))
+            before = try store.lastSeq()
+            _ = try store.env.write { txn in
+                try EventStore.identityKey.withUnsafeBytes { try txn.delete(store.meta, key: $0) }
+            }
+            #expect(throws: StoreError.self, "the id is gone, as in an older store") { try store.identity() }
+        }
+        var options = EventStore.Options()
+        options.create = false
+        let given: String
+        do {
+            let store = try EventStore(directory: dir.path, options: options)
+            given = try store.identity()
+            #expect(EventStore.isIdentity(given))
+            #expect(try store.lastSeq() == before)
+        }
+        #expect(try EventStore(directory: dir.path, options: options).identity() == given, "given once, then kept")
     }
 }

@@ -26,17 +26,18 @@ public final class HTTPCatcher: @unchecked Sendable {
         public let description: String
     }
 
-    public init(_ dir: TempDir, name: String = "requests", namespace: String? = nil, host: String = "127.0.0.1") throws {
+    /// `port` 0: one the kernel chooses; else that one (for a config that names it, written first).
+    public init(_ dir: TempDir, name: String = "requests", namespace: String? = nil, host: String = "127.0.0.1", port: UInt16 = 0) throws {
         log = dir.file(name + ".ndjson")
         self.host = host
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("ISPMonNotifyTests/Receivers/http_catcher.py").path
         if let namespace {
             process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-            process.arguments = ["netns", "exec", namespace, "/usr/bin/env", "python3", script, log, host]
+            process.arguments = ["netns", "exec", namespace, "/usr/bin/env", "python3", script, log, host, "\(port)"]
         } else {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", script, log, host]
+            process.arguments = ["python3", script, log, host, "\(port)"]
         }
         let out = Pipe()
         process.standardOutput = out
@@ -48,7 +49,7 @@ public final class HTTPCatcher: @unchecked Sendable {
             process.waitUntilExit()
             throw NotStarted(description: "the HTTP catcher did not start (python3 printed '\(line)')")
         }
-        port = p
+        self.port = p
     }
 
     /// `http://HOST:PORT`, no slash at the end.

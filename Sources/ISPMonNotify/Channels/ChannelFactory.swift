@@ -16,7 +16,9 @@ public enum ChannelFactory {
         return out
     }
 
-    public static func make(_ c: Settings, site: String, logger: Logger) throws(ChannelSetupError) -> any NotificationChannel {
+    /// `clientIDSuffix`: added to an mqtt channel's client id, for a second connection beside the
+    /// notifier's (a test): a broker drops the older of two connections with one id.
+    public static func make(_ c: Settings, site: String, logger: Logger, clientIDSuffix: String = "") throws(ChannelSetupError) -> any NotificationChannel {
         func required(_ value: String?, _ key: String) throws(ChannelSetupError) -> String {
             guard let value, !value.isEmpty else {
                 throw ChannelSetupError(channel: c.name, message: "kind \(c.kind.rawValue) needs \(key)", code: "config")
@@ -50,7 +52,7 @@ public enum ChannelFactory {
             let tls = address.scheme == "mqtts"
             let settings = MQTTConnection.Settings(host: address.host, port: address.port ?? (tls ? 8883 : 1883), tls: tls,
                                                    caFile: c.caFile, username: c.username, password: password,
-                                                   clientID: "ispmon-\(site)-\(c.name)-\(getpid())")
+                                                   clientID: "ispmon-\(site)-\(c.name)-\(getpid())" + clientIDSuffix)
             let connection: MQTTConnection
             do { connection = try MQTTConnection(settings, logger: logger) } catch {
                 throw ChannelSetupError(channel: c.name, message: error.description, code: error.code)

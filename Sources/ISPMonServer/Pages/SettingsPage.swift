@@ -4,7 +4,8 @@ import ISPMonQuery
 import Logging
 
 /// `/settings` (docs/web.md): the jobs, the monitor's log level and its last log lines, the
-/// running config (secrets masked), the password and the API tokens.
+/// running config (secrets masked), the notification channels (with a test message each), the
+/// password and the API tokens.
 enum SettingsPage {
     /// What a form's `303` back to the page says (`?done=…`).
     static let done: [String: String] = [
@@ -89,6 +90,15 @@ enum SettingsPage {
 
             var channels: [Channel]
             var entries: [Entry]
+            /// Whether the channels have a "Send test" button (the server was given a tester).
+            var canTest = false
+        }
+
+        /// What a channel's test message came to, shown above the channels.
+        struct NotifyTest {
+            var channel: String
+            var ok: Bool
+            var text: String
         }
 
         var done: String?
@@ -101,11 +111,12 @@ enum SettingsPage {
         var newToken: NewToken?
         var tokenError: String?
         var notifications = Notifications(channels: [], entries: [])
+        var notifyTest: NotifyTest?
     }
 
     /// The channels of the config (names, kinds and triggers: never an address or a secret) and the
     /// notifications the log says are pending or given up.
-    static func notifications(channels: [MonitorConfig.NotifyChannel], status: NotifyStatus) -> Values.Notifications {
+    static func notifications(channels: [MonitorConfig.NotifyChannel], status: NotifyStatus, canTest: Bool) -> Values.Notifications {
         Values.Notifications(
             channels: channels.map { c in
                 .init(name: c.name, kind: c.kind.rawValue,
@@ -114,7 +125,8 @@ enum SettingsPage {
             entries: status.entries.map { e in
                 .init(channel: e.channel, key: e.key, state: e.state.rawValue, attempts: e.attempts, lastAttempt: LocalTime.format(e.lastAttempt),
                       error: [e.lastError, e.lastDetail].compactMap { $0 }.joined(separator: ": "))
-            })
+            },
+            canTest: canTest)
     }
 
     /// The page's values. `minimum`: the log lines shown, at this level or above.

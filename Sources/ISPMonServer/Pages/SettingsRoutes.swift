@@ -21,6 +21,8 @@ struct SettingsRoutes {
     let console: MonitorConsole?
     let shownConfig: @Sendable () -> ShownConfig?
     let notifyChannels: [MonitorConfig.NotifyChannel]
+    /// The channels' test messages (their Send test buttons).
+    let notificationTests: NotificationTests
     let clock: WallClock
     var control: MonitorControl { MonitorControl(queries: queries) }
 
@@ -82,6 +84,7 @@ struct SettingsRoutes {
             guard found else { throw APIError(.notFound, "no token named \(name)") }
             return Self.seeOther("revoked")
         }
+        addNotifyTest(to: router)
     }
 
     /// The page, with `adjust` adding what a form's answer says.
@@ -89,7 +92,7 @@ struct SettingsRoutes {
                 _ adjust: (inout SettingsPage.Values) -> Void = { _ in }) throws -> Response {
         let jobs = control.available ? try? control.jobs() : nil
         var values = SettingsPage.values(jobs: jobs, console: console, minimum: minimum, config: shownConfig(), tokens: auth.tokens)
-        values.notifications = SettingsPage.notifications(channels: notifyChannels, status: try queries.notifyStatus())
+        values.notifications = SettingsPage.notifications(channels: notifyChannels, status: try queries.notifyStatus(), canTest: notificationTests.canTest)
         adjust(&values)
         return renderer.page("settings", title: "Settings", values: values, access: access, status: status)
     }

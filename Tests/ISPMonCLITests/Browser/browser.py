@@ -619,6 +619,13 @@ SETTINGS = """
     };"""
 
 
+# What the settings page says of a channel's test message: the path, the words, their class.
+NOTIFY_TEST = """
+    var p = document.getElementById('notify-test');
+    return {path: location.pathname + location.search, text: p ? p.textContent.trim() : null,
+            class: p ? p.className : null, role: p ? p.getAttribute('role') : null};"""
+
+
 def poll(seconds, step, ask, found):
     """Asks `ask()` until `found(answer)`, for up to `seconds`: the last answer, whether it was
     found and how long it took (ms)."""
@@ -633,7 +640,8 @@ def poll(seconds, step, ask, found):
 def scenario_settings(b, config):
     """The settings page beside a running monitor (`ispmon run`): the probes job paused with its
     button, then the job event looked for in the log viewer (reloaded until it shows) and in
-    GET /api/v1/events; the log level set with its form; the page on a phone, light and dark."""
+    GET /api/v1/events; the log level set with its form; the phone channel's Send test button
+    and what the page answered; the page on a phone, light and dark."""
     b.sign_in()
     b.get("/settings")
     before = b.js(SETTINGS)
@@ -651,9 +659,13 @@ def scenario_settings(b, config):
     Select(b.driver.find_element(By.ID, "log-level")).select_by_value(config["level"])
     navigate(b, b.driver.find_element(By.CSS_SELECTOR, "form[action='/settings/log-level'] button[type=submit]").click)
     level = b.js(SETTINGS)
+    b.get("/settings")
+    navigate(b, b.driver.find_element(By.ID, "notify-test-phone").click)
+    notify_test = b.js(NOTIFY_TEST)
     shots = phone_shots(b, config, "settings-monitor", lambda: b.get("/settings?done=job"))
     out = b.report()
-    out.update({"before": before, "paused": paused, "viewer": log, "api": api, "level": level, "shots": shots})
+    out.update({"before": before, "paused": paused, "viewer": log, "api": api, "level": level, "notify_test": notify_test,
+                "shots": shots})
     return out
 
 

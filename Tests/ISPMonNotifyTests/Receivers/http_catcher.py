@@ -3,8 +3,9 @@ body in base64) as one JSON line in LOG, and answers by path:
   /status/NNN  -> status NNN
   /hang        -> reads the request, then never answers
   anything else -> 200 {"ok":true}
-Listens on HOST (the second argument: a lab host's address) or 127.0.0.1, and prints its port on
-the first line of standard output once it listens."""
+Listens on HOST (the second argument: a lab host's address) or 127.0.0.1, at PORT (the third
+argument: a port a config names before the catcher starts) or one the kernel chooses, and prints
+its port on the first line of standard output once it listens."""
 import base64
 import json
 import sys
@@ -49,7 +50,8 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-server = ThreadingHTTPServer((sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1", 0), Handler)
+server = ThreadingHTTPServer((sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1",
+                              int(sys.argv[3]) if len(sys.argv) > 3 else 0), Handler)
 server.daemon_threads = True
 print(server.server_address[1], flush=True)
 server.serve_forever()
