@@ -74,6 +74,11 @@ struct RunCommand: ParsableCommand {
                                        settings: try WebSettings.forCommand(settings, listen: listen), inProcess: true,
                                        console: console, checks: CheckRunner(targets: ToolTargets(settings)), logger: logger)
                 server.show(config: shownConfig())
+                // The channels the notifier runs now, and what its outbox holds that was never tried.
+                server.show(notifications: {
+                    let running = notifier.current
+                    return WebServer.Notifications(channels: running?.channels ?? [], neverTried: running?.neverTried() ?? [])
+                })
                 try server.start()
                 webServer.withLock { $0 = server }
                 return server

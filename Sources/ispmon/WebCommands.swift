@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import ISPMonCore
 import ISPMonMonitor
+import ISPMonNotify
 import ISPMonConfig
 import ISPMonControl
 import ISPMonQuery
@@ -46,6 +47,11 @@ struct ServeCommand: ParsableCommand {
             let server = WebServer(queries: Queries(store: log) { logger.notice("\($0)") },
                                    settings: try WebSettings.forCommand(settings, listen: address), inProcess: false,
                                    checks: CheckRunner(targets: ToolTargets(settings)), logger: logger)
+            // What is due but never tried, derived from the log as the notifier would (read-only).
+            server.show(notifications: {
+                WebServer.Notifications(channels: settings.notify,
+                                        neverTried: try Notifier.neverTried(store: log, channels: settings.notify, plan: settings.plan))
+            })
             try server.start()
             signals.wait()
             logger.info("stopping")
