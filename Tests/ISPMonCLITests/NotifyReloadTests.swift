@@ -27,9 +27,9 @@ struct NotifyReloadTests {
           - {name: router, role: gateway, method: tcp, host: 127.0.0.1, port: \(router)}
           - {name: one, role: internet, method: tcp, host: 127.0.0.1, port: \(internet)}
           - {name: two, role: internet, method: tcp, host: 127.0.0.1, port: \(internet)}
-        notify:\(channels.isEmpty ? " []" : "")
 
         """
+        if !channels.isEmpty { text += "notify:\n" }
         for name in channels {
             text += "  - {name: \(name), kind: webhook, url: \"\(catcher)/\(name)\", min_interval: 1s"
                 + (name == "b" ? ", secret_file: \"\(secret)\"" : "") + "}\n"
@@ -159,5 +159,40 @@ struct NotifyReloadTests {
         let status = try CLI.run(["notify", "status", "--json", "--config", file], data: store)
         let channels = (try? JSONSerialization.jsonObject(with: status.stdout) as? [String: Any])?["channels"] as? [[String: Any]]
         #expect(channels?.allSatisfy { ($0["entries"] as? [Any])?.isEmpty == true } == true, "\(status.out)")
+    }
+
+    /// A monitor started without any channel starts its notifier at the first reload that adds one:
+    /// the channel is told of what comes after the reload, not of an outage before it.
+    @Test func aReloadStartsTheNotifierOfAMonitorThatHadNone() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let catcher = try HTTPCatcher(dir)
+        defer { catcher.stop() }
+        let ports = MonitorRunTests.Ports()
+        let internet = NotifyRunTests.Internet()
+        let run = MonitorRunTests()
+        let store = dir.file("store")
+        let file = dir.file("ispmon.yaml")
+        let stderr = dir.file("run.log")
+        func write(_ channels: [String]) throws {
+            try Self.config(router: ports.open, internet: internet.port, catcher: catcher.url, channels: channels, secret: "", heartbeat: false)
+                .write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        try write([])
+        let p = try run.start(file, data: store, logLevel: "info", stderr: stderr)
+        defer { _ = run.stop(p, SIGTERM) }
+        NotifyRunTests.wait("the monitor's first results") { (try? run.events(store).count) ?? 0 > 20 }
+        // An outage while no channel is configured: nobody is told.
+        internet.cut()
+        func json(_ args: [String]) -> Any? { (try? CLI.run(args, data: store).stdout).flatMap { try? JSONSerialization.jsonObject(with: $0) } }
+        NotifyRunTests.wait("the first outage") { (json(["outages", "--json"]) as? [Any])?.isEmpty == false }
+        internet.open()
+        NotifyRunTests.wait("its end") { (json(["status", "--json"]) as? [String: Any])?["connectivity"] as? String == "up" }
+
+        try write(["a"])
+        kill(p.processIdentifier, SIGHUP)
+        NotifyRunTests.wait("the reload's log line") { !Self.logLines(stderr, containing: "notify: started a").isEmpty }
+        let second = Self.outage(internet, catcher, told: ["a"], known: [])
+        #expect(Self.keys(catcher, "a") == ["\(second ?? "?")/outage", "\(second ?? "?")/recovery"], "\(Self.keys(catcher, "a"))")
     }
 }

@@ -16,8 +16,8 @@ public import ISPMonQuery
 /// `notify` event sends a message twice, with the same key.
 public final class Notifier: @unchecked Sendable {
     // @unchecked Sendable: `settings`, `receivers`, `composer`, `pinger`, `outbox`, `detector`, `heartbeat`,
-    // `connectivity`, `workers`, `heartbeatWorker`, `stopping`, `threads`, `busy`, `readThrough` and `readTime`
-    // are read and changed only with `condition` locked (a reload changes the first four); `follower` is
+    // `connectivity`, `workers`, `heartbeatWorker`, `started`, `running`, `stopping`, `threads`, `busy`, `readThrough`
+    // and `readTime` are read and changed only with `condition` locked (a reload changes the first four); `follower` is
     // set once in `start` and then used by the follower's thread alone; the rest is immutable after init.
 
     public struct Settings: Sendable {
@@ -70,6 +70,8 @@ public final class Notifier: @unchecked Sendable {
     var heartbeatWorker = 0
     /// The numbers handed out.
     var started = 0
+    /// ``start(afresh:)`` has begun: a reload before it changes only the settings it will start with.
+    var running = false
 
     public init(store: EventStore, settings: Settings, channels: [any NotificationChannel], composer: MessageComposer,
                 sink: any NotifyEventSink, pinger: (any HeartbeatPinger)? = nil, clock: WallClock = .system, logger: Logger) {
@@ -100,6 +102,10 @@ public final class Notifier: @unchecked Sendable {
     /// `afresh`: every channel starts at the log's end, as if seen for the first time (a notifier
     /// that a reload starts: what happened before the reload is not its channels').
     public func start(afresh: Bool = false) throws {
+        condition.lock()
+        running = true
+        let (settings, receivers, composer) = (self.settings, self.receivers, self.composer)
+        condition.unlock()
         let configured = settings.channels.filter { receivers[$0.name] != nil }
         let begin = try OutboxStart.prepare(store: store, channels: configured.map(\.name), slowAfter: settings.plan?.slowAfter,
                                             afresh: afresh ? Set(configured.map(\.name)) : [])

@@ -37,6 +37,19 @@ extension Notifier {
         let configured = new.channels.filter { made[$0.name] != nil }
         var summary = ReloadSummary()
         condition.lock()
+        guard running else {
+            // Not started yet (a SIGHUP while the monitor starts): the start takes the new config.
+            settings.channels = configured
+            settings.plan = new.plan
+            settings.heartbeatInterval = newPinger == nil ? nil : new.heartbeatInterval
+            receivers = made
+            composer = newComposer
+            pinger = newPinger
+            heartbeat = settings.heartbeatInterval.map(HeartbeatSchedule.init(interval:))
+            detector.plan = new.plan
+            condition.unlock()
+            return summary
+        }
         let oldByName = Dictionary(settings.channels.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let newNames = Set(configured.map(\.name))
         summary.removed = settings.channels.map(\.name).filter { !newNames.contains($0) }
