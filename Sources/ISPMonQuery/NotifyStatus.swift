@@ -3,18 +3,32 @@ import ISPMonStore
 
 /// What the notify events of the log say is not delivered (docs/notify.md): per channel, each
 /// notification still being tried (pending) or given up (expired), with its attempts and last
-/// error. `ispmon notify status` and the settings page show it.
+/// error. `ispmon notify status` and the settings page show it, with the notifications due but
+/// never tried (no notify event yet: attempts 0), which the notifier's own derivation of the log
+/// adds (``addNeverTried(_:)``; the query layer knows nothing of the triggers).
 public struct NotifyStatus: Sendable, Hashable {
     public struct Entry: Sendable, Hashable {
-        public enum State: String, Sendable { case pending, expired }
+        /// `removed`: pending for a channel the config no longer has (``markRemoved(running:)``): nothing will try it.
+        public enum State: String, Sendable { case pending, expired, removed }
         public var key: String
         public var channel: String
         public var state: State
         public var attempts: Int
         public var lastError: String?
         public var lastDetail: String?
-        /// The time of the last attempt.
-        public var lastAttempt: Int64
+        /// The time of the last attempt; nil: never tried.
+        public var lastAttempt: Int64?
+
+        public init(key: String, channel: String, state: State, attempts: Int, lastError: String? = nil, lastDetail: String? = nil,
+                    lastAttempt: Int64? = nil) {
+            self.key = key
+            self.channel = channel
+            self.state = state
+            self.attempts = attempts
+            self.lastError = lastError
+            self.lastDetail = lastDetail
+            self.lastAttempt = lastAttempt
+        }
     }
 
     /// By channel, then key.
@@ -45,6 +59,19 @@ public struct NotifyStatus: Sendable, Hashable {
                               lastDetail: n.error == "expired" ? latest[k]?.lastDetail : n.detail, lastAttempt: e.time.microseconds)
         }
         entries = latest.filter { !done.contains($0.key) }.values.sorted { ($0.channel, $0.key) < ($1.channel, $1.key) }
+    }
+
+    /// What is pending for a channel not among `running` (the config's channels) will not be tried:
+    /// `removed` (docs/notify.md, "Reloads").
+    public mutating func markRemoved(running: Set<String>) {
+        for i in entries.indices where entries[i].state == .pending && !running.contains(entries[i].channel) { entries[i].state = .removed }
+    }
+
+    /// Adds the notifications due but never tried (pending, attempts 0) that are not listed yet.
+    public mutating func addNeverTried(_ due: [Entry]) {
+        var listed = Set(entries.map { [$0.channel, $0.key] })
+        for e in due where listed.insert([e.channel, e.key]).inserted { entries.append(e) }
+        entries.sort { ($0.channel, $0.key) < ($1.channel, $1.key) }
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 public import ISPMonQuery
-import ISPMonConfig
+public import ISPMonConfig
 public import ISPMonControl
 public import Logging
 import NIOCore
@@ -54,6 +54,9 @@ public final class WebServer: Sendable {
     let console: MonitorConsole?
     /// The config file as the monitor runs it, secrets masked, for the settings page.
     let shownConfig = Mutex<ShownConfig?>(nil)
+    /// Where the settings page gets the notify channels and what is due for them but never tried;
+    /// nil: the channels of ``WebSettings/notifyChannels`` and nothing never tried.
+    let notificationsSource = Mutex<(@Sendable () throws -> Notifications)?>(nil)
     /// Failed password checks, of sign-in and of a password change alike.
     let limiter = LoginLimiter()
     /// The TOTP steps that signed in.
@@ -110,7 +113,9 @@ public final class WebServer: Sendable {
         PageRoutes(queries: queries, pool: pool, renderer: renderer, settings: settings, activity: console?.activity).add(to: router)
         ReportRoutes(queries: queries, pool: pool, settings: settings).add(to: router)
         SettingsRoutes(queries: queries, pool: pool, passwords: passwords, renderer: renderer, auth: auth, limiter: limiter, console: console,
-                       shownConfig: { [self] in shownConfig.withLock { $0 } }, notifyChannels: settings.notifyChannels,
+                       shownConfig: { [self] in shownConfig.withLock { $0 } }, notifications: { [self] in
+                           try notificationsSource.withLock { $0 }?() ?? Notifications(channels: settings.notifyChannels, neverTried: [])
+                       },
                        notificationTests: notificationTests, clock: settings.clock).add(to: router)
         NotifyTestRoute(tests: notificationTests).add(to: router)
         ToolPageRoutes(runner: checks, running: runningChecks, renderer: renderer).add(to: router)
@@ -119,6 +124,21 @@ public final class WebServer: Sendable {
 
     /// The config the monitor runs now (at start, and after each reload), for the settings page.
     public func show(config: ShownConfig) { shownConfig.withLock { $0 = config } }
+
+    /// The settings page's notifications: the channels run now and what is due for them but was never
+    /// tried. The executable fills it from the notifier (the server knows nothing of its triggers).
+    public struct Notifications: Sendable {
+        public var channels: [MonitorConfig.NotifyChannel]
+        public var neverTried: [NotifyStatus.Entry]
+
+        public init(channels: [MonitorConfig.NotifyChannel], neverTried: [NotifyStatus.Entry]) {
+            self.channels = channels
+            self.neverTried = neverTried
+        }
+    }
+
+    /// Where the settings page gets its ``Notifications`` from (called on the server's pool).
+    public func show(notifications: @escaping @Sendable () throws -> Notifications) { notificationsSource.withLock { $0 = notifications } }
 
     /// Binds `settings.listen` and serves until ``stop()``; returns once the socket is bound,
     /// or throws naming the address when it cannot be.

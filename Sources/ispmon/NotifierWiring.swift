@@ -9,19 +9,58 @@ import Logging
 /// monitor's own writer (one writer per store, under the monitor's lock), so the notifier needs
 /// nothing of the monitor's code.
 enum NotifierWiring {
-    /// The notifier for `settings`' channels and heartbeat; nil when there are none. A channel that
-    /// cannot be made (a secret file missing) is an error naming it, and nothing starts.
-    static func notifier(settings: MonitorConfig, store: EventStore, writer: GroupCommitWriter, logger: Logger) throws -> Notifier? {
-        guard !settings.notify.isEmpty || settings.heartbeat != nil else { return nil }
+    /// What a config makes of the notifier: its settings, its channels (their secret files read)
+    /// and the words of its messages.
+    struct Parts {
+        var settings: Notifier.Settings
+        var channels: [any NotificationChannel]
+        var composer: MessageComposer
+        var pinger: (any HeartbeatPinger)?
+        /// Whether the config asks for any notification at all.
+        var wanted: Bool
+    }
+
+    /// A channel that cannot be made (a secret file missing) is an error naming it.
+    static func parts(_ settings: MonitorConfig, store: EventStore, logger: Logger) throws -> Parts {
         let channels: [any NotificationChannel]
         do { channels = try ChannelFactory.make(settings.notify, site: settings.siteName, logger: logger) } catch {
             throw ValidationError("notify: \(error)")
         }
         var notifierSettings = Notifier.Settings(channels: settings.notify, plan: settings.plan)
         notifierSettings.heartbeatInterval = settings.heartbeat?.interval
-        let composer = MessageComposer(site: settings.siteName, publicURL: nil, plan: settings.plan, store: store)
-        return Notifier(store: store, settings: notifierSettings, channels: channels, composer: composer,
-                        sink: WriterSink(writer: writer), pinger: settings.heartbeat.map(HeartbeatPing.init), logger: logger)
+        return Parts(settings: notifierSettings, channels: channels,
+                     composer: MessageComposer(site: settings.siteName, publicURL: nil, plan: settings.plan, store: store),
+                     pinger: settings.heartbeat.map(HeartbeatPing.init), wanted: !settings.notify.isEmpty || settings.heartbeat != nil)
+    }
+
+    /// The notifier for `settings`' channels and heartbeat; nil when there are none. A channel that
+    /// cannot be made (a secret file missing) is an error naming it, and nothing starts.
+    static func notifier(settings: MonitorConfig, store: EventStore, writer: GroupCommitWriter, logger: Logger) throws -> Notifier? {
+        let parts = try parts(settings, store: store, logger: logger)
+        guard parts.wanted else { return nil }
+        return notifier(parts, store: store, writer: writer, logger: logger)
+    }
+
+    static func notifier(_ parts: Parts, store: EventStore, writer: GroupCommitWriter, logger: Logger) -> Notifier {
+        Notifier(store: store, settings: parts.settings, channels: parts.channels, composer: parts.composer,
+                 sink: WriterSink(writer: writer), pinger: parts.pinger, logger: logger)
+    }
+
+    /// A reload's `notify:` and `heartbeat:` (the parts already made: the reload was not refused):
+    /// applied to the running notifier, or a notifier started now when the monitor ran without one.
+    /// The line for the reload's log line.
+    static func reload(_ parts: Parts, running: Notifier?, store: EventStore, writer: GroupCommitWriter,
+                       logger: Logger) throws -> (notifier: Notifier?, summary: String) {
+        if let running {
+            let summary = try running.reload(settings: parts.settings, channels: parts.channels, composer: parts.composer, pinger: parts.pinger)
+            return (running, summary.description)
+        }
+        guard parts.wanted else { return (nil, "") }
+        let notifier = notifier(parts, store: store, writer: writer, logger: logger)
+        // What happened before the reload is not the new channels' (docs/notify.md, "Reloads").
+        try notifier.start(afresh: true)
+        let what = parts.channels.map(\.name) + (parts.pinger == nil ? [] : ["the heartbeat"])
+        return (notifier, "notify: started \(what.joined(separator: ", "))")
     }
 
     /// What sends the settings page's test messages, for `ispmon run` and `ispmon serve` alike:

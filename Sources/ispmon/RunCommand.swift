@@ -55,7 +55,7 @@ struct RunCommand: ParsableCommand {
             writerOptions.diskFull = Monitor.diskFullPolicy(for: settings, store: log.directory, logger: logger)
             let writer = try GroupCommitWriter(store: log, options: writerOptions)
             // The channels are made (their secret files read) before anything starts: one that cannot be is the error.
-            let notifier = try NotifierWiring.notifier(settings: settings, store: log, writer: writer, logger: logger)
+            let notifier = RunningNotifier(try NotifierWiring.notifier(settings: settings, store: log, writer: writer, logger: logger))
             let monitor = try Monitor(config: settings, writer: writer, interfaces: interfaces, logger: logger)
 
             // Set once the web server runs; a reload shows it the config it read.
@@ -63,7 +63,7 @@ struct RunCommand: ParsableCommand {
             // SIGINT and SIGTERM end the monitor cleanly: the main thread waits for either.
             // SIGHUP reloads the config, one at a time.
             let signals = StopSignals {
-                reload(monitor, level: level, logger: logger)
+                reload(monitor, notifier: notifier, store: log, writer: writer, level: level, logger: logger)
                 webServer.withLock { $0 }?.show(config: shownConfig())
             }
             // The web server first: an address that cannot be bound is a startup error, and nothing starts.
@@ -75,12 +75,17 @@ struct RunCommand: ParsableCommand {
                                        console: console, checks: CheckRunner(targets: ToolTargets(settings)),
                                        notificationTester: NotifierWiring.tester(settings: settings, logger: logger), logger: logger)
                 server.show(config: shownConfig())
+                // The channels the notifier runs now, and what its outbox holds that was never tried.
+                server.show(notifications: {
+                    let running = notifier.current
+                    return WebServer.Notifications(channels: running?.channels ?? [], neverTried: running?.neverTried() ?? [])
+                })
                 try server.start()
                 webServer.withLock { $0 = server }
                 return server
             }
             // Before the monitor's `started` event: this run's start is the channels' own to tell.
-            try notifier?.start()
+            try notifier.current?.start()
             try monitor.start()
             try monitor.listen(directory: log.directory)
             logger.info("monitoring \(settings.targets.count) targets and \(interfaces.count) interfaces into \(log.directory)")
@@ -89,7 +94,7 @@ struct RunCommand: ParsableCommand {
             server?.stop()
             try monitor.stop()
             // The `monitor stopped` notice gets a moment to go out; what does not is sent at the next start.
-            notifier?.stop()
+            notifier.current?.stop()
             writer.close()
             withExtendedLifetime(lock) {}
         }
@@ -112,19 +117,36 @@ struct RunCommand: ParsableCommand {
     }
 
     /// SIGHUP: reads the config file again and applies it; a file that does not load or
-    /// cannot run is one error line, and the running config stays.
-    func reload(_ monitor: Monitor, level: SwitchableLogLevel, logger: Logger) {
+    /// cannot run (a notify channel's secret file missing, too) is one error line, and the running
+    /// config stays. The notifier's channels and heartbeat follow (docs/notify.md, "Reloads").
+    func reload(_ monitor: Monitor, notifier: RunningNotifier, store: EventStore, writer: GroupCommitWriter,
+                level: SwitchableLogLevel, logger: Logger) {
         let new: MonitorConfig
-        do { new = try loadConfig() } catch {
+        let parts: NotifierWiring.Parts
+        do {
+            new = try loadConfig()
+            // The channels are made (their secret files read again) before anything changes.
+            parts = try NotifierWiring.parts(new, store: store, logger: logger)
+        } catch {
+            logger.error("config not reloaded, the running one stays: \(error)")
+            return
+        }
+        let summary: Monitor.ReloadSummary
+        do {
+            summary = try monitor.reload(new, interfaces: watchedInterfaces(new))
+            level.current = self.level(new)
+        } catch {
             logger.error("config not reloaded, the running one stays: \(error)")
             return
         }
         do {
-            let summary = try monitor.reload(new, interfaces: watchedInterfaces(new))
-            level.current = self.level(new)
-            logger.notice("\(summary)")
+            let running = notifier.current
+            let (now, notified) = try NotifierWiring.reload(parts, running: running, store: store, writer: writer, logger: logger)
+            if running == nil, let now { notifier.set(now) }
+            logger.notice("\(summary)\(notified.isEmpty ? "" : "; \(notified)")")
         } catch {
-            logger.error("config not reloaded, the running one stays: \(error)")
+            logger.notice("\(summary)")
+            logger.error("notifier: the reload's channels could not be recorded: \(error)")
         }
     }
 

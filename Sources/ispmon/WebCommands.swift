@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import ISPMonCore
 import ISPMonMonitor
+import ISPMonNotify
 import ISPMonConfig
 import ISPMonControl
 import ISPMonQuery
@@ -47,6 +48,11 @@ struct ServeCommand: ParsableCommand {
                                    settings: try WebSettings.forCommand(settings, listen: address), inProcess: false,
                                    checks: CheckRunner(targets: ToolTargets(settings)),
                                    notificationTester: NotifierWiring.tester(settings: settings, logger: logger), logger: logger)
+            // What is due but never tried, derived from the log as the notifier would (read-only).
+            server.show(notifications: {
+                WebServer.Notifications(channels: settings.notify,
+                                        neverTried: try Notifier.neverTried(store: log, channels: settings.notify, plan: settings.plan))
+            })
             try server.start()
             signals.wait()
             logger.info("stopping")

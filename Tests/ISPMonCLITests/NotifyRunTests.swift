@@ -146,6 +146,46 @@ struct NotifyRunTests {
         #expect(channels?.allSatisfy { ($0["entries"] as? [Any])?.isEmpty == true } == true, "\(status.out)")
     }
 
+    /// A notice due and never tried (the monitor killed during its first attempt, which hangs):
+    /// `notify status` lists it with the config's channels, as the settings page does.
+    @Test func notifyStatusListsWhatIsDueButNeverTried() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let catcher = try Catcher(dir)
+        defer { catcher.stop() }
+        let ports = MonitorRunTests.Ports()
+        let internet = Internet()
+        let run = MonitorRunTests()
+        let store = dir.file("store")
+        let config = dir.file("ispmon.yaml")
+        let text = Self.config(router: ports.open, internet: internet.port, hook: "\(catcher.url)/hang")
+        try text.write(toFile: config, atomically: true, encoding: .utf8)
+        let p = try run.start(config, data: store, logLevel: "info", stderr: dir.file("run.log"))
+        Self.wait("the monitor's first results") { (try? run.events(store).count) ?? 0 > 20 }
+        internet.cut()
+        Self.wait("the notice's first attempt") { catcher.requests.contains { $0.path == "/hang" } }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(try Self.attempts(store).isEmpty, "the attempt was under way: no notify event")
+        let outage = try JSONSerialization.jsonObject(with: try CLI.run(["outages", "--json"], data: store).stdout) as? [[String: Any]]
+        let key = "\(outage?.first?["id"] as? String ?? "?")/outage"
+
+        let status = try CLI.run(["notify", "status", "--json", "--config", config], data: store)
+        #expect(status.status == 0, "\(status.stderr)")
+        let channels = (try? JSONSerialization.jsonObject(with: status.stdout) as? [String: Any])?["channels"] as? [[String: Any]] ?? []
+        let entries = channels.flatMap { c in (c["entries"] as? [[String: Any]] ?? []).map { (c["name"] as? String ?? "", $0) } }
+        #expect(entries.map { "\($0.0) \($0.1["key"] ?? "") \($0.1["state"] ?? "") \($0.1["attempts"] ?? "")" } == ["hook \(key) pending 0"], "\(status.out)")
+        #expect(entries.first.map { $0.1["last_attempt"] is NSNull && $0.1["error"] is NSNull } == true, "\(status.out)")
+        let table = try CLI.run(["notify", "status", "--config", config], data: store)
+        #expect(table.out.contains(key) && table.out.contains("pending") && table.out.contains("never"), "\(table.out)")
+
+        // The settings page of `ispmon serve` with the same config says the same.
+        let served = try WebServeTests.Served(config: text.replacingOccurrences(of: "web: {listen: \"127.0.0.1:0\"}\n", with: ""), store: store)
+        guard let (cookie, _) = served.signIn() else { Issue.record("sign-in failed: \(served.log)"); return }
+        let page = served.client.get("/settings", headers: [("Cookie", cookie)])?.text ?? ""
+        #expect(page.contains("<td>hook</td><td>\(key)</td><td>pending</td><td class=\"number\">0</td><td>never</td>"), "\(page)")
+    }
+
     @Test func aMissingSecretFileIsOneErrorAndNothingStarts() throws {
         let dir = TempDir()
         defer { dir.cleanup() }

@@ -16,7 +16,9 @@ import Glibc
     /// A store with a day of faults (outages with causes) and a running `ispmon serve`.
     final class Served {
         let dir = TempDir()
-        var store: String { dir.file("store") }
+        /// The store served: the test's own (`existing`), else one of `ispmon bench ingest`.
+        let existing: String?
+        var store: String { existing ?? dir.file("store") }
         /// Below Linux's ephemeral ports (32768 and up): a test's own connections (hundreds, in
         /// the connection-limit tests) must not take it first.
         let port = UInt16.random(in: 20_000...32_000)
@@ -27,9 +29,10 @@ import Glibc
         var log: String { (try? String(contentsOfFile: dir.file("serve.log"), encoding: .utf8)) ?? "" }
 
         /// `environment`: added to the server's (`ISPMON_WEB_REQUEST_TIMEOUT_MS`); `config`: the
-        /// server's config file (`site:`, `plan:`, `web.public_status`).
-        init(password: Bool = true, environment: [String: String] = [:], config: String = "") throws {
-            #expect(try CLI.run(["bench", "ingest", "--faults", "1", "--data", store]).status == 0)
+        /// server's config file (`site:`, `plan:`, `web.public_status`); `store`: a store of the test's own.
+        init(password: Bool = true, environment: [String: String] = [:], config: String = "", store existing: String? = nil) throws {
+            self.existing = existing
+            if existing == nil { #expect(try CLI.run(["bench", "ingest", "--faults", "1", "--data", dir.file("store")]).status == 0) }
             if password {
                 #expect(try CLI.run(["passwd"], stdin: Data((WebServeTests.password + "\n").utf8), data: store).status == 0)
             }

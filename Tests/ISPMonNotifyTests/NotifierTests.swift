@@ -6,6 +6,7 @@ import ISPMonConfig
 import ISPMonCore
 import ISPMonQuery
 import ISPMonStore
+import Synchronization
 @testable import ISPMonNotify
 
 /// The notifier's I/O shell with real parts: a real store (LMDB) it follows and appends its
@@ -210,6 +211,72 @@ import ISPMonStore
         let all = try Self.attempts(store)
         #expect(all.contains { $0.hasPrefix("hung ") && $0.hasSuffix(" timeout") }, "\(all)")
         notifier.stop(grace: 0)
+    }
+
+    /// Counts its pings.
+    final class CountingPinger: HeartbeatPinger {
+        let count = Mutex(0)
+        func ping() throws(DeliveryError) -> String {
+            count.withLock { $0 += 1 }
+            return "ok"
+        }
+        var pings: Int { count.withLock { $0 } }
+    }
+
+    static func settings(_ names: [String], heartbeat: Int64?) -> Notifier.Settings {
+        var settings = Notifier.Settings(channels: names.map { MonitorConfig.NotifyChannel(name: $0, kind: .webhook) }, plan: nil)
+        settings.heartbeatInterval = heartbeat
+        return settings
+    }
+
+    /// A reload while the channels' threads work (docs/notify.md, "Reloads"): the removed channel's
+    /// attempt under way ends and is not tried again, the added channels are told of what comes
+    /// after the reload only, the heartbeat starts and stops.
+    @Test func aReloadAddsAndRemovesChannelsAndTheHeartbeatWhileTheyRun() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let hung = try Catcher(mode: "hang", in: dir, name: "hung")
+        let one = try Catcher(mode: "ok", in: dir, name: "one")
+        let two = try Catcher(mode: "ok", in: dir, name: "two")
+        let store = try EventStore(directory: dir.file("store"))
+        let composer = MessageComposer(site: "home", publicURL: nil, plan: nil, store: store)
+        let start = Timestamp.wallClock().microseconds - 3600 * Self.s
+        _ = try store.append(Self.probes(start, from: 0, count: 10, down: false))
+        let notifier = Self.notifier(store, [LoopbackPoster(name: "hung", port: hung.port, timeout: 2)])
+        try notifier.start()
+        _ = try store.append(Self.probes(start, from: 100, count: 10, down: true))
+        Self.wait("the hung channel's request") { hung.keys.count == 1 }
+
+        // While its attempt hangs, `hung` is removed and `one`, `two` and the heartbeat added.
+        let pinger = CountingPinger()
+        let added = try notifier.reload(settings: Self.settings(["one", "two"], heartbeat: 200_000),
+                                        channels: [LoopbackPoster(name: "one", port: one.port, timeout: 10),
+                                                   LoopbackPoster(name: "two", port: two.port, timeout: 10)],
+                                        composer: composer, pinger: pinger)
+        #expect(added == Notifier.ReloadSummary(added: ["one", "two"], removed: ["hung"], heartbeat: "started"))
+        #expect(notifier.channels.map(\.name) == ["one", "two"])
+        #expect(pinger.pings == 0, "no ping while the internet is down")
+        _ = try store.append(Self.probes(start, from: 200, count: 5, down: false))
+        let id = try Queries(store: store).outages().first?.id ?? "?"
+        Self.wait("the recovery to both added channels") { one.keys.count == 1 && two.keys.count == 1 }
+        #expect(one.keys == [id + "/recovery"] && two.keys == [id + "/recovery"], "the outage notice was before their time")
+        Self.wait("the heartbeat's pings") { pinger.pings >= 2 }
+
+        // The heartbeat removed: no more pings. The removed channel's attempt timed out and was not tried again.
+        let removed = try notifier.reload(settings: Self.settings(["one", "two"], heartbeat: nil),
+                                          channels: [LoopbackPoster(name: "one", port: one.port, timeout: 10),
+                                                     LoopbackPoster(name: "two", port: two.port, timeout: 10)],
+                                          composer: composer, pinger: nil)
+        #expect(removed == Notifier.ReloadSummary(heartbeat: "stopped"))
+        usleep(500_000)
+        let pings = pinger.pings
+        try Self.wait("the hung channel's timeout") { try Self.attempts(store).contains { $0.hasPrefix("hung ") } }
+        usleep(6_000_000)  // past its retry's time (5 s)
+        #expect(pinger.pings == pings)
+        #expect(hung.keys.count == 1, "a removed channel is not tried again")
+        #expect(try Self.attempts(store).filter { $0.hasPrefix("hung ") } == ["hung \(id)/outage 1 timeout"])
+        #expect(notifier.pending().keys.sorted() == ["one", "two"])
+        notifier.stop()
     }
 }
 

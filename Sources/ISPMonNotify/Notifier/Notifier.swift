@@ -15,9 +15,10 @@ public import ISPMonQuery
 /// already recorded is sent again. Only a crash between a receiver's answer and the commit of its
 /// `notify` event sends a message twice, with the same key.
 public final class Notifier: @unchecked Sendable {
-    // @unchecked Sendable: `outbox`, `detector`, `heartbeat`, `stopping`, `threads`, `busy`, `readThrough` and `readTime` are
-    // read and changed only with `condition` locked; `follower` is set once in `start` and then used
-    // by the follower's thread alone; the rest is immutable after init.
+    // @unchecked Sendable: `settings`, `receivers`, `composer`, `pinger`, `outbox`, `detector`, `heartbeat`,
+    // `connectivity`, `workers`, `heartbeatWorker`, `started`, `running`, `stopping`, `threads`, `busy`, `readThrough`
+    // and `readTime` are read and changed only with `condition` locked (a reload changes the first four); `follower` is
+    // set once in `start` and then used by the follower's thread alone; the rest is immutable after init.
 
     public struct Settings: Sendable {
         public var channels: [MonitorConfig.NotifyChannel]
@@ -36,10 +37,13 @@ public final class Notifier: @unchecked Sendable {
     }
 
     let store: EventStore
-    let settings: Settings
-    let receivers: [String: any NotificationChannel]
-    let composer: MessageComposer
+    var settings: Settings
+    var receivers: [String: any NotificationChannel]
+    var composer: MessageComposer
     let sink: any NotifyEventSink
+    /// ``Settings/poll`` and ``Settings/cursorEvery``, which a reload does not change.
+    let poll: Int64
+    let cursorEvery: Int64
     let clock: WallClock
     let logger: Logger
     let condition = MonotonicCondition()
@@ -55,8 +59,19 @@ public final class Notifier: @unchecked Sendable {
     /// The time of the last event read into the outbox.
     var readTime: Timestamp?
 
-    let pinger: (any HeartbeatPinger)?
+    var pinger: (any HeartbeatPinger)?
     var heartbeat: HeartbeatSchedule?
+    /// The internet layer's state as last heard (a heartbeat a reload adds starts from it).
+    var connectivity: Projection.Condition?
+    /// Each channel's worker: the number its thread was started with. A thread whose number is no
+    /// longer its channel's (the channel was removed, or removed and added again) ends.
+    var workers: [String: Int] = [:]
+    /// The heartbeat thread's number, likewise.
+    var heartbeatWorker = 0
+    /// The numbers handed out.
+    var started = 0
+    /// ``start(afresh:)`` has begun: a reload before it changes only the settings it will start with.
+    var running = false
 
     public init(store: EventStore, settings: Settings, channels: [any NotificationChannel], composer: MessageComposer,
                 sink: any NotifyEventSink, pinger: (any HeartbeatPinger)? = nil, clock: WallClock = .system, logger: Logger) {
@@ -64,6 +79,8 @@ public final class Notifier: @unchecked Sendable {
         heartbeat = pinger == nil ? nil : settings.heartbeatInterval.map(HeartbeatSchedule.init(interval:))
         self.store = store
         self.settings = settings
+        poll = settings.poll
+        cursorEvery = settings.cursorEvery
         receivers = Dictionary(channels.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.composer = composer
         self.sink = sink
@@ -81,23 +98,50 @@ public final class Notifier: @unchecked Sendable {
     /// Reads the outbox from the log (everything through the log's end now), then starts the
     /// threads. Call it before the monitor appends its `started` event, so that this run's start
     /// is the channels' own.
-    public func start() throws {
+    ///
+    /// `afresh`: every channel starts at the log's end, as if seen for the first time (a notifier
+    /// that a reload starts: what happened before the reload is not its channels').
+    public func start(afresh: Bool = false) throws {
+        condition.lock()
+        running = true
+        let (settings, receivers, composer) = (self.settings, self.receivers, self.composer)
+        condition.unlock()
         let configured = settings.channels.filter { receivers[$0.name] != nil }
-        let derived = try Notifier.derive(store: store, channels: configured, plan: settings.plan,
+        let begin = try OutboxStart.prepare(store: store, channels: configured.map(\.name), slowAfter: settings.plan?.slowAfter,
+                                            afresh: afresh ? Set(configured.map(\.name)) : [])
+        let derived = try Notifier.derive(store: store, from: begin, channels: configured, plan: settings.plan,
                                           reportZone: Notifier.reportZone(configured, composer))
+        let now = try? Queries(store: store).status().connectivity
         condition.lock()
         outbox = derived.outbox
         detector = derived.detector
         follower = derived.follower
         readThrough = derived.follower.position
         // The heartbeat starts from what the views say now; the follower tells it of every change after.
-        if let connectivity = try? Queries(store: store).status().connectivity { heartbeat?.connectivity(connectivity, at: clock.now()) }
+        connectivity = now
+        if let now { heartbeat?.connectivity(now, at: clock.now()) }
+        let channelWorkers = configured.map { c in (c.name, newWorker(channel: c.name)) }
+        let heartbeatNumber = heartbeat == nil ? nil : newHeartbeatWorker()
         condition.unlock()
         let pending = configured.map { "\($0.name) \(derived.outbox.pending(for: $0.name).count)" }.joined(separator: ", ")
-        logger.info("notifier: \(configured.count) channels, read the log from \(derived.start.after) to \(derived.start.logEnd); pending: \(pending)")
+        logger.info("notifier: \(configured.count) channels, read the log from \(begin.after) to \(begin.logEnd); pending: \(pending)")
         startThread(name: "notify-follow") { [self] in follow() }
-        for c in configured { startThread(name: "notify-\(c.name)") { [self] in work(channel: c.name) } }
-        if let pinger, heartbeat != nil { startThread(name: "notify-heartbeat") { [self] in beat(pinger) } }
+        for (name, number) in channelWorkers { startThread(name: "notify-\(name)") { [self] in work(channel: name, worker: number) } }
+        if let heartbeatNumber { startThread(name: "notify-heartbeat") { [self] in beat(worker: heartbeatNumber) } }
+    }
+
+    /// A new worker number for `channel`'s thread (with `condition` locked).
+    func newWorker(channel: String) -> Int {
+        started += 1
+        workers[channel] = started
+        return started
+    }
+
+    /// A new number for the heartbeat's thread (with `condition` locked).
+    func newHeartbeatWorker() -> Int {
+        started += 1
+        heartbeatWorker = started
+        return started
     }
 
     /// The outbox as the log says it is now: read from the notifier's cursor to the log's end
@@ -107,6 +151,16 @@ public final class Notifier: @unchecked Sendable {
         -> (outbox: Outbox, detector: TriggerDetector, follower: LogFollower, start: OutboxStart)
     {
         let begin = try OutboxStart.prepare(store: store, channels: channels.map(\.name), slowAfter: plan?.slowAfter)
+        let derived = try derive(store: store, from: begin, channels: channels, plan: plan, reportZone: reportZone)
+        return (derived.outbox, derived.detector, derived.follower, begin)
+    }
+
+    /// The outbox from `begin` (``OutboxStart/prepare(store:channels:slowAfter:afresh:)``, or the
+    /// read-only ``OutboxStart/read(store:channels:slowAfter:)``) to the log's end then.
+    public static func derive(store: EventStore, from begin: OutboxStart, channels: [MonitorConfig.NotifyChannel], plan: ServicePlan?,
+                              reportZone: CalendarPeriods.Zone? = nil) throws
+        -> (outbox: Outbox, detector: TriggerDetector, follower: LogFollower)
+    {
         var box = Outbox(channels: channels.map { Outbox.Channel($0, since: begin.since[$0.name] ?? begin.logEnd) })
         for (name, flap) in begin.flap { box.seed(channel: name, lastOutageNotice: flap.lastOutageNotice, suppressedSinceMessage: flap.suppressed) }
         var detector = TriggerDetector(plan: plan, seed: begin.detector)
@@ -115,7 +169,7 @@ public final class Notifier: @unchecked Sendable {
         while follower.position < begin.logEnd, let batch = try follower.next(timeout: 0) {
             apply(batch, to: &box, detector: &detector)
         }
-        return (box, detector, follower, begin)
+        return (box, detector, follower)
     }
 
     func startThread(name: String, _ body: @escaping @Sendable () -> Void) {
@@ -180,15 +234,18 @@ public final class Notifier: @unchecked Sendable {
             guard !stop, let follower else { return }
             do {
                 // The follower is this thread's alone once started.
-                guard let batch = try follower.next(timeout: settings.poll) else { continue }
+                guard let batch = try follower.next(timeout: poll) else { continue }
                 condition.lock()
                 Notifier.apply(batch, to: &outbox, detector: &detector)
                 readThrough = batch.lastSeq
                 readTime = batch.events.last?.time
-                for case .layer(.internet, let condition) in batch.changes { heartbeat?.connectivity(condition, at: clock.now()) }
+                for case .layer(.internet, let condition) in batch.changes {
+                    connectivity = condition
+                    heartbeat?.connectivity(condition, at: clock.now())
+                }
                 condition.broadcast()
                 condition.unlock()
-                if Monotonic.microseconds() - lastMove >= settings.cursorEvery {
+                if Monotonic.microseconds() - lastMove >= cursorEvery {
                     moveCursor()
                     lastMove = Monotonic.microseconds()
                 }
@@ -216,9 +273,9 @@ public final class Notifier: @unchecked Sendable {
 
     // MARK: The heartbeat's thread
 
-    func beat(_ pinger: any HeartbeatPinger) {
+    func beat(worker: Int) {
         condition.lock()
-        while !stopping, var schedule = heartbeat {
+        while !stopping, heartbeatWorker == worker, var schedule = heartbeat, let pinger {
             let now = clock.now()
             guard schedule.isDue(now: now) else {
                 let wait = schedule.next.map { max(1000, $0.microseconds - now.microseconds) } ?? 1_000_000
@@ -244,12 +301,12 @@ public final class Notifier: @unchecked Sendable {
     /// How much newer than a retry's time the log must be before an outage notice is tried again.
     static let freshViews: Int64 = 1_000_000
 
-    func work(channel name: String) {
-        guard let receiver = receivers[name] else { return }
+    func work(channel name: String, worker: Int) {
         // The retries of outage notices already held for fresh views ("KEY#ATTEMPT").
         var heldForViews: Set<String> = []
         condition.lock()
-        while !stopping {
+        // The receiver and the words are taken anew for each attempt: a reload may have changed them.
+        while !stopping, workers[name] == worker, let receiver = receivers[name] {
             let now = clock.now()
             guard let action = outbox.next(for: name, now: now) else {
                 let wait = outbox.wake(for: name).map { max(1000, $0.microseconds - now.microseconds) } ?? 1_000_000
@@ -271,8 +328,9 @@ public final class Notifier: @unchecked Sendable {
                 continue
             }
             busy += 1
+            let composer = self.composer
             condition.unlock()
-            let attempt = perform(action, on: receiver)
+            let attempt = perform(action, on: receiver, composer: composer)
             condition.lock()
             busy -= 1
             if let attempt {
@@ -287,7 +345,7 @@ public final class Notifier: @unchecked Sendable {
     }
 
     /// Does `action` and appends its notify event; nil when the event could not be appended.
-    func perform(_ action: Outbox.Action, on receiver: any NotificationChannel) -> NotifyAttempt? {
+    func perform(_ action: Outbox.Action, on receiver: any NotificationChannel, composer: MessageComposer) -> NotifyAttempt? {
         var attempt: NotifyAttempt
         if let record = action.record(channel: receiver.name) {
             attempt = record

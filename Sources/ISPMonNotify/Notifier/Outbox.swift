@@ -162,6 +162,22 @@ public struct Outbox: Sendable {
         channels.values.compactMap { $0.pending.values.lazy.map(\.due.seq).min() }.min()
     }
 
+    /// A channel a reload added: nothing pending, told of what the log makes due after its `since`.
+    public mutating func addChannel(_ channel: Channel) {
+        channels[channel.name] = ChannelState(channel: channel)
+    }
+
+    /// A channel a reload removed: what was pending for it is no longer kept.
+    public mutating func removeChannel(_ name: String) {
+        channels.removeValue(forKey: name)
+    }
+
+    /// A channel whose settings a reload changed (or not): its `on:`, `min_interval`, `max_age`
+    /// and `reports:` apply from now on; what is pending stays, and so does its `since`.
+    public mutating func reconfigure(_ config: MonitorConfig.NotifyChannel) {
+        update(config.name) { $0.channel = Channel(config, since: $0.channel.since) }
+    }
+
     /// Flap control's memory, for a restart: the start of the last outage notice and the notices
     /// suppressed since the last message, as the log before the cursor left them.
     public mutating func seed(channel: String, lastOutageNotice: Timestamp?, suppressedSinceMessage: Int) {

@@ -24,27 +24,50 @@ public struct OutboxStart: Sendable {
     /// Reads where to start for `channels`, records the channels seen for the first time (their
     /// `since` is the log's end now), and moves the cursor to the log's end when no channel was
     /// known before (a new notifier does not read history).
-    public static func prepare(store: EventStore, channels: [String], slowAfter: Int?) throws -> OutboxStart {
+    ///
+    /// `afresh`: channels that start at the log's end whether known or not (their `since` is
+    /// recorded again): those of a notifier that a reload starts.
+    public static func prepare(store: EventStore, channels: [String], slowAfter: Int?, afresh: Set<String> = []) throws -> OutboxStart {
         let logEnd = try store.lastSeq()
         let cursor = try store.cursor(OutboxStart.cursor)
+        let known = try knownChannels(store).filter { !afresh.contains($0.key) }
+        let begin = try start(store: store, channels: channels, known: known, logEnd: logEnd, cursor: cursor, slowAfter: slowAfter)
+        let records = channels.filter { known[$0] == nil }.map { record($0, since: logEnd) }
+        if !records.isEmpty || begin.after != cursor { try store.advance(OutboxStart.cursor, to: max(begin.after, cursor), records: records) }
+        return begin
+    }
+
+    /// Where a notifier for `channels` would start now, without recording anything (for
+    /// `ispmon notify status`, while a monitor runs or not): a channel not known yet has nothing due.
+    public static func read(store: EventStore, channels: [String], slowAfter: Int?) throws -> OutboxStart {
+        try start(store: store, channels: channels, known: try knownChannels(store), logEnd: try store.lastSeq(),
+                  cursor: try store.cursor(OutboxStart.cursor), slowAfter: slowAfter)
+    }
+
+    /// Records `channels` as starting after `seq` (channels a reload added; docs/notify.md, "Reloads").
+    public static func join(store: EventStore, channels: [String], at seq: UInt64) throws {
+        guard !channels.isEmpty else { return }
+        try store.advance(OutboxStart.cursor, to: try store.cursor(OutboxStart.cursor), records: channels.map { record($0, since: seq) })
+    }
+
+    static func knownChannels(_ store: EventStore) throws -> [String: UInt64] {
         var known: [String: UInt64] = [:]
         for (key, value) in try store.progress(OutboxStart.channelsTable) where value.count == 8 {
             known[String(decoding: key, as: UTF8.self)] = value.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         }
+        return known
+    }
+
+    static func record(_ name: String, since: UInt64) -> EventStore.ProgressRecord {
+        EventStore.ProgressRecord(table: OutboxStart.channelsTable, key: Array(name.utf8), value: withUnsafeBytes(of: since.bigEndian) { Array($0) })
+    }
+
+    static func start(store: EventStore, channels: [String], known: [String: UInt64], logEnd: UInt64, cursor: UInt64,
+                      slowAfter: Int?) throws -> OutboxStart {
         var since: [String: UInt64] = [:]
-        var records: [EventStore.ProgressRecord] = []
-        for name in channels {
-            if let s = known[name] {
-                since[name] = s
-            } else {
-                since[name] = logEnd
-                records.append(EventStore.ProgressRecord(table: OutboxStart.channelsTable, key: Array(name.utf8),
-                                                         value: withUnsafeBytes(of: logEnd.bigEndian) { Array($0) }))
-            }
-        }
+        for name in channels { since[name] = known[name] ?? logEnd }
         let anyKnown = channels.contains { known[$0] != nil }
         let after = anyKnown ? min(cursor, logEnd) : logEnd
-        if !records.isEmpty || after != cursor { try store.advance(OutboxStart.cursor, to: max(after, cursor), records: records) }
         return OutboxStart(after: after, logEnd: logEnd, since: since,
                            detector: try detectorSeed(store: store, through: after, slowAfter: slowAfter),
                            flap: try flapSeed(store: store, through: after))

@@ -123,7 +123,7 @@ enum SettingsPage {
                       on: MonitorConfig.NotifyChannel.Trigger.allCases.filter { c.on.contains($0) }.map(\.rawValue).joined(separator: ", "))
             },
             entries: status.entries.map { e in
-                .init(channel: e.channel, key: e.key, state: e.state.rawValue, attempts: e.attempts, lastAttempt: LocalTime.format(e.lastAttempt),
+                .init(channel: e.channel, key: e.key, state: e.state.rawValue, attempts: e.attempts, lastAttempt: e.lastAttempt.map { LocalTime.format($0) } ?? "never",
                       error: [e.lastError, e.lastDetail].compactMap { $0 }.joined(separator: ": "))
             },
             canTest: canTest)

@@ -20,7 +20,9 @@ struct SettingsRoutes {
     let limiter: LoginLimiter
     let console: MonitorConsole?
     let shownConfig: @Sendable () -> ShownConfig?
-    let notifyChannels: [MonitorConfig.NotifyChannel]
+    /// The notify channels as the config runs them now, and the notifications due for them but
+    /// never tried (which the notifier knows: ``WebServer/show(notifications:)``).
+    let notifications: @Sendable () throws -> WebServer.Notifications
     /// The channels' test messages (their Send test buttons).
     let notificationTests: NotificationTests
     let clock: WallClock
@@ -92,7 +94,12 @@ struct SettingsRoutes {
                 _ adjust: (inout SettingsPage.Values) -> Void = { _ in }) throws -> Response {
         let jobs = control.available ? try? control.jobs() : nil
         var values = SettingsPage.values(jobs: jobs, console: console, minimum: minimum, config: shownConfig(), tokens: auth.tokens)
-        values.notifications = SettingsPage.notifications(channels: notifyChannels, status: try queries.notifyStatus(), canTest: notificationTests.canTest)
+        let notifications = try notifications()
+        var undelivered = try queries.notifyStatus()
+        undelivered.addNeverTried(notifications.neverTried)
+        undelivered.markRemoved(running: Set(notifications.channels.map(\.name)))
+        values.notifications = SettingsPage.notifications(channels: notifications.channels, status: undelivered,
+                                                          canTest: notificationTests.canTest)
         adjust(&values)
         return renderer.page("settings", title: "Settings", values: values, access: access, status: status)
     }
