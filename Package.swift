@@ -187,8 +187,10 @@ let package = Package(
         .testTarget(
             name: "ISPMonServerTests",
             // HummingbirdOTP: the authenticator app's side of the TOTP test.
+            // HTTPTypes: the header names of the server's answers.
             dependencies: ["ISPMonServer", "ISPMonQuery", "ISPMonConfig", "ISPMonControl", "ISPMonCore", "ISPMonStore", "TestSupport",
-                           .product(name: "HummingbirdOTP", package: "hummingbird-auth")],
+                           .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                           .product(name: "HTTPTypes", package: "swift-http-types")],
             // Lint: the linters' config and the stylesheet checker (read by path).
             exclude: ["Lint"],
             swiftSettings: swiftSettings

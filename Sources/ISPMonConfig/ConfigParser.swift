@@ -193,7 +193,8 @@ struct ConfigParser {
     }
 
     func web(_ node: Node) throws(ConfigError) -> MonitorConfig.Web {
-        let m = try mapping(node, "web", allowed: ["listen", "public_status", "metrics_allow", "hosts", "tools_allow_local", "tls_cert", "tls_key"])
+        let m = try mapping(node, "web", allowed: ["listen", "public_status", "metrics_allow", "hosts", "tools_allow_local", "tls_cert", "tls_key",
+                                                    "max_connections", "max_connections_per_address", "request_timeout", "write_timeout"])
         var w = MonitorConfig.Web()
         if let n = m["listen"] {
             let text = try string(n, "web.listen")
@@ -231,7 +232,40 @@ struct ConfigParser {
         if (w.tlsCert == nil) != (w.tlsKey == nil) {
             throw error(node, "web: tls_cert and tls_key go together (both or neither)")
         }
+        try webLimits(m, &w)
         return w
+    }
+
+    /// `web:`'s connection caps and request and write deadlines, each within its bounds, and
+    /// the cap per address no higher than the total (when not given, the default's 32 or the
+    /// total, whichever is less).
+    func webLimits(_ m: Entries, _ w: inout MonitorConfig.Web) throws(ConfigError) {
+        typealias Web = MonitorConfig.Web
+        func count(_ key: String, _ range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+            guard let n = m[key] else { return nil }
+            guard let v = try int(n, "web.\(key)"), range.contains(v) else {
+                throw error(n, "web.\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return v
+        }
+        func deadline(_ key: String) throws(ConfigError) -> Int64? {
+            guard let n = m[key] else { return nil }
+            let v = try duration(n, "web.\(key)")
+            guard Web.timeoutRange.contains(v) else { throw error(n, "web.\(key) must be from 1s to 10m") }
+            return v
+        }
+        if let v = try count("max_connections", Web.connectionsRange) { w.maxConnections = v }
+        if let v = try count("max_connections_per_address", Web.perAddressRange) { w.maxConnectionsPerAddress = v }
+        if let n = m["max_connections_per_address"] {
+            guard w.maxConnectionsPerAddress <= w.maxConnections else {
+                throw error(n, "web.max_connections_per_address (\(w.maxConnectionsPerAddress)) must be at most web.max_connections (\(w.maxConnections))")
+            }
+        } else {
+            // A total below the default per address is a cap on each address too.
+            w.maxConnectionsPerAddress = min(w.maxConnectionsPerAddress, w.maxConnections)
+        }
+        if let v = try deadline("request_timeout") { w.requestTimeout = v }
+        if let v = try deadline("write_timeout") { w.writeTimeout = v }
     }
 
     func plan(_ node: Node) throws(ConfigError) -> ServicePlan {

@@ -12,6 +12,28 @@ extension MonitorConfig {
         public var hosts: [String] = []
         /// Whether the tools may check this machine, loopback, link-local and unspecified addresses.
         public var toolsAllowLocal = false
+        /// Connections open at once, in all; one more is closed at once, unserved. Far above
+        /// what a home's browsers and scrapers open (a browser opens about six), far below the
+        /// descriptors the process may have (docs/http.md, "Connection limits").
+        public var maxConnections = 256
+        /// Connections open at once from one client address (loopback excepted: the reverse
+        /// proxy beside ispmon, whose clients all have its address). A browser opens at most six
+        /// to a server, so an address rarely needs more than a dozen (two browsers and a
+        /// scraper); 32 keeps one device, however hostile, to an eighth of ``maxConnections``,
+        /// so that seven others still get in.
+        public var maxConnectionsPerAddress = 32
+        /// How long a client has to send a whole request, head and body, in µs: 10 s, far more
+        /// than any client on a home network needs, far less than a trickling client would like.
+        public var requestTimeout: Int64 = 10_000_000
+        /// How long an answer waits for a client that reads none of it, in µs.
+        public var writeTimeout: Int64 = 30_000_000
+        /// The bounds of the keys above (docs/config.md): caps that a browser's six connections
+        /// and a live stream fit under, at most 4096 connections (each is a descriptor: beyond
+        /// about 900 the usual soft limit of 1024 must be raised too, which docs/config.md says),
+        /// and deadlines of a second to ten minutes.
+        public static let connectionsRange = 16...4096
+        public static let perAddressRange = 4...4096
+        public static let timeoutRange: ClosedRange<Int64> = 1_000_000...600_000_000
         /// HTTPS instead of HTTP: both or neither.
         public var tlsCert: String?
         public var tlsKey: String?

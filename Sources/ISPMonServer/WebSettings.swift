@@ -26,7 +26,8 @@ public struct WebSettings: Sendable {
     /// How old the newest result may be before the overview says "Not monitoring" (three times
     /// the longest probe interval of the config's targets, in µs); nil: no targets known.
     public var staleAfter: Int64?
-    /// Connections at once (in all, per address) and the request and write deadlines: no config key (docs/http.md, "Limits").
+    /// Connections at once (in all, per address) and the request and write deadlines (`web.max_connections`,
+    /// `web.max_connections_per_address`, `web.request_timeout`, `web.write_timeout`; docs/http.md, "Connection limits").
     public var limits = ConnectionLimits()
     /// What "now" is to the server (tests set it).
     public var clock = WallClock.system
@@ -40,6 +41,7 @@ public struct WebSettings: Sendable {
         hosts = web.hosts
         tlsCert = web.tlsCert
         tlsKey = web.tlsKey
+        limits = ConnectionLimits(web)
     }
 
     /// Whether two numeric addresses are the same host (an IPv4 peer of a `[::]` socket

@@ -8,11 +8,12 @@ import ISPMonServer
 extension WebSettings {
     /// The server's settings for `ispmon run` and `ispmon serve`: the config's `web:` and the
     /// listen address, and `ISPMON_WEB_REQUEST_TIMEOUT_MS` (milliseconds a client has for a
-    /// whole request, default 10 000) and `ISPMON_WEB_WRITE_TIMEOUT_MS` (milliseconds an answer
-    /// waits for a client that reads nothing, default 30 000), and `ISPMON_WEB_CLOCK` (an RFC 3339
-    /// time: the server's wall clock starts there and runs on, for `since=24h`, sessions and
-    /// freshness). Those variables are for tests, which would otherwise wait that long for each
-    /// slow client or need a log of today; they are no config keys, as nobody needs to change them.
+    /// whole request, in place of `web.request_timeout`) and `ISPMON_WEB_WRITE_TIMEOUT_MS`
+    /// (milliseconds an answer waits for a client that reads nothing, in place of
+    /// `web.write_timeout`), and `ISPMON_WEB_CLOCK` (an RFC 3339 time: the server's wall clock
+    /// starts there and runs on, for `since=24h`, sessions and freshness). Those variables are
+    /// for tests, which need deadlines below the config's least (a second) so as not to wait for
+    /// each slow client, or a log of today.
     static func forCommand(_ config: MonitorConfig, listen: MonitorConfig.Web.Listen) throws -> WebSettings {
         var settings = WebSettings(config.web, listen: listen)
         settings.site = config.siteName

@@ -10,8 +10,9 @@ import Glibc
 /// The server's defence against slow clients and many connections (docs/http.md, "Limits"),
 /// on a real `ispmon serve`: a whole request, head and body, has a deadline (shortened here to
 /// one second with `ISPMON_WEB_REQUEST_TIMEOUT_MS`), the connections at once a cap (the real
-/// 256), and neither touches a live stream or the clients that behave. (The cap per address is
-/// in PerAddressCapTests: loopback, these tests' only address, is exempt from it.)
+/// 256), and neither touches a live stream or the clients that behave; the config's `web:` sets
+/// both. (The cap per address is in PerAddressCapTests: loopback, these tests' only address, is
+/// exempt from it.)
 @Suite(.serialized) struct ConnectionLimitsTests {
     static let headDeadline = ["ISPMON_WEB_REQUEST_TIMEOUT_MS": "1000"]
 
@@ -104,6 +105,27 @@ import Glibc
         let n = buffer.withUnsafeMutableBytes { recv(quick, $0.baseAddress, $0.count, 0) }
         #expect(n > 0 && String(decoding: buffer[..<max(0, n)], as: UTF8.self).hasPrefix("HTTP/1.1 401"), "a wrong password, in time")
         #expect(!Self.isClosed(quick))
+    }
+
+    /// `web.max_connections` and `web.request_timeout` set the cap and the deadline: with 16
+    /// and 4 s, 20 silent connections are 16 kept and 4 closed at once, and the 16 are closed
+    /// by the config's deadline, well before the default's 10 s.
+    @Test func theConfigSetsTheTotalCapAndTheRequestDeadline() throws {
+        let s = try WebServeTests.Served(config: "web:\n  max_connections: 16\n  request_timeout: 4s\n")
+        var open: [Int32] = []
+        defer { open.forEach { close($0) } }
+        let opened = Date()
+        for _ in 0..<20 {
+            guard let fd = loopbackConnection(port: s.port) else { break }
+            open.append(fd)
+        }
+        #expect(open.count == 20)
+        usleep(1_000_000)
+        let closedAtOnce = open.filter(Self.isClosed)
+        #expect(closedAtOnce.count == 4, "\(closedAtOnce.count) of 20 closed at once (16 kept)")
+        let kept = open.filter { !closedAtOnce.contains($0) }
+        let closedBy = kept.map { Self.secondsUntilClosed($0, limit: max(0.2, 9 - Date().timeIntervalSince(opened))) }
+        #expect(closedBy.allSatisfy { $0 != nil }, "of \(kept.count) kept, \(closedBy.filter { $0 == nil }.count) still open 9 s after they came")
     }
 
     @Test func beyond256ConnectionsNewOnesAreClosedAndTheServerAnswersOnceTheyGo() throws {

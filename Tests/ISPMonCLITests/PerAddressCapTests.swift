@@ -8,8 +8,9 @@ import Glibc
 #endif
 
 /// The cap on connections per client address (docs/http.md, "Limits"): one device, however
-/// many connections it opens, keeps at most 32, and the others still get in; loopback (the
-/// reverse proxy beside ispmon, whose clients all have its address) has only the total cap.
+/// many connections it opens, keeps at most 32 (or `web.max_connections_per_address`), and the
+/// others still get in; loopback (the reverse proxy beside ispmon, whose clients all have its
+/// address) has only the total cap.
 /// A LAN device needs an address other than loopback: `ispmon serve` and the test's clients
 /// run in a network namespace with only `lo`, given 192.0.2.1-3 (TEST-NET-1) besides 127.0.0.1,
 /// and 2001:db8::1 (documentation), without which the resolver leaves out IPv6 and `[::]`.
@@ -76,11 +77,20 @@ struct PerAddressCapTests {
         var afterwards = 0
     }
 
-    @Test func oneAddressKeeps32ConnectionsAndTheOthersAreServed() throws {
-        let dir = TempDir()
-        defer { dir.cleanup() }
+    /// `ispmon serve` on `[::]:port` in a new namespace with only loopback, given 192.0.2.1-3 and
+    /// 2001:db8::1, with `config` after `log_level: warning`; its log is `serve.log` in `dir`.
+    static func serveInNamespace(_ dir: TempDir, config: String = "") throws -> LoopbackNamespace {
         let namespace = try LoopbackNamespace(prefix: "ispmon-cap")
-        defer { namespace.remove() }
+        do {
+            try Self.serve(in: namespace, dir, config: config)
+        } catch {
+            namespace.remove()
+            throw error
+        }
+        return namespace
+    }
+
+    private static func serve(in namespace: LoopbackNamespace, _ dir: TempDir, config: String) throws {
         #expect(namespace.links.count == 1 && namespace.links.first?.contains(": lo:") == true,
                 "the namespace must have only loopback: \(namespace.links)")
         for address in ["192.0.2.1/32", "192.0.2.2/32", "192.0.2.3/32", "2001:db8::1/128"] {
@@ -93,12 +103,19 @@ struct PerAddressCapTests {
         }
         let store = dir.file("store")
         #expect(try CLI.run(["bench", "ingest", "--faults", "1", "--data", store]).status == 0)
-        try "log_level: warning\n".write(toFile: dir.file("config.yaml"), atomically: true, encoding: .utf8)
+        try ("log_level: warning\n" + config).write(toFile: dir.file("config.yaml"), atomically: true, encoding: .utf8)
         // On every address, as by default (`[::]`): an IPv4 client is then an IPv4-mapped peer.
         // The request deadline outlives the test's own slowness, so only the cap closes anything.
         try namespace.start("/bin/sh", ["-c", "exec \"$0\" serve --data \"$1\" --listen '[::]:\(Self.port)' --config \"$2\" 2>\"$3\"",
                                         CLI.binary, store, dir.file("config.yaml"), dir.file("serve.log")],
                             environment: ["ISPMON_WEB_REQUEST_TIMEOUT_MS": "120000"])
+    }
+
+    @Test func oneAddressKeeps32ConnectionsAndTheOthersAreServed() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let namespace = try Self.serveInNamespace(dir)
+        defer { namespace.remove() }
         let outcome = namespace.inside { () -> Outcome in
             var outcome = Outcome()
             let deadline = Date().addingTimeInterval(15)
@@ -147,5 +164,47 @@ struct PerAddressCapTests {
         let warnings = log.components(separatedBy: "\n").filter { $0.contains("32 connections are open from 192.0.2.2, the most one address may have") }
         #expect(warnings.count == 1, "\(log)")
         #expect(!log.contains("256 connections are open"), "\(log)")
+    }
+
+    /// `web.max_connections_per_address` sets the cap: with 4, of 6 connections from one
+    /// address 2 are closed at once and 4 kept (and served), and another address is served.
+    @Test func theCapPerAddressIsTheConfigs() throws {
+        let cap = 4
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let namespace = try Self.serveInNamespace(dir, config: "web:\n  max_connections_per_address: \(cap)\n")
+        defer { namespace.remove() }
+        let outcome = namespace.inside { () -> Outcome in
+            var outcome = Outcome()
+            let deadline = Date().addingTimeInterval(15)
+            while Self.health(from: "192.0.2.3") != 200, Date() < deadline { usleep(50_000) }
+            var open: [Int32] = []
+            defer { open.forEach { close($0) } }
+            for _ in 0..<(cap + 2) {
+                guard let fd = Self.connection(from: "192.0.2.2", to: "192.0.2.1", port: Self.port) else { break }
+                open.append(fd)
+            }
+            outcome.opened = open.count
+            usleep(1_000_000)
+            // Which two is not fixed (the event loops take connections in on their own), so
+            // one that was kept is asked to answer.
+            let closed = Self.closed(open)
+            outcome.closedAtOnce = closed.count
+            if let kept = open.first(where: { !closed.contains($0) }) {
+                _ = ConnectionLimitsTests.send(kept, Array("GET /healthz HTTP/1.1\r\nHost: 192.0.2.1\r\nConnection: close\r\n\r\n".utf8))
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                let n = buffer.withUnsafeMutableBytes { recv(kept, $0.baseAddress, $0.count, 0) }
+                outcome.afterwards = n > 12 ? Int(String(decoding: buffer[9..<12], as: UTF8.self)) ?? 0 : 0
+            }
+            outcome.otherAddress = Self.health(from: "192.0.2.3")
+            return outcome
+        }
+        guard let outcome else { Issue.record("could not run in the namespace"); return }
+        #expect(outcome.opened == cap + 2)
+        #expect(outcome.closedAtOnce == 2, "\(outcome.closedAtOnce) of \(cap + 2) closed at once (\(cap) kept)")
+        #expect(outcome.afterwards == 200, "a kept connection, asked: \(outcome.afterwards)")
+        #expect(outcome.otherAddress == 200, "another address, meanwhile: \(outcome.otherAddress)")
+        let log = (try? String(contentsOfFile: dir.file("serve.log"), encoding: .utf8)) ?? ""
+        #expect(log.contains("\(cap) connections are open from 192.0.2.2, the most one address may have"), "\(log)")
     }
 }

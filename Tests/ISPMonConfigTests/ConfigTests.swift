@@ -96,6 +96,28 @@ import ISPMonCore
         #expect(d.web.hosts.isEmpty && !d.web.toolsAllowLocal)
     }
 
+    /// The connection caps and deadlines: the defaults of docs/http.md unless said, each key
+    /// on its own, durations in µs.
+    @Test func theWebServersConnectionLimits() throws {
+        let d = MonitorConfig().web
+        #expect(d.maxConnections == 256 && d.maxConnectionsPerAddress == 32)
+        #expect(d.requestTimeout == 10_000_000 && d.writeTimeout == 30_000_000)
+        let c = try MonitorConfig.parse(
+            "web:\n  max_connections: 64\n  max_connections_per_address: 8\n  request_timeout: 20s\n  write_timeout: 2m\n", file: "x.yaml")
+        #expect(c.web.maxConnections == 64 && c.web.maxConnectionsPerAddress == 8)
+        #expect(c.web.requestTimeout == 20_000_000 && c.web.writeTimeout == 120_000_000)
+        // The bounds themselves are allowed; the total alone keeps the default per address.
+        let edges = try MonitorConfig.parse(
+            "web:\n  max_connections: 4096\n  max_connections_per_address: 4\n  request_timeout: 1s\n  write_timeout: 10m\n", file: "x.yaml")
+        #expect(edges.web.maxConnections == 4096 && edges.web.maxConnectionsPerAddress == 4)
+        #expect(edges.web.requestTimeout == 1_000_000 && edges.web.writeTimeout == 600_000_000)
+        let total = try MonitorConfig.parse("web:\n  max_connections: 100\n", file: "x.yaml")
+        #expect(total.web.maxConnections == 100 && total.web.maxConnectionsPerAddress == 32)
+        // A total below the default per address caps each address too, unless it says otherwise.
+        let small = try MonitorConfig.parse("web:\n  max_connections: 16\n", file: "x.yaml")
+        #expect(small.web.maxConnections == 16 && small.web.maxConnectionsPerAddress == 16)
+    }
+
     @Test func anEmptyFileIsAllDefaults() throws {
         #expect(try MonitorConfig.parse("", file: "x.yaml") == MonitorConfig())
         #expect(try MonitorConfig.parse("# nothing yet\n", file: "x.yaml").targets.isEmpty)
@@ -128,6 +150,20 @@ import ISPMonCore
         ("web:\n  hosts: [ispmon.home.arpa, 'ispmon.lan:8080']\n", 2, "web.hosts: 'ispmon.lan:8080' is not a host name"),
         ("web:\n  hosts: [192.0.2.10]\n", 2, "web.hosts: '192.0.2.10' is not a host name (without a port; addresses are answered without being listed)"),
         ("web:\n  tools_allow_local: yes please\n", 2, "web.tools_allow_local"),
+        ("web:\n  max_connections: lots\n", 2, "web.max_connections must be a whole number"),
+        ("web:\n  max_connections: 15\n", 2, "web.max_connections must be a whole number from 16 to 4096"),
+        ("web:\n  max_connections: 4097\n", 2, "web.max_connections must be a whole number from 16 to 4096"),
+        ("web:\n  max_connections: [256]\n", 2, "web.max_connections must be a whole number"),
+        ("web:\n  max_connections_per_address: 3\n", 2, "web.max_connections_per_address must be a whole number from 4 to 4096"),
+        ("web:\n  max_connections_per_address: 2.5\n", 2, "web.max_connections_per_address must be a whole number"),
+        ("web:\n  max_connections: 64\n  max_connections_per_address: 65\n", 3,
+         "web.max_connections_per_address (65) must be at most web.max_connections (64)"),
+        ("web:\n  max_connections_per_address: 300\n", 2, "web.max_connections_per_address (300) must be at most web.max_connections (256)"),
+        ("web:\n  request_timeout: 10\n", 2, "web.request_timeout: '10' is not a duration"),
+        ("web:\n  request_timeout: 500ms\n", 2, "web.request_timeout must be from 1s to 10m"),
+        ("web:\n  write_timeout: 11m\n", 2, "web.write_timeout must be from 1s to 10m"),
+        ("web:\n  write_timeout: ''\n", 2, "web.write_timeout must be a value"),
+        ("web:\n  max_connection: 64\n", 2, "unknown key 'max_connection' in web"),
     ])
     func aBadFileIsOneErrorNamingTheLine(text: String, line: Int, message: String) {
         expectOneConfigError(text, line: line, message: message)

@@ -29,10 +29,11 @@ public struct HTTPClient: Sendable {
     }
 
     /// Sends a request on a connection of its own and leaves the answer to ``receive(_:)``:
-    /// requests sent this way one after another are all under way at once.
+    /// requests sent this way one after another are all under way at once. `source`: the
+    /// connection's own address (another of 127.0.0.0/8: another client to the server).
     public func send(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = [],
-                     timeout: Double = 10, host: String? = nil) -> Int32? {
-        guard let fd = loopbackConnection(port: port, timeout: Int(timeout)) else { return nil }
+                     timeout: Double = 10, host: String? = nil, from source: String? = nil) -> Int32? {
+        guard let fd = loopbackConnection(port: port, timeout: Int(timeout), from: source) else { return nil }
         var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host ?? "127.0.0.1:\(port)")\r\nConnection: close\r\n"
         for (k, v) in headers { head += "\(k): \(v)\r\n" }
         if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }

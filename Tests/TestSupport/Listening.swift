@@ -6,10 +6,24 @@ import Foundation
 /// A TCP connection to 127.0.0.1:`port` (the descriptor, nil when refused), with receives that
 /// give up after `timeout` seconds: what the server tests' clients are made of. `receiveBuffer`:
 /// the socket's receive buffer in bytes, set before it connects, so that the window it offers
-/// stays that small (a client that reads slowly, or not at all).
-public func loopbackConnection(port: UInt16, timeout: Int = 10, receiveBuffer: Int32? = nil) -> Int32? {
+/// stays that small (a client that reads slowly, or not at all). `source`: the connection's own
+/// address, another of 127.0.0.0/8 (all of it is loopback on Linux): another client address to
+/// the server (its sign-in limit counts per address).
+public func loopbackConnection(port: UInt16, timeout: Int = 10, receiveBuffer: Int32? = nil, from source: String? = nil) -> Int32? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return nil }
+    if let source {
+        var local = sockaddr_in()
+        local.sin_family = sa_family_t(AF_INET)
+        local.sin_addr.s_addr = inet_addr(source)
+        let bound = withUnsafePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            close(fd)
+            return nil
+        }
+    }
     if var size = receiveBuffer {
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
     }
