@@ -70,7 +70,7 @@ public final class WebServer: Sendable {
                 console: MonitorConsole? = nil, checks: any AdHocChecks, notificationTester: (any NotificationTester)? = nil, logger: Logger) {
         self.queries = queries
         self.checks = checks
-        notificationTests = NotificationTests(channels: settings.notifyChannels, tester: notificationTester)
+        notificationTests = NotificationTests(tester: notificationTester)
         self.inProcess = inProcess
         self.console = console
         self.settings = settings

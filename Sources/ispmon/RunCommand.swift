@@ -60,10 +60,11 @@ struct RunCommand: ParsableCommand {
 
             // Set once the web server runs; a reload shows it the config it read.
             let webServer = Mutex<WebServer?>(nil)
+            let tester = ReloadingChannelTester(NotifierWiring.tester(settings: settings, logger: logger))
             // SIGINT and SIGTERM end the monitor cleanly: the main thread waits for either.
             // SIGHUP reloads the config, one at a time.
             let signals = StopSignals {
-                reload(monitor, notifier: notifier, store: log, writer: writer, level: level, logger: logger)
+                reload(monitor, notifier: notifier, tester: tester, store: log, writer: writer, level: level, logger: logger)
                 webServer.withLock { $0 }?.show(config: shownConfig())
             }
             // The web server first: an address that cannot be bound is a startup error, and nothing starts.
@@ -73,7 +74,7 @@ struct RunCommand: ParsableCommand {
                 let server = WebServer(queries: Queries(store: log) { logger.notice("\($0)") },
                                        settings: try WebSettings.forCommand(settings, listen: listen), inProcess: true,
                                        console: console, checks: CheckRunner(targets: ToolTargets(settings)),
-                                       notificationTester: NotifierWiring.tester(settings: settings, logger: logger), logger: logger)
+                                       notificationTester: tester, logger: logger)
                 server.show(config: shownConfig())
                 // The channels the notifier runs now, and what its outbox holds that was never tried.
                 server.show(notifications: {
@@ -119,7 +120,7 @@ struct RunCommand: ParsableCommand {
     /// SIGHUP: reads the config file again and applies it; a file that does not load or
     /// cannot run (a notify channel's secret file missing, too) is one error line, and the running
     /// config stays. The notifier's channels and heartbeat follow (docs/notify.md, "Reloads").
-    func reload(_ monitor: Monitor, notifier: RunningNotifier, store: EventStore, writer: GroupCommitWriter,
+    func reload(_ monitor: Monitor, notifier: RunningNotifier, tester: ReloadingChannelTester, store: EventStore, writer: GroupCommitWriter,
                 level: SwitchableLogLevel, logger: Logger) {
         let new: MonitorConfig
         let parts: NotifierWiring.Parts
@@ -135,6 +136,7 @@ struct RunCommand: ParsableCommand {
         do {
             summary = try monitor.reload(new, interfaces: watchedInterfaces(new))
             level.current = self.level(new)
+            tester.replace(with: NotifierWiring.tester(settings: new, logger: logger))
         } catch {
             logger.error("config not reloaded, the running one stays: \(error)")
             return

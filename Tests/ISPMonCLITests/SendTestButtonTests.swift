@@ -203,6 +203,23 @@ struct SendTestButtonTests {
         #expect(tests.count == 1 && catcher.requests.count == 1, "\(catcher.requests.map(\.path))")
         let notifyEvents = try CLI.run(["events", "--type", "notify", "--json"], data: store).out
         #expect(notifyEvents.isEmpty, "the test is no notify event: \(notifyEvents)")
+
+        // A reload that replaces phone with pager: the button follows the config as reloaded.
+        try run.config(ports, webPort: port, extra: channels.replacingOccurrences(of: "name: phone", with: "name: pager")
+                        .replacingOccurrences(of: "/alerts", with: "/pager"))
+            .write(toFile: dir.file("ispmon.yaml"), atomically: true, encoding: .utf8)
+        kill(p.processIdentifier, SIGHUP)
+        var pager: HTTPClient.Response?
+        for _ in 0..<100 {
+            pager = http.request("POST", "/settings/notify/pager/test", headers: [session, Self.form],
+                                 body: SettingsPagesTests.encoded([("csrf", SettingsPagesTests.csrf(http, cookie))]), timeout: 30)
+            if pager?.status != 404 { break }
+            usleep(100_000)
+        }
+        #expect(pager?.status == 200 && catcher.bodies("/pager").count == 1, "a channel added by a reload: \(pager?.text ?? "")")
+        let removed = http.request("POST", "/settings/notify/phone/test", headers: [session, Self.form],
+                                   body: SettingsPagesTests.encoded([("csrf", SettingsPagesTests.csrf(http, cookie))]), timeout: 30)
+        #expect(removed?.status == 404, "a channel the reload removed")
         withExtendedLifetime(ports) {}
     }
 }

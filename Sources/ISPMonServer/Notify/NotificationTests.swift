@@ -9,24 +9,20 @@ import Synchronization
 /// sends each on a thread of its own (it blocks up to the channel's 10 s limit: never on an event
 /// loop, never on the store's pool). One test at a time per channel, whoever asks.
 final class NotificationTests: Sendable {
-    let channels: [MonitorConfig.NotifyChannel]
-    /// nil: the server was given none (no button, `409`).
+    /// nil: the server was given none (no button, `409`). Which channels there are is the tester's
+    /// to say (`404` for one it lacks): in `ispmon run` it follows the config's reloads.
     let tester: (any NotificationTester)?
     /// The channels whose test is under way.
     let running = Mutex<Set<String>>([])
 
-    init(channels: [MonitorConfig.NotifyChannel], tester: (any NotificationTester)?) {
-        self.channels = channels
+    init(tester: (any NotificationTester)?) {
         self.tester = tester
     }
 
     var canTest: Bool { tester != nil }
 
-    /// What sends `name`'s test: `404` for a channel the config lacks, `409` without a tester.
+    /// What sends `name`'s test: `409` without a tester.
     func tester(for name: String) throws -> any NotificationTester {
-        guard channels.contains(where: { $0.name == name }) else {
-            throw APIError(.notFound, NotificationTestOutcome.unknownChannel(name, known: channels.map(\.name)).description)
-        }
         guard let tester else {
             throw APIError(.conflict, "this server was started without the notifier's channels: test messages are sent by `ispmon notify test \(name)`")
         }
