@@ -5,8 +5,6 @@ import Testing
 /// `ispmon notify test CHANNEL` as a person runs it: the real binary, a config file, and the
 /// notification tests' HTTP catcher (Tests/ISPMonNotifyTests/Receivers) on loopback.
 /// Whether python3 is on PATH.
-private let pythonOnPath = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-    .contains { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }
 
 @Suite(.enabled(if: pythonOnPath, "python3 is not installed (the HTTP catcher is a python script)"))
 struct NotifyCommandTests {

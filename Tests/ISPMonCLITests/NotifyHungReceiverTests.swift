@@ -7,9 +7,6 @@ import ISPMonCore
 import Glibc
 #endif
 
-private let pythonOnPath = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-    .contains { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }
-
 /// A hung receiver delays no probe (docs/notify.md, "One queue per channel"): the real `ispmon run`
 /// probes loopback targets every second while its only channel posts to a receiver that reads the
 /// request and never answers (the HTTP catcher's `/hang`). An outage (the internet targets' listener

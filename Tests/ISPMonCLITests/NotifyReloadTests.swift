@@ -7,9 +7,6 @@ import ISPMonCore
 import Glibc
 #endif
 
-private let pythonOnPath = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-    .contains { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }
-
 /// SIGHUP applies `notify:` and `heartbeat:` to the real `ispmon run` (docs/notify.md, "Reloads"):
 /// a channel added by a reload is told of what happens after it (not before), a removed one of
 /// nothing more, the heartbeat starts and stops, and a reload whose secret file is missing is

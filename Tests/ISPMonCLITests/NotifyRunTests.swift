@@ -7,9 +7,6 @@ import ISPMonCore
 import Glibc
 #endif
 
-private let pythonOnPath = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-    .contains { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }
-
 /// The notifier inside the real `ispmon run` (docs/notify.md), on loopback only: the internet
 /// targets are a TCP listener the test closes (an outage) and opens again; the channel is a
 /// webhook to the notification tests' HTTP catcher. `kill -9` while the outage notice is failing,

@@ -83,3 +83,7 @@ public final class HTTPCatcher: @unchecked Sendable {
     /// The bodies of the requests to paths that start with `path`, as text.
     public func bodies(_ path: String) -> [String] { requests(path).map(\.text) }
 }
+
+/// Whether python3 is on PATH (the catcher and the other receivers are python scripts).
+public let pythonOnPath = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+    .contains { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }
