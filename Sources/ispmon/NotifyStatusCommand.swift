@@ -31,10 +31,10 @@ struct NotifyStatusCommand: ParsableCommand {
                 status.markRemoved(running: Set(channels))
             }
             if json {
-                printJSON(NotifyStatusCommand.json(status, channels: channels))
+                printJSON(JSONForms.notifyStatus(status, channels: channels))
                 return
             }
-            let names = (channels + status.entries.map(\.channel)).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            let names = status.channelNames(configured: channels)
             guard !names.isEmpty else {
                 print("nothing pending or given up")
                 return
@@ -55,27 +55,5 @@ struct NotifyStatusCommand: ParsableCommand {
     /// The config: `--config`, else the default file when there is one.
     var configFile: String? {
         config ?? (FileManager.default.fileExists(atPath: ConfigLocation.defaultPath) ? ConfigLocation.defaultPath : nil)
-    }
-
-    /// `{"channels": [{"name", "entries": [{"key", "state", "attempts", "last_attempt", "error", "detail"}]}]}`.
-    static func json(_ status: NotifyStatus, channels: [String]) -> [UInt8] {
-        let names = (channels + status.entries.map(\.channel)).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        var root = JSONObject()
-        root.raw("channels", JSONArray.bytes(names.map { name in
-            var c = JSONObject()
-            c.string("name", name)
-            c.raw("entries", JSONArray.bytes(status.entries.filter { $0.channel == name }.map { e in
-                var o = JSONObject()
-                o.string("key", e.key)
-                o.string("state", e.state.rawValue)
-                o.int("attempts", Int64(e.attempts))
-                o.time("last_attempt", e.lastAttempt)
-                o.string("error", e.lastError)
-                o.string("detail", e.lastDetail)
-                return o.finished()
-            }))
-            return c.finished()
-        }))
-        return root.finished()
     }
 }
