@@ -152,9 +152,7 @@ struct NotifyReloadTests {
         let secrets = try toB.map { r in try Self.signer(r, among: ["first secret", "second secret"], dir: dir) }
         #expect(secrets == ["first secret", "first secret", "second secret", "second secret"], "\(secrets)")
         // The log records every attempt, and nothing is pending.
-        let status = try CLI.run(["notify", "status", "--json", "--config", file], data: store)
-        let channels = (try? JSONSerialization.jsonObject(with: status.stdout) as? [String: Any])?["channels"] as? [[String: Any]]
-        #expect(channels?.allSatisfy { ($0["entries"] as? [Any])?.isEmpty == true } == true, "\(status.out)")
+        try NotifyRunTests.expectNothingPending(store: store, config: file)
     }
 
     /// A monitor started without any channel starts its notifier at the first reload that adds one:

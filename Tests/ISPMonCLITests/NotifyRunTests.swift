@@ -138,9 +138,14 @@ struct NotifyRunTests {
         // In the log: the failed attempts of the first run, then the recovery delivered once; nothing pending.
         let all = try Self.attempts(store)
         #expect(all == failedBefore + ["hook \(recoveryKey) 1 ok"], "\(all)")
-        let status = try CLI.run(["notify", "status", "--json"], data: store)
+        try Self.expectNothingPending(store: store)
+    }
+
+    /// `ispmon notify status --json` lists nothing pending or given up for any channel.
+    static func expectNothingPending(store: String, config: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let status = try CLI.run(["notify", "status", "--json"] + (config.map { ["--config", $0] } ?? []), data: store)
         let channels = (try? JSONSerialization.jsonObject(with: status.stdout) as? [String: Any])?["channels"] as? [[String: Any]]
-        #expect(channels?.allSatisfy { ($0["entries"] as? [Any])?.isEmpty == true } == true, "\(status.out)")
+        #expect(channels?.allSatisfy { ($0["entries"] as? [Any])?.isEmpty == true } == true, "\(status.out)", sourceLocation: sourceLocation)
     }
 
     /// A notice due and never tried (the monitor killed during its first attempt, which hangs):
